@@ -1,0 +1,502 @@
+package dev.courier.io;
+
+import dev.courier.io.RealIoRequest.ListKind;
+import dev.courier.io.internal.RoutineScope;
+import dev.courier.io.spi.IoDriver;
+import java.util.Objects;
+
+/**
+ * The one implementation of {@link IoTarget}: the state machine, the FIFO queue of a stopped target,
+ * the list of delivered requests and the separate list of ignore-state requests.
+ *
+ * <p>Locking: one monitor (this object) guards the state, the lists and the counters. It is held only
+ * for list and counter updates; drivers, completion routines and cancel routines always run outside it.
+ */
+final class RealIoTarget implements IoTarget {
+  private static final System.Logger LOG = System.getLogger(IoTarget.class.getName());
+
+  /** Outcome of {@link #submit}: deliver now. */
+  static final IoStatus DELIVER = new IoStatus(IoStatus.PENDING.value());
+  /** Outcome of {@link #submit}: queued (STATUS_WDF_QUEUED). */
+  static final IoStatus QUEUED = new IoStatus(0x4020_0000);
+
+  private final String name;
+  private final IoDriver driver;
+  private final IoClock clock;
+  private final CancelRoutine queueCancel = this::cancelQueued;
+
+  private volatile IoTargetState state = IoTargetState.STARTED;
+  // All below guarded by this.
+  private boolean removing;
+  private final Links sent = new Links();
+  private final Links ignored = new Links();
+  private final Links queue = new Links();
+  private int completingSent;
+  private int completingIgnored;
+  private int pending;
+  private int waiters;
+  private boolean driverClosed;
+
+  RealIoTarget(String name, IoDriver driver, IoClock clock) {
+    this.name = name;
+    this.driver = driver;
+    this.clock = clock;
+  }
+
+  static RealIoTarget cast(IoTarget target) {
+    Objects.requireNonNull(target, "target");
+    if (target instanceof RealIoTarget real) {
+      return real;
+    }
+    throw new IllegalArgumentException(
+        "target: " + target + " (expected: a target made by Courier: IoTargets, IoDevice or FileTarget)");
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public IoTargetState state() {
+    return state;
+  }
+
+  @Override
+  public IoClock clock() {
+    return clock;
+  }
+
+  boolean isOpen() {
+    IoTargetState s = state;
+    return s != IoTargetState.CLOSED && s != IoTargetState.DELETED;
+  }
+
+  IoStatus accepts(IoRequestType type, IoControlCode code) {
+    if (!isOpen()) {
+      return IoStatus.INVALID_DEVICE_STATE;
+    }
+    IoStatus st = driver.accepts(type, code);
+    return st == null ? IoStatus.SUCCESS : st;
+  }
+
+  // =============================================================================================
+  // Sending and completing
+  // =============================================================================================
+
+  /** Accepts or refuses a send; returns {@link #DELIVER}, {@link #QUEUED} or the refusal status. */
+  IoStatus submit(RealIoRequest r, boolean ignoreState) {
+    synchronized (this) {
+      ListKind kind;
+      IoTargetState s = state;
+      if (ignoreState) {
+        if ((s == IoTargetState.CLOSED || s == IoTargetState.DELETED) && !removing) {
+          return IoStatus.INVALID_DEVICE_STATE;
+        }
+        kind = ListKind.IGNORED;
+      } else if (s == IoTargetState.STARTED) {
+        kind = ListKind.SENT;
+      } else if (s == IoTargetState.STOPPED) {
+        kind = ListKind.QUEUED;
+      } else {
+        return IoStatus.INVALID_DEVICE_STATE;
+      }
+      if (r.cancelRequested()) {
+        return IoStatus.CANCELLED;
+      }
+      if (kind == ListKind.QUEUED && !r.installCancelRoutine(queueCancel)) {
+        return IoStatus.CANCELLED;
+      }
+      r.accepted(this, kind == ListKind.QUEUED ? IoRequest.State.QUEUED : IoRequest.State.SENT);
+      r.listKind = kind;
+      list(kind).add(r);
+      pending++;
+      return kind == ListKind.QUEUED ? QUEUED : DELIVER;
+    }
+  }
+
+  private Links list(ListKind kind) {
+    return switch (kind) {
+      case SENT -> sent;
+      case IGNORED -> ignored;
+      case QUEUED -> queue;
+      case NONE -> throw new IllegalArgumentException("NONE");
+    };
+  }
+
+  /** Hands an accepted request to the driver, outside any lock. */
+  void deliver(RealIoRequest r) {
+    dispatch(r.presentation(null));
+  }
+
+  void deliverForgotten(RealIoRequest presented) {
+    dispatch(presented);
+  }
+
+  private void dispatch(RealIoRequest presented) {
+    try {
+      driver.dispatch(presented);
+    } catch (RuntimeException | Error e) {
+      LOG.log(System.Logger.Level.ERROR, "driver of target " + name + " threw from dispatch; completing the request with STATUS_UNSUCCESSFUL", e);
+      IoRequest.State s = presented.state();
+      if (s == IoRequest.State.UNFORMATTED || s == IoRequest.State.FORMATTED) {
+        try {
+          presented.complete(IoStatus.UNSUCCESSFUL);
+        } catch (IllegalStateException alreadyDone) {
+          // completed concurrently by the driver or a cancel routine
+        }
+      }
+    }
+  }
+
+  /** The framework's cancel routine for a request waiting in the queue of a stopped target. */
+  private void cancelQueued(IoRequest request) {
+    RealIoRequest r = (RealIoRequest) request;
+    synchronized (this) {
+      if (r.listKind == ListKind.QUEUED) {
+        queue.remove(r);
+        r.listKind = ListKind.NONE;
+      }
+    }
+    r.failUndelivered(IoStatus.CANCELLED);
+  }
+
+  /** Called when a request's completion starts: takes it off its list. Returns the list it was on. */
+  ListKind completing(RealIoRequest r) {
+    synchronized (this) {
+      ListKind kind = r.listKind;
+      switch (kind) {
+        case SENT -> {
+          sent.remove(r);
+          completingSent++;
+        }
+        case IGNORED -> {
+          ignored.remove(r);
+          completingIgnored++;
+        }
+        case QUEUED -> queue.remove(r);
+        case NONE -> { }
+      }
+      r.listKind = ListKind.NONE;
+      return kind;
+    }
+  }
+
+  /** Called after a request's completion routine has returned. */
+  void completed(ListKind kind) {
+    synchronized (this) {
+      if (kind == ListKind.SENT) {
+        completingSent--;
+      } else if (kind == ListKind.IGNORED) {
+        completingIgnored--;
+      }
+      pending--;
+      if (waiters > 0) {
+        notifyAll();
+      }
+    }
+  }
+
+  // =============================================================================================
+  // State control
+  // =============================================================================================
+
+  @Override
+  public IoStatus start() {
+    RealIoRequest head;
+    synchronized (this) {
+      IoTargetState s = state;
+      if (s == IoTargetState.CLOSED || s == IoTargetState.DELETED) {
+        return IoStatus.INVALID_DEVICE_STATE;
+      }
+      state = IoTargetState.STARTED;
+      head = queue.detachAll();
+    }
+    for (RealIoRequest r = head; r != null; ) {
+      RealIoRequest following = r.next;
+      r.next = null;
+      r.prev = null;
+      resubmit(r);
+      r = following;
+    }
+    return IoStatus.SUCCESS;
+  }
+
+  /** Delivers one request taken from the queue by {@link #start()}, unless a cancel or timer owns it. */
+  private void resubmit(RealIoRequest r) {
+    if (!r.removeCancelRoutine(queueCancel)) {
+      return;     // a cancel or the timer owns it and completes it
+    }
+    r.dropTimerOnResubmit();
+    boolean started;
+    synchronized (this) {
+      started = state == IoTargetState.STARTED;
+      if (started) {
+        r.listKind = ListKind.SENT;
+        sent.add(r);
+        r.markSent();
+      }
+    }
+    if (!started) {
+      r.failUndelivered(IoStatus.INVALID_DEVICE_STATE);
+      return;
+    }
+    deliver(r);
+  }
+
+  @Override
+  public void stop(StopAction action) {
+    Objects.requireNonNull(action, "action");
+    if (action != StopAction.LEAVE_SENT_IO_PENDING) {
+      RoutineScope.checkMayBlock("stop(" + action + ")");
+    }
+    RealIoRequest[] toCancel = null;
+    synchronized (this) {
+      IoTargetState s = state;
+      if (s == IoTargetState.STARTED || s == IoTargetState.PURGED || s == IoTargetState.STOPPED) {
+        state = IoTargetState.STOPPED;
+      }
+      if (action == StopAction.CANCEL_SENT_IO) {
+        toCancel = sent.acquireAll();
+      }
+    }
+    cancelAll(toCancel);
+    if (action != StopAction.LEAVE_SENT_IO_PENDING) {
+      awaitDrained(false);
+    }
+  }
+
+  @Override
+  public void purge(PurgeAction action) {
+    Objects.requireNonNull(action, "action");
+    if (action == PurgeAction.PURGE_IO_AND_WAIT) {
+      RoutineScope.checkMayBlock("purge(" + action + ")");
+    }
+    RealIoRequest flush;
+    RealIoRequest[] toCancel;
+    synchronized (this) {
+      IoTargetState s = state;
+      if (s == IoTargetState.STARTED || s == IoTargetState.STOPPED || s == IoTargetState.PURGED) {
+        state = IoTargetState.PURGED;
+      }
+      flush = queue.detachAll();
+      toCancel = sent.acquireAll();
+    }
+    flushAll(flush);
+    cancelAll(toCancel);
+    if (action == PurgeAction.PURGE_IO_AND_WAIT) {
+      awaitDrained(false);
+    }
+  }
+
+  @Override
+  public void close() {
+    shutDown(IoTargetState.CLOSED);
+  }
+
+  @Override
+  public void delete() {
+    shutDown(IoTargetState.DELETED);
+  }
+
+  private void shutDown(IoTargetState end) {
+    RoutineScope.checkMayBlock(end == IoTargetState.CLOSED ? "close()" : "delete()");
+    RealIoRequest flush;
+    RealIoRequest[] toCancel;
+    synchronized (this) {
+      IoTargetState s = state;
+      if (s == IoTargetState.DELETED || (s == IoTargetState.CLOSED && !removing)) {
+        state = end == IoTargetState.DELETED ? IoTargetState.DELETED : s;
+        return;
+      }
+      state = end;
+      removing = true;
+      flush = queue.detachAll();
+      RealIoRequest[] a = sent.acquireAll();
+      RealIoRequest[] b = ignored.acquireAll();
+      toCancel = new RealIoRequest[a.length + b.length];
+      System.arraycopy(a, 0, toCancel, 0, a.length);
+      System.arraycopy(b, 0, toCancel, a.length, b.length);
+    }
+    flushAll(flush);
+    cancelAll(toCancel);
+    awaitDrained(true);
+    boolean closeDriver;
+    synchronized (this) {
+      removing = false;
+      closeDriver = !driverClosed;
+      driverClosed = true;
+    }
+    if (closeDriver) {
+      try {
+        driver.onClose();
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "driver of target " + name + " failed to close", e);
+      }
+    }
+  }
+
+  @Override
+  public IoStatus open() {
+    synchronized (this) {
+      if (state != IoTargetState.CLOSED || removing) {
+        return IoStatus.INVALID_DEVICE_STATE;
+      }
+    }
+    IoStatus opened = driver.onOpen();
+    if (opened == null || !opened.isSuccess()) {
+      return opened == null ? IoStatus.UNSUCCESSFUL : opened;
+    }
+    synchronized (this) {
+      if (state != IoTargetState.CLOSED || removing) {
+        return IoStatus.INVALID_DEVICE_STATE;
+      }
+      driverClosed = false;
+      state = IoTargetState.STARTED;
+    }
+    return IoStatus.SUCCESS;
+  }
+
+  private void flushAll(RealIoRequest head) {
+    for (RealIoRequest r = head; r != null; ) {
+      RealIoRequest following = r.next;
+      r.next = null;
+      r.prev = null;
+      if (r.removeCancelRoutine(queueCancel)) {
+        r.failUndelivered(IoStatus.DEVICE_REMOVED_NOT_SENT);
+      }
+      r = following;
+    }
+  }
+
+  private static void cancelAll(RealIoRequest[] held) {
+    if (held != null) {
+      for (RealIoRequest r : held) {
+        r.cancelHeld();
+      }
+    }
+  }
+
+  private void awaitDrained(boolean everything) {
+    boolean interrupted = false;
+    synchronized (this) {
+      waiters++;
+      try {
+        while (everything ? pending > 0 : (sent.size > 0 || completingSent > 0)) {
+          try {
+            wait();
+          } catch (InterruptedException e) {
+            interrupted = true;
+          }
+        }
+      } finally {
+        waiters--;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public synchronized int pendingCount() {
+    return pending;
+  }
+
+  @Override
+  public synchronized int queuedCount() {
+    return queue.size;
+  }
+
+  @Override
+  public IoResult sendSynchronously(IoRequest request, IoFormat format, SendOptions options) {
+    Objects.requireNonNull(format, "format");
+    RoutineScope.checkMayBlock("sendSynchronously");
+    SendOptions opts = options == null ? SendOptions.synchronously() : options;
+    if (opts.sendAndForget()) {
+      throw new IllegalArgumentException("options: sendAndForget (expected: a synchronous send)");
+    }
+    if (!opts.synchronous()) {
+      opts = opts.toBuilder().synchronous().build();
+    }
+    RealIoRequest r = request == null ? RealIoRequest.create() : RealIoRequest.cast(request);
+    IoStatus formatted = r.format(this, format);
+    if (!formatted.isSuccess()) {
+      return new IoResult(formatted, 0);
+    }
+    r.setCompletionRoutine(null, null);
+    if (!r.send(this, opts)) {
+      return new IoResult(r.status(), 0);
+    }
+    return new IoResult(r.status(), r.information());
+  }
+
+  @Override
+  public String toString() {
+    return "IoTarget[" + name + ", " + state + "]";
+  }
+
+  /** An intrusive doubly linked FIFO over the requests' own links. Guarded by the target's lock. */
+  static final class Links {
+    private RealIoRequest head;
+    private RealIoRequest tail;
+    int size;
+
+    void add(RealIoRequest r) {
+      r.next = null;
+      r.prev = tail;
+      if (tail == null) {
+        head = r;
+      } else {
+        tail.next = r;
+      }
+      tail = r;
+      size++;
+    }
+
+    void remove(RealIoRequest r) {
+      RealIoRequest p = r.prev;
+      RealIoRequest n = r.next;
+      if (p == null) {
+        if (head != r) {
+          return;     // not on this list
+        }
+        head = n;
+      } else {
+        p.next = n;
+      }
+      if (n == null) {
+        tail = p;
+      } else {
+        n.prev = p;
+      }
+      r.prev = null;
+      r.next = null;
+      size--;
+    }
+
+    /** Empties the list and returns its old head; the requests stay chained through {@code next}. */
+    RealIoRequest detachAll() {
+      RealIoRequest h = head;
+      for (RealIoRequest r = h; r != null; r = r.next) {
+        r.listKind = ListKind.NONE;
+      }
+      head = null;
+      tail = null;
+      size = 0;
+      return h;
+    }
+
+    /** Takes a completion reference on each request still in flight; returns those. */
+    RealIoRequest[] acquireAll() {
+      RealIoRequest[] held = new RealIoRequest[size];
+      int n = 0;
+      for (RealIoRequest r = head; r != null; r = r.next) {
+        if (r.tryAcquireRef()) {
+          held[n++] = r;
+        }
+      }
+      return n == held.length ? held : java.util.Arrays.copyOf(held, n);
+    }
+  }
+}

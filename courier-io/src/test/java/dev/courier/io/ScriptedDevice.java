@@ -1,0 +1,102 @@
+package dev.courier.io;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The scriptable backend of the KMDF cases: an in-process device whose handler completes at once, or
+ * holds requests for the test to complete later, honouring a cancel or ignoring it.
+ */
+final class ScriptedDevice {
+
+  /** What the handler does with a presented request. */
+  enum Mode {
+    /** Complete at once with {@link #completeStatus} and {@link #completeInformation}. */
+    COMPLETE,
+    /** Hold it, marked cancelable: a cancel completes it with {@link #cancelStatus}. */
+    HOLD_HONOUR_CANCEL,
+    /** Hold it and ignore cancels. */
+    HOLD_IGNORE_CANCEL
+  }
+
+  /** A copy of what the handler saw. */
+  record Seen(IoRequestType type, long length, long deviceOffset, IoControlCode code,
+      long inputLength, long outputLength) {}
+
+  volatile Mode mode = Mode.COMPLETE;
+  volatile IoStatus completeStatus = IoStatus.SUCCESS;
+  volatile long completeInformation;
+  volatile IoStatus cancelStatus = IoStatus.CANCELLED;
+  final List<Seen> seen = new ArrayList<>();
+  final BlockingQueue<IoRequest> held = new LinkedBlockingQueue<>();
+  final IoDevice device;
+
+  ScriptedDevice(String name) {
+    this(name, IoQueue.Dispatch.PARALLEL);
+  }
+
+  ScriptedDevice(String name, IoQueue.Dispatch dispatch) {
+    IoQueue.Builder b = switch (dispatch) {
+      case PARALLEL -> IoQueue.parallel();
+      case SEQUENTIAL -> IoQueue.sequential();
+      case MANUAL -> IoQueue.manual();
+    };
+    device = IoDevice.builder(name).defaultQueue(b.onDefault(this::handle).build()).build();
+  }
+
+  IoTarget openTarget(IoClock clock) {
+    return device.openTarget(clock);
+  }
+
+  private void handle(IoQueue queue, IoRequest request) {
+    synchronized (seen) {
+      seen.add(new Seen(request.type(), request.length(), request.deviceOffset(), request.ioControlCode(),
+          request.inputLength(), request.outputLength()));
+    }
+    switch (mode) {
+      case COMPLETE -> request.complete(completeStatus, completeInformation);
+      case HOLD_HONOUR_CANCEL -> {
+        if (request.markCancelable(r -> r.complete(cancelStatus)).equals(IoStatus.CANCELLED)) {
+          request.complete(cancelStatus);
+        } else {
+          held.add(request);
+        }
+      }
+      case HOLD_IGNORE_CANCEL -> held.add(request);
+    }
+  }
+
+  List<Seen> seen() {
+    synchronized (seen) {
+      return List.copyOf(seen);
+    }
+  }
+
+  /** The next held request, waiting up to 5 s for it. */
+  IoRequest nextHeld() throws InterruptedException {
+    IoRequest r = held.poll(5, TimeUnit.SECONDS);
+    if (r == null) {
+      throw new AssertionError("no request reached the device within 5 s");
+    }
+    return r;
+  }
+
+  /**
+   * Completes a held request, unless a cancel has claimed it (then the cancel routine completes it).
+   * Returns whether this call completed it.
+   */
+  static boolean completeHeld(IoRequest request, IoStatus status, long information) {
+    try {
+      if (request.unmarkCancelable().equals(IoStatus.CANCELLED)) {
+        return false;
+      }
+    } catch (IllegalStateException notMarked) {
+      // held without a cancel routine
+    }
+    request.complete(status, information);
+    return true;
+  }
+}
