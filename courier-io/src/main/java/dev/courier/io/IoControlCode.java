@@ -28,6 +28,8 @@ public record IoControlCode(int value) {
     NEITHER
   }
 
+  private static final TransferMethod[] METHODS = TransferMethod.values();
+
   /** Builds a code from its four fields, as the {@code CTL_CODE} macro does. */
   public static IoControlCode of(int deviceType, int function, TransferMethod method, int access) {
     if (deviceType < 0 || deviceType > 0xFFFF) {
@@ -59,7 +61,7 @@ public record IoControlCode(int value) {
 
   /** The transfer method (bits 0 and 1). */
   public TransferMethod method() {
-    return TransferMethod.values()[value & 0x3];
+    return METHODS[value & 0x3];
   }
 
   @Override
