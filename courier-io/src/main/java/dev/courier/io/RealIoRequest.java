@@ -242,7 +242,9 @@ final class RealIoRequest implements IoRequest, Runnable {
   }
 
   private boolean isBuffered() {
-    return (fmtType == IoRequestType.DEVICE_CONTROL || fmtType == IoRequestType.DEVICE_CONTROL_INTERNAL)
+    // A passthrough request has the type of the request it presents but no code or system buffer of its own.
+    return !passthrough
+        && (fmtType == IoRequestType.DEVICE_CONTROL || fmtType == IoRequestType.DEVICE_CONTROL_INTERNAL)
         && fmtCode.method() == IoControlCode.TransferMethod.BUFFERED;
   }
 

@@ -193,6 +193,7 @@ class SendCasesTest {
   void case20_asyncSendOfAPresentedRequestWithoutARoutineIsRefused() {
     ScriptedDevice lower = new ScriptedDevice("lower");
     lower.completeInformation = 5;
+    lower.onPresented = q -> q.outputBuffer().fill((byte) 0x44);
     IoTarget lowerTarget = lower.openTarget(clock);
     AtomicBoolean sentWithoutRoutine = new AtomicBoolean(true);
     AtomicReference<IoStatus> refusal = new AtomicReference<>();
@@ -207,9 +208,12 @@ class SendCasesTest {
       q.setCompletionRoutine((req, target, params, ctx) -> req.complete(params.status(), params.information()), null);
       sentWithRoutine.set(q.send(lowerTarget));
     });
+    // a device-control request, the kind a service proxy sends
+    IoControlCode code = IoControlCode.of(0x8000, 0x810, IoControlCode.TransferMethod.BUFFERED, 0);
+    IoMemory out = IoMemory.allocate(8);
     IoRequest r = IoRequest.create();
     CompletionRecorder routine = new CompletionRecorder();
-    assertThat(r.formatWrite(filterTarget, null, 0)).isEqualTo(IoStatus.SUCCESS);
+    assertThat(r.formatDeviceControl(filterTarget, code, null, IoBuffer.of(out))).isEqualTo(IoStatus.SUCCESS);
     r.setCompletionRoutine(routine, null);
 
     assertThat(r.send(filterTarget)).isTrue();
@@ -218,9 +222,15 @@ class SendCasesTest {
     assertThat(refusal.get()).isEqualTo(IoStatus.INVALID_DEVICE_REQUEST);
     assertThat(lowerSawAfterRefusal).hasValue(0);
     assertThat(sentWithRoutine).isTrue();
-    assertThat(lower.seen()).hasSize(1);
-    assertThat(routine.only().status()).isEqualTo(IoStatus.SUCCESS);
-    assertThat(routine.only().information()).isEqualTo(5);
+    assertThat(lower.seen()).singleElement().satisfies(s -> {
+      assertThat(s.type()).isEqualTo(IoRequestType.DEVICE_CONTROL);
+      assertThat(s.code()).isEqualTo(code);
+      assertThat(s.outputLength()).isEqualTo(8);
+    });
+    CompletionRecorder.Call call = routine.only();
+    assertThat(call.status()).isEqualTo(IoStatus.SUCCESS);
+    assertThat(call.information()).isEqualTo(5);
+    assertThat(out.toByteArray()).containsExactly(0x44, 0x44, 0x44, 0x44, 0x44, 0, 0, 0);
   }
 
   @Test
