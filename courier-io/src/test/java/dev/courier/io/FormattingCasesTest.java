@@ -1,11 +1,12 @@
 package dev.courier.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -217,6 +218,30 @@ class FormattingCasesTest {
     assertThat(call.status()).isEqualTo(IoStatus.SUCCESS);
     assertThat(out.toByteArray(0, 16)).isEqualTo(bytes(16, (byte) 0x77));
     assertThat(out.toByteArray(16, 48)).as("bytes beyond information are not copied back").containsOnly(0);
+  }
+
+  @Test
+  @DisplayName("case 10 (formats survive completion, D11): a resent METHOD_BUFFERED device control presents its input again")
+  void case10_resentBufferedDeviceControlPresentsItsInputNotThePreviousOutput() {
+    IoMemory in = IoMemory.wrap(new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+    IoMemory out = IoMemory.allocate(64);
+    List<byte[]> inputsSeen = new CopyOnWriteArrayList<>();
+    dev.onPresented = q -> {
+      inputsSeen.add(q.inputBuffer().toArray(ValueLayout.JAVA_BYTE));
+      q.outputBuffer().fill((byte) 0x77);
+    };
+    dev.completeInformation = 16;
+    IoRequest r = IoRequest.create();
+    assertThat(r.formatDeviceControl(t, BUFFERED_CODE, IoBuffer.of(in), IoBuffer.of(out))).isEqualTo(IoStatus.SUCCESS);
+    assertThat(r.send(t)).isTrue();
+    out.segment().fill((byte) 0);
+
+    assertThat(r.send(t)).as("resent without a new format").isTrue();
+
+    assertThat(inputsSeen).hasSize(2);
+    assertThat(inputsSeen.get(1)).as("the input of the second send").containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
+    assertThat(out.toByteArray(0, 16)).isEqualTo(bytes(16, (byte) 0x77));
+    assertThat(out.toByteArray(16, 48)).containsOnly(0);
   }
 
   @Test
