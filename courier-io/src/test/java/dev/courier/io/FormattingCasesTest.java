@@ -334,4 +334,27 @@ class FormattingCasesTest {
     assertThat(call.length()).isEqualTo(40);
     assertThat(r.state()).isEqualTo(IoRequest.State.COMPLETED);
   }
+
+  @Test
+  @DisplayName("case 13 (queued): formatting a request queued in a stopped target fails with INVALID_DEVICE_REQUEST too")
+  void case13_formatOfAQueuedRequestFailsAndLeavesItQueued() {
+    t.stop(StopAction.LEAVE_SENT_IO_PENDING);
+    IoMemory m = IoMemory.allocate(24);
+    IoRequest r = IoRequest.create();
+    CompletionRecorder routine = new CompletionRecorder();
+    assertThat(r.formatWrite(t, IoBuffer.of(m), 0)).isEqualTo(IoStatus.SUCCESS);
+    r.setCompletionRoutine(routine, null);
+    assertThat(r.send(t)).isTrue();
+
+    assertThat(r.formatRead(t, null, 0)).isEqualTo(IoStatus.INVALID_DEVICE_REQUEST);
+
+    assertThat(r.state()).isEqualTo(IoRequest.State.QUEUED);
+    assertThat(m.pinCount()).isEqualTo(1);
+    assertThat(t.start()).isEqualTo(IoStatus.SUCCESS);
+    assertThat(dev.seen()).singleElement().satisfies(s -> {
+      assertThat(s.type()).isEqualTo(IoRequestType.WRITE);
+      assertThat(s.length()).isEqualTo(24);
+    });
+    assertThat(routine.only().type()).isEqualTo(IoRequestType.WRITE);
+  }
 }
