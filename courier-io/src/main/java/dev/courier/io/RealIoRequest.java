@@ -57,6 +57,7 @@ final class RealIoRequest implements IoRequest, Runnable {
   private long fmtDeviceOffset;
   private MemorySegment systemBuffer;    // METHOD_BUFFERED bounce, reused while large enough
   private long systemLength;
+  private boolean systemBufferSent;      // the system buffer went to a device since it was last filled
 
   // ---- presentation ----
   private RealIoRequest source;           // the request this one presents (QUEUE_PRESENTED only)
@@ -242,7 +243,9 @@ final class RealIoRequest implements IoRequest, Runnable {
   }
 
   private boolean isBuffered() {
-    return (fmtType == IoRequestType.DEVICE_CONTROL || fmtType == IoRequestType.DEVICE_CONTROL_INTERNAL)
+    // A passthrough request has the type of the request it presents but no code or system buffer of its own.
+    return !passthrough
+        && (fmtType == IoRequestType.DEVICE_CONTROL || fmtType == IoRequestType.DEVICE_CONTROL_INTERNAL)
         && fmtCode.method() == IoControlCode.TransferMethod.BUFFERED;
   }
 
@@ -257,6 +260,7 @@ final class RealIoRequest implements IoRequest, Runnable {
       systemBuffer = MemorySegment.ofArray(new byte[(int) size]);
     }
     systemLength = size;
+    systemBufferSent = false;
     if (in > 0) {
       MemorySegment.copy(b0.memory().segment(), b0.offset(), systemBuffer, 0, in);
     }
@@ -372,6 +376,10 @@ final class RealIoRequest implements IoRequest, Runnable {
     if (fmtType == null || (!passthrough && fmtTarget != t)) {
       return refuse(IoStatus.REQUEST_NOT_ACCEPTED);
     }
+    if (systemBufferSent && isBuffered()) {
+      fillSystemBuffer();    // a resend without a new format: the device may have overwritten the input
+    }
+    systemBufferSent = true;   // before the target can see the request
     sendOptions = opts;
     timedOut = false;
     int gen = generation + 1;
@@ -385,6 +393,7 @@ final class RealIoRequest implements IoRequest, Runnable {
     IoStatus outcome = t.submit(this, opts.ignoreTargetState());
     if (outcome != RealIoTarget.DELIVER && outcome != RealIoTarget.QUEUED) {
       syncWaiter = null;
+      systemBufferSent = false;
       return refuse(outcome);
     }
     if (opts.hasTimeout()) {

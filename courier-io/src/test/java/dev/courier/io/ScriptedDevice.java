@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The scriptable backend of the KMDF cases: an in-process device whose handler completes at once, or
@@ -30,6 +31,8 @@ final class ScriptedDevice {
   volatile IoStatus completeStatus = IoStatus.SUCCESS;
   volatile long completeInformation;
   volatile IoStatus cancelStatus = IoStatus.CANCELLED;
+  /** Runs on each presented request before the mode acts on it (to read or fill its buffers); null for none. */
+  volatile Consumer<IoRequest> onPresented;
   final List<Seen> seen = new ArrayList<>();
   final BlockingQueue<IoRequest> held = new LinkedBlockingQueue<>();
   final IoDevice device;
@@ -55,6 +58,10 @@ final class ScriptedDevice {
     synchronized (seen) {
       seen.add(new Seen(request.type(), request.length(), request.deviceOffset(), request.ioControlCode(),
           request.inputLength(), request.outputLength()));
+    }
+    Consumer<IoRequest> hook = onPresented;
+    if (hook != null) {
+      hook.accept(request);
     }
     switch (mode) {
       case COMPLETE -> request.complete(completeStatus, completeInformation);
