@@ -83,7 +83,7 @@ public final class IoMemory {
     return segment;
   }
 
-  /** How many request formats currently hold this memory. */
+  /** How many format slots currently pin this memory (a format naming it twice pins it twice). */
   public int pinCount() {
     return pins;
   }

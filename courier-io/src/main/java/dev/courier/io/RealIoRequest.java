@@ -424,6 +424,9 @@ final class RealIoRequest implements IoRequest, Runnable {
       return refuse(IoStatus.INVALID_DEVICE_STATE);
     }
     RealIoRequest down = forgottenPresentation();
+    if (source.companion == this) {
+      source.companion = null;   // never present a forgotten object again: it stays FORGOTTEN for its holder
+    }
     dropCancelMark();
     PresentationOwner presenter = owner;
     owner = null;

@@ -56,10 +56,16 @@ public record SendOptions(
       throw new IllegalArgumentException(
           "timeout " + timeout + " and deadline " + deadline + " both set (expected: one of them)");
     }
-    if (sendAndForget && (synchronous || hasTimeout(timeout, deadline) || ignoreTargetState
-        || completionExecutor != null)) {
-      throw new IllegalArgumentException(
-          "sendAndForget cannot be combined with synchronous, a timeout, ignoreTargetState or a completion executor");
+    if (sendAndForget) {
+      String other = synchronous ? "synchronous"
+          : !timeout.isZero() ? "timeout " + timeout
+          : deadline != null ? "deadline " + deadline
+          : ignoreTargetState ? "ignoreTargetState"
+          : completionExecutor != null ? "completionExecutor" : null;
+      if (other != null) {
+        throw new IllegalArgumentException(
+            "sendAndForget combined with " + other + " (expected: sendAndForget alone)");
+      }
     }
   }
 

@@ -42,7 +42,7 @@ class SendCasesTest {
     assertThatThrownBy(() -> SendOptions.builder().sendAndForget().deadline(Instant.EPOCH).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("sendAndForget")
-        .hasMessageContaining("timeout");
+        .hasMessageContaining("deadline");
     assertThatThrownBy(() -> SendOptions.builder().sendAndForget().synchronous().build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("sendAndForget")
@@ -54,7 +54,7 @@ class SendCasesTest {
     assertThatThrownBy(() -> SendOptions.builder().sendAndForget().completionExecutor(Runnable::run).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("sendAndForget")
-        .hasMessageContaining("executor");
+        .hasMessageContaining("completionExecutor");
     assertThatThrownBy(() -> SendOptions.sendAndForgetting().toBuilder().timeout(Duration.ofSeconds(1)).build())
         .isInstanceOf(IllegalArgumentException.class);
 
