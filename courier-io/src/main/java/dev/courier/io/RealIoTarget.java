@@ -222,23 +222,36 @@ final class RealIoTarget implements IoTarget {
     return IoStatus.SUCCESS;
   }
 
-  /** Delivers one request taken from the queue by {@link #start()}, unless a cancel or timer owns it. */
+  /**
+   * Delivers one request taken from the queue by {@link #start()}, unless a cancel or timer owns it. Like
+   * KMDF's resubmission (a plain submit), a target stopped again meanwhile queues it again, and any
+   * other state fails it.
+   */
   private void resubmit(RealIoRequest r) {
     if (!r.removeCancelRoutine(queueCancel)) {
       return;     // a cancel or the timer owns it and completes it
     }
     r.dropTimerOnResubmit();
     boolean started;
+    IoStatus failure = IoStatus.INVALID_DEVICE_STATE;
     synchronized (this) {
-      started = state == IoTargetState.STARTED;
+      IoTargetState s = state;
+      started = s == IoTargetState.STARTED;
       if (started) {
         r.listKind = ListKind.SENT;
         sent.add(r);
         r.markSent();
+      } else if (s == IoTargetState.STOPPED) {
+        if (r.installCancelRoutine(queueCancel)) {
+          r.listKind = ListKind.QUEUED;
+          queue.add(r);
+          return;
+        }
+        failure = IoStatus.CANCELLED;   // cancelled while between the queues
       }
     }
     if (!started) {
-      r.failUndelivered(IoStatus.INVALID_DEVICE_STATE);
+      r.failUndelivered(failure);
       return;
     }
     deliver(r);

@@ -17,7 +17,7 @@ final class ScriptedDevice {
   enum Mode {
     /** Complete at once with {@link #completeStatus} and {@link #completeInformation}. */
     COMPLETE,
-    /** Hold it, marked cancelable: a cancel completes it with {@link #cancelStatus}. */
+    /** Hold it, marked cancelable: a cancel completes it with {@link #cancelStatus} and {@link #cancelInformation}. */
     HOLD_HONOUR_CANCEL,
     /** Hold it and ignore cancels. */
     HOLD_IGNORE_CANCEL
@@ -31,6 +31,7 @@ final class ScriptedDevice {
   volatile IoStatus completeStatus = IoStatus.SUCCESS;
   volatile long completeInformation;
   volatile IoStatus cancelStatus = IoStatus.CANCELLED;
+  volatile long cancelInformation;
   /** Runs on each presented request before the mode acts on it (to read or fill its buffers); null for none. */
   volatile Consumer<IoRequest> onPresented;
   final List<Seen> seen = new ArrayList<>();
@@ -66,8 +67,8 @@ final class ScriptedDevice {
     switch (mode) {
       case COMPLETE -> request.complete(completeStatus, completeInformation);
       case HOLD_HONOUR_CANCEL -> {
-        if (request.markCancelable(r -> r.complete(cancelStatus)).equals(IoStatus.CANCELLED)) {
-          request.complete(cancelStatus);
+        if (request.markCancelable(r -> r.complete(cancelStatus, cancelInformation)).equals(IoStatus.CANCELLED)) {
+          request.complete(cancelStatus, cancelInformation);
         } else {
           held.add(request);
         }
@@ -100,10 +101,14 @@ final class ScriptedDevice {
       if (request.unmarkCancelable().equals(IoStatus.CANCELLED)) {
         return false;
       }
-    } catch (IllegalStateException notMarked) {
-      // held without a cancel routine
+    } catch (IllegalStateException notMarkedOrGone) {
+      // held without a cancel routine, or a racing cancel's routine has completed it already
     }
-    request.complete(status, information);
-    return true;
+    try {
+      request.complete(status, information);
+      return true;
+    } catch (IllegalStateException completedByCancel) {
+      return false;   // a racing cancel routine completed it first (complete's state change is atomic)
+    }
   }
 }
