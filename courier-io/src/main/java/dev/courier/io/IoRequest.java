@@ -125,7 +125,8 @@ public interface IoRequest {
    * target cannot take a request of its type.
    *
    * <p>Unlike KMDF, which releases a request's format here, Courier keeps it: the same read or write
-   * can be sent to one target after another without formatting it again.
+   * can be sent to one target after another without formatting it again. A refused change leaves the
+   * request as it was, still formatted for its previous target.
    */
   IoStatus changeTarget(IoTarget target);
 
@@ -266,8 +267,13 @@ public interface IoRequest {
 
   /**
    * Makes a presented request not cancelable again before the handler completes it. Returns
-   * {@link IoStatus#SUCCESS}, or {@link IoStatus#CANCELLED} when a cancel has claimed the routine: the
-   * routine completes the request and the handler must not.
+   * {@link IoStatus#SUCCESS}, or {@link IoStatus#CANCELLED} when a cancel has claimed the routine (or the
+   * routine has completed the request already): the routine completes the request and the handler
+   * must not touch it again.
+   *
+   * <p>As in KMDF, a handler that completes from another thread must not race its own cancel routine
+   * past this point: once the routine has completed the request, the framework may present the same
+   * object again for the sender's next send.
    */
   IoStatus unmarkCancelable();
 

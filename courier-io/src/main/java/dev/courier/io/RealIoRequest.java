@@ -630,6 +630,9 @@ final class RealIoRequest implements IoRequest, Runnable {
 
   @Override
   public IoStatus unmarkCancelable() {
+    if (origin == Origin.QUEUE_PRESENTED && state == State.DRIVER_COMPLETED) {
+      return IoStatus.CANCELLED;   // the cancel routine has completed it already
+    }
     checkPresented("unmarkCancelable");
     if (!markedCancelable) {
       throw new IllegalStateException("unmarkCancelable: request is not marked cancelable");
