@@ -176,6 +176,17 @@ public interface IoRequest {
   /** Whether a cancel has been asked for since the last {@link #reuse} (the sticky cancel flag). */
   boolean cancelRequested();
 
+  /**
+   * Attaches an object that travels with this request to whoever receives it: the request's context, as
+   * a KMDF request has context space. A presented request reports its sender's attachment unless it has
+   * one of its own. {@link #reuse} clears it; {@code null} clears it too. Throws
+   * {@link IllegalStateException} while the request is queued or sent.
+   */
+  void attach(Object attachment);
+
+  /** The attached object, or the sender's for a presented request without one of its own; else {@code null}. */
+  Object attachment();
+
   // ---- results ----------------------------------------------------------------------------------
 
   /**

@@ -65,6 +65,8 @@ final class RealIoRequest implements IoRequest, Runnable {
   private RealIoRequest companion;        // this request as presented to a driver, reused per send
   private boolean markedCancelable;
 
+  private Object attachment;
+
   // ---- routine ----
   private CompletionRoutine<Object> routine;
   private Object context;
@@ -138,6 +140,7 @@ final class RealIoRequest implements IoRequest, Runnable {
   private void present(PresentationOwner owner) {
     releaseFormat();
     this.owner = owner;
+    this.attachment = null;
     this.routine = null;
     this.context = null;
     this.cancelRequested = false;
@@ -828,6 +831,7 @@ final class RealIoRequest implements IoRequest, Runnable {
     params.reset(IoRequestType.NO_FORMAT, null, null, null, null);
     routine = null;
     context = null;
+    attachment = null;
     cancelRequested = false;
     if (source == null) {
       irpCancel = false;
@@ -874,6 +878,25 @@ final class RealIoRequest implements IoRequest, Runnable {
       throw new IllegalStateException(what + ": only a presented request can be (un)marked cancelable");
     }
     checkOwned();
+  }
+
+  @Override
+  public void attach(Object attachment) {
+    checkOwned();
+    if (isInFlight()) {
+      throw new IllegalStateException("attach: request is " + state + " (expected: not in flight)");
+    }
+    this.attachment = attachment;
+  }
+
+  @Override
+  public Object attachment() {
+    for (RealIoRequest r = this; r != null; r = r.source) {
+      if (r.attachment != null) {
+        return r.attachment;
+      }
+    }
+    return null;
   }
 
   @Override

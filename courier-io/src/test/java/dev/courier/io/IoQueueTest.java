@@ -331,6 +331,37 @@ class IoQueueTest {
   }
 
   @Test
+  void attachmentTravelsToTheHandlerAndAFilterMayReplaceItForTheDeviceBelow() {
+    AtomicReference<Object> seenBelow = new AtomicReference<>();
+    IoDevice lower = IoDevice.builder("lower")
+        .defaultQueue(IoQueue.parallel().onDefault((q, r) -> { seenBelow.set(r.attachment()); r.complete(IoStatus.SUCCESS); }).build())
+        .build();
+    IoTarget lowerTarget = lower.openTarget();
+    AtomicReference<Object> seenByFilter = new AtomicReference<>();
+    IoDevice filter = IoDevice.builder("filter")
+        .defaultQueue(IoQueue.parallel().onDefault((q, r) -> {
+          seenByFilter.set(r.attachment());
+          r.formatUsingCurrentType();
+          r.attach("from the filter");
+          r.setCompletionRoutine((fwd, t, p, c) -> fwd.complete(p.status()), null);
+          r.send(lowerTarget);
+        }).build())
+        .build();
+    IoTarget top = filter.openTarget();
+    IoRequest r = IoRequest.create();
+    r.formatDeviceControl(top, PING, null, null);
+    r.attach("from the sender");
+
+    assertThat(r.send(top, SendOptions.synchronously())).isTrue();
+
+    assertThat(seenByFilter.get()).isEqualTo("from the sender");
+    assertThat(seenBelow.get()).isEqualTo("from the filter");
+    assertThat(r.attachment()).isEqualTo("from the sender");
+    r.reuse();
+    assertThat(r.attachment()).isNull();
+  }
+
+  @Test
   void aQueueWithNoHandlerIsRejectedWhenBuilt() {
     assertThatThrownBy(() -> IoQueue.parallel().build())
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("no handler");
