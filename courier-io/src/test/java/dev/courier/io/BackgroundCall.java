@@ -1,45 +1,66 @@
 package dev.courier.io;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
-
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import java.util.concurrent.Callable;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 /**
- * A call run on a thread of its own, so that a test can show it blocks: every wait is bounded (5 s) and
- * polls the thread's state, with no sleeping.
+ * A call run on a thread of its own, so that a test can show it blocks, or that it returns without
+ * blocking. Every wait gives up after {@link #LIMIT} and polls; nothing sleeps.
  */
-final class BackgroundCall {
-  private static final long LIMIT_NANOS = TimeUnit.SECONDS.toNanos(5);
+final class BackgroundCall<T> {
+  /** How long any wait of this class waits at most. */
+  static final Duration LIMIT = Duration.ofSeconds(5);
+  private static final long POLL_NANOS = 200_000;
 
-  /** A call that may throw. */
+  /** A call that returns nothing and may throw. */
   @FunctionalInterface
-  interface Call {
+  interface Action {
     void run() throws Exception;
   }
 
   private final Thread thread;
+  private volatile T result;
   private volatile Throwable failure;
   private volatile boolean returned;
 
-  private BackgroundCall(String name, Call call) {
-    this.thread = new Thread(() -> {
+  private BackgroundCall(String name, Callable<T> call) {
+    thread = new Thread(() -> {
       try {
-        call.run();
+        result = call.call();
         returned = true;
-      } catch (Throwable t) {
-        failure = t;
+      } catch (Throwable e) {
+        failure = e;
       }
     }, name);
-    this.thread.setDaemon(true);
+    thread.setDaemon(true);
   }
 
-  /** Starts {@code call} on a new thread called {@code name}. */
-  static BackgroundCall start(String name, Call call) {
-    BackgroundCall c = new BackgroundCall(name, call);
+  /** Starts {@code call} on a new daemon thread called {@code name}. */
+  static <T> BackgroundCall<T> start(String name, Callable<T> call) {
+    BackgroundCall<T> c = new BackgroundCall<>(name, call);
     c.thread.start();
     return c;
+  }
+
+  /** Starts {@code action}, which returns nothing, on a new daemon thread called {@code name}. */
+  static BackgroundCall<Void> start(String name, Action action) {
+    return start(name, () -> {
+      action.run();
+      return null;
+    });
+  }
+
+  /** Polls {@code condition} until it holds; fails after {@link #LIMIT}. */
+  static void until(BooleanSupplier condition, String what) {
+    long deadline = System.nanoTime() + LIMIT.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() - deadline > 0) {
+        throw new AssertionError("not within " + LIMIT.toSeconds() + " s: " + what);
+      }
+      LockSupport.parkNanos(POLL_NANOS);
+    }
   }
 
   Thread thread() {
@@ -47,22 +68,27 @@ final class BackgroundCall {
   }
 
   /** Whether the call has returned normally. */
-  boolean returned() {
+  boolean hasReturned() {
     return returned;
   }
 
-  /** Waits until the thread is blocked (WAITING or TIMED_WAITING); fails if it ends or 5 s pass first. */
-  void awaitBlocked() {
-    assertThat(awaitBlockedOrDone())
-        .as("%s should block, but it ended (failure: %s)", thread.getName(), failure)
-        .isTrue();
+  /**
+   * Waits until the thread is blocked (WAITING or TIMED_WAITING); fails if it ends or {@link #LIMIT} passes
+   * first.
+   */
+  BackgroundCall<T> awaitBlocked() {
+    if (!awaitBlockedOrDone()) {
+      throw new AssertionError(thread.getName() + " should block, but it ended (failure: " + failure + ")", failure);
+    }
+    return this;
   }
 
   /**
-   * Waits until the thread is blocked (true) or has ended (false); fails if neither happens within 5 s.
+   * Waits until the thread is blocked (true) or has ended (false); fails if neither happens within
+   * {@link #LIMIT}.
    */
   boolean awaitBlockedOrDone() {
-    long deadline = System.nanoTime() + LIMIT_NANOS;
+    long deadline = System.nanoTime() + LIMIT.toNanos();
     for (;;) {
       Thread.State s = thread.getState();
       if (s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING) {
@@ -72,25 +98,30 @@ final class BackgroundCall {
         return false;
       }
       if (System.nanoTime() - deadline > 0) {
-        return fail("%s neither blocked nor ended within 5 s (state %s)", thread.getName(), s);
+        throw new AssertionError(
+            thread.getName() + " neither blocked nor ended within " + LIMIT.toSeconds() + " s (state " + s + ")");
       }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+      LockSupport.parkNanos(POLL_NANOS);
     }
   }
 
-  /** Waits up to 5 s for the call to return, and rethrows what it threw. */
-  void join() throws InterruptedException {
-    thread.join(TimeUnit.NANOSECONDS.toMillis(LIMIT_NANOS));
+  /**
+   * Waits up to {@link #LIMIT} for the call to end and returns its result (null for an {@link Action});
+   * rethrows what it threw; fails if it is still running.
+   */
+  T join() throws Exception {
+    thread.join(LIMIT);
     if (thread.isAlive()) {
-      fail("%s did not return within 5 s (state %s)", thread.getName(), thread.getState());
+      throw new AssertionError(thread.getName() + " still running after " + LIMIT.toSeconds()
+          + " s (state " + thread.getState() + "; deadlock?)");
     }
-    Throwable t = failure;
-    if (t instanceof Error e) {
-      throw e;
+    Throwable e = failure;
+    if (e instanceof Exception ex) {
+      throw ex;
     }
-    if (t != null) {
-      throw new AssertionError(thread.getName() + " threw", t);
+    if (e instanceof Error err) {
+      throw err;
     }
-    assertThat(returned).isTrue();
+    return result;
   }
 }

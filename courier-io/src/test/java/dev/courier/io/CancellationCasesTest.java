@@ -338,7 +338,7 @@ class CancellationCasesTest {
     AtomicInteger cancelled = new AtomicInteger();
     AtomicBoolean abort = new AtomicBoolean();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    Thread canceller = new Thread(() -> {
+    BackgroundCall<Void> canceller = BackgroundCall.start("canceller", () -> {
       for (int i = 1; i <= rounds; i++) {
         final int round = i;
         if (!spinUntil(() -> go.get() >= round ? 1 : 0, abort, deadline)) {
@@ -352,9 +352,7 @@ class CancellationCasesTest {
         r.cancelSentRequest();
         cancelled.set(round);
       }
-    }, "canceller");
-    canceller.setDaemon(true);
-    canceller.start();
+    });
     String failure = null;
     try {
       for (int i = 1; i <= rounds && failure == null; i++) {
@@ -393,7 +391,7 @@ class CancellationCasesTest {
       }
     } finally {
       abort.set(true);
-      BoundedWaits.join(canceller);
+      canceller.join();
     }
 
     assertThat(failure).isNull();

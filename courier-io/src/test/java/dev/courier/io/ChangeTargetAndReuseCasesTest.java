@@ -123,8 +123,7 @@ class ChangeTargetAndReuseCasesTest {
     AtomicReference<Boolean> resendWithoutRoutine = new AtomicReference<>();
     AtomicReference<IoStatus> statusWithoutRoutine = new AtomicReference<>();
     AtomicReference<Boolean> resendWithRoutine = new AtomicReference<>();
-    RecordingRoutine onT3 = new RecordingRoutine(
-        (self, q, target, params) -> q.complete(params.status(), params.information()));
+    RecordingRoutine onT3 = RecordingRoutine.completingThePresentedRequest();
     RecordingRoutine onT2 = new RecordingRoutine((self, q, target, params) -> {
       secondChange.set(q.changeTarget(t3));
       resendWithoutRoutine.set(q.send(t3));
@@ -135,7 +134,7 @@ class ChangeTargetAndReuseCasesTest {
         q.complete(q.status());
       }
     });
-    IoDevice filter = IoDevice.builder("filter").defaultQueue(IoQueue.parallel().onDefault((queue, q) -> {
+    IoTarget upper = ScriptedDevice.handlerTarget("filter", clock, (queue, q) -> {
       q.formatUsingCurrentType();
       firstChange.set(q.changeTarget(t2));
       q.setCompletionRoutine(onT2, null);
@@ -143,8 +142,7 @@ class ChangeTargetAndReuseCasesTest {
       if (!firstSend.get()) {
         q.complete(q.status());
       }
-    }).build()).build();
-    IoTarget upper = filter.openTarget(clock);
+    });
     IoMemory m = IoMemory.allocate(64);
     IoRequest r = IoRequest.create();
     r.formatRead(upper, IoBuffer.of(m), 4096);
@@ -288,8 +286,7 @@ class ChangeTargetAndReuseCasesTest {
     AtomicReference<IoRequest.State> stateAfterReuse = new AtomicReference<>();
     AtomicReference<IoStatus> statusAfterReuse = new AtomicReference<>();
     AtomicReference<Boolean> resent = new AtomicReference<>();
-    RecordingRoutine onT3 = new RecordingRoutine(
-        (self, q, target, params) -> q.complete(params.status(), params.information()));
+    RecordingRoutine onT3 = RecordingRoutine.completingThePresentedRequest();
     RecordingRoutine onT2 = new RecordingRoutine((self, q, target, params) -> {
       reused.set(q.reuse(SUCCESS));
       stateAfterReuse.set(q.state());
@@ -301,14 +298,8 @@ class ChangeTargetAndReuseCasesTest {
         q.complete(q.status());
       }
     });
-    IoDevice filter = IoDevice.builder("filter").defaultQueue(IoQueue.parallel().onDefault((queue, q) -> {
-      q.formatUsingCurrentType();
-      q.setCompletionRoutine(onT2, null);
-      if (!q.send(t2)) {
-        q.complete(q.status());
-      }
-    }).build()).build();
-    IoTarget upper = filter.openTarget(clock);
+    IoTarget upper = ScriptedDevice.handlerTarget("filter", clock,
+        (queue, q) -> ScriptedDevice.forwardAsIs(q, t2, onT2));
     IoRequest r = IoRequest.create();
     r.formatWrite(upper, IoBuffer.of(IoMemory.allocate(24)), 48);
     RecordingRoutine sender = new RecordingRoutine();

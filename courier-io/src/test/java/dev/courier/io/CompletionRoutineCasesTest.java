@@ -202,16 +202,9 @@ class CompletionRoutineCasesTest {
     ScriptedDevice lower = new ScriptedDevice("lower");
     lower.completeInformation = 40;
     IoTarget lowerTarget = lower.openTarget(clock);
-    RecordingRoutine forwarded = new RecordingRoutine(
-        (self, q, target, params) -> q.complete(params.status(), params.information()));
-    IoDevice filter = IoDevice.builder("filter").defaultQueue(IoQueue.parallel().onDefault((queue, q) -> {
-      q.formatUsingCurrentType();
-      q.setCompletionRoutine(forwarded, null);
-      if (!q.send(lowerTarget)) {
-        q.complete(q.status());
-      }
-    }).build()).build();
-    IoTarget upper = filter.openTarget(clock);
+    RecordingRoutine forwarded = RecordingRoutine.completingThePresentedRequest();
+    IoTarget upper = ScriptedDevice.handlerTarget("filter", clock,
+        (queue, q) -> ScriptedDevice.forwardAsIs(q, lowerTarget, forwarded));
     IoMemory m = IoMemory.allocate(64);
     IoRequest r = IoRequest.create();
     r.formatRead(upper, IoBuffer.of(m, 8, 48), 4096);
@@ -282,13 +275,12 @@ class CompletionRoutineCasesTest {
   void case49_failedResubmitByStartCompletesOnTheStartThreadWithInvalidDeviceState() throws Exception {
     AtomicReference<IoTarget> self = new AtomicReference<>();
     AtomicInteger presented = new AtomicInteger();
-    IoDevice dev = IoDevice.builder("purging").defaultQueue(IoQueue.parallel().onDefault((queue, q) -> {
+    IoTarget t = ScriptedDevice.handlerTarget("purging", clock, (queue, q) -> {
       if (presented.incrementAndGet() == 1) {
         self.get().purge(PurgeAction.PURGE_IO);   // between start's drain and the second resubmission
       }
       q.complete(SUCCESS, q.length());
-    }).build()).build();
-    IoTarget t = dev.openTarget(clock);
+    });
     self.set(t);
     t.stop(StopAction.LEAVE_SENT_IO_PENDING);
     IoRequest r1 = IoRequest.create();
@@ -303,8 +295,8 @@ class CompletionRoutineCasesTest {
     assertThat(r2.send(t)).isTrue();
     assertThat(t.queuedCount()).isEqualTo(2);
 
-    BoundedWaits.Background<IoStatus> start = BoundedWaits.Background.start("starter", t::start);
-    IoStatus started = start.get();
+    BackgroundCall<IoStatus> start = BackgroundCall.start("starter", t::start);
+    IoStatus started = start.join();
 
     assertThat(started).isEqualTo(SUCCESS);
     assertThat(presented).hasValue(1);
@@ -325,14 +317,13 @@ class CompletionRoutineCasesTest {
     AtomicReference<IoTarget> self = new AtomicReference<>();
     AtomicInteger presented = new AtomicInteger();
     List<Long> offsets = new ArrayList<>();
-    IoDevice dev = IoDevice.builder("stopping").defaultQueue(IoQueue.parallel().onDefault((queue, q) -> {
+    IoTarget t = ScriptedDevice.handlerTarget("stopping", clock, (queue, q) -> {
       offsets.add(q.deviceOffset());
       if (presented.incrementAndGet() == 1) {
         self.get().stop(StopAction.LEAVE_SENT_IO_PENDING);   // between start's drain and the second resubmission
       }
       q.complete(SUCCESS, q.length());
-    }).build()).build();
-    IoTarget t = dev.openTarget(clock);
+    });
     self.set(t);
     t.stop(StopAction.LEAVE_SENT_IO_PENDING);
     IoRequest r1 = IoRequest.create();
@@ -365,13 +356,12 @@ class CompletionRoutineCasesTest {
   void case49_requestQueuedAgainDuringStartCanBeCancelled() {
     AtomicReference<IoTarget> self = new AtomicReference<>();
     AtomicInteger presented = new AtomicInteger();
-    IoDevice dev = IoDevice.builder("stopping").defaultQueue(IoQueue.parallel().onDefault((queue, q) -> {
+    IoTarget t = ScriptedDevice.handlerTarget("stopping", clock, (queue, q) -> {
       if (presented.incrementAndGet() == 1) {
         self.get().stop(StopAction.LEAVE_SENT_IO_PENDING);
       }
       q.complete(SUCCESS, q.length());
-    }).build()).build();
-    IoTarget t = dev.openTarget(clock);
+    });
     self.set(t);
     t.stop(StopAction.LEAVE_SENT_IO_PENDING);
     IoRequest r1 = IoRequest.create();
@@ -413,7 +403,7 @@ class CompletionRoutineCasesTest {
         resendAccepted.set(req.send(target));
         stateAfterResend.set(req.state());
         resent.countDown();
-        if (!mayReturn.await(BoundedWaits.LIMIT.toSeconds(), TimeUnit.SECONDS)) {
+        if (!mayReturn.await(BackgroundCall.LIMIT.toSeconds(), TimeUnit.SECONDS)) {
           throw new AssertionError("test did not release the routine");
         }
       } finally {
@@ -426,19 +416,19 @@ class CompletionRoutineCasesTest {
     assertThat(r.send(t)).isTrue();
     IoRequest held = dev.nextHeld();
 
-    BoundedWaits.Background<Integer> stop = BoundedWaits.Background.start("stopper", () -> {
+    BackgroundCall<Integer> stop = BackgroundCall.start("stopper", () -> {
       t.stop(StopAction.WAIT_FOR_SENT_IO);
       return sequence.incrementAndGet();
     }).awaitBlocked();
     assertThat(t.state()).isEqualTo(IoTargetState.STOPPED);
-    BoundedWaits.Background<Boolean> completer =
-        BoundedWaits.Background.start("completer", () -> ScriptedDevice.completeHeld(held, SUCCESS, 32));
+    BackgroundCall<Boolean> completer =
+        BackgroundCall.start("completer", () -> ScriptedDevice.completeHeld(held, SUCCESS, 32));
 
-    assertThat(resent.await(BoundedWaits.LIMIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    assertThat(resent.await(BackgroundCall.LIMIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
     assertThat(stop.hasReturned()).as("stop returned while the routine was still running").isFalse();
     mayReturn.countDown();
-    assertThat(completer.get()).isTrue();
-    int stopReturnedAt = stop.get();
+    assertThat(completer.join()).isTrue();
+    int stopReturnedAt = stop.join();
 
     assertThat(first.errors()).isEmpty();
     assertThat(stopReturnedAt).isGreaterThan(routineReturnedAt.get());

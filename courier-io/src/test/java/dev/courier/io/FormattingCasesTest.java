@@ -40,7 +40,7 @@ class FormattingCasesTest {
     dev.completeInformation = 20;
     dev.onPresented = q -> q.outputBuffer().fill((byte) 0x5A);   // the device writes what it was given
     IoRequest r = IoRequest.create();
-    CompletionRecorder routine = new CompletionRecorder();
+    RecordingRoutine routine = new RecordingRoutine();
 
     assertThat(r.formatRead(t, IoBuffer.of(m, 10, 20), 0)).isEqualTo(IoStatus.SUCCESS);
     r.setCompletionRoutine(routine, null);
@@ -54,7 +54,7 @@ class FormattingCasesTest {
     assertThat(m.toByteArray(0, 10)).containsOnly(0);
     assertThat(m.toByteArray(10, 20)).containsOnly(0x5A);
     assertThat(m.toByteArray(30, 70)).containsOnly(0);
-    CompletionRecorder.Call call = routine.only();
+    RecordingRoutine.Call call = routine.only();
     assertThat(call.type()).isEqualTo(IoRequestType.READ);
     assertThat(call.type().wdfValue()).isEqualTo(0x3);
     assertThat(call.buffer()).isSameAs(m);
@@ -142,7 +142,7 @@ class FormattingCasesTest {
       }
     };
     IoRequest r = IoRequest.create();
-    CompletionRecorder routine = new CompletionRecorder();
+    RecordingRoutine routine = new RecordingRoutine();
 
     assertThat(r.formatRead(t, null, 4096)).isEqualTo(IoStatus.SUCCESS);
     r.setCompletionRoutine(routine, null);
@@ -154,7 +154,7 @@ class FormattingCasesTest {
       assertThat(s.deviceOffset()).isEqualTo(4096);
     });
     assertThat(outputBuffer.get()).as("the device's outputBuffer()").isInstanceOf(IllegalStateException.class);
-    CompletionRecorder.Call call = routine.only();
+    RecordingRoutine.Call call = routine.only();
     assertThat(call.status()).isEqualTo(IoStatus.SUCCESS);
     assertThat(call.type()).isEqualTo(IoRequestType.READ);
     assertThat(call.buffer()).isNull();
@@ -195,7 +195,7 @@ class FormattingCasesTest {
     };
     dev.completeInformation = 16;            // ...and reports 16
     IoRequest r = IoRequest.create();
-    CompletionRecorder routine = new CompletionRecorder();
+    RecordingRoutine routine = new RecordingRoutine();
 
     assertThat(r.formatDeviceControl(t, BUFFERED_CODE, IoBuffer.of(in), IoBuffer.of(out))).isEqualTo(IoStatus.SUCCESS);
     r.setCompletionRoutine(routine, null);
@@ -208,7 +208,7 @@ class FormattingCasesTest {
       assertThat(s.outputLength()).isEqualTo(64);
     });
     assertThat(inputSeen.get()).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
-    CompletionRecorder.Call call = routine.only();
+    RecordingRoutine.Call call = routine.only();
     assertThat(call.type()).isEqualTo(IoRequestType.DEVICE_CONTROL);
     assertThat(call.type().wdfValue()).isEqualTo(0xE);
     assertThat(call.ioControlCode()).isEqualTo(BUFFERED_CODE);
@@ -253,7 +253,7 @@ class FormattingCasesTest {
     AtomicReference<IoBuffer[]> argsSeen = new AtomicReference<>();
     dev.onPresented = q -> argsSeen.set(new IoBuffer[] {q.otherArgument(1), q.otherArgument(2), q.otherArgument(4)});
     IoRequest r = IoRequest.create();
-    CompletionRecorder routine = new CompletionRecorder();
+    RecordingRoutine routine = new RecordingRoutine();
 
     assertThat(r.formatInternalDeviceControlOthers(t, OTHERS_CODE, IoBuffer.of(m1), null, IoBuffer.of(m3)))
         .isEqualTo(IoStatus.SUCCESS);
@@ -267,7 +267,7 @@ class FormattingCasesTest {
     assertThat(argsSeen.get()[0].memory()).isSameAs(m1);
     assertThat(argsSeen.get()[1]).isNull();
     assertThat(argsSeen.get()[2].memory()).isSameAs(m3);
-    CompletionRecorder.Call call = routine.only();
+    RecordingRoutine.Call call = routine.only();
     assertThat(call.type()).isEqualTo(IoRequestType.OTHER);
     assertThat(call.type().wdfValue()).isEqualTo(0x1C);
     assertThat(call.argument1()).isSameAs(m1);
@@ -309,7 +309,7 @@ class FormattingCasesTest {
     IoMemory m = IoMemory.allocate(40);
     IoMemory other = IoMemory.allocate(10);
     IoRequest r = IoRequest.create();
-    CompletionRecorder routine = new CompletionRecorder();
+    RecordingRoutine routine = new RecordingRoutine();
     assertThat(r.formatRead(t, IoBuffer.of(m), 7)).isEqualTo(IoStatus.SUCCESS);
     r.setCompletionRoutine(routine, null);
     assertThat(r.send(t)).isTrue();
@@ -328,7 +328,7 @@ class FormattingCasesTest {
     assertThat(routine.count()).isZero();
 
     ScriptedDevice.completeHeld(held, IoStatus.SUCCESS, 40);
-    CompletionRecorder.Call call = routine.only();
+    RecordingRoutine.Call call = routine.only();
     assertThat(call.type()).isEqualTo(IoRequestType.READ);
     assertThat(call.buffer()).isSameAs(m);
     assertThat(call.length()).isEqualTo(40);
@@ -341,7 +341,7 @@ class FormattingCasesTest {
     t.stop(StopAction.LEAVE_SENT_IO_PENDING);
     IoMemory m = IoMemory.allocate(24);
     IoRequest r = IoRequest.create();
-    CompletionRecorder routine = new CompletionRecorder();
+    RecordingRoutine routine = new RecordingRoutine();
     assertThat(r.formatWrite(t, IoBuffer.of(m), 0)).isEqualTo(IoStatus.SUCCESS);
     r.setCompletionRoutine(routine, null);
     assertThat(r.send(t)).isTrue();

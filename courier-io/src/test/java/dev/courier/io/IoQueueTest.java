@@ -222,11 +222,8 @@ class IoQueueTest {
     return IoDevice.builder("filter")
         .defaultQueue(IoQueue.parallel().onDefault((q, r) -> {
           forwarded.incrementAndGet();
-          r.formatUsingCurrentType();
-          r.setCompletionRoutine((fwd, t, params, ctx) -> fwd.complete(params.status(), params.information()), null);
-          if (!r.send(lower)) {
-            r.complete(r.status());
-          }
+          ScriptedDevice.forwardAsIs(r, lower,
+              (fwd, t, params, ctx) -> fwd.complete(params.status(), params.information()));
         }).build())
         .build();
   }

@@ -55,6 +55,26 @@ final class ScriptedDevice {
     return device.openTarget(clock);
   }
 
+  /**
+   * A target of a device of its own whose one queue, parallel, takes every request to {@code handler}: a
+   * filter, or a device a test scripts inline.
+   */
+  static IoTarget handlerTarget(String name, IoClock clock, IoQueue.Handler handler) {
+    return IoDevice.builder(name).defaultQueue(IoQueue.parallel().onDefault(handler).build()).build().openTarget(clock);
+  }
+
+  /**
+   * Forwards a presented request to {@code lower} as it is (a passthrough format) with {@code routine};
+   * completes it with the refusal's status when {@code lower} does not accept it.
+   */
+  static void forwardAsIs(IoRequest presented, IoTarget lower, CompletionRoutine<Object> routine) {
+    presented.formatUsingCurrentType();
+    presented.setCompletionRoutine(routine, null);
+    if (!presented.send(lower)) {
+      presented.complete(presented.status());
+    }
+  }
+
   private void handle(IoQueue queue, IoRequest request) {
     synchronized (seen) {
       seen.add(new Seen(request.type(), request.length(), request.deviceOffset(), request.ioControlCode(),

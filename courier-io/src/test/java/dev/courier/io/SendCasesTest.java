@@ -24,14 +24,6 @@ class SendCasesTest {
   final ScriptedDevice dev = new ScriptedDevice("t");
   final IoTarget t = dev.openTarget(clock);
 
-  /** A filter device: a parallel queue whose handler is the test's. */
-  private IoTarget filter(IoQueue.Handler handler) {
-    return IoDevice.builder("filter")
-        .defaultQueue(IoQueue.parallel().onDefault(handler).build())
-        .build()
-        .openTarget(clock);
-  }
-
   @Test
   @DisplayName("case 16: send-and-forget combined with anything else is refused when the options are built")
   void case16_sendAndForgetCombinedWithAnyOtherOptionIsRefusedByBuild() {
@@ -67,7 +59,7 @@ class SendCasesTest {
   @DisplayName("case 17: send-and-forget of a created request returns false with INVALID_DEVICE_STATE")
   void case17_sendAndForgetOfACreatedRequestIsRefusedWithInvalidDeviceState() {
     IoRequest r = IoRequest.create();
-    CompletionRecorder routine = new CompletionRecorder();
+    RecordingRoutine routine = new RecordingRoutine();
     assertThat(r.formatWrite(t, null, 0)).isEqualTo(IoStatus.SUCCESS);
     r.setCompletionRoutine(routine, null);
 
@@ -90,7 +82,7 @@ class SendCasesTest {
     AtomicBoolean sent = new AtomicBoolean(true);
     AtomicReference<IoStatus> refusal = new AtomicReference<>();
     AtomicReference<IoRequest.State> stateAfter = new AtomicReference<>();
-    IoTarget filterTarget = filter((queue, q) -> {
+    IoTarget filterTarget = ScriptedDevice.handlerTarget("filter", clock, (queue, q) -> {
       formatted.set(q.formatRead(lowerTarget, IoBuffer.of(filterMemory), 0));
       sent.set(q.send(lowerTarget, SendOptions.sendAndForgetting()));
       refusal.set(q.status());
@@ -98,7 +90,7 @@ class SendCasesTest {
       q.complete(q.status());
     });
     IoRequest r = IoRequest.create();
-    CompletionRecorder routine = new CompletionRecorder();
+    RecordingRoutine routine = new RecordingRoutine();
     assertThat(r.formatRead(filterTarget, null, 0)).isEqualTo(IoStatus.SUCCESS);
     r.setCompletionRoutine(routine, null);
 
@@ -123,12 +115,12 @@ class SendCasesTest {
     lower.onPresented = q -> q.outputBuffer().fill((byte) 0x33);
     IoTarget lowerTarget = lower.openTarget(clock);
     lowerTarget.stop(StopAction.LEAVE_SENT_IO_PENDING);
-    CompletionRecorder filterRoutine = new CompletionRecorder();
+    RecordingRoutine filterRoutine = new RecordingRoutine();
     AtomicReference<IoRequest> presented = new AtomicReference<>();
     AtomicBoolean forgotten = new AtomicBoolean();
     AtomicInteger lowerSawAtReturn = new AtomicInteger(-1);
     AtomicReference<IoRequest.State> stateAfter = new AtomicReference<>();
-    IoTarget filterTarget = filter((queue, q) -> {
+    IoTarget filterTarget = ScriptedDevice.handlerTarget("filter", clock, (queue, q) -> {
       presented.set(q);
       if (passthrough) {
         q.formatUsingCurrentType();
@@ -140,7 +132,7 @@ class SendCasesTest {
     });
     IoMemory m = IoMemory.allocate(32);
     IoRequest r = IoRequest.create();
-    CompletionRecorder routine = new CompletionRecorder();
+    RecordingRoutine routine = new RecordingRoutine();
     assertThat(r.formatRead(filterTarget, IoBuffer.of(m), 64)).isEqualTo(IoStatus.SUCCESS);
     r.setCompletionRoutine(routine, null);
 
@@ -178,7 +170,7 @@ class SendCasesTest {
     assertThat(r.state()).isEqualTo(IoRequest.State.SENT);
     assertThat(routine.count()).isZero();
     assertThat(ScriptedDevice.completeHeld(held, IoStatus.SUCCESS, 32)).isTrue();
-    CompletionRecorder.Call call = routine.only();
+    RecordingRoutine.Call call = routine.only();
     assertThat(call.status()).isEqualTo(IoStatus.SUCCESS);
     assertThat(call.information()).isEqualTo(32);
     assertThat(call.target()).isSameAs(filterTarget);
@@ -199,7 +191,7 @@ class SendCasesTest {
     AtomicReference<IoStatus> refusal = new AtomicReference<>();
     AtomicInteger lowerSawAfterRefusal = new AtomicInteger(-1);
     AtomicBoolean sentWithRoutine = new AtomicBoolean();
-    IoTarget filterTarget = filter((queue, q) -> {
+    IoTarget filterTarget = ScriptedDevice.handlerTarget("filter", clock, (queue, q) -> {
       q.formatUsingCurrentType();
       sentWithoutRoutine.set(q.send(lowerTarget));
       refusal.set(q.status());
@@ -212,7 +204,7 @@ class SendCasesTest {
     IoControlCode code = IoControlCode.of(0x8000, 0x810, IoControlCode.TransferMethod.BUFFERED, 0);
     IoMemory out = IoMemory.allocate(8);
     IoRequest r = IoRequest.create();
-    CompletionRecorder routine = new CompletionRecorder();
+    RecordingRoutine routine = new RecordingRoutine();
     assertThat(r.formatDeviceControl(filterTarget, code, null, IoBuffer.of(out))).isEqualTo(IoStatus.SUCCESS);
     r.setCompletionRoutine(routine, null);
 
@@ -227,7 +219,7 @@ class SendCasesTest {
       assertThat(s.code()).isEqualTo(code);
       assertThat(s.outputLength()).isEqualTo(8);
     });
-    CompletionRecorder.Call call = routine.only();
+    RecordingRoutine.Call call = routine.only();
     assertThat(call.status()).isEqualTo(IoStatus.SUCCESS);
     assertThat(call.information()).isEqualTo(5);
     assertThat(out.toByteArray()).containsExactly(0x44, 0x44, 0x44, 0x44, 0x44, 0, 0, 0);
@@ -256,7 +248,7 @@ class SendCasesTest {
   @DisplayName("case 22: sending an unformatted request returns false with REQUEST_NOT_ACCEPTED")
   void case22_sendOfAnUnformattedRequestIsRefusedWithRequestNotAccepted() {
     IoRequest r = IoRequest.create();
-    CompletionRecorder routine = new CompletionRecorder();
+    RecordingRoutine routine = new RecordingRoutine();
     r.setCompletionRoutine(routine, null);
 
     assertThat(r.send(t)).isFalse();
@@ -278,7 +270,7 @@ class SendCasesTest {
     dev.mode = ScriptedDevice.Mode.HOLD_IGNORE_CANCEL;
     IoTarget other = new ScriptedDevice("other").openTarget(clock);
     IoRequest r = IoRequest.create();
-    CompletionRecorder routine = new CompletionRecorder();
+    RecordingRoutine routine = new RecordingRoutine();
     assertThat(r.formatRead(t, null, 0)).isEqualTo(IoStatus.SUCCESS);
     r.setCompletionRoutine(routine, null);
     assertThat(r.send(t)).isTrue();
@@ -303,7 +295,7 @@ class SendCasesTest {
   void case24_zeroTimeoutArmsNoTimer() throws Exception {
     dev.mode = ScriptedDevice.Mode.HOLD_HONOUR_CANCEL;
     IoRequest r = IoRequest.create();
-    CompletionRecorder routine = new CompletionRecorder();
+    RecordingRoutine routine = new RecordingRoutine();
     assertThat(r.formatRead(t, null, 0)).isEqualTo(IoStatus.SUCCESS);
     r.setCompletionRoutine(routine, null);
     SendOptions zero = SendOptions.builder().timeout(Duration.ZERO).build();

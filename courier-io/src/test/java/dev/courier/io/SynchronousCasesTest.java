@@ -54,15 +54,14 @@ class SynchronousCasesTest {
     IoFormat ioctl = IoFormat.deviceControl(code, IoBuffer.of(IoMemory.allocate(8)), IoBuffer.of(IoMemory.allocate(64)));
     SendOptions options = SendOptions.builder().synchronous().timeout(Duration.ofMillis(100)).build();
 
-    BoundedWaits.Background<IoResult> call =
-        BoundedWaits.Background.start("sync-ioctl", () -> t.sendSynchronously(ioctl, options));
+    BackgroundCall<IoResult> call = BackgroundCall.start("sync-ioctl", () -> t.sendSynchronously(ioctl, options));
     IoRequest held = dev.nextHeld();
     call.awaitBlocked();
     clock.advance(Duration.ofMillis(99));
     assertThat(held.isCanceled()).isFalse();
     assertThat(call.hasReturned()).isFalse();
     clock.advance(Duration.ofMillis(1));
-    IoResult result = call.get();
+    IoResult result = call.join();
 
     assertThat(result.status()).isEqualTo(IO_TIMEOUT);
     assertThat(dev.seen()).singleElement().extracting(ScriptedDevice.Seen::code).isEqualTo(code);
@@ -78,8 +77,7 @@ class SynchronousCasesTest {
     IoFormat write = IoFormat.write(IoBuffer.of(IoMemory.allocate(40)), 0);
     SendOptions options = SendOptions.builder().synchronous().timeout(Duration.ofMillis(100)).build();
 
-    BoundedWaits.Background<IoResult> call =
-        BoundedWaits.Background.start("sync-write", () -> t.sendSynchronously(write, options));
+    BackgroundCall<IoResult> call = BackgroundCall.start("sync-write", () -> t.sendSynchronously(write, options));
     IoRequest held = dev.nextHeld();
     call.awaitBlocked();
     clock.advance(Duration.ofMillis(100));
@@ -88,7 +86,7 @@ class SynchronousCasesTest {
     assertThat(call.hasReturned()).isFalse();
     assertThat(call.thread().isAlive()).isTrue();
     assertThat(ScriptedDevice.completeHeld(held, SUCCESS, 40)).isTrue();
-    IoResult result = call.get();
+    IoResult result = call.join();
 
     assertThat(result.status()).isEqualTo(SUCCESS);
     assertThat(result.information()).isEqualTo(40);
@@ -102,16 +100,16 @@ class SynchronousCasesTest {
     IoTarget t = dev.openTarget(clock);
     t.stop(StopAction.LEAVE_SENT_IO_PENDING);
 
-    BoundedWaits.Background<IoResult> call = BoundedWaits.Background.start("sync-read",
+    BackgroundCall<IoResult> call = BackgroundCall.start("sync-read",
         () -> t.sendSynchronously(IoFormat.read(IoBuffer.of(IoMemory.allocate(256)), 0), null));
-    BoundedWaits.until(() -> t.queuedCount() == 1, "the read to be queued");
+    BackgroundCall.until(() -> t.queuedCount() == 1, "the read to be queued");
     call.awaitBlocked();
     clock.advance(Duration.ofMillis(50));
     assertThat(call.hasReturned()).isFalse();
     assertThat(dev.seen()).isEmpty();
-    BoundedWaits.Background<IoStatus> start = BoundedWaits.Background.start("starter", t::start);
-    assertThat(start.get()).isEqualTo(SUCCESS);
-    IoResult result = call.get();
+    BackgroundCall<IoStatus> start = BackgroundCall.start("starter", t::start);
+    assertThat(start.join()).isEqualTo(SUCCESS);
+    IoResult result = call.join();
 
     assertThat(result.status()).isEqualTo(SUCCESS);
     assertThat(result.information()).isEqualTo(128);
@@ -125,8 +123,8 @@ class SynchronousCasesTest {
     IoTarget t = dev.openTarget(clock);
     t.purge(PurgeAction.PURGE_IO);
 
-    IoResult result = BoundedWaits.Background.start("sync-read",
-        () -> t.sendSynchronously(IoFormat.read(IoBuffer.of(IoMemory.allocate(16)), 0), null)).get();
+    IoResult result = BackgroundCall.start("sync-read",
+        () -> t.sendSynchronously(IoFormat.read(IoBuffer.of(IoMemory.allocate(16)), 0), null)).join();
 
     assertThat(result.status()).isEqualTo(INVALID_DEVICE_STATE);
     assertThat(result.information()).isZero();
@@ -149,7 +147,7 @@ class SynchronousCasesTest {
     r.setCompletionRoutine(routine, null);
     AtomicInteger sendReturnedAt = new AtomicInteger();
 
-    BoundedWaits.Background<Boolean> send = BoundedWaits.Background.start("sync-send", () -> {
+    BackgroundCall<Boolean> send = BackgroundCall.start("sync-send", () -> {
       boolean accepted = r.send(t, SendOptions.synchronously());
       sendReturnedAt.set(sequence.incrementAndGet());
       return accepted;
@@ -159,7 +157,7 @@ class SynchronousCasesTest {
     assertThat(routine.count()).isZero();
     assertThat(ScriptedDevice.completeHeld(held, IoStatus.END_OF_FILE, 0)).isTrue();
 
-    assertThat(send.get()).as("true although the request failed").isTrue();
+    assertThat(send.join()).as("true although the request failed").isTrue();
     assertThat(routine.only().status()).isEqualTo(IoStatus.END_OF_FILE);
     assertThat(routineReturnedAt.get()).isPositive().isLessThan(sendReturnedAt.get());
     assertThat(r.status()).isEqualTo(routine.only().status());

@@ -24,13 +24,13 @@ class TargetStateCasesTest {
   final ScriptedDevice dev = new ScriptedDevice("t");
   final IoTarget t = dev.openTarget(clock);
 
-  /** Runs {@code call} on another thread and fails unless it returns within the bound (5 s). */
-  private static void returnsWithoutBlocking(BackgroundCall.Call call) throws InterruptedException {
+  /** Runs {@code call} on another thread and fails unless it returns within {@link BackgroundCall#LIMIT}. */
+  private static void returnsWithoutBlocking(BackgroundCall.Action call) throws Exception {
     BackgroundCall.start("bounded call", call).join();
   }
 
   /** A created request formatted for a read of nothing at {@code deviceOffset} of {@code target}, with {@code routine}. */
-  private static IoRequest formattedRead(IoTarget target, long deviceOffset, CompletionRecorder routine) {
+  private static IoRequest formattedRead(IoTarget target, long deviceOffset, RecordingRoutine routine) {
     IoRequest r = IoRequest.create();
     assertThat(r.formatRead(target, null, deviceOffset)).isEqualTo(IoStatus.SUCCESS);
     r.setCompletionRoutine(routine, null);
@@ -41,7 +41,7 @@ class TargetStateCasesTest {
   @DisplayName("case 25: a send to a stopped target is accepted and queued, unseen by the device, and pending")
   void case25_sendToAStoppedTargetQueuesTheRequest() {
     t.stop(StopAction.LEAVE_SENT_IO_PENDING);
-    CompletionRecorder routine = new CompletionRecorder();
+    RecordingRoutine routine = new RecordingRoutine();
     IoRequest r = formattedRead(t, 0, routine);
 
     assertThat(r.send(t)).isTrue();
@@ -82,7 +82,7 @@ class TargetStateCasesTest {
   @DisplayName("case 27: a send to a purged target returns false with INVALID_DEVICE_STATE")
   void case27_sendToAPurgedTargetIsRefused() {
     t.purge(PurgeAction.PURGE_IO);
-    CompletionRecorder routine = new CompletionRecorder();
+    RecordingRoutine routine = new RecordingRoutine();
     IoRequest r = formattedRead(t, 0, routine);
 
     assertThat(r.send(t)).isFalse();
@@ -99,7 +99,7 @@ class TargetStateCasesTest {
   void case28_ignoreStateSendToAPurgedTargetIsDeliveredAtOnce() throws Exception {
     dev.mode = ScriptedDevice.Mode.HOLD_IGNORE_CANCEL;
     t.purge(PurgeAction.PURGE_IO);
-    CompletionRecorder routine = new CompletionRecorder();
+    RecordingRoutine routine = new RecordingRoutine();
     IoRequest r = formattedRead(t, 0, routine);
 
     assertThat(r.send(t, IGNORE_STATE)).isTrue();
@@ -116,7 +116,7 @@ class TargetStateCasesTest {
   void case29_ignoreStateSendToAStoppedTargetIsDeliveredNotQueued() throws Exception {
     dev.mode = ScriptedDevice.Mode.HOLD_IGNORE_CANCEL;
     t.stop(StopAction.LEAVE_SENT_IO_PENDING);
-    CompletionRecorder routine = new CompletionRecorder();
+    RecordingRoutine routine = new RecordingRoutine();
     IoRequest r = formattedRead(t, 0, routine);
 
     assertThat(r.send(t, IGNORE_STATE)).isTrue();
@@ -133,7 +133,7 @@ class TargetStateCasesTest {
   @DisplayName("case 30: purge completes a queued request on the purging thread with DEVICE_REMOVED_NOT_SENT and information 0")
   void case30_purgeFlushesQueuedRequestsOnThePurgingThread() throws Exception {
     dev.completeInformation = 77;
-    CompletionRecorder routine = new CompletionRecorder();
+    RecordingRoutine routine = new RecordingRoutine();
     IoRequest r = formattedRead(t, 0, routine);
     assertThat(r.send(t)).isTrue();
     assertThat(r.information()).as("a first completion leaves information 77").isEqualTo(77);
@@ -142,11 +142,11 @@ class TargetStateCasesTest {
     assertThat(r.send(t)).isTrue();
     assertThat(r.state()).isEqualTo(IoRequest.State.QUEUED);
 
-    BackgroundCall purge = BackgroundCall.start("purger", () -> t.purge(PurgeAction.PURGE_IO));
+    BackgroundCall<Void> purge = BackgroundCall.start("purger", () -> t.purge(PurgeAction.PURGE_IO));
     purge.join();
 
     assertThat(routine.calls()).hasSize(2);
-    CompletionRecorder.Call flushed = routine.calls().get(1);
+    RecordingRoutine.Call flushed = routine.calls().get(1);
     assertThat(flushed.status()).isEqualTo(IoStatus.DEVICE_REMOVED_NOT_SENT);
     assertThat(flushed.information()).isZero();
     assertThat(flushed.thread()).isSameAs(purge.thread());
@@ -161,15 +161,15 @@ class TargetStateCasesTest {
   @DisplayName("case 31: stop(CANCEL_SENT_IO) cancels a sent request that honours cancel before it returns")
   void case31_stopCancelSentIoCompletesTheSentRequestWithCancelledBeforeReturning() throws Exception {
     dev.mode = ScriptedDevice.Mode.HOLD_HONOUR_CANCEL;
-    CompletionRecorder routine = new CompletionRecorder();
+    RecordingRoutine routine = new RecordingRoutine();
     IoRequest r = formattedRead(t, 0, routine);
     assertThat(r.send(t)).isTrue();
     dev.nextHeld();
 
-    BackgroundCall stop = BackgroundCall.start("stopper", () -> t.stop(StopAction.CANCEL_SENT_IO));
+    BackgroundCall<Void> stop = BackgroundCall.start("stopper", () -> t.stop(StopAction.CANCEL_SENT_IO));
     stop.join();
 
-    CompletionRecorder.Call call = routine.only();
+    RecordingRoutine.Call call = routine.only();
     assertThat(call.status()).isEqualTo(IoStatus.CANCELLED);
     assertThat(call.thread()).as("the cancel completed the request on the stopping thread").isSameAs(stop.thread());
     assertThat(r.state()).isEqualTo(IoRequest.State.COMPLETED);
@@ -184,21 +184,20 @@ class TargetStateCasesTest {
     dev.mode = ScriptedDevice.Mode.HOLD_HONOUR_CANCEL;
     CountDownLatch releaseRoutine = new CountDownLatch(1);
     AtomicBoolean routineReturned = new AtomicBoolean();
-    CompletionRecorder routine = new CompletionRecorder();
-    routine.then = (req, target, params, ctx) -> {
+    RecordingRoutine routine = new RecordingRoutine((self, req, target, params) -> {
       try {
-        releaseRoutine.await(5, TimeUnit.SECONDS);
+        releaseRoutine.await(BackgroundCall.LIMIT.toSeconds(), TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
       routineReturned.set(true);
-    };
+    });
     IoRequest r = formattedRead(t, 0, routine);
     assertThat(r.send(t)).isTrue();
     IoRequest held = dev.nextHeld();
 
     AtomicBoolean routineReturnedWhenStopReturned = new AtomicBoolean();
-    BackgroundCall stop = BackgroundCall.start("stopper", () -> {
+    BackgroundCall<Void> stop = BackgroundCall.start("stopper", () -> {
       t.stop(StopAction.WAIT_FOR_SENT_IO);
       routineReturnedWhenStopReturned.set(routineReturned.get());
     });
@@ -208,11 +207,12 @@ class TargetStateCasesTest {
     assertThat(r.cancelRequested()).as("a waiting stop does not cancel").isFalse();
     assertThat(held.isCanceled()).isFalse();
 
-    BackgroundCall device = BackgroundCall.start("device", () -> ScriptedDevice.completeHeld(held, IoStatus.SUCCESS, 4));
+    BackgroundCall<Boolean> device =
+        BackgroundCall.start("device", () -> ScriptedDevice.completeHeld(held, IoStatus.SUCCESS, 4));
     device.awaitBlocked();   // inside the routine, held there by the latch
     assertThat(routine.count()).isEqualTo(1);
     assertThat(stop.awaitBlockedOrDone()).as("stop still waits while the routine runs").isTrue();
-    assertThat(stop.returned()).isFalse();
+    assertThat(stop.hasReturned()).isFalse();
 
     releaseRoutine.countDown();
     device.join();
@@ -226,7 +226,7 @@ class TargetStateCasesTest {
   @DisplayName("case 33: stop(LEAVE_SENT_IO_PENDING) returns at once and the sent request later completes normally")
   void case33_stopLeaveSentIoPendingReturnsAtOnceAndLeavesTheRequestAlone() throws Exception {
     dev.mode = ScriptedDevice.Mode.HOLD_HONOUR_CANCEL;
-    CompletionRecorder routine = new CompletionRecorder();
+    RecordingRoutine routine = new RecordingRoutine();
     IoRequest r = formattedRead(t, 0, routine);
     assertThat(r.send(t)).isTrue();
     IoRequest held = dev.nextHeld();
@@ -239,7 +239,7 @@ class TargetStateCasesTest {
     assertThat(r.cancelRequested()).isFalse();
     assertThat(held.isCanceled()).isFalse();
     assertThat(ScriptedDevice.completeHeld(held, IoStatus.IO_DEVICE_ERROR, 6)).isTrue();
-    CompletionRecorder.Call call = routine.only();
+    RecordingRoutine.Call call = routine.only();
     assertThat(call.status()).isEqualTo(IoStatus.IO_DEVICE_ERROR);
     assertThat(call.information()).isEqualTo(6);
   }
@@ -248,7 +248,7 @@ class TargetStateCasesTest {
   @DisplayName("case 34: stop(CANCEL_SENT_IO) leaves queued requests queued")
   void case34_stopCancelSentIoDoesNotTouchQueuedRequests() throws Exception {
     t.stop(StopAction.LEAVE_SENT_IO_PENDING);
-    CompletionRecorder routine = new CompletionRecorder();
+    RecordingRoutine routine = new RecordingRoutine();
     IoRequest r = formattedRead(t, 0, routine);
     assertThat(r.send(t)).isTrue();
 
@@ -268,8 +268,8 @@ class TargetStateCasesTest {
   @DisplayName("case 35: stop(CANCEL_SENT_IO) cancels and waits for sent requests only, not ignore-state ones")
   void case35_stopCancelSentIoCancelsAndWaitsForTheSentListOnly() throws Exception {
     dev.mode = ScriptedDevice.Mode.HOLD_IGNORE_CANCEL;
-    CompletionRecorder routine1 = new CompletionRecorder();
-    CompletionRecorder routine2 = new CompletionRecorder();
+    RecordingRoutine routine1 = new RecordingRoutine();
+    RecordingRoutine routine2 = new RecordingRoutine();
     IoRequest r1 = formattedRead(t, 1, routine1);
     IoRequest r2 = formattedRead(t, 2, routine2);
     assertThat(r1.send(t)).isTrue();
@@ -277,7 +277,7 @@ class TargetStateCasesTest {
     assertThat(r2.send(t, IGNORE_STATE)).isTrue();
     IoRequest held2 = dev.nextHeld();
 
-    BackgroundCall stop = BackgroundCall.start("stopper", () -> t.stop(StopAction.CANCEL_SENT_IO));
+    BackgroundCall<Void> stop = BackgroundCall.start("stopper", () -> t.stop(StopAction.CANCEL_SENT_IO));
     stop.awaitBlocked();
 
     assertThat(r1.cancelRequested()).isTrue();
@@ -301,10 +301,10 @@ class TargetStateCasesTest {
     dev.mode = ScriptedDevice.Mode.HOLD_IGNORE_CANCEL;
     AtomicBoolean closeReturned = new AtomicBoolean();
     List<Boolean> closeReturnedInRoutine = new CopyOnWriteArrayList<>();
-    CompletionRecorder routine1 = new CompletionRecorder();
-    CompletionRecorder routine2 = new CompletionRecorder();
-    routine1.then = (req, target, params, ctx) -> closeReturnedInRoutine.add(closeReturned.get());
-    routine2.then = routine1.then;
+    RecordingRoutine.Then noteCloseReturned =
+        (self, req, target, params) -> closeReturnedInRoutine.add(closeReturned.get());
+    RecordingRoutine routine1 = new RecordingRoutine(noteCloseReturned);
+    RecordingRoutine routine2 = new RecordingRoutine(noteCloseReturned);
     IoRequest r1 = formattedRead(t, 1, routine1);
     IoRequest r2 = formattedRead(t, 2, routine2);
     assertThat(r1.send(t)).isTrue();
@@ -312,7 +312,7 @@ class TargetStateCasesTest {
     assertThat(r2.send(t, IGNORE_STATE)).isTrue();
     IoRequest held2 = dev.nextHeld();
 
-    BackgroundCall close = BackgroundCall.start("closer", () -> {
+    BackgroundCall<Void> close = BackgroundCall.start("closer", () -> {
       t.close();
       closeReturned.set(true);
     });
@@ -340,15 +340,15 @@ class TargetStateCasesTest {
   @DisplayName("case 37: close flushes a queued request with DEVICE_REMOVED_NOT_SENT; later sends and formats get INVALID_DEVICE_STATE")
   void case37_closeFlushesQueuedRequestsAndRefusesLaterSendsAndFormats() throws Exception {
     t.stop(StopAction.LEAVE_SENT_IO_PENDING);
-    CompletionRecorder routine = new CompletionRecorder();
+    RecordingRoutine routine = new RecordingRoutine();
     IoRequest r = formattedRead(t, 0, routine);
     assertThat(r.send(t)).isTrue();
-    CompletionRecorder laterRoutine = new CompletionRecorder();
+    RecordingRoutine laterRoutine = new RecordingRoutine();
     IoRequest later = formattedRead(t, 0, laterRoutine);   // formatted while t was open
 
     returnsWithoutBlocking(t::close);
 
-    CompletionRecorder.Call call = routine.only();
+    RecordingRoutine.Call call = routine.only();
     assertThat(call.status()).isEqualTo(IoStatus.DEVICE_REMOVED_NOT_SENT);
     assertThat(call.information()).isZero();
     assertThat(t.state()).isEqualTo(IoTargetState.CLOSED);
@@ -388,16 +388,16 @@ class TargetStateCasesTest {
     dev.mode = ScriptedDevice.Mode.HOLD_IGNORE_CANCEL;
     AtomicBoolean closeReturned = new AtomicBoolean();
     List<Boolean> closeReturnedInRoutine = new CopyOnWriteArrayList<>();
-    CompletionRecorder routine1 = new CompletionRecorder();
-    CompletionRecorder routine2 = new CompletionRecorder();
-    routine1.then = (req, target, params, ctx) -> closeReturnedInRoutine.add(closeReturned.get());
-    routine2.then = routine1.then;
+    RecordingRoutine.Then noteCloseReturned =
+        (self, req, target, params) -> closeReturnedInRoutine.add(closeReturned.get());
+    RecordingRoutine routine1 = new RecordingRoutine(noteCloseReturned);
+    RecordingRoutine routine2 = new RecordingRoutine(noteCloseReturned);
     IoRequest r1 = formattedRead(t, 1, routine1);
     IoRequest r2 = formattedRead(t, 2, routine2);   // formatted before the close: formats need an open target
     assertThat(r1.send(t)).isTrue();
     IoRequest held1 = dev.nextHeld();
 
-    BackgroundCall close = BackgroundCall.start("closer", () -> {
+    BackgroundCall<Void> close = BackgroundCall.start("closer", () -> {
       t.close();
       closeReturned.set(true);
     });
@@ -426,7 +426,7 @@ class TargetStateCasesTest {
     assertThat(t.state()).isEqualTo(IoTargetState.CLOSED);
 
     // once closed, the same send is refused
-    CompletionRecorder afterRoutine = new CompletionRecorder();
+    RecordingRoutine afterRoutine = new RecordingRoutine();
     r2.setCompletionRoutine(afterRoutine, null);
     assertThat(r2.send(t, IGNORE_STATE)).isFalse();
     assertThat(r2.status()).isEqualTo(IoStatus.INVALID_DEVICE_STATE);
@@ -438,7 +438,7 @@ class TargetStateCasesTest {
   @DisplayName("case 41: stop(CANCEL_SENT_IO) after stop(LEAVE_SENT_IO_PENDING) cancels and waits for the sent request")
   void case41_stopCancelAfterStopLeavePendingCancelsAndWaits() throws Exception {
     dev.mode = ScriptedDevice.Mode.HOLD_IGNORE_CANCEL;
-    CompletionRecorder routine = new CompletionRecorder();
+    RecordingRoutine routine = new RecordingRoutine();
     IoRequest r = formattedRead(t, 0, routine);
     assertThat(r.send(t)).isTrue();
     IoRequest held = dev.nextHeld();
@@ -447,7 +447,7 @@ class TargetStateCasesTest {
     assertThat(r.cancelRequested()).isFalse();
     assertThat(held.isCanceled()).isFalse();
 
-    BackgroundCall stop = BackgroundCall.start("stopper", () -> t.stop(StopAction.CANCEL_SENT_IO));
+    BackgroundCall<Void> stop = BackgroundCall.start("stopper", () -> t.stop(StopAction.CANCEL_SENT_IO));
     stop.awaitBlocked();
 
     assertThat(r.cancelRequested()).isTrue();
@@ -463,7 +463,7 @@ class TargetStateCasesTest {
   @DisplayName("case 42: purge(PURGE_IO) returns at once leaving a cancel-ignoring request in flight; purge(AND_WAIT) then waits for it")
   void case42_purgeReturnsAtOnceThenPurgeAndWaitBlocksUntilTheRequestCompletes() throws Exception {
     dev.mode = ScriptedDevice.Mode.HOLD_IGNORE_CANCEL;
-    CompletionRecorder routine = new CompletionRecorder();
+    RecordingRoutine routine = new RecordingRoutine();
     IoRequest r = formattedRead(t, 0, routine);
     assertThat(r.send(t)).isTrue();
     IoRequest held = dev.nextHeld();
@@ -476,14 +476,14 @@ class TargetStateCasesTest {
     assertThat(held.isCanceled()).isTrue();
     assertThat(routine.count()).isZero();
 
-    BackgroundCall purge = BackgroundCall.start("purger", () -> t.purge(PurgeAction.PURGE_IO_AND_WAIT));
+    BackgroundCall<Void> purge = BackgroundCall.start("purger", () -> t.purge(PurgeAction.PURGE_IO_AND_WAIT));
     purge.awaitBlocked();
     assertThat(r.state()).isEqualTo(IoRequest.State.SENT);
     assertThat(t.state()).isEqualTo(IoTargetState.PURGED);
 
     assertThat(ScriptedDevice.completeHeld(held, IoStatus.SUCCESS, 8)).isTrue();
     purge.join();
-    CompletionRecorder.Call call = routine.only();
+    RecordingRoutine.Call call = routine.only();
     assertThat(call.status()).as("a late success stands").isEqualTo(IoStatus.SUCCESS);
     assertThat(call.information()).isEqualTo(8);
     assertThat(t.pendingCount()).isZero();
