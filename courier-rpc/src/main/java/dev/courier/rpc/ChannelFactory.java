@@ -1,0 +1,167 @@
+package dev.courier.rpc;
+
+import dev.courier.io.IoClock;
+import dev.courier.rpc.spi.Binding;
+import dev.courier.rpc.spi.Connection;
+import dev.courier.rpc.spi.Endpoint;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Makes client channels for a contract: dynamic proxies whose every method is a call
+ * ({@code ChannelFactory<TChannel>}).
+ *
+ * <pre>{@code
+ * ChannelFactory<Calculator> factory = ChannelFactory.builder(Calculator.class)
+ *     .binding(InProcessBinding.create()).address("inproc://calculator")
+ *     .eventExecutor(SwingUtilities::invokeLater)        // where event-based completions are raised
+ *     .build();
+ * Calculator calc = factory.createChannel();
+ * int sum = calc.add(1, 2);
+ * }</pre>
+ *
+ * <p>The contract is validated when the factory is built. A duplex contract needs a callback object
+ * implementing its callback contract; the service's calls on it run on virtual threads (or inline for
+ * the asynchronous shapes), any number at a time.
+ */
+public final class ChannelFactory<T> {
+  private static final ExecutorService CALLBACK_EXECUTOR =
+      Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("courier-callback-", 0).factory());
+
+  private final Class<T> type;
+  private final ContractDescription contract;
+  private final Binding binding;
+  private final EndpointAddress address;
+  private final Object callback;
+  private final Executor eventExecutor;
+  private final Duration timeout;
+  private final Map<String, String> headers;
+  private final IoClock clock;
+  private final Dispatcher callbackDispatcher;
+
+  private ChannelFactory(Builder<T> b) {
+    this.type = b.type;
+    this.contract = ContractDescription.of(b.type);
+    this.binding = Objects.requireNonNull(b.binding, "binding (expected: ChannelFactory.builder(...).binding(...))");
+    this.address = Objects.requireNonNull(b.address, "address (expected: ChannelFactory.builder(...).address(...))");
+    if (!binding.scheme().equals(address.scheme())) {
+      throw new IllegalArgumentException("address: " + address + " (expected: a " + binding.scheme()
+          + ":// address for this binding)");
+    }
+    this.callback = b.callback;
+    this.eventExecutor = b.eventExecutor;
+    this.timeout = b.timeout;
+    this.headers = Map.copyOf(b.headers);
+    this.clock = b.clock;
+    ContractDescription callbackContract = contract.callbackContract().orElse(null);
+    if (callbackContract != null && callback == null) {
+      throw new IllegalArgumentException("contract " + contract.name() + " is duplex (expected: a callback object implementing "
+          + callbackContract.type().getName() + ", given with .callback(...))");
+    }
+    if (callbackContract == null && callback != null) {
+      throw new IllegalArgumentException("callback: contract " + contract.name()
+          + " has no callback contract (expected: no callback, or @ServiceContract(callback = ...))");
+    }
+    this.callbackDispatcher = callbackContract == null ? null
+        : new Dispatcher("callback of " + contract.name(), callbackContract, callback.getClass(), InstanceMode.SINGLE,
+            ConcurrencyMode.MULTIPLE, () -> callback, CALLBACK_EXECUTOR, false, null, clock);
+  }
+
+  /** A builder for channels of {@code contract}. */
+  public static <T> Builder<T> builder(Class<T> contract) {
+    return new Builder<>(contract);
+  }
+
+  /** The contract's description. */
+  public ContractDescription contract() {
+    return contract;
+  }
+
+  /**
+   * Connects a new, open channel.
+   *
+   * @throws CommunicationException when no endpoint is reachable at the address
+   */
+  public T createChannel() {
+    Endpoint callbacks = callbackDispatcher == null ? null : callbackDispatcher::openSession;
+    Connection connection = binding.connect(address, callbacks, clock);
+    return RealChannel.proxy(type, connection, address.toString(), timeout, headers, eventExecutor);
+  }
+
+  /** Builds a {@link ChannelFactory}. */
+  public static final class Builder<T> {
+    private final Class<T> type;
+    private Binding binding;
+    private EndpointAddress address;
+    private Object callback;
+    private Executor eventExecutor = Runnable::run;
+    private Duration timeout = Duration.ofMinutes(1);
+    private final Map<String, String> headers = new LinkedHashMap<>();
+    private IoClock clock = IoClock.system();
+
+    private Builder(Class<T> type) {
+      this.type = Objects.requireNonNull(type, "contract");
+    }
+
+    /** The binding. */
+    public Builder<T> binding(Binding binding) {
+      this.binding = Objects.requireNonNull(binding, "binding");
+      return this;
+    }
+
+    /** The endpoint's address. */
+    public Builder<T> address(String address) {
+      this.address = EndpointAddress.of(address);
+      return this;
+    }
+
+    /** The endpoint's address. */
+    public Builder<T> address(EndpointAddress address) {
+      this.address = Objects.requireNonNull(address, "address");
+      return this;
+    }
+
+    /** The object that receives the service's callbacks (duplex contracts). */
+    public Builder<T> callback(Object callback) {
+      this.callback = Objects.requireNonNull(callback, "callback");
+      return this;
+    }
+
+    /** Where event-based completions are raised (a UI thread's executor, say); the completing thread by default. */
+    public Builder<T> eventExecutor(Executor executor) {
+      this.eventExecutor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /** How long a call may take (one minute by default); {@code null} for no limit. */
+    public Builder<T> operationTimeout(Duration timeout) {
+      if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+        throw new IllegalArgumentException("operationTimeout: " + timeout + " (expected: > 0, or null for none)");
+      }
+      this.timeout = timeout;
+      return this;
+    }
+
+    /** A header sent with every call. */
+    public Builder<T> header(String name, String value) {
+      headers.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    /** The clock for timeouts. */
+    public Builder<T> clock(IoClock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** The factory; validates the contract and the callback. */
+    public ChannelFactory<T> build() {
+      return new ChannelFactory<>(this);
+    }
+  }
+}

@@ -1,0 +1,206 @@
+package dev.courier.rpc;
+
+import dev.courier.io.CompletionRoutine;
+import dev.courier.io.IoCompletionParams;
+import dev.courier.io.IoControlCode;
+import dev.courier.io.IoRequest;
+import dev.courier.io.IoStatus;
+import dev.courier.io.IoTarget;
+import dev.courier.io.SendOptions;
+import dev.courier.rpc.spi.Invocation;
+import dev.courier.rpc.spi.RpcStatus;
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One client call: a device-control request whose attachment is the {@link Invocation}, sent to the
+ * channel's target and completed exactly once. Every calling shape is an adapter over this.
+ *
+ * <p>The outcome is mapped to what every shape reports alike: the reply, a {@link FaultException}, a
+ * {@link CancellationException}, a {@link CallTimeoutException} or a {@link CommunicationException}.
+ */
+final class ClientCall implements CompletionRoutine<Object> {
+  /** The device type of RPC control codes; the function is the operation's index. */
+  static final int DEVICE_TYPE = 0x8C10;
+
+  /** Receives the outcome once. */
+  interface Listener {
+    void completed(Object result, RuntimeException error);
+  }
+
+  private final RealChannel channel;
+  private final OperationDescription op;
+  private final IoRequest request = IoRequest.create();
+  private Invocation invocation;
+  private Listener listener;
+  private long timeoutNanos;
+  private InstanceGate releasedGate;
+  private OperationContext parent;
+  private boolean synchronous;
+  private Object result;
+  private RuntimeException error;
+
+  ClientCall(RealChannel channel, OperationDescription op) {
+    this.channel = channel;
+    this.op = op;
+  }
+
+  OperationDescription operation() {
+    return op;
+  }
+
+  /** Starts the call; the listener runs once, possibly before this returns. Never throws. */
+  void start(Object[] args, Listener listener) {
+    this.listener = listener;
+    this.synchronous = false;
+    RuntimeException refused = send(args);
+    if (refused != null) {
+      listener.completed(null, refused);
+    }
+  }
+
+  /** Runs the call on this thread and returns its result, or throws its exception. */
+  Object call(Object[] args) {
+    this.listener = (r, e) -> { };
+    this.synchronous = true;
+    RuntimeException refused = send(args);
+    if (refused != null) {
+      throw refused;
+    }
+    if (releasedGate != null) {
+      CompletableFuture<Void> back = new CompletableFuture<>();
+      InstanceGate gate = releasedGate;
+      gate.reenter(() -> back.complete(null));
+      back.join();
+      if (!parent.resume(gate)) {
+        gate.exit();
+      }
+    }
+    if (error != null) {
+      throw error;
+    }
+    return result;
+  }
+
+  /** Cancels the call; returns whether the cancel reached something cancellable. */
+  boolean cancel() {
+    return request.cancelSentRequest();
+  }
+
+  private RuntimeException send(Object[] args) {
+    RuntimeException closed = channel.checkOpen(op);
+    if (closed != null) {
+      return closed;
+    }
+    OperationContext parent = OperationContext.find().orElse(null);
+    this.parent = parent;
+    timeoutNanos = channel.timeoutNanos();
+    if (parent != null && parent.deadlineNanos() != Long.MAX_VALUE) {
+      long left = parent.deadlineNanos() - parent.clock().nanoTime();
+      if (left <= 0) {
+        return new CallTimeoutException("operation " + op.name() + " was called after its caller's deadline passed");
+      }
+      timeoutNanos = Math.min(timeoutNanos, left);
+    }
+    if (parent != null && channel.isCallbackChannel() && !op.isOneWay()
+        && parent.concurrency() == ConcurrencyMode.SINGLE && parent.gate() != null) {
+      return new IllegalStateException("callback " + op.name() + " would deadlock: its reply cannot be processed until "
+          + parent.operation().name() + " completes (expected: ConcurrencyMode.REENTRANT or MULTIPLE, or a one-way callback)");
+    }
+    IoTarget target = channel.target();
+    invocation = new Invocation(op.action(), args, channel.headers(), timeoutNanos);
+    IoStatus formatted = request.formatDeviceControl(target, controlCode(op), null, null);
+    if (!formatted.isSuccess()) {
+      return outcome(formatted);
+    }
+    request.attach(invocation);
+    request.setCompletionRoutine(this, null);
+    SendOptions.Builder options = SendOptions.builder();
+    if (timeoutNanos != Invocation.NO_DEADLINE) {
+      options.timeout(Duration.ofNanos(timeoutNanos));
+    }
+    if (synchronous) {
+      options.synchronous();
+    }
+    if (parent != null && !op.isOneWay()) {
+      if (parent.concurrency() == ConcurrencyMode.REENTRANT) {
+        releasedGate = parent.releaseGate();
+        if (releasedGate != null) {
+          releasedGate.exit();               // let other calls into the instance while this one waits
+        }
+      }
+      parent.onCancel(this::cancel);         // a cancelled caller cancels the calls it made
+    }
+    if (!request.send(target, options.build())) {
+      RuntimeException refused = outcome(request.status());
+      if (releasedGate != null) {
+        InstanceGate gate = releasedGate;
+        releasedGate = null;
+        CompletableFuture<Void> back = new CompletableFuture<>();
+        gate.reenter(() -> {
+          if (!parent.resume(gate)) {
+            gate.exit();
+          }
+          back.complete(null);
+        });
+        if (synchronous) {
+          back.join();                       // a blocking caller resumes holding the gate
+        }
+      }
+      return refused;
+    }
+    return null;
+  }
+
+  static IoControlCode controlCode(OperationDescription op) {
+    return IoControlCode.of(DEVICE_TYPE, op.index() & 0xFFF, IoControlCode.TransferMethod.NEITHER, 0);
+  }
+
+  @Override
+  public void onCompletion(IoRequest req, IoTarget target, IoCompletionParams params, Object context) {
+    IoStatus status = params.status();
+    if (status.equals(IoStatus.SUCCESS)) {
+      result = invocation.reply();
+    } else {
+      error = outcome(status);
+    }
+    if (releasedGate != null && !synchronous) {
+      InstanceGate gate = releasedGate;
+      gate.reenter(() -> {                                    // resume inside the instance's gate
+        if (!parent.resume(gate)) {
+          gate.exit();
+        }
+        listener.completed(result, error);
+      });
+      return;
+    }
+    listener.completed(result, error);
+  }
+
+  private RuntimeException outcome(IoStatus status) {
+    if (status.equals(RpcStatus.FAULT)) {
+      FaultException fault = invocation == null ? null : invocation.fault();
+      return fault != null ? fault : new FaultException(FaultException.INTERNAL, Dispatcher.INTERNAL_REASON, null);
+    }
+    if (status.equals(IoStatus.CANCELLED)) {
+      return new CancellationException("call to " + op.name() + " was cancelled");
+    }
+    if (status.equals(IoStatus.IO_TIMEOUT)) {
+      return new CallTimeoutException(op.name(), Duration.ofNanos(timeoutNanos));
+    }
+    if (status.equals(IoStatus.INVALID_DEVICE_STATE) || status.equals(IoStatus.DEVICE_REMOVED_NOT_SENT)) {
+      return new CommunicationException("call to " + op.name() + " at " + channel.address()
+          + " was not delivered: the channel or the endpoint is closed", false);
+    }
+    if (status.equals(RpcStatus.SERVER_TOO_BUSY)) {
+      return new CommunicationException("call to " + op.name() + " at " + channel.address()
+          + " was refused: the server is too busy", false);
+    }
+    if (status.equals(RpcStatus.CONNECTION_LOST)) {
+      return new CommunicationException("call to " + op.name() + " at " + channel.address()
+          + " lost its connection; the service may have run it", true);
+    }
+    return new CommunicationException("call to " + op.name() + " at " + channel.address() + " failed with " + status, true);
+  }
+}

@@ -1,0 +1,39 @@
+package dev.courier.rpc;
+
+/**
+ * The channel behind a client proxy: its state, close and abort. Every proxy made by
+ * {@link ChannelFactory#createChannel()} also implements this interface.
+ *
+ * <pre>{@code
+ * Calculator calc = factory.createChannel();
+ * try { calc.add(1, 2); } finally { ClientChannel.of(calc).close(); }
+ * }</pre>
+ *
+ * <p>{@link #close()} waits for the calls in flight and then closes; {@link #abort()} closes at once and
+ * the calls in flight end with a {@link java.util.concurrent.CancellationException} (the service sees
+ * the cancellation). Calls made on a closed channel fail with a {@link CommunicationException} that
+ * says the call was not sent. Thread safe.
+ */
+public interface ClientChannel extends AutoCloseable {
+
+  /** The channel of a proxy made by a {@link ChannelFactory}. */
+  static ClientChannel of(Object proxy) {
+    if (proxy instanceof ClientChannel channel) {
+      return channel;
+    }
+    throw new IllegalArgumentException("proxy: " + proxy + " (expected: a proxy made by ChannelFactory.createChannel())");
+  }
+
+  /** The channel's state. */
+  CommunicationState state();
+
+  /** The address the channel is connected to. */
+  String address();
+
+  /** Waits for the calls in flight, then closes. Must not be called from a completion routine or event listener. */
+  @Override
+  void close();
+
+  /** Closes at once, cancelling the calls in flight. */
+  void abort();
+}

@@ -1,0 +1,13 @@
+package dev.courier.rpc;
+
+/**
+ * Receives the completion of an event-based call ({@code OpCompletedEventHandler}), on the event executor
+ * chosen for the channel (a UI thread, say).
+ *
+ * @param <R> the operation's result type
+ */
+@FunctionalInterface
+public interface CompletedListener<R> {
+  /** An event-based call of the operation completed. */
+  void completed(CompletedEvent<R> event);
+}

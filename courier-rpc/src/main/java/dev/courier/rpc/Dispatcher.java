@@ -1,0 +1,448 @@
+package dev.courier.rpc;
+
+import dev.courier.io.IoClock;
+import dev.courier.io.IoRequest;
+import dev.courier.io.IoStatus;
+import dev.courier.io.IoTarget;
+import dev.courier.rpc.spi.Invocation;
+import dev.courier.rpc.spi.RpcStatus;
+import dev.courier.rpc.spi.Session;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Method;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+
+/**
+ * Runs calls on a service implementation: one per contract and implementation, shared by the sessions of
+ * every connection. Used by {@link ServiceHost} for services and by channels for duplex callback objects.
+ *
+ * <p>Threading: {@link DispatchSession#dispatch} runs on the delivering thread (for the in-process
+ * binding, the caller's) and never blocks. A TASK or BEGIN_END implementation is invoked there and must
+ * not block; a SYNC implementation runs on the executor (virtual threads by default). Each request is
+ * completed exactly once: by the call's end, or by the caller's cancel, whichever comes first.
+ */
+final class Dispatcher {
+  private static final System.Logger LOG = System.getLogger(ServiceHost.class.getName());
+  static final String INTERNAL_REASON =
+      "The server was unable to process the request due to an internal error.";
+  private static final MethodType GENERIC = MethodType.methodType(Object.class, Object.class, Object[].class);
+
+  private final String name;
+  private final ContractDescription contract;
+  private final InstanceMode instanceMode;
+  private final ConcurrencyMode concurrency;
+  private final Supplier<?> factory;
+  private final Executor executor;
+  private final boolean includeExceptionDetail;
+  private final CallThrottle throttle;
+  private final IoClock clock;
+  private final Map<String, Invoker> invokers = new HashMap<>();
+  private final Set<DispatchedCall> inFlight = ConcurrentHashMap.newKeySet();
+  private final Object singletonLock = new Object();
+  private volatile Object singleton;
+  private final InstanceGate singletonGate;
+  private volatile boolean accepting = true;
+
+  /** How one operation is invoked on the implementation. */
+  private record Invoker(OperationDescription op, OperationShape shape, MethodHandle main, MethodHandle end) {}
+
+  Dispatcher(String name, ContractDescription contract, Class<?> implementation, InstanceMode instanceMode,
+      ConcurrencyMode concurrency, Supplier<?> factory, Executor executor, boolean includeExceptionDetail,
+      CallThrottle throttle, IoClock clock) {
+    this.name = name;
+    this.contract = contract;
+    this.instanceMode = instanceMode;
+    this.concurrency = concurrency;
+    this.factory = factory;
+    this.executor = executor;
+    this.includeExceptionDetail = includeExceptionDetail;
+    this.throttle = throttle;
+    this.clock = clock;
+    this.singletonGate = instanceMode == InstanceMode.SINGLE && concurrency != ConcurrencyMode.MULTIPLE
+        ? new InstanceGate(executor) : null;
+    if (implementation != null && !contract.type().isAssignableFrom(implementation)) {
+      throw new IllegalArgumentException("service " + implementation.getName() + " does not implement contract "
+          + contract.type().getName() + " (expected: a class implementing the contract interface)");
+    }
+    for (OperationDescription op : contract.operations()) {
+      invokers.put(op.action(), invoker(op));
+    }
+  }
+
+  private Invoker invoker(OperationDescription op) {
+    for (OperationShape shape : new OperationShape[] {OperationShape.TASK, OperationShape.BEGIN_END, OperationShape.SYNC}) {
+      var m = op.method(shape);
+      if (m.isPresent()) {
+        MethodHandle main = handle(m.get());
+        MethodHandle end = shape == OperationShape.BEGIN_END ? handle(op.endMethod().orElseThrow()) : null;
+        return new Invoker(op, shape, main, end);
+      }
+    }
+    Method m = op.method(OperationShape.EVENT).orElseThrow();
+    throw new IllegalArgumentException("operation " + op.name() + " has only the event-based shape, which is for clients"
+        + " (expected: op, opAsync returning CompletionStage, or beginOp/endOp on a service)\n    for method "
+        + m.getDeclaringClass().getSimpleName() + "." + m.getName());
+  }
+
+  private static MethodHandle handle(Method m) {
+    try {
+      m.setAccessible(true);
+      return MethodHandles.lookup().unreflect(m).asSpreader(Object[].class, m.getParameterCount()).asType(GENERIC);
+    } catch (IllegalAccessException | RuntimeException e) {
+      throw new IllegalArgumentException("cannot call " + m + " (expected: an interface open to dev.courier.rpc)", e);
+    }
+  }
+
+  ContractDescription contract() {
+    return contract;
+  }
+
+  DispatchSession openSession(IoTarget peer) {
+    return new DispatchSession(peer);
+  }
+
+  /** Stops taking new calls; calls in flight go on. */
+  void stopAccepting() {
+    accepting = false;
+  }
+
+  int inFlight() {
+    return inFlight.size();
+  }
+
+  /** Ends every call in flight: the service sees a cancellation, the caller a lost connection. */
+  void abortAll() {
+    for (DispatchedCall call : inFlight) {
+      call.abort();
+    }
+  }
+
+  private Object singletonInstance() {
+    Object s = singleton;
+    if (s == null) {
+      synchronized (singletonLock) {
+        s = singleton;
+        if (s == null) {
+          s = java.util.Objects.requireNonNull(factory.get(), "service factory returned null");
+          singleton = s;
+        }
+      }
+    }
+    return s;
+  }
+
+  // =============================================================================================
+
+  /** One connection's session: its instance (PER_SESSION), its gate, its callback channel. */
+  final class DispatchSession implements Session, OperationContext.CallbackChannel {
+    private final IoTarget peer;
+    private final Object lock = new Object();
+    private Object instance;                 // PER_SESSION, guarded by lock
+    private final InstanceGate gate;
+    private final Map<Class<?>, Object> callbackProxies = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    DispatchSession(IoTarget peer) {
+      this.peer = peer;
+      this.gate = instanceMode == InstanceMode.PER_SESSION && concurrency != ConcurrencyMode.MULTIPLE
+          ? new InstanceGate(executor) : null;
+    }
+
+    @Override
+    public void dispatch(IoRequest request) {
+      Dispatcher.this.dispatch(this, request);
+    }
+
+    @Override
+    public void close() {
+      closed = true;
+      Object s;
+      synchronized (lock) {
+        s = instance;
+        instance = null;
+      }
+      closeInstance(s);
+    }
+
+    boolean isClosed() {
+      return closed;
+    }
+
+    Object instance() {
+      return switch (instanceMode) {
+        case SINGLE -> singletonInstance();
+        case PER_CALL -> java.util.Objects.requireNonNull(factory.get(), "service factory returned null");
+        case PER_SESSION -> {
+          synchronized (lock) {
+            if (instance == null) {
+              instance = java.util.Objects.requireNonNull(factory.get(), "service factory returned null");
+            }
+            yield instance;
+          }
+        }
+      };
+    }
+
+    InstanceGate gate() {
+      return instanceMode == InstanceMode.SINGLE ? singletonGate : gate;
+    }
+
+    @Override
+    public <T> T proxy(Class<T> type, OperationContext context) {
+      ContractDescription callbackContract = contract.callbackContract().orElse(null);
+      if (callbackContract == null || peer == null) {
+        throw new IllegalStateException("callback: contract " + contract.name() + " has no callback channel here");
+      }
+      if (!type.isAssignableFrom(callbackContract.type()) && !callbackContract.type().isAssignableFrom(type)) {
+        throw new IllegalArgumentException("callback type: " + type.getName() + " (expected: "
+            + callbackContract.type().getName() + ", the callback contract of " + contract.name() + ")");
+      }
+      return type.cast(callbackProxies.computeIfAbsent(type,
+          t -> RealChannel.callbackProxy(t, peer, clock)));
+    }
+  }
+
+  private static void closeInstance(Object instance) {
+    if (instance instanceof AutoCloseable c) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        LOG.log(System.Logger.Level.WARNING, "service instance failed to close", e);
+      }
+    }
+  }
+
+  private void dispatch(DispatchSession session, IoRequest request) {
+    if (!(request.attachment() instanceof Invocation inv)) {
+      request.complete(IoStatus.INVALID_DEVICE_REQUEST);
+      return;
+    }
+    Invoker invoker = invokers.get(inv.action());
+    if (invoker == null) {
+      inv.fault(new FaultException("ActionNotSupported", "no operation with action " + inv.action()
+          + " in contract " + contract.name() + " at " + name, null));
+      request.complete(RpcStatus.FAULT);
+      return;
+    }
+    if (!accepting || session.isClosed()) {
+      request.complete(IoStatus.INVALID_DEVICE_STATE);
+      return;
+    }
+    long deadline = inv.timeoutNanos() == Invocation.NO_DEADLINE ? Long.MAX_VALUE : clock.nanoTime() + inv.timeoutNanos();
+    OperationContext ctx = new OperationContext(invoker.op(), inv.headers(), clock, deadline,
+        contract.isDuplex() ? session : null, concurrency);
+    DispatchedCall call = new DispatchedCall(session, request, inv, invoker, ctx);
+    inFlight.add(call);
+    if (invoker.op().isOneWay()) {
+      request.complete(IoStatus.SUCCESS);        // accepted: the caller returns now
+    } else if (request.markCancelable(call::cancelledByCaller).equals(IoStatus.CANCELLED)) {
+      inFlight.remove(call);
+      request.complete(IoStatus.CANCELLED);
+      return;
+    }
+    if (throttle != null) {
+      throttle.admit(call::enterGate);
+    } else {
+      call.enterGate();
+    }
+  }
+
+  /** One call being run. */
+  private final class DispatchedCall {
+    private final DispatchSession session;
+    private final IoRequest request;
+    private final Invocation inv;
+    private final Invoker invoker;
+    private final OperationContext ctx;
+    private final AtomicBoolean finished = new AtomicBoolean();
+    private volatile Object instance;
+
+    DispatchedCall(DispatchSession session, IoRequest request, Invocation inv, Invoker invoker, OperationContext ctx) {
+      this.session = session;
+      this.request = request;
+      this.inv = inv;
+      this.invoker = invoker;
+      this.ctx = ctx;
+    }
+
+    void enterGate() {
+      InstanceGate gate = instanceMode == InstanceMode.PER_CALL ? null : session.gate();
+      if (gate == null) {
+        start();
+      } else {
+        gate.enter(() -> {
+          ctx.entered(gate);
+          start();
+        });
+      }
+    }
+
+    private void start() {
+      if (ctx.isCancelled()) {
+        finish(null, new CancellationException("cancelled before it started"));
+        return;
+      }
+      Object target;
+      try {
+        target = session.instance();
+      } catch (RuntimeException e) {
+        finish(null, e);
+        return;
+      }
+      instance = target;
+      Object[] args = inv.arguments();
+      switch (invoker.shape()) {
+        case SYNC -> {
+          try {
+            executor.execute(() -> runSync(target, args));
+          } catch (RejectedExecutionException e) {
+            finish(null, new CommunicationException("host is shutting down", true, e));
+          }
+        }
+        case TASK -> {
+          CompletionStage<?> stage;
+          try {
+            stage = (CompletionStage<?>) ScopedValue.where(OperationContext.CURRENT, ctx)
+                .call(() -> invoke(invoker.main(), target, args));
+          } catch (Throwable t) {
+            finish(null, t);
+            return;
+          }
+          if (stage == null) {
+            finish(null, new NullPointerException(invoker.op().name() + " returned a null CompletionStage"));
+          } else {
+            stage.whenComplete(this::finish);
+          }
+        }
+        case BEGIN_END -> {
+          Object[] withCallback = java.util.Arrays.copyOf(args, args.length + 2);
+          withCallback[args.length] = (AsyncCallback) this::ended;
+          withCallback[args.length + 1] = null;
+          try {
+            AsyncResult ar = (AsyncResult) ScopedValue.where(OperationContext.CURRENT, ctx)
+                .call(() -> invoke(invoker.main(), target, withCallback));
+            if (ar == null) {
+              finish(null, new NullPointerException("begin" + ContractReader.capitalize(invoker.op().name())
+                  + " returned a null AsyncResult"));
+            }
+          } catch (Throwable t) {
+            finish(null, t);
+          }
+        }
+        case EVENT -> throw new AssertionError("event shape is never dispatched");
+      }
+    }
+
+    private void ended(AsyncResult result) {
+      Object value;
+      try {
+        value = ScopedValue.where(OperationContext.CURRENT, ctx)
+            .call(() -> invoke(invoker.end(), instance, new Object[] {result}));
+      } catch (Throwable t) {
+        finish(null, t);
+        return;
+      }
+      finish(value, null);
+    }
+
+    private void runSync(Object target, Object[] args) {
+      Object value;
+      try {
+        value = ScopedValue.where(OperationContext.CURRENT, ctx).call(() -> invoke(invoker.main(), target, args));
+      } catch (Throwable t) {
+        finish(null, t);
+        return;
+      }
+      finish(value, null);
+    }
+
+    void finish(Object value, Throwable error) {
+      if (!finished.compareAndSet(false, true)) {
+        return;
+      }
+      InstanceGate gate = ctx.finish();
+      if (gate != null) {
+        gate.exit();
+      }
+      if (throttle != null) {
+        throttle.release();
+      }
+      if (instanceMode == InstanceMode.PER_CALL) {
+        closeInstance(instance);
+      }
+      inFlight.remove(this);
+      if (invoker.op().isOneWay()) {
+        if (error != null) {
+          LOG.log(System.Logger.Level.WARNING, "one-way operation " + invoker.op().name() + " failed", unwrap(error));
+        }
+        return;
+      }
+      if (request.unmarkCancelable().equals(IoStatus.CANCELLED)) {
+        return;       // the caller cancelled; its cancel completed the request
+      }
+      if (error == null) {
+        inv.reply(value);
+        request.complete(IoStatus.SUCCESS);
+      } else {
+        inv.fault(toFault(unwrap(error)));
+        request.complete(RpcStatus.FAULT);
+      }
+    }
+
+    /** The caller's cancel reached the call (its request's cancel routine). */
+    void cancelledByCaller(IoRequest r) {
+      ctx.cancel();
+      r.complete(IoStatus.CANCELLED);
+    }
+
+    void abort() {
+      ctx.cancel();
+      if (!invoker.op().isOneWay() && finished.compareAndSet(false, true)) {
+        inFlight.remove(this);
+        if (!request.unmarkCancelable().equals(IoStatus.CANCELLED)) {
+          request.complete(RpcStatus.CONNECTION_LOST);
+        }
+      }
+    }
+
+    private FaultException toFault(Throwable e) {
+      if (e instanceof FaultException f) {
+        Object detail = f.detail();
+        if (detail == null || invoker.op().faults().contains(detail.getClass())) {
+          return new FaultException(f.code(), f.reason(), detail);
+        }
+        LOG.log(System.Logger.Level.WARNING, "operation " + invoker.op().name() + " raised a fault with undeclared detail "
+            + detail.getClass().getName() + "; the caller gets an internal fault", e);
+      } else {
+        LOG.log(System.Logger.Level.WARNING, "operation " + invoker.op().name() + " failed", e);
+      }
+      if (includeExceptionDetail) {
+        StringWriter trace = new StringWriter();
+        e.printStackTrace(new PrintWriter(trace));
+        return new FaultException(FaultException.INTERNAL, e.toString(),
+            new ExceptionDetail(e.getClass().getName(), String.valueOf(e.getMessage()), trace.toString()));
+      }
+      return new FaultException(FaultException.INTERNAL, INTERNAL_REASON, null);
+    }
+  }
+
+  private static Object invoke(MethodHandle handle, Object target, Object[] args) throws Throwable {
+    return handle.invokeExact(target, args);
+  }
+
+  static Throwable unwrap(Throwable t) {
+    return StageAsyncResult.unwrap(t);
+  }
+}

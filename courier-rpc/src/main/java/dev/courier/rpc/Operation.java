@@ -1,0 +1,30 @@
+package dev.courier.rpc;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Names an operation and fixes its message exchange pattern ({@code [OperationContract]}). Optional: a
+ * method without it declares an operation named after the method.
+ *
+ * <pre>{@code
+ * @Operation(name = "Add", action = "urn:calc/Add") int add(int a, int b);
+ * @Operation(oneWay = true) void log(String line);
+ * }</pre>
+ */
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.METHOD)
+public @interface Operation {
+  /** The operation's name; derived from the method name (without Async, begin or end) when empty. */
+  String name() default "";
+
+  /** The action that identifies the operation on the wire; {@code namespace + contract + "/" + name} when empty. */
+  String action() default "";
+
+  /** Whether the operation is one-way: no reply, and the caller returns once the message is accepted. */
+  boolean oneWay() default false;
+}

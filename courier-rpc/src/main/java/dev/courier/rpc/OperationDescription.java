@@ -1,0 +1,128 @@
+package dev.courier.rpc;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Type;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One operation of a contract: its identity (name and action), message exchange pattern, logical
+ * parameters and result, declared faults, and the methods that declare it in each shape.
+ *
+ * <pre>{@code
+ * OperationDescription add = ContractDescription.of(Calculator.class).operation("add");
+ * add.action();          // "http://tempuri.org/Calculator/add"
+ * add.shapes();          // [SYNC, TASK]
+ * }</pre>
+ *
+ * <p>Immutable. The parameter and result types are the logical ones: without the shape's
+ * decorations ({@code CompletableFuture}, {@code AsyncCallback}, the user state).
+ */
+public final class OperationDescription {
+  private final String name;
+  private final String action;
+  private final MessageExchangePattern pattern;
+  private final List<Type> parameterTypes;
+  private final List<String> parameterNames;
+  private final Type resultType;
+  private final List<Class<? extends Record>> faults;
+  private final Map<OperationShape, Method> methods;
+  private final Method endMethod;
+  private final Method completedListenerMethod;
+  private final int index;
+
+  OperationDescription(String name, String action, MessageExchangePattern pattern, List<Type> parameterTypes,
+      List<String> parameterNames, Type resultType, List<Class<? extends Record>> faults,
+      Map<OperationShape, Method> methods, Method endMethod, Method completedListenerMethod, int index) {
+    this.name = name;
+    this.action = action;
+    this.pattern = pattern;
+    this.parameterTypes = List.copyOf(parameterTypes);
+    this.parameterNames = List.copyOf(parameterNames);
+    this.resultType = resultType;
+    this.faults = List.copyOf(faults);
+    this.methods = Collections.unmodifiableMap(new EnumMap<>(methods));
+    this.endMethod = endMethod;
+    this.completedListenerMethod = completedListenerMethod;
+    this.index = index;
+  }
+
+  /** The operation's name. */
+  public String name() {
+    return name;
+  }
+
+  /** The action that identifies the operation on the wire. */
+  public String action() {
+    return action;
+  }
+
+  /** Request/reply or one-way. */
+  public MessageExchangePattern pattern() {
+    return pattern;
+  }
+
+  /** Whether the operation is one-way. */
+  public boolean isOneWay() {
+    return pattern == MessageExchangePattern.ONE_WAY;
+  }
+
+  /** The logical parameter types, in order. */
+  public List<Type> parameterTypes() {
+    return parameterTypes;
+  }
+
+  /** The parameter names (from the first declaring method, compiled with {@code -parameters}, else arg0...). */
+  public List<String> parameterNames() {
+    return parameterNames;
+  }
+
+  /** The logical result type; {@code void.class} for none. */
+  public Type resultType() {
+    return resultType;
+  }
+
+  /** Whether the operation returns a value. */
+  public boolean hasResult() {
+    return resultType != void.class && resultType != Void.class;
+  }
+
+  /** The declared fault detail types. */
+  public List<Class<? extends Record>> faults() {
+    return faults;
+  }
+
+  /** The shapes this interface declares the operation in. */
+  public Set<OperationShape> shapes() {
+    return methods.keySet();
+  }
+
+  /** The method that declares the operation in {@code shape} (for BEGIN_END, the begin method). */
+  public Optional<Method> method(OperationShape shape) {
+    return Optional.ofNullable(methods.get(shape));
+  }
+
+  /** The {@code endOp} method of the BEGIN_END shape. */
+  public Optional<Method> endMethod() {
+    return Optional.ofNullable(endMethod);
+  }
+
+  /** The {@code onOpCompleted} method of the EVENT shape, when declared. */
+  public Optional<Method> completedListenerMethod() {
+    return Optional.ofNullable(completedListenerMethod);
+  }
+
+  /** The operation's position in its contract (operations sorted by name). */
+  public int index() {
+    return index;
+  }
+
+  @Override
+  public String toString() {
+    return "Operation[" + name + ", " + pattern + ", " + action + ", shapes=" + shapes() + "]";
+  }
+}

@@ -1,0 +1,409 @@
+package dev.courier.rpc;
+
+import dev.courier.io.IoClock;
+import dev.courier.io.IoTarget;
+import dev.courier.io.StopAction;
+import dev.courier.rpc.spi.Connection;
+import dev.courier.rpc.spi.Invocation;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+
+/**
+ * A client channel: the dynamic proxy behind a contract interface. Each method is bound, once, to an
+ * {@link InvocationAdapter} that turns the one {@link ClientCall} into its shape.
+ */
+final class RealChannel implements InvocationHandler, ClientChannel {
+  private static final Object[] NO_ARGS = new Object[0];
+
+  /** Turns a client call into one calling shape. */
+  interface InvocationAdapter {
+    Object invoke(RealChannel channel, Object[] args) throws Throwable;
+
+    /** Makes the adapter for one method of a contract, or returns {@code null} when it is not of its shape. */
+    interface Factory {
+      InvocationAdapter create(ContractDescription contract, Method method);
+    }
+  }
+
+  private static final List<InvocationAdapter.Factory> FACTORIES = List.of(
+      RealChannel::syncAdapter, RealChannel::taskAdapter, RealChannel::beginEndAdapter, RealChannel::eventAdapter);
+
+  private final ContractDescription contract;
+  private final Connection connection;
+  private final String address;
+  private final long timeoutNanos;
+  private final Map<String, String> headers;
+  private final Executor eventExecutor;
+  private final boolean callbackChannel;
+  private final Map<Method, InvocationAdapter> adapters = new HashMap<>();
+  private final Map<OperationDescription, CompletedListener<Object>> listeners = new ConcurrentHashMap<>();
+  private final Map<Object, List<ClientCall>> eventCalls = new HashMap<>();    // guarded by itself
+  private int busy;                                                            // guarded by eventCalls
+  private volatile CommunicationState state = CommunicationState.OPENED;
+  private Object proxy;
+
+  private RealChannel(ContractDescription contract, Connection connection, String address, Duration timeout,
+      Map<String, String> headers, Executor eventExecutor, boolean callbackChannel) {
+    this.contract = contract;
+    this.connection = connection;
+    this.address = address;
+    this.timeoutNanos = timeout == null ? Invocation.NO_DEADLINE : timeout.toNanos();
+    this.headers = Map.copyOf(headers);
+    this.eventExecutor = eventExecutor;
+    this.callbackChannel = callbackChannel;
+    for (Method m : contract.type().getMethods()) {
+      if (!java.lang.reflect.Modifier.isAbstract(m.getModifiers())) {
+        continue;
+      }
+      for (InvocationAdapter.Factory f : FACTORIES) {
+        InvocationAdapter a = f.create(contract, m);
+        if (a != null) {
+          adapters.put(m, a);
+          break;
+        }
+      }
+    }
+    contract.cancelAsyncMethod().ifPresent(m -> adapters.put(m, (c, args) -> {
+      c.cancelAsync(args[0]);
+      return null;
+    }));
+    contract.isBusyMethod().ifPresent(m -> adapters.put(m, (c, args) -> c.isBusy()));
+  }
+
+  static <T> T proxy(Class<T> type, Connection connection, String address, Duration timeout,
+      Map<String, String> headers, Executor eventExecutor) {
+    RealChannel channel = new RealChannel(ContractDescription.of(type), connection, address, timeout, headers,
+        eventExecutor, false);
+    return type.cast(channel.newProxy(type));
+  }
+
+  /** A proxy over the callback target of a duplex session: what {@link OperationContext#callback} returns. */
+  static Object callbackProxy(Class<?> type, IoTarget peer, IoClock clock) {
+    Connection connection = new Connection() {
+      @Override
+      public IoTarget target() {
+        return peer;
+      }
+
+      @Override
+      public void close() {
+        // the session owns the callback target
+      }
+    };
+    RealChannel channel = new RealChannel(ContractDescription.of(type), connection, "callback " + type.getSimpleName(),
+        null, Map.of(), Runnable::run, true);
+    return channel.newProxy(type);
+  }
+
+  private Object newProxy(Class<?> type) {
+    proxy = Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type, ClientChannel.class}, this);
+    return proxy;
+  }
+
+  // ---- ClientChannel ------------------------------------------------------------------------------
+
+  @Override
+  public CommunicationState state() {
+    return state;
+  }
+
+  @Override
+  public String address() {
+    return address;
+  }
+
+  @Override
+  public void close() {
+    if (state != CommunicationState.OPENED) {
+      if (state == CommunicationState.FAULTED) {
+        abort();
+      }
+      return;
+    }
+    state = CommunicationState.CLOSING;
+    try {
+      connection.target().stop(StopAction.WAIT_FOR_SENT_IO);   // calls in flight finish
+    } finally {
+      connection.close();
+      state = CommunicationState.CLOSED;
+    }
+  }
+
+  @Override
+  public void abort() {
+    if (state == CommunicationState.CLOSED) {
+      return;
+    }
+    state = CommunicationState.CLOSING;
+    connection.close();                                          // calls in flight are cancelled
+    state = CommunicationState.CLOSED;
+  }
+
+  // ---- calls --------------------------------------------------------------------------------------
+
+  IoTarget target() {
+    return connection.target();
+  }
+
+  long timeoutNanos() {
+    return timeoutNanos;
+  }
+
+  Map<String, String> headers() {
+    return headers;
+  }
+
+  boolean isCallbackChannel() {
+    return callbackChannel;
+  }
+
+  /** Null when calls may go out, else the exception a call gets. */
+  RuntimeException checkOpen(OperationDescription op) {
+    CommunicationState s = state;
+    if (s == CommunicationState.OPENED) {
+      return null;
+    }
+    return new CommunicationException("channel to " + address + " is " + s + " (expected: OPENED); call to "
+        + op.name() + " was not sent", false);
+  }
+
+  @Override
+  public Object invoke(Object self, Method method, Object[] args) throws Throwable {
+    InvocationAdapter adapter = adapters.get(method);
+    if (adapter != null) {
+      return adapter.invoke(this, args == null ? NO_ARGS : args);
+    }
+    if (method.getDeclaringClass() == Object.class) {
+      return switch (method.getName()) {
+        case "equals" -> self == args[0];
+        case "hashCode" -> System.identityHashCode(self);
+        case "toString" -> "Channel[" + contract.name() + " at " + address + ", " + state + "]";
+        default -> throw new UnsupportedOperationException(method.toString());
+      };
+    }
+    if (method.getDeclaringClass() == ClientChannel.class) {
+      return method.invoke(this, args);
+    }
+    if (method.isDefault()) {
+      return InvocationHandler.invokeDefault(self, method, args);
+    }
+    throw new UnsupportedOperationException("method " + method + " is not an operation of " + contract.name());
+  }
+
+  // ---- adapters -----------------------------------------------------------------------------------
+
+  private static OperationDescription find(ContractDescription contract, Method m, OperationShape shape) {
+    for (OperationDescription op : contract.operations()) {
+      if (op.method(shape).filter(m::equals).isPresent()) {
+        return op;
+      }
+    }
+    return null;
+  }
+
+  private static InvocationAdapter syncAdapter(ContractDescription contract, Method m) {
+    OperationDescription op = find(contract, m, OperationShape.SYNC);
+    if (op == null) {
+      return null;
+    }
+    return (channel, args) -> new ClientCall(channel, op).call(args);
+  }
+
+  private static InvocationAdapter taskAdapter(ContractDescription contract, Method m) {
+    OperationDescription op = find(contract, m, OperationShape.TASK);
+    if (op == null) {
+      return null;
+    }
+    return (channel, args) -> {
+      ClientCall call = new ClientCall(channel, op);
+      CallFuture future = new CallFuture(call);
+      call.start(args, future::settle);
+      return future;
+    };
+  }
+
+  /** A future whose cancellation cancels its call. */
+  private static final class CallFuture extends CompletableFuture<Object> {
+    private final ClientCall call;
+
+    CallFuture(ClientCall call) {
+      this.call = call;
+    }
+
+    void settle(Object result, RuntimeException error) {
+      if (error != null) {
+        completeExceptionally(error);
+      } else {
+        complete(result);
+      }
+    }
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+      call.cancel();
+      return super.cancel(mayInterruptIfRunning);
+    }
+  }
+
+  private static InvocationAdapter beginEndAdapter(ContractDescription contract, Method m) {
+    OperationDescription begin = find(contract, m, OperationShape.BEGIN_END);
+    if (begin != null) {
+      int n = m.getParameterCount() - 2;
+      return (channel, args) -> {
+        Object[] logical = java.util.Arrays.copyOf(args, n);
+        AsyncCallback callback = (AsyncCallback) args[n];
+        Object state = args[n + 1];
+        ClientCall call = new ClientCall(channel, begin);
+        CompletableFuture<Object> outcome = new CompletableFuture<>();
+        call.start(logical, (r, e) -> {
+          if (e != null) {
+            outcome.completeExceptionally(e);
+          } else {
+            outcome.complete(r);
+          }
+        });
+        return new CallAsyncResult(begin, channel,
+            StageAsyncResult.of(outcome, null, state, call::cancel), callback);
+      };
+    }
+    for (OperationDescription op : contract.operations()) {
+      if (op.endMethod().filter(m::equals).isPresent()) {
+        return (channel, args) -> {
+          if (!(args[0] instanceof CallAsyncResult ar) || ar.operation != op || ar.channel != channel) {
+            throw new IllegalArgumentException("end" + ContractReader.capitalize(op.name()) + ": " + args[0]
+                + " (expected: the AsyncResult returned by begin" + ContractReader.capitalize(op.name())
+                + " of this channel)");
+          }
+          return ar.join();
+        };
+      }
+    }
+    return null;
+  }
+
+  /** The Begin/End handle of a client call; the callback runs after the handle can be ended. */
+  private static final class CallAsyncResult implements AsyncResult {
+    final OperationDescription operation;
+    final RealChannel channel;
+    private final StageAsyncResult delegate;
+
+    CallAsyncResult(OperationDescription operation, RealChannel channel, StageAsyncResult delegate,
+        AsyncCallback callback) {
+      this.operation = operation;
+      this.channel = channel;
+      this.delegate = delegate;
+      if (callback != null) {
+        delegate.whenDone(() -> callback.completed(this));
+      }
+    }
+
+    @Override
+    public boolean isCompleted() {
+      return delegate.isCompleted();
+    }
+
+    @Override
+    public boolean completedSynchronously() {
+      return delegate.completedSynchronously();
+    }
+
+    @Override
+    public Object asyncState() {
+      return delegate.asyncState();
+    }
+
+    @Override
+    public Object join() {
+      return delegate.join();
+    }
+
+    @Override
+    public boolean cancel() {
+      return delegate.cancel();
+    }
+
+    @Override
+    public String toString() {
+      return "AsyncResult[" + operation.name() + ", " + (isCompleted() ? "completed" : "pending") + "]";
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static InvocationAdapter eventAdapter(ContractDescription contract, Method m) {
+    OperationDescription call = find(contract, m, OperationShape.EVENT);
+    if (call != null) {
+      int n = m.getParameterCount() - 1;
+      return (channel, args) -> {
+        channel.startEventCall(call, java.util.Arrays.copyOf(args, n), args[n]);
+        return null;
+      };
+    }
+    for (OperationDescription op : contract.operations()) {
+      if (op.completedListenerMethod().filter(m::equals).isPresent()) {
+        return (channel, args) -> {
+          if (args[0] == null) {
+            channel.listeners.remove(op);
+          } else {
+            channel.listeners.put(op, (CompletedListener<Object>) args[0]);
+          }
+          return null;
+        };
+      }
+    }
+    return null;
+  }
+
+  private void startEventCall(OperationDescription op, Object[] args, Object userState) {
+    ClientCall call = new ClientCall(this, op);
+    synchronized (eventCalls) {
+      if (userState != null && eventCalls.containsKey(userState)) {
+        throw new IllegalArgumentException("userState: " + userState
+            + " is in use by a call still in flight (expected: a unique user state per pending call)");
+      }
+      eventCalls.computeIfAbsent(userState, k -> new ArrayList<>(1)).add(call);
+      busy++;
+    }
+    call.start(args, (result, error) -> {
+      synchronized (eventCalls) {
+        List<ClientCall> calls = eventCalls.get(userState);
+        if (calls != null && calls.remove(call) && calls.isEmpty()) {
+          eventCalls.remove(userState);
+        }
+        busy--;
+      }
+      CompletedListener<Object> listener = listeners.get(op);
+      if (listener == null) {
+        return;
+      }
+      CompletedEvent<Object> event = error == null
+          ? CompletedEvent.succeeded(result, userState) : CompletedEvent.failed(error, userState);
+      eventExecutor.execute(() -> listener.completed(event));
+    });
+  }
+
+  private void cancelAsync(Object userState) {
+    List<ClientCall> calls;
+    synchronized (eventCalls) {
+      List<ClientCall> pending = eventCalls.get(userState);
+      calls = pending == null ? List.of() : List.copyOf(pending);
+    }
+    for (ClientCall c : calls) {
+      c.cancel();
+    }
+  }
+
+  private boolean isBusy() {
+    synchronized (eventCalls) {
+      return busy > 0;
+    }
+  }
+}

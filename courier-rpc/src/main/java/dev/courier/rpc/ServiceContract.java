@@ -1,0 +1,38 @@
+package dev.courier.rpc;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Marks an interface as a service contract ({@code [ServiceContract]}).
+ *
+ * <pre>{@code
+ * @ServiceContract(name = "Calculator", callback = CalculatorEvents.class)
+ * interface Calculator {
+ *   int add(int a, int b);
+ *   @Operation(oneWay = true) void reset();
+ * }
+ * }</pre>
+ *
+ * <p>Every abstract method of the interface declares an operation, in one of the shapes described in
+ * {@link OperationShape}; several methods may declare the same operation in different shapes.
+ */
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.TYPE)
+public @interface ServiceContract {
+  /** The default namespace, as in WCF. */
+  String DEFAULT_NAMESPACE = "http://tempuri.org/";
+
+  /** The contract's name; the interface's simple name when empty. */
+  String name() default "";
+
+  /** The contract's namespace. */
+  String namespace() default DEFAULT_NAMESPACE;
+
+  /** The callback contract of a duplex contract; {@code void.class} for none. */
+  Class<?> callback() default void.class;
+}

@@ -1,0 +1,303 @@
+package dev.courier.rpc;
+
+import dev.courier.io.IoClock;
+import dev.courier.io.IoTarget;
+import dev.courier.rpc.spi.Binding;
+import dev.courier.rpc.spi.Listener;
+import dev.courier.rpc.spi.Session;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+
+/**
+ * Hosts a service implementation on one or more endpoints ({@code ServiceHost}).
+ *
+ * <pre>{@code
+ * ServiceHost host = ServiceHost.builder(new CalculatorService())
+ *     .endpoint(Calculator.class, InProcessBinding.create(), "inproc://calculator")
+ *     .build();
+ * host.open();
+ * ...
+ * host.close(Duration.ofSeconds(5));   // waits for calls in flight, then aborts what is left
+ * }</pre>
+ *
+ * <ul>
+ *   <li>Instancing: one instance for all calls ({@link InstanceMode#SINGLE}, the default when an instance
+ *       is given), one per channel, or one per call (from a factory).
+ *   <li>Concurrency: {@link ConcurrencyMode#MULTIPLE} by default (unlike WCF, whose default is SINGLE):
+ *       the instance takes calls in parallel and must be thread safe. SINGLE and REENTRANT let one call
+ *       at a time into an instance without holding a thread while others wait.
+ *   <li>Throttles: {@code maxConcurrentCalls} queues calls beyond the limit (no thread waits);
+ *       {@code maxConcurrentSessions} refuses channels beyond the limit.
+ *   <li>Where services run: a SYNC implementation on the executor (a virtual thread per call by
+ *       default); a TASK or BEGIN_END implementation on the thread that delivered the call, so it must not
+ *       block.
+ *   <li>Faults: an exception that is not a declared {@link FaultException} reaches the caller as an
+ *       internal fault without its message or stack, unless exception detail is included.
+ * </ul>
+ *
+ * <p>Threading: thread safe. {@link #close(Duration)} blocks up to its timeout and must not be called from
+ * a service operation.
+ */
+public final class ServiceHost implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(ServiceHost.class.getName());
+
+  private record EndpointSpec(ContractDescription contract, Binding binding, EndpointAddress address) {}
+
+  private final List<EndpointSpec> endpoints;
+  private final List<Dispatcher> dispatchers = new ArrayList<>();
+  private final List<Listener> listeners = new ArrayList<>();
+  private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger sessionCount = new AtomicInteger();
+  private final int maxConcurrentSessions;
+  private final CallThrottle throttle;
+  private volatile CommunicationState state = CommunicationState.CREATED;
+
+  private ServiceHost(Builder b) {
+    if (b.endpoints.isEmpty()) {
+      throw new IllegalStateException("host has no endpoint (expected: .endpoint(contract, binding, address))");
+    }
+    this.endpoints = List.copyOf(b.endpoints);
+    this.maxConcurrentSessions = b.maxConcurrentSessions;
+    Executor executor = b.executor != null ? b.executor
+        : Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("courier-call-", 0).factory());
+    this.throttle = b.maxConcurrentCalls == Integer.MAX_VALUE ? null : new CallThrottle(b.maxConcurrentCalls, executor);
+    Supplier<?> factory = b.factory;
+    for (EndpointSpec e : endpoints) {
+      dispatchers.add(new Dispatcher(e.address().toString(), e.contract(), b.implementation, b.instanceMode,
+          b.concurrency, factory, executor, b.includeExceptionDetail, throttle, b.clock));
+    }
+  }
+
+  /** A host for one instance that serves every call ({@link InstanceMode#SINGLE}). */
+  public static Builder builder(Object instance) {
+    Objects.requireNonNull(instance, "instance");
+    return new Builder(instance.getClass(), () -> instance, InstanceMode.SINGLE);
+  }
+
+  /** A host whose instances come from {@code factory}, one per call, per session, or one in all. */
+  public static <S> Builder builder(Class<S> implementation, Supplier<? extends S> factory, InstanceMode mode) {
+    return new Builder(Objects.requireNonNull(implementation, "implementation"),
+        Objects.requireNonNull(factory, "factory"), Objects.requireNonNull(mode, "mode"));
+  }
+
+  /** The host's state. */
+  public CommunicationState state() {
+    return state;
+  }
+
+  /** The calls running or waiting in the host now. */
+  public int callsInFlight() {
+    return dispatchers.stream().mapToInt(Dispatcher::inFlight).sum();
+  }
+
+  /** The open sessions (client channels). */
+  public int sessionCount() {
+    return sessionCount.get();
+  }
+
+  /** The most calls that ran at once under the {@code maxConcurrentCalls} throttle (0 without one). */
+  public int peakConcurrentCalls() {
+    return throttle == null ? 0 : throttle.peak();
+  }
+
+  /** Opens every endpoint. */
+  public synchronized ServiceHost open() {
+    if (state != CommunicationState.CREATED) {
+      throw new IllegalStateException("open: host is " + state + " (expected: CREATED)");
+    }
+    state = CommunicationState.OPENING;
+    try {
+      for (int i = 0; i < endpoints.size(); i++) {
+        EndpointSpec e = endpoints.get(i);
+        Dispatcher d = dispatchers.get(i);
+        listeners.add(e.binding().listen(e.address(), peer -> openSession(d, peer)));
+      }
+    } catch (RuntimeException e) {
+      state = CommunicationState.FAULTED;
+      listeners.forEach(Listener::close);
+      throw e;
+    }
+    state = CommunicationState.OPENED;
+    return this;
+  }
+
+  private Session openSession(Dispatcher dispatcher, IoTarget peer) {
+    if (state != CommunicationState.OPENED) {
+      throw new CommunicationException("host is " + state + "; new channels are refused", false);
+    }
+    if (sessionCount.incrementAndGet() > maxConcurrentSessions) {
+      sessionCount.decrementAndGet();
+      throw new CommunicationException("server too busy: " + maxConcurrentSessions
+          + " sessions are open (maxConcurrentSessions); the channel was refused", false);
+    }
+    Session inner = dispatcher.openSession(peer);
+    Session session = new Session() {
+      private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
+      @Override
+      public void dispatch(dev.courier.io.IoRequest request) {
+        inner.dispatch(request);
+      }
+
+      @Override
+      public void close() {
+        if (closed.compareAndSet(false, true)) {
+          sessions.remove(this);
+          sessionCount.decrementAndGet();
+          inner.close();
+        }
+      }
+    };
+    sessions.add(session);
+    return session;
+  }
+
+  /**
+   * Closes gracefully: stops taking new channels and calls, waits up to {@code timeout} for the calls in
+   * flight, then aborts what is left.
+   */
+  public void close(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    synchronized (this) {
+      if (state == CommunicationState.CLOSED || state == CommunicationState.CLOSING) {
+        return;
+      }
+      state = CommunicationState.CLOSING;
+    }
+    listeners.forEach(Listener::close);
+    dispatchers.forEach(Dispatcher::stopAccepting);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (callsInFlight() > 0 && System.nanoTime() < deadline) {
+      LockSupport.parkNanos(1_000_000);
+    }
+    if (callsInFlight() > 0) {
+      LOG.log(System.Logger.Level.WARNING, callsInFlight() + " calls still running after " + timeout + "; aborting them");
+    }
+    finish();
+  }
+
+  /** Closes with a 10-second grace period. */
+  @Override
+  public void close() {
+    close(Duration.ofSeconds(10));
+  }
+
+  /** Closes at once: calls in flight are cancelled and their callers get a {@link CommunicationException}. */
+  public void abort() {
+    synchronized (this) {
+      if (state == CommunicationState.CLOSED) {
+        return;
+      }
+      state = CommunicationState.CLOSING;
+    }
+    listeners.forEach(Listener::close);
+    dispatchers.forEach(Dispatcher::stopAccepting);
+    finish();
+  }
+
+  private void finish() {
+    dispatchers.forEach(Dispatcher::abortAll);
+    for (Session s : List.copyOf(sessions)) {
+      s.close();
+    }
+    state = CommunicationState.CLOSED;
+  }
+
+  @Override
+  public String toString() {
+    return "ServiceHost[" + endpoints.stream().map(e -> e.address().toString()).toList() + ", " + state + "]";
+  }
+
+  /** Builds a {@link ServiceHost}. */
+  public static final class Builder {
+    private final Class<?> implementation;
+    private final Supplier<?> factory;
+    private final InstanceMode instanceMode;
+    private final List<EndpointSpec> endpoints = new ArrayList<>();
+    private ConcurrencyMode concurrency = ConcurrencyMode.MULTIPLE;
+    private int maxConcurrentCalls = Integer.MAX_VALUE;
+    private int maxConcurrentSessions = Integer.MAX_VALUE;
+    private Executor executor;
+    private boolean includeExceptionDetail;
+    private IoClock clock = IoClock.system();
+
+    private Builder(Class<?> implementation, Supplier<?> factory, InstanceMode instanceMode) {
+      this.implementation = implementation;
+      this.factory = factory;
+      this.instanceMode = instanceMode;
+    }
+
+    /** An endpoint: the contract it serves, the binding and the address. Validates the contract now. */
+    public Builder endpoint(Class<?> contract, Binding binding, String address) {
+      ContractDescription description = ContractDescription.of(Objects.requireNonNull(contract, "contract"));
+      EndpointAddress a = EndpointAddress.of(address);
+      Objects.requireNonNull(binding, "binding");
+      if (!binding.scheme().equals(a.scheme())) {
+        throw new IllegalArgumentException("address: " + address + " (expected: a " + binding.scheme()
+            + ":// address for this binding)");
+      }
+      if (!contract.isAssignableFrom(implementation)) {
+        throw new IllegalArgumentException("service " + implementation.getName() + " does not implement contract "
+            + contract.getName() + " (expected: a class implementing the contract interface)");
+      }
+      endpoints.add(new EndpointSpec(description, binding, a));
+      return this;
+    }
+
+    /** How many calls an instance takes at a time. */
+    public Builder concurrency(ConcurrencyMode concurrency) {
+      this.concurrency = Objects.requireNonNull(concurrency, "concurrency");
+      return this;
+    }
+
+    /** The most calls running at once; more wait in a queue. */
+    public Builder maxConcurrentCalls(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxConcurrentCalls: " + max + " (expected: >= 1)");
+      }
+      this.maxConcurrentCalls = max;
+      return this;
+    }
+
+    /** The most open channels; more are refused. */
+    public Builder maxConcurrentSessions(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxConcurrentSessions: " + max + " (expected: >= 1)");
+      }
+      this.maxConcurrentSessions = max;
+      return this;
+    }
+
+    /** Where synchronous implementations run (a virtual thread per call by default). */
+    public Builder executor(Executor executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /** Whether internal faults carry the service's exception type, message and stack (off by default). */
+    public Builder includeExceptionDetailInFaults(boolean include) {
+      this.includeExceptionDetail = include;
+      return this;
+    }
+
+    /** The clock for deadlines. */
+    public Builder clock(IoClock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** The host, not yet open; validates the contracts against the implementation. */
+    public ServiceHost build() {
+      return new ServiceHost(this);
+    }
+  }
+}

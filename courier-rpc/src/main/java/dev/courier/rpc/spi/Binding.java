@@ -1,0 +1,32 @@
+package dev.courier.rpc.spi;
+
+import dev.courier.io.IoClock;
+import dev.courier.rpc.EndpointAddress;
+
+/**
+ * A transport plus an encoding: it connects client channels to endpoints and makes endpoints listen.
+ *
+ * <pre>{@code
+ * Binding binding = InProcessBinding.create();
+ * }</pre>
+ *
+ * <p>A client channel is an {@link dev.courier.io.IoTarget}: every call is a device-control request
+ * whose attachment is an {@link Invocation}, sent to {@link Connection#target()}. On the receiving side
+ * the binding presents each request to a {@link Session} of the {@link Endpoint} that listens.
+ */
+public interface Binding {
+
+  /** The address scheme this binding serves, such as {@code inproc}. */
+  String scheme();
+
+  /**
+   * Connects to the endpoint at {@code address}. {@code callbacks} receives the other side's calls of a
+   * duplex contract ({@code null} when the contract is not duplex).
+   *
+   * @throws dev.courier.rpc.CommunicationException when no endpoint can be reached
+   */
+  Connection connect(EndpointAddress address, Endpoint callbacks, IoClock clock);
+
+  /** Makes {@code endpoint} reachable at {@code address} until the returned listener is closed. */
+  Listener listen(EndpointAddress address, Endpoint endpoint);
+}

@@ -1,0 +1,82 @@
+package dev.courier.rpc.spi;
+
+import dev.courier.rpc.FaultException;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One call as it travels: the operation's action, the arguments, the headers and the deadline, and on
+ * the way back the reply or the fault. It rides the call's {@link dev.courier.io.IoRequest} as the
+ * request's attachment; a binding that crosses a process encodes it.
+ *
+ * <p>The reply side is written once by the receiving dispatcher, before it completes the presented
+ * request; the sender reads it in its completion routine (the request's completion orders the two).
+ */
+public final class Invocation {
+  /** No deadline. */
+  public static final long NO_DEADLINE = Long.MAX_VALUE;
+
+  private final String action;
+  private final Object[] arguments;
+  private final Map<String, String> headers;
+  private final long timeoutNanos;
+  private Object reply;
+  private FaultException fault;
+
+  /**
+   * A call of {@code action}.
+   *
+   * @param timeoutNanos the time left for the call when it was sent, or {@link #NO_DEADLINE}
+   */
+  public Invocation(String action, Object[] arguments, Map<String, String> headers, long timeoutNanos) {
+    this.action = Objects.requireNonNull(action, "action");
+    this.arguments = arguments == null ? new Object[0] : arguments;
+    this.headers = headers == null ? Map.of() : headers;
+    this.timeoutNanos = timeoutNanos;
+  }
+
+  /** The operation's action. */
+  public String action() {
+    return action;
+  }
+
+  /** The logical arguments, in order. */
+  public Object[] arguments() {
+    return arguments;
+  }
+
+  /** The headers sent with the call. */
+  public Map<String, String> headers() {
+    return headers;
+  }
+
+  /** The time left for the call when it was sent, in nanoseconds, or {@link #NO_DEADLINE}. */
+  public long timeoutNanos() {
+    return timeoutNanos;
+  }
+
+  /** The reply value of a successful call. */
+  public Object reply() {
+    return reply;
+  }
+
+  /** Sets the reply value (by the receiving side). */
+  public void reply(Object value) {
+    this.reply = value;
+  }
+
+  /** The fault of a failed call, or {@code null}. */
+  public FaultException fault() {
+    return fault;
+  }
+
+  /** Sets the fault (by the receiving side). */
+  public void fault(FaultException fault) {
+    this.fault = fault;
+  }
+
+  @Override
+  public String toString() {
+    return "Invocation[" + action + ", " + arguments.length + " arguments]";
+  }
+}

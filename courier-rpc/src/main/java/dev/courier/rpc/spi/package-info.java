@@ -1,0 +1,11 @@
+/**
+ * The service-provider interface for bindings.
+ *
+ * <h2>Starting points</h2>
+ * <ul>
+ *   <li>{@link dev.courier.rpc.spi.Binding}: connect client channels, make endpoints listen.
+ *   <li>{@link dev.courier.rpc.spi.Invocation}: the call that rides each request.
+ *   <li>{@link dev.courier.rpc.spi.RpcStatus}: how outcomes cross a binding.
+ * </ul>
+ */
+package dev.courier.rpc.spi;
