@@ -34,7 +34,9 @@ import java.util.stream.Stream;
  *   <li>one request mirrored to two file targets, one after the other, from its completion routine;
  *   <li>a request queued on a stopped target, then cancelled;
  *   <li>a request that times out at a device that never answers;
- *   <li>a device-control request to an in-process device.
+ *   <li>a device-control request to an in-process device;
+ *   <li>a calculator service called in all four client shapes, each against a differently shaped
+ *       service operation, with a one-way operation and duplex notifications.
  * </ol>
  */
 public final class Demo {
@@ -48,6 +50,8 @@ public final class Demo {
       queuedThenCancelled();
       timeout();
       deviceControl();
+      IO.println();
+      CalculatorDemo.run();
     } finally {
       try (Stream<Path> files = Files.walk(dir)) {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
