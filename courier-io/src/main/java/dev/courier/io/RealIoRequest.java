@@ -532,8 +532,13 @@ final class RealIoRequest implements IoRequest, Runnable {
 
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
-      request.cancelSentRequest();
-      return super.cancel(mayInterruptIfRunning);
+      // Cancel the future first: cancelling the request may complete it at once, which would otherwise
+      // complete this future normally, so that cancel() returned false and the outcome depended on a race.
+      boolean cancelled = super.cancel(mayInterruptIfRunning);
+      if (cancelled) {
+        request.cancelSentRequest();
+      }
+      return cancelled;
     }
   }
 
