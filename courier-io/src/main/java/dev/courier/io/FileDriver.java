@@ -160,6 +160,13 @@ final class FileDriver implements IoDriver {
     }
     ByteBuffer dst = request.outputBuffer().asByteBuffer();
     long position = request.deviceOffset();
+    long room = Long.MAX_VALUE - position;    // no file reaches past Long.MAX_VALUE: clip the range there
+    if (room < dst.remaining()) {
+      if (room == 0) {
+        return -1;
+      }
+      dst.limit((int) room);    // otherwise the system call fails (EINVAL) on a range whose end overflows
+    }
     long total = 0;
     int idle = 0;
     while (dst.hasRemaining()) {
