@@ -64,12 +64,15 @@ class ExactlyOnceStressTest {
   static final class StressDevice {
     final String name;
     final IoDevice device;
+    /** How many times each send (by sequence number) reached a handler. */
+    private final AtomicIntegerArray delivered;
     private final Object lock = new Object();
     private final ArrayList<IoRequest> later = new ArrayList<>();   // guarded by lock
     private final CancelRoutine cancel = this::onCancel;
 
-    StressDevice(String name, IoQueue.Dispatch dispatch) {
+    StressDevice(String name, IoQueue.Dispatch dispatch, AtomicIntegerArray delivered) {
       this.name = name;
+      this.delivered = delivered;
       IoQueue.Builder b = dispatch == IoQueue.Dispatch.SEQUENTIAL ? IoQueue.sequential() : IoQueue.parallel();
       this.device = IoDevice.builder(name).defaultQueue(b.onRead(this::handle).build()).build();
     }
@@ -78,6 +81,7 @@ class ExactlyOnceStressTest {
       long offset = request.deviceOffset();
       int mode = (int) (offset & ((1 << MODE_BITS) - 1));
       long seq = offset >>> MODE_BITS;
+      delivered.incrementAndGet((int) seq);
       switch (mode) {
         case INLINE -> {
           if (request.isCanceled()) {
@@ -168,10 +172,12 @@ class ExactlyOnceStressTest {
 
   /** The state shared by the senders, the routines and the helper threads of one run. */
   final class Run {
+    /** Handler presentations per sequence number. */
+    final AtomicIntegerArray delivered = new AtomicIntegerArray(TOTAL_SENDS);
     final StressDevice[] devices = {
-      new StressDevice("parallel-system-clock", IoQueue.Dispatch.PARALLEL),
-      new StressDevice("parallel-manual-clock", IoQueue.Dispatch.PARALLEL),
-      new StressDevice("sequential-system-clock", IoQueue.Dispatch.SEQUENTIAL),
+      new StressDevice("parallel-system-clock", IoQueue.Dispatch.PARALLEL, delivered),
+      new StressDevice("parallel-manual-clock", IoQueue.Dispatch.PARALLEL, delivered),
+      new StressDevice("sequential-system-clock", IoQueue.Dispatch.SEQUENTIAL, delivered),
     };
     final ManualClock manualClock = new ManualClock();
     final IoTarget[] targets = {
@@ -222,6 +228,9 @@ class ExactlyOnceStressTest {
       IoStatus st = params.status();
       statuses.computeIfAbsent(st, k -> new LongAdder()).increment();
       long info = params.information();
+      if ((st.equals(IoStatus.SUCCESS) || st.equals(IoStatus.IO_DEVICE_ERROR)) && delivered.get(seq) != 1) {
+        fail("send " + seq + ": the device's " + st + ", but delivered " + delivered.get(seq) + " times");
+      }
       if (st.equals(IoStatus.SUCCESS)) {
         if (send.mode() == ONLY_ON_CANCEL || deviceFails(seq) || info != seq) {
           fail("send " + seq + " (mode " + send.mode() + "): SUCCESS with information " + info);
@@ -237,6 +246,12 @@ class ExactlyOnceStressTest {
       } else if (st.equals(IoStatus.CANCELLED)) {
         if (info != 0) {
           fail("send " + seq + ": CANCELLED with information " + info);
+        }
+      } else if (st.equals(IoStatus.INVALID_DEVICE_STATE)) {
+        // start() drained the queued send, then a concurrent stop() came before its resubmission: the
+        // resubmission fails, as in KMDF (case 49; KMDF forbids overlapping Start and Stop, Courier allows it).
+        if (info != 0 || delivered.get(seq) != 0) {
+          fail("send " + seq + ": INVALID_DEVICE_STATE, information " + info + ", delivered " + delivered.get(seq) + " times");
         }
       } else {
         fail("send " + seq + ": unexpected status " + st);
@@ -317,6 +332,9 @@ class ExactlyOnceStressTest {
         int o = outcome.get(seq);
         int c = calls.get(seq);
         completions += c;
+        if (delivered.get(seq) > (o == 1 ? 1 : 0) && wrong.size() < 20) {
+          wrong.add("send " + seq + " (outcome " + o + ") delivered " + delivered.get(seq) + " times");
+        }
         if (o == 1) {
           accepted++;
           if (c != 1 && wrong.size() < 20) {
@@ -348,7 +366,7 @@ class ExactlyOnceStressTest {
         assertThat(d.heldCount()).as("requests still held by %s", d.name).isZero();
       }
       // The run exercised every path: all outcomes, refusals, resends from routines, stops, synchronous sends.
-      assertThat(statuses.keySet()).containsExactlyInAnyOrder(
+      assertThat(statuses.keySet()).contains(
           IoStatus.SUCCESS, IoStatus.IO_DEVICE_ERROR, IoStatus.CANCELLED, IoStatus.IO_TIMEOUT);
       assertThat(refused).isPositive();
       assertThat(resentFromRoutine.sum()).isPositive();
@@ -755,8 +773,10 @@ class ExactlyOnceStressTest {
           }
           done.await(5, TimeUnit.SECONDS);
         }
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
+      } catch (java.util.concurrent.BrokenBarrierException | InterruptedException released) {
+        // the test is over (or failed): it reset the barriers to let this thread go
+      } catch (java.util.concurrent.TimeoutException e) {
+        throw new IllegalStateException("the test thread did not come to the barrier within 5 s", e);
       }
     }, "canceller");
     canceller.setDaemon(true);
