@@ -6,21 +6,26 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -729,9 +734,9 @@ class ExactlyOnceStressTest {
     }
     AtomicIntegerArray calls = new AtomicIntegerArray(2 * perRound);   // [i] first send, [perRound + i] resend
     // A cancel may land on the first send or on the resend, or between the resend's reuse and send.
-    java.util.Set<IoStatus> completions = java.util.Set.of(
+    Set<IoStatus> completions = Set.of(
         IoStatus.SUCCESS, IoStatus.CANCELLED, IoStatus.DEVICE_REMOVED_NOT_SENT);
-    java.util.Set<IoStatus> refusals = java.util.Set.of(IoStatus.INVALID_DEVICE_STATE, IoStatus.CANCELLED);
+    Set<IoStatus> refusals = Set.of(IoStatus.INVALID_DEVICE_STATE, IoStatus.CANCELLED);
     ConcurrentLinkedQueue<IoStatus> unexpected = new ConcurrentLinkedQueue<>();
     CompletionRoutine<Integer> resent = (request, target, params, i) -> {
       calls.incrementAndGet(perRound + i);
@@ -756,9 +761,8 @@ class ExactlyOnceStressTest {
         }
       }
     };
-    java.util.concurrent.CyclicBarrier go = new java.util.concurrent.CyclicBarrier(2);
-    java.util.concurrent.CyclicBarrier done = new java.util.concurrent.CyclicBarrier(2);
-    AtomicBoolean purgeRound = new AtomicBoolean();
+    CyclicBarrier go = new CyclicBarrier(2);
+    CyclicBarrier done = new CyclicBarrier(2);
     AtomicBoolean stopCanceller = new AtomicBoolean();
     Thread canceller = new Thread(() -> {
       SplittableRandom rnd = new SplittableRandom(42);
@@ -773,9 +777,9 @@ class ExactlyOnceStressTest {
           }
           done.await(5, TimeUnit.SECONDS);
         }
-      } catch (java.util.concurrent.BrokenBarrierException | InterruptedException released) {
+      } catch (BrokenBarrierException | InterruptedException released) {
         // the test is over (or failed): it reset the barriers to let this thread go
-      } catch (java.util.concurrent.TimeoutException e) {
+      } catch (TimeoutException e) {
         throw new IllegalStateException("the test thread did not come to the barrier within 5 s", e);
       }
     }, "canceller");
@@ -784,7 +788,6 @@ class ExactlyOnceStressTest {
     try {
       for (int round = 0; round < rounds; round++) {
         boolean purge = (round & 1) == 1;
-        purgeRound.set(purge);
         t.stop(StopAction.LEAVE_SENT_IO_PENDING);
         for (int i = 0; i < perRound; i++) {
           calls.set(i, 0);
@@ -908,7 +911,7 @@ class ExactlyOnceStressTest {
     }, thread.getName() + " blocked (it is " + thread.getState() + ")");
   }
 
-  static void awaitTrue(java.util.function.BooleanSupplier condition, String what) {
+  static void awaitTrue(BooleanSupplier condition, String what) {
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() - end > 0) {

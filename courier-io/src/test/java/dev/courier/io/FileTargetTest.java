@@ -27,6 +27,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -127,7 +128,7 @@ class FileTargetTest {
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     while (f.pendingCount() != 0) {
       assertThat(System.nanoTime() - end).as("%s still has %d pending after 5 s", f, f.pendingCount()).isNegative();
-      java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+      LockSupport.parkNanos(100_000);
     }
   }
 
@@ -573,22 +574,25 @@ class FileTargetTest {
       IoRequest r = IoRequest.create();
       assertThat(r.formatWrite(a, IoBuffer.of(memory), 512)).isEqualTo(IoStatus.SUCCESS);
       Done toB = new Done();
-      List<Object> seenInA = new ArrayList<>();
+      CompletableFuture<List<Object>> seenInA = new CompletableFuture<>();   // published when routine A returns
       AtomicInteger routineA = new AtomicInteger();
       r.setCompletionRoutine((request, target, params, ctx) -> {
         routineA.incrementAndGet();
-        seenInA.add(target);
-        seenInA.add(params.result());
-        seenInA.add(request.changeTarget(b));
+        List<Object> seen = new ArrayList<>();
+        seen.add(target);
+        seen.add(params.result());
+        seen.add(request.changeTarget(b));
         request.setCompletionRoutine(toB, null);
-        seenInA.add(request.send(b));
+        seen.add(request.send(b));
+        seenInA.complete(seen);
       }, null);
 
       assertThat(r.send(a)).isTrue();
 
       assertThat(toB.await()).isEqualTo(new IoResult(IoStatus.SUCCESS, data.length));
       assertThat(routineA).hasValue(1);
-      assertThat(seenInA).containsExactly(a, new IoResult(IoStatus.SUCCESS, data.length), IoStatus.SUCCESS, true);
+      assertThat(seenInA.get(5, TimeUnit.SECONDS))
+          .containsExactly(a, new IoResult(IoStatus.SUCCESS, data.length), IoStatus.SUCCESS, true);
       assertThat(toB.count).hasValue(1);
       assertThat(toB.target).isSameAs(b);
       assertThat(toB.type).isEqualTo(IoRequestType.WRITE);
