@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -556,6 +557,7 @@ class ExactlyOnceStressTest {
   }
 
   @Test
+  @DisplayName("case 63 at a million sends: completion, cancel, timeout and stop/start race; each accepted send completes exactly once")
   void aMillionSendsEachCompleteExactlyOnceUnderRacingCompletionCancelTimeoutAndStop() throws Exception {
     Run run = new Run();
     long seed = System.nanoTime();
@@ -950,6 +952,7 @@ class ExactlyOnceStressTest {
   }
 
   @Test
+  @DisplayName("case 31 with 10,000 sent: stop(CANCEL_SENT_IO) completes all CANCELLED before it returns")
   void stopCancelSentIoCompletesTenThousandSentRequestsWithCancelledBeforeItReturns() {
     ScriptedDevice dev = new ScriptedDevice("t");
     dev.mode = ScriptedDevice.Mode.HOLD_HONOUR_CANCEL;
@@ -973,6 +976,7 @@ class ExactlyOnceStressTest {
   }
 
   @Test
+  @DisplayName("case 32 with 10,000 sent: stop(WAIT_FOR_SENT_IO) returns only after every routine ran")
   void stopWaitForSentIoReturnsOnlyAfterTheDeviceReleasedAllTenThousandAndTheirRoutinesRan() throws Exception {
     ScriptedDevice dev = new ScriptedDevice("t");
     dev.mode = ScriptedDevice.Mode.HOLD_IGNORE_CANCEL;
@@ -1004,6 +1008,7 @@ class ExactlyOnceStressTest {
   }
 
   @Test
+  @DisplayName("case 33 with 10,000 sent: stop(LEAVE_SENT_IO_PENDING) returns at once, all complete later")
   void stopLeaveSentIoPendingReturnsAtOnceAndTheTenThousandCompleteLaterWithTheirDeviceStatus() throws Exception {
     ScriptedDevice dev = new ScriptedDevice("t");
     dev.mode = ScriptedDevice.Mode.HOLD_HONOUR_CANCEL;   // a cancel would complete them at once
@@ -1057,6 +1062,7 @@ class ExactlyOnceStressTest {
   }
 
   @Test
+  @DisplayName("cases 30, 42 with 10,000 queued and 10,000 delivered: purge(PURGE_IO) flushes and cancels without waiting")
   void purgeIoFlushesTenThousandQueuedAndCancelsTenThousandDeliveredWithoutWaiting() throws Exception {
     PendingAndQueued p = new PendingAndQueued(clock);
 
@@ -1078,6 +1084,7 @@ class ExactlyOnceStressTest {
   }
 
   @Test
+  @DisplayName("cases 30, 42 with 10,000 queued and 10,000 delivered: purge(PURGE_IO_AND_WAIT) waits for the cancelled")
   void purgeIoAndWaitFlushesTheQueuedAndReturnsOnlyAfterTheTenThousandCancelledCompleted() throws Exception {
     PendingAndQueued p = new PendingAndQueued(clock);
 
@@ -1100,6 +1107,7 @@ class ExactlyOnceStressTest {
   }
 
   @Test
+  @DisplayName("cases 36, 37 with 10,000 queued, 10,000 delivered, 1,000 ignore-state: close() flushes, cancels and waits")
   void closeFlushesTheQueuedCancelsDeliveredAndIgnoreStateRequestsAndWaitsForAllOfThem() throws Exception {
     PendingAndQueued p = new PendingAndQueued(clock);
     int ignoring = MANY / 10;

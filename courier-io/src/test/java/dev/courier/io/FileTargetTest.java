@@ -561,7 +561,7 @@ class FileTargetTest {
   // One request, two files: the multi-target pattern of the KMDF page
   // =============================================================================================
 
-  @ParameterizedTest
+  @ParameterizedTest(name = "case 66 (Courier D11: the format is kept) on {0}")
   @EnumSource(IoPath.class)
   void oneRequestWrittenToFileAThenMovedToFileBInItsRoutineLeavesBothFilesWithTheSameBytes(IoPath path)
       throws Exception {
