@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** The driver behind a {@link FileTarget}: positional {@link FileChannel} calls on a worker path. */
@@ -25,7 +26,6 @@ final class FileDriver implements IoDriver {
       ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
   /** How many times in a row a positional call may transfer nothing before the request fails. */
   private static final int MAX_ZERO_PROGRESS = 3;
-  private static final CancelRoutine CANCEL_WAITING = request -> request.complete(IoStatus.CANCELLED);
 
   private static final class Workers {
     static final ExecutorService POOL = newPool();
@@ -87,14 +87,24 @@ final class FileDriver implements IoDriver {
       perform(request);
       return;
     }
-    if (request.markCancelable(CANCEL_WAITING).equals(IoStatus.CANCELLED)) {
+    // Whoever claims the request first owns it: the cancel routine completes it CANCELLED, the worker
+    // performs it. A worker that lost must not touch it: the framework may present the same object again
+    // for the sender's next send as soon as the cancel has completed it.
+    AtomicBoolean claimed = new AtomicBoolean();
+    CancelRoutine cancelWaiting = r -> {
+      if (claimed.compareAndSet(false, true)) {
+        r.complete(IoStatus.CANCELLED);
+      }
+    };
+    if (request.markCancelable(cancelWaiting).equals(IoStatus.CANCELLED)) {
       request.complete(IoStatus.CANCELLED);
       return;
     }
     executor.execute(() -> {
-      if (request.unmarkCancelable().equals(IoStatus.CANCELLED)) {
+      if (!claimed.compareAndSet(false, true)) {
         return;     // cancelled while it waited; the cancel routine completed it
       }
+      request.unmarkCancelable();   // the system call starts: a cancel no longer reaches it
       perform(request);
     });
   }
@@ -150,6 +160,13 @@ final class FileDriver implements IoDriver {
     }
     ByteBuffer dst = request.outputBuffer().asByteBuffer();
     long position = request.deviceOffset();
+    long room = Long.MAX_VALUE - position;    // no file reaches past Long.MAX_VALUE: clip the range there
+    if (room < dst.remaining()) {
+      if (room == 0) {
+        return -1;
+      }
+      dst.limit((int) room);    // otherwise the system call fails (EINVAL) on a range whose end overflows
+    }
     long total = 0;
     int idle = 0;
     while (dst.hasRemaining()) {

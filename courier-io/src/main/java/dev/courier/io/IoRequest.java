@@ -160,8 +160,9 @@ public interface IoRequest {
 
   /**
    * Sends through the same path as {@link #send} with a routine that completes the returned future.
-   * The future completes with the request's result, including a refusal's status; cancelling it
-   * cancels the request. Any registered routine is replaced.
+   * The future completes with the request's result, including a refusal's status. Cancelling it before
+   * it completes cancels the future (as {@link CompletableFuture#cancel} does) and the request; the
+   * request's own outcome is then in {@link #status()}. Any registered routine is replaced.
    */
   CompletableFuture<IoResult> sendAsync(IoTarget target, SendOptions options);
 

@@ -217,6 +217,10 @@ final class RealIoRequest implements IoRequest, Runnable {
       unformat();
       return IoStatus.INTEGER_OVERFLOW;
     }
+    if ((type == IoRequestType.DEVICE_CONTROL || type == IoRequestType.DEVICE_CONTROL_INTERNAL)
+        && code.method() == IoControlCode.TransferMethod.BUFFERED) {
+      checkSystemBufferSize(first, second);   // before anything changes: a rejected format leaves no trace
+    }
     IoStatus accepted = t.accepts(type, code);
     if (!accepted.isSuccess()) {
       unformat();
@@ -252,14 +256,18 @@ final class RealIoRequest implements IoRequest, Runnable {
         && fmtCode.method() == IoControlCode.TransferMethod.BUFFERED;
   }
 
+  private static void checkSystemBufferSize(IoBuffer input, IoBuffer output) {
+    long size = Math.max(input == null ? 0 : input.transferLength(), output == null ? 0 : output.transferLength());
+    if (size > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("buffered device-control buffers: " + size + " bytes (expected: < 2 GiB)");
+    }
+  }
+
   private void fillSystemBuffer() {
     long in = b0 == null ? 0 : b0.transferLength();
     long out = b1 == null ? 0 : b1.transferLength();
     long size = Math.max(in, out);
     if (systemBuffer == null || systemBuffer.byteSize() < size) {
-      if (size > Integer.MAX_VALUE - 8) {
-        throw new IllegalArgumentException("buffered device-control buffers: " + size + " bytes (expected: < 2 GiB)");
-      }
       systemBuffer = MemorySegment.ofArray(new byte[(int) size]);
     }
     systemLength = size;
@@ -539,8 +547,13 @@ final class RealIoRequest implements IoRequest, Runnable {
 
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
-      request.cancelSentRequest();
-      return super.cancel(mayInterruptIfRunning);
+      // Cancel the future first: cancelling the request may complete it at once, which would otherwise
+      // complete this future normally, so that cancel() returned false and the outcome depended on a race.
+      boolean cancelled = super.cancel(mayInterruptIfRunning);
+      if (cancelled) {
+        request.cancelSentRequest();
+      }
+      return cancelled;
     }
   }
 

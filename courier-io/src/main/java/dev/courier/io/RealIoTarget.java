@@ -203,23 +203,29 @@ final class RealIoTarget implements IoTarget {
 
   @Override
   public IoStatus start() {
-    RealIoRequest head;
+    RealIoRequest[] detached;
     synchronized (this) {
       IoTargetState s = state;
       if (s == IoTargetState.CLOSED || s == IoTargetState.DELETED) {
         return IoStatus.INVALID_DEVICE_STATE;
       }
       state = IoTargetState.STARTED;
-      head = queue.detachAll();
+      detached = queue.detachAll();
     }
-    for (RealIoRequest r = head; r != null; ) {
-      RealIoRequest following = r.next;
-      r.next = null;
-      r.prev = null;
+    for (RealIoRequest r : detached) {
       resubmit(r);
-      r = following;
     }
     return IoStatus.SUCCESS;
+  }
+
+  /**
+   * Takes a request detached from the queue away from its queue cancel routine; false when a cancel or the
+   * timer owns it, or when it has completed and been sent again since (then the new send is not ours).
+   */
+  private boolean claimDetached(RealIoRequest r) {
+    synchronized (this) {   // a new queued send installs queueCancel under this lock
+      return r.listKind == ListKind.NONE && r.removeCancelRoutine(queueCancel);
+    }
   }
 
   /**
@@ -228,7 +234,7 @@ final class RealIoTarget implements IoTarget {
    * other state fails it.
    */
   private void resubmit(RealIoRequest r) {
-    if (!r.removeCancelRoutine(queueCancel)) {
+    if (!claimDetached(r)) {
       return;     // a cancel or the timer owns it and completes it
     }
     r.dropTimerOnResubmit();
@@ -285,7 +291,7 @@ final class RealIoTarget implements IoTarget {
     if (action == PurgeAction.PURGE_IO_AND_WAIT) {
       RoutineScope.checkMayBlock("purge(" + action + ")");
     }
-    RealIoRequest flush;
+    RealIoRequest[] flush;
     RealIoRequest[] toCancel;
     synchronized (this) {
       IoTargetState s = state;
@@ -314,7 +320,7 @@ final class RealIoTarget implements IoTarget {
 
   private void shutDown(IoTargetState end) {
     RoutineScope.checkMayBlock(end == IoTargetState.CLOSED ? "close()" : "delete()");
-    RealIoRequest flush;
+    RealIoRequest[] flush;
     RealIoRequest[] toCancel;
     synchronized (this) {
       IoTargetState s = state;
@@ -370,15 +376,11 @@ final class RealIoTarget implements IoTarget {
     return IoStatus.SUCCESS;
   }
 
-  private void flushAll(RealIoRequest head) {
-    for (RealIoRequest r = head; r != null; ) {
-      RealIoRequest following = r.next;
-      r.next = null;
-      r.prev = null;
-      if (r.removeCancelRoutine(queueCancel)) {
+  private void flushAll(RealIoRequest[] detached) {
+    for (RealIoRequest r : detached) {
+      if (claimDetached(r)) {
         r.failUndelivered(IoStatus.DEVICE_REMOVED_NOT_SENT);
       }
-      r = following;
     }
   }
 
@@ -488,16 +490,25 @@ final class RealIoTarget implements IoTarget {
       size--;
     }
 
-    /** Empties the list and returns its old head; the requests stay chained through {@code next}. */
-    RealIoRequest detachAll() {
-      RealIoRequest h = head;
-      for (RealIoRequest r = h; r != null; r = r.next) {
+    /**
+     * Empties the list and returns its requests in order, unlinked: once the lock is released, a request
+     * may complete and be sent again, which relinks it into another list.
+     */
+    RealIoRequest[] detachAll() {
+      RealIoRequest[] all = new RealIoRequest[size];
+      int n = 0;
+      for (RealIoRequest r = head; r != null; ) {
+        RealIoRequest following = r.next;
         r.listKind = ListKind.NONE;
+        r.prev = null;
+        r.next = null;
+        all[n++] = r;
+        r = following;
       }
       head = null;
       tail = null;
       size = 0;
-      return h;
+      return n == all.length ? all : java.util.Arrays.copyOf(all, n);
     }
 
     /** Takes a completion reference on each request still in flight; returns those. */
