@@ -153,7 +153,7 @@ public interface IoRequest {
    */
   boolean send(IoTarget target, SendOptions options);
 
-  /** Sends with {@link SendOptions#defaults()}. */
+  /** Sends with {@link SendOptions#defaults()} (as {@code send(target, null)} does). */
   default boolean send(IoTarget target) {
     return send(target, SendOptions.defaults());
   }

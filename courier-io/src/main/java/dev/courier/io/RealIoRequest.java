@@ -523,6 +523,7 @@ final class RealIoRequest implements IoRequest, Runnable {
 
   @Override
   public CompletableFuture<IoResult> sendAsync(IoTarget target, SendOptions options) {
+    RealIoTarget.cast(target);       // a bad target fails before the registered routine is replaced
     FutureRoutine future = new FutureRoutine(this);
     setCompletionRoutine(future, null);
     if (!send(target, options)) {
@@ -605,7 +606,16 @@ final class RealIoRequest implements IoRequest, Runnable {
     try {
       r.onCancel(holder);
     } catch (RuntimeException | Error e) {
-      LOG.log(System.Logger.Level.ERROR, "cancel routine threw; the request stays with its driver", e);
+      // The routine owned the request; unless it completed it before throwing, nobody else will.
+      LOG.log(System.Logger.Level.ERROR, "cancel routine threw; completing its request with STATUS_CANCELLED", e);
+      State s = holder.state;
+      if (holder.origin == Origin.QUEUE_PRESENTED && (s == State.UNFORMATTED || s == State.FORMATTED || s == State.COMPLETED)) {
+        try {
+          holder.complete(IoStatus.CANCELLED);
+        } catch (IllegalStateException completedMeanwhile) {
+          // completed by the routine after all
+        }
+      }
     }
     return true;
   }
