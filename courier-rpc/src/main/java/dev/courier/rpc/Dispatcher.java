@@ -408,8 +408,11 @@ final class Dispatcher {
     }
 
     void abort() {
+      // Claim the call before cancelling it: a service that returns as soon as it sees the cancellation
+      // must not win the race and have its reply delivered as a success.
+      boolean claimed = !invoker.op().isOneWay() && finished.compareAndSet(false, true);
       ctx.cancel();
-      if (!invoker.op().isOneWay() && finished.compareAndSet(false, true)) {
+      if (claimed) {
         inFlight.remove(this);
         if (!request.unmarkCancelable().equals(IoStatus.CANCELLED)) {
           request.complete(RpcStatus.CONNECTION_LOST);
