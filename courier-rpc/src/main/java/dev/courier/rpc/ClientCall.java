@@ -37,6 +37,7 @@ final class ClientCall implements CompletionRoutine<Object> {
   private long timeoutNanos;
   private InstanceGate releasedGate;
   private OperationContext parent;
+  private Runnable forgetParent = () -> { };
   private boolean synchronous;
   private Object result;
   private RuntimeException error;
@@ -130,9 +131,10 @@ final class ClientCall implements CompletionRoutine<Object> {
           releasedGate.exit();               // let other calls into the instance while this one waits
         }
       }
-      parent.onCancel(this::cancel);         // a cancelled caller cancels the calls it made
+      forgetParent = parent.addCancelListener(this::cancel);   // a cancelled caller cancels the calls it made
     }
     if (!request.send(target, options.build())) {
+      forgetParent.run();
       RuntimeException refused = outcome(request.status());
       if (releasedGate != null) {
         InstanceGate gate = releasedGate;
@@ -159,6 +161,7 @@ final class ClientCall implements CompletionRoutine<Object> {
 
   @Override
   public void onCompletion(IoRequest req, IoTarget target, IoCompletionParams params, Object context) {
+    forgetParent.run();
     IoStatus status = params.status();
     if (status.equals(IoStatus.SUCCESS)) {
       result = invocation.reply();

@@ -240,6 +240,10 @@ final class ContractReader {
     for (int i = 0; i < params.size(); i++) {
       checkDataContract(params.get(i), "parameter " + i, first, new HashSet<>());
     }
+    methods.values().forEach(ContractReader::requireVisibleResult);
+    if (end != null) {
+      requireVisibleResult(end);
+    }
     if (normalize(result) != void.class) {
       checkDataContract(result, "result", resultFrom != null ? resultFrom.method() : first, new HashSet<>());
     }
@@ -250,7 +254,20 @@ final class ContractReader {
         : List.of();
     return new OperationDescription(opName, action,
         oneWay ? MessageExchangePattern.ONE_WAY : MessageExchangePattern.REQUEST_REPLY,
-        params, names, result == Void.class ? void.class : result, List.copyOf(faults), methods, end, listener, index);
+        params.stream().map(ContractReader::canonical).toList(), names, canonical(result), List.copyOf(faults), methods,
+        end, listener, index);
+  }
+
+  /** The logical form of a type: boxes of primitives as the primitive, Void as void, so every shape describes alike. */
+  static Type canonical(Type t) {
+    if (t == Void.class) {
+      return void.class;
+    }
+    if (t instanceof Class<?> c && !c.isPrimitive()) {
+      Class<?> unboxed = java.lang.invoke.MethodType.methodType(c).unwrap().returnType();
+      return unboxed.isPrimitive() ? unboxed : c;
+    }
+    return t;
   }
 
   /** Compares types with primitives and their boxes alike ({@code int add} and {@code Future<Integer> addAsync}). */
@@ -285,7 +302,10 @@ final class ContractReader {
       }
       if (c == String.class || c == byte[].class || c == Boolean.class || c == Byte.class || c == Short.class
           || c == Integer.class || c == Long.class || c == Float.class || c == Double.class
-          || c == Character.class || c.isEnum()) {
+          || c == Character.class) {
+        return;
+      }
+      if (c.isEnum()) {
         return;
       }
       if (c.isRecord()) {
@@ -317,6 +337,19 @@ final class ContractReader {
     }
     throw new IllegalArgumentException(what + " has unsupported type " + t.getTypeName()
         + " (expected: a record, enum, primitive or its box, String, byte[], List, Map or Optional of those)" + where(m));
+  }
+
+  /**
+   * The proxy of a public contract lives in another module and casts what a synchronous method returns:
+   * that type must be public (a non-public one fails with IllegalAccessError only when it is called).
+   */
+  private static void requireVisibleResult(Method m) {
+    Class<?> r = m.getReturnType();
+    if (java.lang.reflect.Modifier.isPublic(m.getDeclaringClass().getModifiers()) && !r.isPrimitive()
+        && !java.lang.reflect.Modifier.isPublic(r.getModifiers())) {
+      throw new IllegalArgumentException("result type " + r.getName() + " is not public (expected: a public type, since "
+          + "the contract is public; or a contract that is not public either)" + where(m));
+    }
   }
 
   static String decapitalize(String s) {

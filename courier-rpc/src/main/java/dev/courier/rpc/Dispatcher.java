@@ -73,7 +73,7 @@ final class Dispatcher {
     this.singletonGate = instanceMode == InstanceMode.SINGLE && concurrency != ConcurrencyMode.MULTIPLE
         ? new InstanceGate(executor) : null;
     if (implementation != null && !contract.type().isAssignableFrom(implementation)) {
-      throw new IllegalArgumentException("service " + implementation.getName() + " does not implement contract "
+      throw new IllegalArgumentException(name + ": " + implementation.getName() + " does not implement contract "
           + contract.type().getName() + " (expected: a class implementing the contract interface)");
     }
     for (OperationDescription op : contract.operations()) {
@@ -253,7 +253,7 @@ final class Dispatcher {
       return;
     }
     if (throttle != null) {
-      throttle.admit(call::enterGate);
+      throttle.admit(call::admitted);
     } else {
       call.enterGate();
     }
@@ -268,6 +268,7 @@ final class Dispatcher {
     private final OperationContext ctx;
     private final AtomicBoolean finished = new AtomicBoolean();
     private volatile Object instance;
+    private volatile boolean admitted;     // holds a throttle slot
 
     DispatchedCall(DispatchSession session, IoRequest request, Invocation inv, Invoker invoker, OperationContext ctx) {
       this.session = session;
@@ -275,6 +276,11 @@ final class Dispatcher {
       this.inv = inv;
       this.invoker = invoker;
       this.ctx = ctx;
+    }
+
+    void admitted() {
+      admitted = true;
+      enterGate();
     }
 
     void enterGate() {
@@ -368,21 +374,26 @@ final class Dispatcher {
       finish(value, null);
     }
 
-    void finish(Object value, Throwable error) {
-      if (!finished.compareAndSet(false, true)) {
-        return;
-      }
+    /** Gives back what the call held: its instance gate, its throttle slot, its PER_CALL instance. */
+    private void release() {
       InstanceGate gate = ctx.finish();
       if (gate != null) {
         gate.exit();
       }
-      if (throttle != null) {
+      if (throttle != null && admitted) {
         throttle.release();
       }
       if (instanceMode == InstanceMode.PER_CALL) {
         closeInstance(instance);
       }
       inFlight.remove(this);
+    }
+
+    void finish(Object value, Throwable error) {
+      if (!finished.compareAndSet(false, true)) {
+        return;
+      }
+      release();
       if (invoker.op().isOneWay()) {
         if (error != null) {
           LOG.log(System.Logger.Level.WARNING, "one-way operation " + invoker.op().name() + " failed", unwrap(error));
@@ -408,16 +419,13 @@ final class Dispatcher {
     }
 
     void abort() {
-      // Claim the call before cancelling it: a service that returns as soon as it sees the cancellation
-      // must not win the race and have its reply delivered as a success.
-      boolean claimed = !invoker.op().isOneWay() && finished.compareAndSet(false, true);
-      ctx.cancel();
-      if (claimed) {
-        inFlight.remove(this);
-        if (!request.unmarkCancelable().equals(IoStatus.CANCELLED)) {
+      if (finished.compareAndSet(false, true)) {
+        release();
+        if (!invoker.op().isOneWay() && !request.unmarkCancelable().equals(IoStatus.CANCELLED)) {
           request.complete(RpcStatus.CONNECTION_LOST);
         }
       }
+      ctx.cancel();
     }
 
     private FaultException toFault(Throwable e) {

@@ -142,6 +142,22 @@ public final class OperationContext {
     listener.run();
   }
 
+  /** Adds a cancellation listener; returns what removes it again (for calls that finish first). */
+  Runnable addCancelListener(Runnable listener) {
+    synchronized (cancelListeners) {
+      if (!cancellation.isDone()) {
+        cancelListeners.add(listener);
+        return () -> {
+          synchronized (cancelListeners) {
+            cancelListeners.remove(listener);
+          }
+        };
+      }
+    }
+    listener.run();
+    return () -> { };
+  }
+
   void cancel() {
     List<Runnable> run;
     synchronized (cancelListeners) {
