@@ -62,6 +62,38 @@ class ContractValidationTest {
 
   // ---- invalid contracts ------------------------------------------------------------------------
 
+  record Hidden(int value) {}
+
+  /** Public, so its proxy lives in another module and cannot cast to the package-private result. */
+  public interface PublicContractWithHiddenResult {
+    Hidden fetch();
+  }
+
+  @Test
+  void aPublicContractWhoseSynchronousResultIsNotPublicIsRejected() {
+    assertRejected(PublicContractWithHiddenResult.class, "PublicContractWithHiddenResult.fetch",
+        "result type", "Hidden", "is not public");
+  }
+
+  public interface TaskView {
+    CompletableFuture<Integer> addAsync(int a, Integer b);
+  }
+
+  public interface SyncView {
+    int add(Integer a, int b);
+  }
+
+  @Test
+  void primitivesAndTheirBoxesDescribeAlikeInEveryShape() {
+    OperationDescription task = ContractDescription.of(TaskView.class).operation("add");
+    OperationDescription sync = ContractDescription.of(SyncView.class).operation("add");
+
+    assertThat(task.resultType()).isEqualTo(int.class);
+    assertThat(task.parameterTypes()).containsExactly(int.class, int.class);
+    assertThat(sync.resultType()).isEqualTo(task.resultType());
+    assertThat(sync.parameterTypes()).isEqualTo(task.parameterTypes());
+  }
+
   record Problem(String what) {}
 
   interface OneWayWithResult {
