@@ -318,10 +318,11 @@ public final class BenchRunner {
 
     s.append("\n## Courier / grpc-java, each side's defaults\n\n");
     s.append("Courier: the SYNC service on a virtual thread per call (the host's default executor), the ")
-        .append("channel's default one-minute operation timeout, completions on the completing thread. grpc-java: ")
-        .append("the default executors (a shared cached pool on the server and on the channel; blocking calls ")
-        .append("complete on the caller's thread), no deadline (its default), retries on (its default). Every call ")
-        .append("hands off to another thread and back on both sides.\n\n");
+        .append("channel's default one-minute operation timeout (a timer armed and cancelled per call), completions ")
+        .append("on the completing thread. grpc-java: the default executors (a shared cached pool on the server and ")
+        .append("on the channel; blocking calls complete on the caller's thread), no deadline (its default), retries ")
+        .append("on (its default). Every call hands off to another thread and back on both sides: two thread ")
+        .append("wake-ups per call, which dominate these figures.\n\n");
     s.append("| time per call, Courier / grpc-java | median | range | goal | |\n|---|---|---|---|---|\n");
     for (Shape shape : SHAPES) {
       s.append(rpcRow(shape.name() + ": " + shape.calls(),
