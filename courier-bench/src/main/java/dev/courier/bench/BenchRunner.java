@@ -20,21 +20,37 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * Runs the I/O benchmarks in interleaved rounds and writes the figures, as medians of per-round ratios
- * against the references measured in the same run, to {@code <out>/courier-io.md}.
+ * Runs the benchmarks in interleaved rounds and writes the figures, as medians of per-round ratios
+ * against the references measured in the same run: the I/O suite to {@code <out>/courier-io.md}, the RPC
+ * suite ({@link RpcCallBenchmark}) to {@code <out>/courier-rpc.md}.
  *
  * <pre>
- * mvn -Pbench -DskipTests verify                      # 5 rounds (about 6 minutes)
- * mvn -Pbench -DskipTests verify -Dbench.args="--rounds 9"
+ * mvn -Pbench -DskipTests verify                      # both suites, 5 rounds (about 6 + 16 minutes)
+ * mvn -Pbench -DskipTests verify -Dbench.args="--suite io --rounds 9"
+ * mvn -Pbench -DskipTests verify -Dbench.args="--suite rpc --rounds 3"
  * </pre>
  */
 public final class BenchRunner {
+  /** Which benchmarks a run measures. */
+  public enum Suite {
+    IO, RPC, ALL;
+
+    boolean includes(Suite s) {
+      return this == ALL || this == s;
+    }
+  }
+
+  private static final int RPC_WARMUP_ITERATIONS = 5;
+
+  private final Suite suite;
   private final int rounds;
   private final boolean quick;
   private final Path out;
   private final Map<String, List<Double>> scores = new LinkedHashMap<>();
+  private final Map<String, List<Double>> rpcScores = new LinkedHashMap<>();
 
-  private BenchRunner(int rounds, boolean quick, Path out) {
+  private BenchRunner(Suite suite, int rounds, boolean quick, Path out) {
+    this.suite = suite;
     this.rounds = rounds;
     this.quick = quick;
     this.out = out;
@@ -44,39 +60,70 @@ public final class BenchRunner {
     int rounds = 5;
     boolean quick = false;
     Path out = Path.of("results");
+    Suite suite = Suite.ALL;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--rounds" -> rounds = Integer.parseInt(args[++i]);
         case "--quick" -> quick = true;
         case "--out" -> out = Path.of(args[++i]);
+        case "--suite" -> suite = suite(args[++i]);
         default -> throw new IllegalArgumentException(
-            "argument: " + args[i] + " (expected: --rounds N, --quick, --out DIR)");
+            "argument: " + args[i] + " (expected: --suite io|rpc|all, --rounds N, --quick, --out DIR)");
       }
     }
     if (rounds < 1) {
       throw new IllegalArgumentException("--rounds: " + rounds + " (expected: >= 1)");
     }
-    Path report = new BenchRunner(rounds, quick, out).run();
-    System.out.println("wrote " + report.toAbsolutePath());
+    for (Path report : new BenchRunner(suite, rounds, quick, out).run()) {
+      System.out.println("wrote " + report.toAbsolutePath());
+    }
   }
 
-  /** Runs every round and writes the report; returns its path. */
+  private static Suite suite(String name) {
+    return switch (name) {
+      case "io" -> Suite.IO;
+      case "rpc" -> Suite.RPC;
+      case "all" -> Suite.ALL;
+      default -> throw new IllegalArgumentException("--suite: " + name + " (expected: io, rpc or all)");
+    };
+  }
+
+  /** Runs every round of the I/O suite and writes its report; returns its path. */
   public static Path run(int rounds, boolean quick, Path out) throws RunnerException, IOException {
-    return new BenchRunner(rounds, quick, out).run();
+    return new BenchRunner(Suite.IO, rounds, quick, out).run().getFirst();
   }
 
-  private Path run() throws RunnerException, IOException {
+  /** Runs every round of {@code suite} and writes its reports (I/O first); returns their paths. */
+  public static List<Path> run(Suite suite, int rounds, boolean quick, Path out) throws RunnerException, IOException {
+    return new BenchRunner(suite, rounds, quick, out).run();
+  }
+
+  private List<Path> run() throws RunnerException, IOException {
     for (int round = 1; round <= rounds; round++) {
       System.out.printf("== round %d of %d%n", round, rounds);
-      collect(run(options(RoundTripBenchmark.class.getName() + ".*").addProfiler(GCProfiler.class)), true);
-      collect(run(options(FileReadBenchmark.class.getName() + ".*").param("depth", "1")), false);
-      collect(run(options(FileReadBenchmark.class.getName() + ".(asynchronousFileChannel|courierWorkers)")
-          .param("depth", "16")), false);
+      if (suite.includes(Suite.IO)) {
+        collect(run(options(RoundTripBenchmark.class.getName() + ".*").addProfiler(GCProfiler.class)), true);
+        collect(run(options(FileReadBenchmark.class.getName() + ".*").param("depth", "1")), false);
+        collect(run(options(FileReadBenchmark.class.getName() + ".(asynchronousFileChannel|courierWorkers)")
+            .param("depth", "16")), false);
+      }
+      if (suite.includes(Suite.RPC)) {
+        collectRpc(run(rpcOptions(RpcCallBenchmark.class.getName() + ".*").addProfiler(GCProfiler.class)));
+      }
     }
     Files.createDirectories(out);
-    Path report = out.resolve("courier-io.md");
-    Files.writeString(report, report());
-    return report;
+    List<Path> reports = new ArrayList<>();
+    if (suite.includes(Suite.IO)) {
+      Path report = out.resolve("courier-io.md");
+      Files.writeString(report, report());
+      reports.add(report);
+    }
+    if (suite.includes(Suite.RPC)) {
+      Path report = out.resolve("courier-rpc.md");
+      Files.writeString(report, rpcReport());
+      reports.add(report);
+    }
+    return reports;
   }
 
   private ChainedOptionsBuilder options(String include) {
@@ -87,6 +134,22 @@ public final class BenchRunner {
           .measurementIterations(1).measurementTime(TimeValue.milliseconds(200));
     }
     return b.warmupIterations(3).warmupTime(TimeValue.seconds(1))
+        .measurementIterations(5).measurementTime(TimeValue.seconds(1));
+  }
+
+  /**
+   * The RPC suite's options: grpc-java's deep call path needs about 3 s of warm-up to reach its steady
+   * state, so 5 x 1 s (Courier's is steady after 1 s). Quick mode skips pre-touching the heap: it only
+   * keeps the harness working, and 15 forks must stay fast.
+   */
+  private ChainedOptionsBuilder rpcOptions(String include) {
+    ChainedOptionsBuilder b = new OptionsBuilder().include(include).forks(1).shouldFailOnError(true);
+    if (quick) {
+      return b.jvmArgsAppend("-Xmx1g").warmupIterations(1).warmupTime(TimeValue.milliseconds(200))
+          .measurementIterations(1).measurementTime(TimeValue.milliseconds(200));
+    }
+    return b.jvmArgsAppend("-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch")
+        .warmupIterations(RPC_WARMUP_ITERATIONS).warmupTime(TimeValue.seconds(1))
         .measurementIterations(5).measurementTime(TimeValue.seconds(1));
   }
 
@@ -110,7 +173,23 @@ public final class BenchRunner {
     }
   }
 
+  private void collectRpc(Collection<RunResult> results) {
+    for (RunResult r : results) {
+      String method = r.getParams().getBenchmark();
+      method = method.substring(method.lastIndexOf('.') + 1);
+      rpcScores.computeIfAbsent(method, k -> new ArrayList<>()).add(r.getPrimaryResult().getScore());
+      Result<?> alloc = r.getSecondaryResults().get("gc.alloc.rate.norm");
+      if (alloc != null) {
+        rpcScores.computeIfAbsent(method + ":alloc", k -> new ArrayList<>()).add(alloc.getScore());
+      }
+    }
+  }
+
   private List<Double> ratios(String numerator, String denominator) {
+    return ratios(scores, numerator, denominator);
+  }
+
+  private static List<Double> ratios(Map<String, List<Double>> scores, String numerator, String denominator) {
     List<Double> a = scores.getOrDefault(numerator, List.of());
     List<Double> b = scores.getOrDefault(denominator, List.of());
     List<Double> r = new ArrayList<>();
@@ -159,17 +238,7 @@ public final class BenchRunner {
     s.append("# courier-io benchmark results\n\n");
     s.append("Produced by `mvn -Pbench -DskipTests verify` (`dev.courier.bench.BenchRunner`)");
     s.append(quick ? ", in quick mode: smoke figures, not for comparison" : "").append(".\n\n");
-    s.append("| fact | value |\n|---|---|\n");
-    s.append("| date | ").append(LocalDate.now()).append(" |\n");
-    s.append("| JDK | ").append(System.getProperty("java.vm.name")).append(' ')
-        .append(Runtime.version()).append(" |\n");
-    s.append("| OS | ").append(System.getProperty("os.name")).append(' ')
-        .append(System.getProperty("os.version")).append(' ').append(System.getProperty("os.arch")).append(" |\n");
-    s.append("| CPU | ").append(cpuModel()).append(" |\n");
-    s.append("| nproc | ").append(Runtime.getRuntime().availableProcessors()).append(" |\n");
-    s.append("| rounds | ").append(rounds).append(" interleaved; each JMH run 1 fork, ")
-        .append(quick ? "1 x 200 ms warm-up, 1 x 200 ms measured" : "3 x 1 s warm-up, 5 x 1 s measured")
-        .append(", -Xmx1g |\n\n");
+    facts(s, 3);
 
     s.append("## Ratios (median of the per-round ratios, with their range)\n\n");
     s.append("| comparison | median | range | goal | |\n|---|---|---|---|---|\n");
@@ -200,6 +269,118 @@ public final class BenchRunner {
         .append("64 MiB file in the page cache. \"workers\" is the file target's default worker path; \"caller runs\" ")
         .append("does the positional read on the sending thread.\n");
     return s.toString();
+  }
+
+  /** A Courier client shape, its benchmark and the grpc call of the same shape it is compared with. */
+  private record Shape(String name, String courier, String grpc, String calls) {}
+
+  private static final List<Shape> SHAPES = List.of(
+      new Shape("SYNC", "courierSync", "grpcBlocking", "`add(a, b)` / `blockingUnaryCall`"),
+      new Shape("TASK", "courierTask", "grpcFuture", "`addAsync(a, b).join()` / `futureUnaryCall(...).get()`"),
+      new Shape("BEGIN_END", "courierBeginEnd", "grpcFuture",
+          "`endAdd(beginAdd(a, b, null, null))` / `futureUnaryCall(...).get()`"),
+      new Shape("EVENT", "courierEvent", "grpcAsync",
+          "`addAsync(a, b, state)` + completed listener / `asyncUnaryCall` + `StreamObserver`"));
+
+  private static final String DEFAULTS = "Defaults";
+
+  private String rpcRow(String what, List<Double> ratio, String goal, double limit) {
+    double m = median(ratio);
+    String verdict = Double.isNaN(limit) ? "" : Double.isNaN(m) ? "n/a" : m < limit ? "met" : "NOT met";
+    return "| " + what + " | " + fmt(m) + " | " + spread(ratio) + " | " + goal + " | " + verdict + " |\n";
+  }
+
+  private String rpcReport() {
+    StringBuilder s = new StringBuilder();
+    s.append("# courier-rpc benchmark results\n\n");
+    s.append("Produced by `mvn -Pbench -DskipTests verify -Dbench.args=\"--suite rpc\"` ")
+        .append("(`dev.courier.bench.BenchRunner`, `dev.courier.bench.RpcCallBenchmark`)");
+    s.append(quick ? ", in quick mode: smoke figures, not for comparison" : "").append(".\n\n");
+    facts(s, RPC_WARMUP_ITERATIONS);
+    s.append("Each figure is the time of one call of `add(a, b)` (two ints in, their sum out) from one thread, ")
+        .append("through one channel: Courier's in-process binding against grpc-java's in-process transport ")
+        .append("(grpc-java ").append(grpcVersion()).append("), in the same JMH run. Issue 3's goal: a Courier ")
+        .append("call takes less than half of grpc-java's in-process time per call (ratio < 0.5).\n\n");
+    s.append("Like with like: the same work per call; arguments and results passed by reference on both sides ")
+        .append("(Courier's in-process binding never copies; the grpc marshallers hand the message object through ")
+        .append("the in-process transport unserialized, as protobuf's marshallers do; the benchmark checks that ")
+        .append("nothing was serialized); one channel; every call waits for its own reply.\n\n");
+
+    s.append("## Courier / grpc-java, like with like: the service runs on the delivering thread\n\n");
+    s.append("Courier: a SYNC service with `.executor(Runnable::run)`, no operation timeout. grpc-java: ")
+        .append("`directExecutor()` on the server and on the channel, no deadline, retries off (Courier has ")
+        .append("none). Each shape is paired with the grpc call of the same shape.\n\n");
+    s.append("| time per call, Courier / grpc-java | median | range | goal | |\n|---|---|---|---|---|\n");
+    for (Shape shape : SHAPES) {
+      s.append(rpcRow(shape.name() + ": " + shape.calls(), ratios(rpcScores, shape.courier(), shape.grpc()),
+          "< 0.5", 0.5));
+    }
+
+    s.append("\n## Courier / grpc-java, each side's defaults\n\n");
+    s.append("Courier: the SYNC service on a virtual thread per call (the host's default executor), the ")
+        .append("channel's default one-minute operation timeout (a timer armed and cancelled per call), completions ")
+        .append("on the completing thread. grpc-java: the default executors (a shared cached pool on the server and ")
+        .append("on the channel; blocking calls complete on the caller's thread), no deadline (its default), retries ")
+        .append("on (its default). Every call hands off to another thread and back on both sides: two thread ")
+        .append("wake-ups per call, which dominate these figures.\n\n");
+    s.append("| time per call, Courier / grpc-java | median | range | goal | |\n|---|---|---|---|---|\n");
+    for (Shape shape : SHAPES) {
+      s.append(rpcRow(shape.name() + ": " + shape.calls(),
+          ratios(rpcScores, shape.courier() + DEFAULTS, shape.grpc() + DEFAULTS), "< 0.5", 0.5));
+    }
+
+    s.append("\n## For reference: time per call / a direct method call\n\n");
+    s.append("The direct call is `add(a, b)` through the service's interface on the calling thread: what a ")
+        .append("call costs beyond the work itself.\n\n");
+    s.append("| time per call / direct call | median | range | | |\n|---|---|---|---|---|\n");
+    for (Shape shape : SHAPES) {
+      s.append(rpcRow("Courier " + shape.name() + ", delivering thread", ratios(rpcScores, shape.courier(), "directCall"),
+          "", Double.NaN));
+    }
+    for (String grpc : List.of("grpcBlocking", "grpcFuture", "grpcAsync")) {
+      s.append(rpcRow("grpc-java " + grpc.substring(4) + ", direct executor", ratios(rpcScores, grpc, "directCall"),
+          "", Double.NaN));
+    }
+
+    s.append("\n## Raw scores (median over rounds)\n\n| benchmark | time | unit | allocated | unit |\n|---|---|---|---|---|\n");
+    List<String> names = new ArrayList<>(List.of("directCall"));
+    for (String suffix : List.of("", DEFAULTS)) {
+      for (Shape shape : SHAPES) {
+        names.add(shape.courier() + suffix);
+      }
+      for (String grpc : List.of("grpcBlocking", "grpcFuture", "grpcAsync")) {
+        names.add(grpc + suffix);
+      }
+    }
+    for (String name : names) {
+      s.append("| ").append(name).append(" | ")
+          .append(fmt(median(rpcScores.getOrDefault(name, List.of())))).append(" | ns/op | ")
+          .append(fmt(median(rpcScores.getOrDefault(name + ":alloc", List.of())))).append(" | B/op |\n");
+    }
+    s.append("\nAllocation is JMH's gc.alloc.rate.norm: bytes allocated per call by every thread of the JVM ")
+        .append("(the calling thread, and the service's thread when it is another one).\n");
+    return s.toString();
+  }
+
+  private static String grpcVersion() {
+    String v = io.grpc.ManagedChannel.class.getPackage().getImplementationVersion();
+    return v == null ? "version unknown" : v;
+  }
+
+  /** The header table: where and how the figures were measured. */
+  private void facts(StringBuilder s, int warmupIterations) {
+    s.append("| fact | value |\n|---|---|\n");
+    s.append("| date | ").append(LocalDate.now()).append(" |\n");
+    s.append("| JDK | ").append(System.getProperty("java.vm.name")).append(' ')
+        .append(Runtime.version()).append(" |\n");
+    s.append("| OS | ").append(System.getProperty("os.name")).append(' ')
+        .append(System.getProperty("os.version")).append(' ').append(System.getProperty("os.arch")).append(" |\n");
+    s.append("| CPU | ").append(cpuModel()).append(" |\n");
+    s.append("| nproc | ").append(Runtime.getRuntime().availableProcessors()).append(" |\n");
+    s.append("| rounds | ").append(rounds).append(" interleaved; each JMH run 1 fork, ")
+        .append(quick ? "1 x 200 ms warm-up, 1 x 200 ms measured"
+            : warmupIterations + " x 1 s warm-up, 5 x 1 s measured")
+        .append(", -Xmx1g |\n\n");
   }
 
   private static String cpuModel() {
