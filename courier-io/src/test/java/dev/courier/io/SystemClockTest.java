@@ -1,0 +1,61 @@
+package dev.courier.io;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** The system timer that runs real timeouts. */
+class SystemClockTest {
+  final IoClock clock = IoClock.system();
+
+  @Test
+  void tasksRunInDueOrderEvenWhenScheduledLatestFirst() throws Exception {
+    List<Integer> order = new CopyOnWriteArrayList<>();
+    CountDownLatch done = new CountDownLatch(3);
+    clock.schedule(() -> { order.add(3); done.countDown(); }, TimeUnit.MILLISECONDS.toNanos(60));
+    clock.schedule(() -> { order.add(2); done.countDown(); }, TimeUnit.MILLISECONDS.toNanos(30));
+    clock.schedule(() -> { order.add(1); done.countDown(); }, 0);
+
+    assertThat(done.await(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(order).containsExactly(1, 2, 3);
+  }
+
+  @Test
+  void aCancelledTaskNeverRunsAndCancelSaysWhetherItStoppedIt() throws Exception {
+    AtomicInteger ran = new AtomicInteger();
+    IoClock.Scheduled later = clock.schedule(ran::incrementAndGet, TimeUnit.MILLISECONDS.toNanos(20));
+    assertThat(later.cancel()).isTrue();
+    assertThat(later.cancel()).isFalse();
+    CountDownLatch after = new CountDownLatch(1);
+    clock.schedule(after::countDown, TimeUnit.MILLISECONDS.toNanos(40));
+
+    assertThat(after.await(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(ran).hasValue(0);
+  }
+
+  @Test
+  void manyLongTimeoutsCancelledAtOnceDoNotDelayAShortOne() throws Exception {
+    for (int i = 0; i < 100_000; i++) {
+      clock.schedule(() -> { throw new AssertionError("a cancelled timeout ran"); }, TimeUnit.MINUTES.toNanos(1)).cancel();
+    }
+    CountDownLatch shortOne = new CountDownLatch(1);
+    IoClock.Scheduled s = clock.schedule(shortOne::countDown, TimeUnit.MILLISECONDS.toNanos(5));
+
+    assertThat(shortOne.await(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(s.cancel()).as("it ran, so it can no longer be cancelled").isFalse();
+  }
+
+  @Test
+  void aTaskThatThrowsDoesNotStopTheTimer() throws Exception {
+    clock.schedule(() -> { throw new IllegalStateException("timer task bug"); }, 0);
+    CountDownLatch next = new CountDownLatch(1);
+    clock.schedule(next::countDown, TimeUnit.MILLISECONDS.toNanos(5));
+
+    assertThat(next.await(5, TimeUnit.SECONDS)).isTrue();
+  }
+}
