@@ -1,0 +1,625 @@
+package dev.courier.rpc.suite;
+
+import static dev.courier.rpc.OperationShape.BEGIN_END;
+import static dev.courier.rpc.OperationShape.EVENT;
+import static dev.courier.rpc.OperationShape.SYNC;
+import static dev.courier.rpc.OperationShape.TASK;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import dev.courier.rpc.AsyncResult;
+import dev.courier.rpc.CallTimeoutException;
+import dev.courier.rpc.ChannelFactory;
+import dev.courier.rpc.ClientChannel;
+import dev.courier.rpc.ConcurrencyMode;
+import dev.courier.rpc.ExceptionDetail;
+import dev.courier.rpc.FaultException;
+import dev.courier.rpc.OperationContext;
+import dev.courier.rpc.OperationShape;
+import dev.courier.rpc.ServiceHost;
+import dev.courier.rpc.spi.Binding;
+import dev.courier.rpc.suite.SuiteContracts.Client;
+import dev.courier.rpc.suite.SuiteContracts.DuplexClient;
+import dev.courier.rpc.suite.SuiteData.DivideByZero;
+import dev.courier.rpc.suite.SuiteData.Parcel;
+import dev.courier.rpc.suite.SuiteServices.DuplexService;
+import dev.courier.rpc.suite.SuiteServices.Held;
+import dev.courier.rpc.suite.SuiteServices.Probe;
+import dev.courier.rpc.suite.SuiteServices.RecordingNotifications;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The contract suite: written once, run by every binding. For each message exchange pattern
+ * (request/reply, one-way, duplex), each client shape (SYNC, TASK, BEGIN_END, EVENT) and each service
+ * shape (SYNC, TASK, BEGIN_END), results, faults, timeouts and cancellation behave as the service model
+ * specifies.
+ *
+ * <p>A binding's test extends it and says how to reach an endpoint:
+ *
+ * <pre>{@code
+ * class InProcessContractSuiteTest extends ContractSuite {
+ *   private static final AtomicInteger COUNTER = new AtomicInteger();
+ *   protected Binding binding() { return InProcessBinding.create(); }
+ *   protected String newAddress(String name) { return "inproc://" + name + "-" + COUNTER.incrementAndGet(); }
+ * }
+ * }</pre>
+ *
+ * <p>Every service is hosted with {@link ServiceHost} and every client made with {@link ChannelFactory}
+ * over {@link #binding()}; each test gets fresh addresses and aborts its channels and hosts. Event-based
+ * completions are raised on a single-thread executor named {@value #UI_THREAD}. Waits are bounded
+ * ({@link CallAdapter#WAIT}); timeouts are real and short ({@link #SHORT_TIMEOUT}) against a service that
+ * holds the call until it is cancelled, so no test sleeps.
+ *
+ * <p>A test that still hangs (a request the implementation never completes) fails after 30 seconds, and a
+ * teardown that cannot abort its channels and hosts after 10, rather than stopping the run.
+ *
+ * <p>Besides what each test asserts, every outcome is checked for what its shape promises (see
+ * {@link #await}): an asynchronous shape never throws from its starting method; an EVENT completion runs
+ * on the event executor, carries its user state, says {@code cancelled()} exactly for a
+ * {@link CancellationException}, and its {@code result()} throws the same exception as {@code error()};
+ * a BEGIN_END callback runs once, with the handle {@code beginOp} returned and its state.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+public abstract class ContractSuite {
+  /** The name of the event executor's thread. */
+  public static final String UI_THREAD = "ui-thread";
+  /** The operation timeout of the timeout tests. */
+  public static final Duration SHORT_TIMEOUT = Duration.ofMillis(250);
+  /** The operation timeout of every other channel: longer than any bounded wait of a test. */
+  public static final Duration LONG_TIMEOUT = Duration.ofSeconds(20);
+  /** The reason of an undeclared exception's fault. */
+  public static final String INTERNAL_REASON = "The server was unable to process the request due to an internal error.";
+
+  private static final List<OperationShape> CLIENT_SHAPES = List.of(SYNC, TASK, BEGIN_END, EVENT);
+  private static final List<OperationShape> SERVICE_SHAPES = List.of(SYNC, TASK, BEGIN_END);
+
+  private final List<ServiceHost> hosts = new CopyOnWriteArrayList<>();
+  private final List<Object> channels = new CopyOnWriteArrayList<>();
+  private final List<CallAdapter> adapters = new CopyOnWriteArrayList<>();
+  /** What the test sees of the {@code Suite} service it hosts. */
+  protected final Probe probe = new Probe();
+  private ExecutorService ui;
+
+  /** The binding under test, for hosts and clients alike. */
+  protected abstract Binding binding();
+
+  /** A fresh address for an endpoint of the binding, unique in the run; {@code name} says what it serves. */
+  protected abstract String newAddress(String name);
+
+  /** Adjusts every host the suite builds (a binding's test may add what its binding needs); nothing by default. */
+  protected void configureHost(ServiceHost.Builder host) {}
+
+  /** Adjusts every channel factory the suite builds; nothing by default. */
+  protected void configureClient(ChannelFactory.Builder<?> client) {}
+
+  @BeforeEach
+  void startEventThread() {
+    ui = Executors.newSingleThreadExecutor(r -> new Thread(r, UI_THREAD));
+  }
+
+  @AfterEach
+  @Timeout(value = 10, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void closeEverything() throws InterruptedException {
+    probe.releaseAll();
+    for (Object c : channels) {
+      ClientChannel.of(c).abort();
+    }
+    for (ServiceHost h : hosts) {
+      h.abort();
+    }
+    ui.shutdownNow();
+    assertThat(ui.awaitTermination(5, TimeUnit.SECONDS)).as("event thread stopped").isTrue();
+    for (CallAdapter a : adapters) {
+      assertThat(a.strayEvents()).as("events that matched no call").isEmpty();
+    }
+  }
+
+  // ---- the matrix ----------------------------------------------------------------------------------
+
+  /** Every (client shape, service shape) pair: 4 x 3. */
+  static Stream<Arguments> matrix() {
+    List<Arguments> cells = new ArrayList<>();
+    for (OperationShape client : CLIENT_SHAPES) {
+      for (OperationShape service : SERVICE_SHAPES) {
+        cells.add(Arguments.of(client, service));
+      }
+    }
+    return cells.stream();
+  }
+
+  /** Every (client shape, service shape) pair under MULTIPLE and REENTRANT concurrency: 4 x 3 x 2. */
+  static Stream<Arguments> duplexMatrix() {
+    return matrix().flatMap(cell -> Stream.of(ConcurrencyMode.MULTIPLE, ConcurrencyMode.REENTRANT)
+        .map(mode -> Arguments.of(cell.get()[0], cell.get()[1], mode)));
+  }
+
+  // ---- request/reply -------------------------------------------------------------------------------
+
+  @ParameterizedTest(name = "request/reply: {0} client -> {1} service: result, data contracts round trip")
+  @MethodSource("matrix")
+  void requestReplyResult(OperationShape client, OperationShape service) throws Exception {
+    CallAdapter calls = suite(service, LONG_TIMEOUT);
+
+    for (Parcel parcel : List.of(SuiteData.fullParcel(), SuiteData.emptyParcel())) {
+      Outcome echo = await(calls.start(client, "echo", parcel));
+      assertSucceeded(echo);
+      assertThat(echo.value()).isInstanceOf(Parcel.class)
+          .usingRecursiveComparison().withStrictTypeChecking()
+          .isEqualTo(SuiteServices.echoed(parcel, service));
+    }
+    Outcome divide = await(calls.start(client, "divide", 7, 2));
+    assertSucceeded(divide);
+    assertThat(divide.value()).isEqualTo(3);
+  }
+
+  @ParameterizedTest(name = "request/reply: {0} client -> {1} service: cancelling a completed call changes nothing")
+  @MethodSource("matrix")
+  void requestReplyCancelAfterCompletion(OperationShape client, OperationShape service) throws Exception {
+    CallAdapter calls = suite(service, LONG_TIMEOUT);
+    CallAdapter.Pending p = calls.start(client, "divide", 9, 3);
+    Outcome o = await(p);
+    assertSucceeded(o);
+
+    boolean cancelled = p.cancel();
+
+    if (client == TASK || client == BEGIN_END) {
+      assertThat(cancelled).as("what %s cancel returned for a completed call", client).isFalse();
+    }
+    if (client == BEGIN_END) {
+      assertThat(p.handle().join()).as("join() after the late cancel").isEqualTo(3);
+    }
+    if (client == EVENT) {
+      assertThat(calls.isBusy()).isFalse();
+    }
+    Outcome next = await(calls.start(client, "divide", 10, 5));    // the channel is unaffected
+    assertSucceeded(next);
+    assertThat(next.value()).isEqualTo(2);
+  }
+
+  @ParameterizedTest(name = "request/reply: {0} client -> {1} service: a declared fault arrives as FaultException with its typed detail")
+  @MethodSource("matrix")
+  void requestReplyDeclaredFault(OperationShape client, OperationShape service) throws Exception {
+    CallAdapter calls = suite(service, LONG_TIMEOUT);
+
+    Outcome o = await(calls.start(client, "divide", 5, 0));
+
+    FaultException fault = assertFault(o);
+    assertThat(fault.code()).isEqualTo(FaultException.SENDER);
+    assertThat(fault.reason()).isEqualTo("cannot divide 5 by zero");
+    assertThat(fault.detail()).isEqualTo(new DivideByZero(5));
+    assertThat(fault.detail(DivideByZero.class)).isEqualTo(new DivideByZero(5));
+  }
+
+  @ParameterizedTest(name = "request/reply: {0} client -> {1} service: an undeclared exception arrives as an INTERNAL fault without its message")
+  @MethodSource("matrix")
+  void requestReplyUndeclaredException(OperationShape client, OperationShape service) throws Exception {
+    CallAdapter calls = suite(service, LONG_TIMEOUT);
+    String secret = "s3cr3t-" + client + "-" + service;
+
+    Outcome o = await(calls.start(client, "explode", secret));
+
+    FaultException fault = assertFault(o);
+    assertThat(fault.code()).isEqualTo(FaultException.INTERNAL);
+    assertThat(fault.reason()).isEqualTo(INTERNAL_REASON);
+    assertThat(fault.detail()).isNull();
+    assertThat(fault).hasNoCause();
+    assertThat(fault.toString()).doesNotContain(secret).doesNotContain(IllegalStateException.class.getSimpleName());
+  }
+
+  @ParameterizedTest(name = "request/reply: {0} client -> {1} service: a timeout gives CallTimeoutException and the service sees the cancellation")
+  @MethodSource("matrix")
+  void requestReplyTimeout(OperationShape client, OperationShape service) throws Exception {
+    CallAdapter calls = suite(service, SHORT_TIMEOUT);
+    long sent = System.nanoTime();
+
+    CallAdapter.Pending p = calls.start(client, "hold", "slow");
+    Held held = probe.held("slow");
+    OperationContext ctx = held.context();                    // the service is running the call
+    assertThat(ctx.timeRemaining()).as("the service's time remaining").isNotNull().isLessThanOrEqualTo(SHORT_TIMEOUT);
+    assertThat(ctx.deadline()).as("the service's deadline").isPresent();
+    Outcome o = await(p);
+
+    assertThat(o.error()).as("%s", o).isExactlyInstanceOf(CallTimeoutException.class);
+    assertThat(Duration.ofNanos(System.nanoTime() - sent)).isGreaterThanOrEqualTo(SHORT_TIMEOUT);
+    assertServiceSawCancellation(held);
+    if (client == EVENT) {
+      assertThat(calls.isBusy()).as("isBusy after the timed-out call").isFalse();
+    }
+  }
+
+  @ParameterizedTest(name = "request/reply: {0} client -> {1} service: a client cancel gives CancellationException and the service sees it")
+  @MethodSource("matrix")
+  void requestReplyCancel(OperationShape client, OperationShape service) throws Exception {
+    CallAdapter calls = suite(service, LONG_TIMEOUT);
+
+    CallAdapter.Pending p = calls.start(client, "hold", "doomed");
+    Held held = probe.held("doomed");
+    held.context();
+    if (client == EVENT) {
+      assertThat(calls.isBusy()).as("isBusy while the call is pending").isTrue();
+    }
+    assertThat(p.isDone()).as("held call done before the cancel").isFalse();
+    boolean accepted = p.cancel();
+    Outcome o = await(p);
+
+    assertThat(accepted).as("what %s cancel returned for a pending call", client).isTrue();
+    assertThat(o.error()).as("%s", o).isInstanceOf(CancellationException.class);
+    assertServiceSawCancellation(held);
+    if (client == EVENT) {
+      assertThat(calls.isBusy()).as("isBusy after the cancelled call").isFalse();
+    }
+  }
+
+  // ---- one-way -------------------------------------------------------------------------------------
+
+  @ParameterizedTest(name = "one-way: {0} client -> {1} service: returns once accepted while the service runs; its failure does not travel back")
+  @MethodSource("matrix")
+  void oneWayReturnsOnceAccepted(OperationShape client, OperationShape service) throws Exception {
+    CallAdapter calls = suite(service, LONG_TIMEOUT);
+
+    CallAdapter.Pending post = calls.start(client, "post", "m-1");
+    Outcome posted = await(post);
+
+    assertSucceeded(posted);
+    assertThat(posted.value()).isNull();
+    Held held = probe.held("m-1");
+    held.context();                                            // the service got the message...
+    post.cancel();                                             // too late: it was accepted
+    assertThat(held.finished).as("service still running after the call returned").isNotDone();
+    held.release.complete(null);                               // ...and now fails with it
+    assertThat(held.finished.get(5, TimeUnit.SECONDS)).isEqualTo("threw");
+    Outcome next = await(calls.start(client, "divide", 8, 2));  // nothing came back; the channel works
+    assertSucceeded(next);
+    assertThat(next.value()).isEqualTo(4);
+    assertThat(held.context().isCancelled()).as("one-way call cancelled after it was accepted").isFalse();
+    assertThat(held.cancelSeen).isNotDone();
+  }
+
+  @ParameterizedTest(name = "one-way: {0} client -> {1} service: the operation timeout does not cancel an accepted message")
+  @MethodSource("matrix")
+  void oneWayOutlivesTheOperationTimeout(OperationShape client, OperationShape service) throws Exception {
+    CallAdapter calls = suite(service, SHORT_TIMEOUT);
+
+    assertSucceeded(await(calls.start(client, "post", "m-2")));
+    Held held = probe.held("m-2");
+    held.context();
+    Outcome clock = await(calls.start(client, "hold", "clock"));   // ends after more than the timeout
+    assertThat(clock.error()).as("%s", clock).isExactlyInstanceOf(CallTimeoutException.class);
+
+    assertThat(held.context().isCancelled()).as("one-way call cancelled by the caller's timeout").isFalse();
+    assertThat(held.cancelSeen).isNotDone();
+    assertThat(held.finished).isNotDone();
+    held.release.complete(null);
+    assertThat(held.finished.get(5, TimeUnit.SECONDS)).isEqualTo("threw");
+  }
+
+  // ---- duplex --------------------------------------------------------------------------------------
+
+  @ParameterizedTest(name = "duplex: {0} client -> {1} service ({2}): the service calls the client's callback during the call")
+  @MethodSource("duplexMatrix")
+  void duplexCallbackDuringTheCall(OperationShape client, OperationShape service, ConcurrencyMode concurrency)
+      throws Exception {
+    RecordingNotifications callback = new RecordingNotifications();
+    CallAdapter calls = duplex(service, concurrency, callback, SuiteServices.duplexService(service));
+
+    Outcome o = await(calls.start(client, "greet", "ada"));
+
+    assertSucceeded(o);
+    assertThat(o.value()).isEqualTo(SuiteServices.greeting("ada", service));
+    assertThat(callback.decorated).containsExactly("ada");
+  }
+
+  @ParameterizedTest(name = "duplex: {0} client -> {1} service ({2}): a client cancel reaches the service and the callback it waits on")
+  @MethodSource("duplexMatrix")
+  void duplexCancelDuringTheCallback(OperationShape client, OperationShape service, ConcurrencyMode concurrency)
+      throws Exception {
+    RecordingNotifications callback = new RecordingNotifications();
+    DuplexService implementation = SuiteServices.duplexService(service);
+    CallAdapter calls = duplex(service, concurrency, callback, implementation, LONG_TIMEOUT, host -> { });
+    String name = RecordingNotifications.HOLD + "cancel";
+
+    CallAdapter.Pending p = calls.start(client, "greet", name);
+    Held inService = implementation.probe.held(name);
+    Held inCallback = callback.probe.held(name);
+    inService.context();
+    inCallback.context();                                      // the service waits on the client's callback
+    boolean accepted = p.cancel();
+    Outcome o = await(p);
+
+    assertThat(accepted).as("what %s cancel returned for a pending call", client).isTrue();
+    assertThat(o.error()).as("%s", o).isInstanceOf(CancellationException.class);
+    inService.cancelSeen.get(5, TimeUnit.SECONDS);
+    assertThat(inService.context().isCancelled()).as("the service's OperationContext.isCancelled()").isTrue();
+    assertServiceSawCancellation(inCallback);                  // the call it made was cancelled with it
+  }
+
+  @ParameterizedTest(name = "duplex: {0} client -> {1} service: a timeout reaches the service, and its callback inherits the deadline")
+  @MethodSource("matrix")
+  void duplexTimeoutDuringTheCallback(OperationShape client, OperationShape service) throws Exception {
+    RecordingNotifications callback = new RecordingNotifications();
+    DuplexService implementation = SuiteServices.duplexService(service);
+    CallAdapter calls = duplex(service, ConcurrencyMode.REENTRANT, callback, implementation, SHORT_TIMEOUT, host -> { });
+    String name = RecordingNotifications.HOLD + "timeout";
+
+    CallAdapter.Pending p = calls.start(client, "greet", name);
+    Held inService = implementation.probe.held(name);
+    Held inCallback = callback.probe.held(name);
+    inService.context();
+    OperationContext callbackContext = inCallback.context();
+    assertThat(callbackContext.timeRemaining()).as("the callback's time remaining")
+        .isNotNull().isLessThanOrEqualTo(SHORT_TIMEOUT);
+    Outcome o = await(p);
+
+    assertThat(o.error()).as("%s", o).isExactlyInstanceOf(CallTimeoutException.class);
+    inService.cancelSeen.get(5, TimeUnit.SECONDS);
+    assertThat(inService.context().isCancelled()).as("the service's OperationContext.isCancelled()").isTrue();
+    assertServiceSawCancellation(inCallback);
+  }
+
+  @ParameterizedTest(name = "duplex: {0} client -> {1} service: notifications sent later through a kept callback proxy reach the client")
+  @MethodSource("matrix")
+  void duplexNotificationAfterTheCall(OperationShape client, OperationShape service) throws Exception {
+    RecordingNotifications callback = new RecordingNotifications();
+    DuplexService implementation = SuiteServices.duplexService(service);
+    CallAdapter calls = duplex(service, ConcurrencyMode.MULTIPLE, callback, implementation);
+    assertSucceeded(await(calls.start(client, "greet", "grace")));
+    assertThat(callback.announcements).isEmpty();
+
+    implementation.announce("news-1");                        // from outside any call, after it ended
+    implementation.announce("news-2");
+
+    List<String> received = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      String news = callback.announcements.poll(5, TimeUnit.SECONDS);
+      assertThat(news).as("announcement %d", i + 1).isNotNull();
+      received.add(news);
+    }
+    assertThat(received).containsExactlyInAnyOrder("news-1", "news-2");
+  }
+
+  @ParameterizedTest(name = "duplex: {0} client -> {1} service (SINGLE): a request/reply callback is refused, not deadlocked")
+  @MethodSource("matrix")
+  void duplexSingleConcurrencyRefusesACallbackDuringTheCall(OperationShape client, OperationShape service)
+      throws Exception {
+    RecordingNotifications callback = new RecordingNotifications();
+    CallAdapter calls = duplex(service, ConcurrencyMode.SINGLE, callback, SuiteServices.duplexService(service),
+        LONG_TIMEOUT, host -> host.includeExceptionDetailInFaults(true));
+
+    Outcome o = await(calls.start(client, "greet", "alan"));
+
+    FaultException fault = assertFault(o);
+    assertThat(fault.code()).isEqualTo(FaultException.INTERNAL);
+    ExceptionDetail detail = fault.detail(ExceptionDetail.class);
+    assertThat(detail).as("exception detail of %s", fault).isNotNull();
+    assertThat(detail.type()).isEqualTo(IllegalStateException.class.getName());
+    assertThat(detail.message()).contains("would deadlock");
+    assertThat(callback.decorated).isEmpty();
+  }
+
+  // ---- event-based specifics -----------------------------------------------------------------------
+
+  @ParameterizedTest(name = "event-based -> {0} service: completions run on the event executor and carry their user state")
+  @EnumSource(value = OperationShape.class, names = {"SYNC", "TASK", "BEGIN_END"})
+  void eventCompletionsRunOnTheEventExecutor(OperationShape service) throws Exception {
+    CallAdapter calls = suite(service, LONG_TIMEOUT);
+
+    CallAdapter.Pending first = calls.start(EVENT, "echo", SuiteData.fullParcel());
+    CallAdapter.Pending failing = calls.start(EVENT, "divide", 1, 0);
+    CallAdapter.Pending second = calls.start(EVENT, "echo", SuiteData.emptyParcel());
+
+    for (CallAdapter.Pending p : List.of(first, failing, second)) {
+      Outcome o = await(p);
+      assertThat(o.thread()).isEqualTo(UI_THREAD);
+      assertThat(o.userState()).isSameAs(p.userState());
+    }
+    assertThat(first.userState()).isNotEqualTo(second.userState());
+  }
+
+  @ParameterizedTest(name = "event-based -> {0} service: isBusy is true while a call is pending and false after")
+  @EnumSource(value = OperationShape.class, names = {"SYNC", "TASK", "BEGIN_END"})
+  void eventIsBusyWhileACallIsPending(OperationShape service) throws Exception {
+    CallAdapter calls = suite(service, LONG_TIMEOUT);
+    assertThat(calls.isBusy()).as("before any call").isFalse();
+
+    CallAdapter.Pending p = calls.start(EVENT, "hold", "busy");
+    Held held = probe.held("busy");
+    held.context();
+    assertThat(calls.isBusy()).as("while the call is pending").isTrue();
+    held.release.complete(null);
+    Outcome o = await(p);
+
+    assertSucceeded(o);
+    assertThat(o.value()).isEqualTo(SuiteServices.released("busy", service));
+    assertThat(calls.isBusy()).as("after the completed event").isFalse();
+  }
+
+  @ParameterizedTest(name = "event-based -> {0} service: cancelAsync(userState) cancels only that call")
+  @EnumSource(value = OperationShape.class, names = {"SYNC", "TASK", "BEGIN_END"})
+  void eventCancelAsyncCancelsOnlyThatCall(OperationShape service) throws Exception {
+    CallAdapter calls = suite(service, LONG_TIMEOUT);
+    CallAdapter.Pending a = calls.start(EVENT, "hold", "a");
+    CallAdapter.Pending b = calls.start(EVENT, "hold", "b");
+    Held heldA = probe.held("a");
+    Held heldB = probe.held("b");
+    heldA.context();
+    heldB.context();
+
+    calls.cancelAsync(a.userState());
+    Outcome cancelled = await(a);
+
+    assertThat(cancelled.eventCancelled()).isTrue();
+    assertServiceSawCancellation(heldA);
+    assertThat(b.isDone()).as("the other call").isFalse();
+    assertThat(heldB.context().isCancelled()).isFalse();
+    assertThat(calls.isBusy()).as("isBusy with the other call pending").isTrue();
+    heldB.release.complete(null);
+    Outcome other = await(b);
+    assertSucceeded(other);
+    assertThat(other.value()).isEqualTo(SuiteServices.released("b", service));
+    assertThat(heldB.cancelSeen).isNotDone();
+    assertThat(calls.isBusy()).isFalse();
+  }
+
+  // ---- Begin/End specifics -------------------------------------------------------------------------
+
+  @ParameterizedTest(name = "Begin/End -> {0} service: endOp without a callback waits for the call, then returns or throws its exception")
+  @EnumSource(value = OperationShape.class, names = {"SYNC", "TASK", "BEGIN_END"})
+  void beginEndWithoutACallback(OperationShape service) throws Exception {
+    Client client = suiteClient(service, LONG_TIMEOUT);
+
+    AsyncResult failing = client.beginDivide(5, 0, null, "failing");
+    Throwable fault = catchThrowable(() -> onAnotherThread(() -> client.endDivide(failing))
+        .get(CallAdapter.WAIT.toSeconds(), TimeUnit.SECONDS));
+    assertThat(fault).isExactlyInstanceOf(ExecutionException.class);
+    assertThat(fault.getCause()).isExactlyInstanceOf(FaultException.class);
+    assertThat(((FaultException) fault.getCause()).detail()).isEqualTo(new DivideByZero(5));
+
+    AsyncResult pending = client.beginHold("later", null, "later-state");
+    Held held = probe.held("later");
+    held.context();
+    CompletableFuture<String> ended = onAnotherThread(() -> client.endHold(pending));
+    assertThat(pending.isCompleted()).isFalse();
+    assertThat(ended).as("endHold before the service finished").isNotDone();
+    held.release.complete(null);
+    assertThat(ended.get(CallAdapter.WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(SuiteServices.released("later", service));
+    assertThat(pending.isCompleted()).isTrue();
+    assertThat(pending.asyncState()).isEqualTo("later-state");
+    assertThat(client.endHold(pending)).as("a second endHold").isEqualTo(SuiteServices.released("later", service));
+  }
+
+  // ---- fixtures ------------------------------------------------------------------------------------
+
+  /** Hosts the {@code Suite} service in {@code serviceShape} and connects a {@link Client} with {@code timeout}. */
+  protected CallAdapter suite(OperationShape serviceShape, Duration timeout) {
+    return adapter(Client.class, suiteClient(serviceShape, timeout));
+  }
+
+  /** Hosts the {@code Suite} service in {@code serviceShape}; returns a {@link Client} proxy with {@code timeout}. */
+  protected Client suiteClient(OperationShape serviceShape, Duration timeout) {
+    String address = newAddress("suite-" + serviceShape.name().toLowerCase(java.util.Locale.ROOT));
+    host(ServiceHost.builder(SuiteServices.suiteService(serviceShape, probe))
+        .endpoint(SuiteServices.suiteContract(serviceShape), binding(), address));
+    return channel(ChannelFactory.builder(Client.class)
+        .binding(binding()).address(address).eventExecutor(ui).operationTimeout(timeout));
+  }
+
+  /** Hosts {@code implementation} of {@code Duplex} and connects a {@link DuplexClient} with {@code callback}. */
+  protected CallAdapter duplex(OperationShape serviceShape, ConcurrencyMode concurrency, Object callback,
+      DuplexService implementation) {
+    return duplex(serviceShape, concurrency, callback, implementation, LONG_TIMEOUT, host -> { });
+  }
+
+  private CallAdapter duplex(OperationShape serviceShape, ConcurrencyMode concurrency, Object callback,
+      DuplexService implementation, Duration timeout, Consumer<ServiceHost.Builder> more) {
+    String address = newAddress("duplex-" + serviceShape.name().toLowerCase(java.util.Locale.ROOT));
+    ServiceHost.Builder host = ServiceHost.builder(implementation)
+        .endpoint(SuiteServices.duplexContract(serviceShape), binding(), address)
+        .concurrency(concurrency);
+    more.accept(host);
+    host(host);
+    return adapter(DuplexClient.class, channel(ChannelFactory.builder(DuplexClient.class)
+        .binding(binding()).address(address).callback(callback).eventExecutor(ui).operationTimeout(timeout)));
+  }
+
+  private void host(ServiceHost.Builder builder) {
+    configureHost(builder);
+    ServiceHost host = builder.build();
+    hosts.add(host);
+    host.open();
+  }
+
+  private <T> T channel(ChannelFactory.Builder<T> factory) {
+    configureClient(factory);
+    T proxy = factory.build().createChannel();
+    channels.add(proxy);
+    return proxy;
+  }
+
+  private CallAdapter adapter(Class<?> type, Object proxy) {
+    CallAdapter adapter = new CallAdapter(type, proxy);
+    adapters.add(adapter);
+    return adapter;
+  }
+
+  /** Runs {@code call} on a virtual thread and waits for it up to {@link CallAdapter#WAIT}. */
+  protected static <T> CompletableFuture<T> onAnotherThread(Callable<T> call) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    Thread.ofVirtual().name("other-caller").start(() -> {
+      try {
+        result.complete(call.call());
+      } catch (Throwable t) {
+        result.completeExceptionally(t);
+      }
+    });
+    return result;
+  }
+
+  // ---- assertions ----------------------------------------------------------------------------------
+
+  /**
+   * Waits (bounded) for the call's outcome and checks what its shape promises about how it is reported.
+   */
+  protected static Outcome await(CallAdapter.Pending p) throws Exception {
+    Outcome o = p.await();
+    assertThat(o.thrownAtStart()).as("%s call threw from its starting method: %s", p.shape(), o).isFalse();
+    switch (o.shape()) {
+      case EVENT -> {
+        assertThat(o.thread()).as("thread of the completed event").isEqualTo(UI_THREAD);
+        assertThat(o.userState()).as("user state of the completed event").isSameAs(p.userState());
+        assertThat(o.eventCancelled()).as("cancelled() of %s", o).isEqualTo(o.error() instanceof CancellationException);
+        if (o.error() != null) {
+          assertThat(o.eventResultThrew()).as("what CompletedEvent.result() throws").isSameAs(o.error());
+        } else {
+          assertThat(o.eventResultThrew()).as("CompletedEvent.result() of a successful call").isNull();
+        }
+      }
+      case BEGIN_END -> {
+        assertThat(o.userState()).as("asyncState() of the handle").isSameAs(p.userState());
+        assertThat(o.handle()).as("the handle the callback received").isSameAs(p.handle());
+        assertThat(p.handle().isCompleted()).as("isCompleted() after the callback").isTrue();
+      }
+      case SYNC, TASK -> { }
+    }
+    return o;
+  }
+
+  /** The call succeeded; fails with its error as the cause otherwise. */
+  protected static void assertSucceeded(Outcome o) {
+    if (o.error() != null) {
+      throw new AssertionError("expected a successful call, got " + o, o.error());
+    }
+  }
+
+  /** The call failed with exactly a {@link FaultException} (the same type in every shape); returns it. */
+  protected static FaultException assertFault(Outcome o) {
+    assertThat(o.error()).as("%s", o).isExactlyInstanceOf(FaultException.class);
+    return (FaultException) o.error();
+  }
+
+  /** The held service's context reports the cancellation, its onCancel listener ran, and the service ended for it. */
+  protected static void assertServiceSawCancellation(Held held) throws Exception {
+    held.cancelSeen.get(5, TimeUnit.SECONDS);
+    assertThat(held.context().isCancelled()).as("OperationContext.isCancelled()").isTrue();
+    assertThat(held.context().cancellation().toCompletableFuture().isDone()).as("OperationContext.cancellation()").isTrue();
+    assertThat(held.finished.get(5, TimeUnit.SECONDS)).as("how the held service ended").isEqualTo("cancelled");
+  }
+}
