@@ -88,7 +88,8 @@ public final class ChannelFactory<T> {
    * @throws CommunicationException when no endpoint is reachable at the address
    */
   public T createChannel() {
-    Endpoint callbacks = callbackDispatcher == null ? null : callbackDispatcher::openSession;
+    Endpoint callbacks = callbackDispatcher == null ? null
+        : Endpoint.of(callbackDispatcher.contract(), callbackDispatcher::openSession);
     Connection connection = binding.connect(address, callbacks, clock);
     return RealChannel.proxy(type, connection, address.toString(), timeout, headers, eventExecutor);
   }

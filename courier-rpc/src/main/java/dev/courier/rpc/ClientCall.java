@@ -110,7 +110,7 @@ final class ClientCall implements CompletionRoutine<Object> {
           + parent.operation().name() + " completes (expected: ConcurrencyMode.REENTRANT or MULTIPLE, or a one-way callback)");
     }
     IoTarget target = channel.target();
-    invocation = new Invocation(op.action(), args, channel.headers(), timeoutNanos);
+    invocation = new Invocation(op, args, channel.headers(), timeoutNanos);
     IoStatus formatted = request.formatDeviceControl(target, controlCode(op), null, null);
     if (!formatted.isSuccess()) {
       return outcome(formatted);

@@ -3,6 +3,7 @@ package dev.courier.rpc;
 import dev.courier.io.IoClock;
 import dev.courier.io.IoTarget;
 import dev.courier.rpc.spi.Binding;
+import dev.courier.rpc.spi.Endpoint;
 import dev.courier.rpc.spi.Listener;
 import dev.courier.rpc.spi.Session;
 import java.time.Duration;
@@ -119,7 +120,7 @@ public final class ServiceHost implements AutoCloseable {
       for (int i = 0; i < endpoints.size(); i++) {
         EndpointSpec e = endpoints.get(i);
         Dispatcher d = dispatchers.get(i);
-        listeners.add(e.binding().listen(e.address(), peer -> openSession(d, peer)));
+        listeners.add(e.binding().listen(e.address(), Endpoint.of(d.contract(), peer -> openSession(d, peer))));
       }
     } catch (RuntimeException e) {
       state = CommunicationState.FAULTED;

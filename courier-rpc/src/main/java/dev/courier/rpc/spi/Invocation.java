@@ -1,6 +1,7 @@
 package dev.courier.rpc.spi;
 
 import dev.courier.rpc.FaultException;
+import dev.courier.rpc.OperationDescription;
 import java.util.Map;
 import java.util.Objects;
 
@@ -17,6 +18,7 @@ public final class Invocation {
   public static final long NO_DEADLINE = Long.MAX_VALUE;
 
   private final String action;
+  private final OperationDescription operation;
   private final Object[] arguments;
   private final Map<String, String> headers;
   private final long timeoutNanos;
@@ -29,6 +31,20 @@ public final class Invocation {
    * @param timeoutNanos the time left for the call when it was sent, or {@link #NO_DEADLINE}
    */
   public Invocation(String action, Object[] arguments, Map<String, String> headers, long timeoutNanos) {
+    this(null, action, arguments, headers, timeoutNanos);
+  }
+
+  /**
+   * A call of {@code operation} as the caller's contract describes it (a binding that encodes the call
+   * reads the parameter and result types from it).
+   */
+  public Invocation(OperationDescription operation, Object[] arguments, Map<String, String> headers, long timeoutNanos) {
+    this(operation, operation.action(), arguments, headers, timeoutNanos);
+  }
+
+  private Invocation(OperationDescription operation, String action, Object[] arguments, Map<String, String> headers,
+      long timeoutNanos) {
+    this.operation = operation;
     this.action = Objects.requireNonNull(action, "action");
     this.arguments = arguments == null ? new Object[0] : arguments;
     this.headers = headers == null ? Map.of() : headers;
@@ -38,6 +54,11 @@ public final class Invocation {
   /** The operation's action. */
   public String action() {
     return action;
+  }
+
+  /** The operation as the caller's contract describes it, or {@code null} when the caller did not say. */
+  public OperationDescription operation() {
+    return operation;
   }
 
   /** The logical arguments, in order. */
