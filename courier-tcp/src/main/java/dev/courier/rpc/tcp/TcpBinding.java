@@ -74,7 +74,7 @@ public final class TcpBinding implements Binding {
 
   /** The limits and threads of a binding. */
   record Settings(int maxMessageSize, Duration handshakeTimeout, Duration idleTimeout, int maxCallsInFlight,
-      int eventLoopThreads, boolean nativeTransport, boolean directCompletions) {}
+      int eventLoopThreads, boolean nativeTransport, boolean directCompletions, boolean directDispatch) {}
 
   private final Settings settings;
   private final Map<String, ClientConnection> connections = new ConcurrentHashMap<>();
@@ -384,6 +384,7 @@ public final class TcpBinding implements Binding {
     private int eventLoopThreads = 1;
     private boolean nativeTransport = true;
     private boolean directCompletions;
+    private boolean directDispatch;
 
     private Builder() {}
 
@@ -441,10 +442,20 @@ public final class TcpBinding implements Binding {
       return this;
     }
 
+    /**
+     * Presents incoming calls to the service on the event loop instead of a virtual thread: faster for
+     * services that never block (TASK and BEGIN_END shapes), like grpc's direct executor; a SYNC service
+     * still runs on the host's executor.
+     */
+    public Builder directDispatch() {
+      this.directDispatch = true;
+      return this;
+    }
+
     /** The binding. */
     public TcpBinding build() {
       return new TcpBinding(new Settings(maxMessageSize, handshakeTimeout, idleTimeout, maxCallsInFlight,
-          eventLoopThreads, nativeTransport, directCompletions));
+          eventLoopThreads, nativeTransport, directCompletions, directDispatch));
     }
 
     private static Duration positive(Duration d, String what) {

@@ -187,9 +187,11 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   }
 
   private IoTarget localTarget(Session session, int id) {
-    IoDevice device = IoDevice.builder("courier.tcp session " + id)
-        .defaultQueue(IoQueue.parallel().executor(calls).onDefault((q, r) -> session.dispatch(r)).build())
-        .build();
+    IoQueue.Builder queue = IoQueue.parallel().onDefault((q, r) -> session.dispatch(r));
+    if (!settings.directDispatch()) {
+      queue.executor(calls);            // no service code on the event loop
+    }
+    IoDevice device = IoDevice.builder("courier.tcp session " + id).defaultQueue(queue.build()).build();
     return device.openTarget(clock);
   }
 
