@@ -74,7 +74,10 @@ public final class TcpBinding implements Binding {
 
   /** The limits and threads of a binding. */
   record Settings(int maxMessageSize, Duration handshakeTimeout, Duration idleTimeout, int maxCallsInFlight,
-      int eventLoopThreads, boolean nativeTransport, boolean directCompletions, boolean directDispatch) {}
+      int eventLoopThreads, boolean nativeTransport, boolean directCompletions, boolean directDispatch,
+      boolean sharedConnections) {}
+
+  private static final java.util.concurrent.atomic.AtomicLong CHANNELS = new java.util.concurrent.atomic.AtomicLong();
 
   private final Settings settings;
   private final Map<String, ClientConnection> connections = new ConcurrentHashMap<>();
@@ -122,6 +125,13 @@ public final class TcpBinding implements Binding {
     return settings.nativeTransport() && Epoll.isAvailable();
   }
 
+  /** The client connections this binding has open now (channels to one host and port share one by default). */
+  public int openConnections() {
+    synchronized (connections) {
+      return connections.size();
+    }
+  }
+
   /** Whether this binding's connections use the native epoll transport. */
   public boolean usesNativeTransport() {
     return useEpoll();
@@ -151,7 +161,8 @@ public final class TcpBinding implements Binding {
   @Override
   public Connection connect(EndpointAddress address, Endpoint callbacks, IoClock clock) {
     InetSocketAddress socket = socketAddress(address);
-    String key = socket.getHostString() + ":" + socket.getPort();
+    String key = socket.getHostString() + ":" + socket.getPort()
+        + (settings.sharedConnections() ? "" : "#" + CHANNELS.incrementAndGet());
     ClientConnection connection;
     synchronized (connections) {
       connection = connections.get(key);
@@ -385,6 +396,7 @@ public final class TcpBinding implements Binding {
     private boolean nativeTransport = true;
     private boolean directCompletions;
     private boolean directDispatch;
+    private boolean sharedConnections = true;
 
     private Builder() {}
 
@@ -452,10 +464,16 @@ public final class TcpBinding implements Binding {
       return this;
     }
 
+    /** Gives every channel a connection of its own, instead of sharing one per host and port. */
+    public Builder connectionPerChannel() {
+      this.sharedConnections = false;
+      return this;
+    }
+
     /** The binding. */
     public TcpBinding build() {
       return new TcpBinding(new Settings(maxMessageSize, handshakeTimeout, idleTimeout, maxCallsInFlight,
-          eventLoopThreads, nativeTransport, directCompletions, directDispatch));
+          eventLoopThreads, nativeTransport, directCompletions, directDispatch, sharedConnections));
     }
 
     private static Duration positive(Duration d, String what) {
