@@ -489,7 +489,7 @@ public final class TcpBinding implements Binding {
       return this;
     }
 
-    /** How long a new connection may take to send its preamble (5 s by default). */
+    /** How long a new connection may take to send its preamble, TLS handshake included (5 s by default). */
     public Builder handshakeTimeout(Duration timeout) {
       this.handshakeTimeout = positive(timeout, "handshakeTimeout");
       return this;

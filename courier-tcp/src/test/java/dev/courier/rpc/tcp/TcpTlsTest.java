@@ -129,6 +129,17 @@ class TcpTlsTest {
   }
 
   @Test
+  void aClientWithTheJdksDefaultTrustRefusesAServerSignedByTheTestCa() {
+    CountingEcho service = new CountingEcho();
+    String address = host(tls(serverTls()), service);
+
+    Throwable failure = failureOfACall(tls(TcpTls.client()), address);
+
+    assertRefusedBeforeTheService(failure, service, hosts.getFirst());
+    assertThat(failure).hasMessageContaining("TLS");
+  }
+
+  @Test
   void aClientRefusesAServerWhoseCertificateNamesAnotherHost() {
     CountingEcho service = new CountingEcho();
     String address = host(tls(TcpTls.server(certs.keys("other-name-server"))), service);
