@@ -29,6 +29,12 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -42,6 +48,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 
 /**
  * Java to Java calls over TCP (docs/tcp-protocol.md): length-prefixed binary frames on Netty, arguments
@@ -63,6 +70,9 @@ import java.util.concurrent.TimeUnit;
  * GO_AWAY saying why); other connections go on. Calls whose connection breaks fail with a
  * {@link CommunicationException} that says whether the request may have reached the service.
  *
+ * <p>TLS when configured ({@link Builder#tls}, the JDK's TLS 1.3 or 1.2, optionally with client
+ * certificates); plain TCP otherwise. With TLS the handshake comes first, then the preamble, inside it.
+ *
  * <p>Threading: Netty event loops (epoll when available, NIO otherwise) read and write; service code runs
  * on virtual threads and the completions of asynchronous calls move to virtual threads too, so no user
  * code runs on an event loop. Thread safe; one binding may serve many hosts and channels.
@@ -80,13 +90,54 @@ public final class TcpBinding implements Binding {
   private static final java.util.concurrent.atomic.AtomicLong CHANNELS = new java.util.concurrent.atomic.AtomicLong();
 
   private final Settings settings;
+  private final TcpTls tls;                 // null: plain TCP
+  private final SslContext serverTls;       // null: plain TCP, or TLS that does not listen
+  private final SslContext clientTls;       // null: plain TCP, or TLS that does not connect
   private final Map<String, ClientConnection> connections = new ConcurrentHashMap<>();
   private final ExecutorService virtualThreads =
       Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("courier-tcp-call-", 0).factory());
   private volatile EventLoopGroup group;
 
-  private TcpBinding(Settings settings) {
+  private TcpBinding(Settings settings, TcpTls tls) {
     this.settings = settings;
+    this.tls = tls;
+    this.serverTls = tls == null || !tls.listens() ? null : serverContext(tls);
+    this.clientTls = tls == null || !tls.connects() ? null : clientContext(tls);
+  }
+
+  private static final String[] TLS_PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+
+  private static SslContext serverContext(TcpTls tls) {
+    try {
+      return SslContextBuilder.forServer(tls.serverKeys)
+          .sslProvider(SslProvider.JDK)
+          .protocols(TLS_PROTOCOLS)
+          .trustManager(tls.clientTrust)
+          .clientAuth(tls.clientTrust == null ? ClientAuth.NONE
+              : tls.requireClientCertificate ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL)
+          .build();
+    } catch (SSLException e) {
+      throw new IllegalArgumentException("tls: " + tls + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static SslContext clientContext(TcpTls tls) {
+    try {
+      return SslContextBuilder.forClient()
+          .sslProvider(SslProvider.JDK)
+          .protocols(TLS_PROTOCOLS)
+          .trustManager(tls.serverTrust)
+          .keyManager(tls.clientKeys)
+          .endpointIdentificationAlgorithm("HTTPS")
+          .build();
+    } catch (SSLException e) {
+      throw new IllegalArgumentException("tls: " + tls + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** This binding's TLS configuration, or null for plain TCP. */
+  public TcpTls tls() {
+    return tls;
   }
 
   /** A binding with the default limits: 4 MiB messages, 5 s handshake, 60 s idle, 1,000 calls in flight per connection. */
@@ -145,7 +196,14 @@ public final class TcpBinding implements Binding {
     return new InetSocketAddress(uri.getHost(), uri.getPort());
   }
 
-  private void pipeline(SocketChannel ch, TcpPeer peer, boolean server) {
+  private void pipeline(SocketChannel ch, TcpPeer peer, boolean server, InetSocketAddress remote) {
+    SslContext ssl = server ? serverTls : clientTls;
+    if (ssl != null) {
+      SslHandler handler = server ? ssl.newHandler(ch.alloc())
+          : ssl.newHandler(ch.alloc(), remote.getHostString(), remote.getPort());   // the name to verify
+      handler.setHandshakeTimeoutMillis(settings.handshakeTimeout().toMillis());
+      ch.pipeline().addLast("tls", handler);
+    }
     ch.pipeline()
         .addLast("flush", new FlushConsolidationHandler(256, true))
         .addLast("idle", new IdleStateHandler(settings.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS))
@@ -160,6 +218,10 @@ public final class TcpBinding implements Binding {
 
   @Override
   public Connection connect(EndpointAddress address, Endpoint callbacks, IoClock clock) {
+    if (tls != null && clientTls == null) {
+      throw new IllegalStateException("this binding's TLS does not connect (expected: TcpTls.client(...) or "
+          + "trustServers(...)): " + tls);
+    }
     InetSocketAddress socket = socketAddress(address);
     String key = socket.getHostString() + ":" + socket.getPort()
         + (settings.sharedConnections() ? "" : "#" + CHANNELS.incrementAndGet());
@@ -238,7 +300,7 @@ public final class TcpBinding implements Binding {
         .handler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
-            pipeline(ch, peer, false);
+            pipeline(ch, peer, false, socket);
           }
         });
     try {
@@ -268,6 +330,10 @@ public final class TcpBinding implements Binding {
 
   @Override
   public Listener listen(EndpointAddress address, Endpoint endpoint) {
+    if (tls != null && serverTls == null) {
+      throw new IllegalStateException("this binding's TLS does not listen (expected: TcpTls.server(...) or "
+          + "serverKeys(...)): " + tls);
+    }
     InetSocketAddress socket = socketAddress(address);
     ServerBootstrap b = new ServerBootstrap().group(group())
         .channel(useEpoll() ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
@@ -275,7 +341,7 @@ public final class TcpBinding implements Binding {
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
-            pipeline(ch, new TcpPeer(settings, true, endpoint, IoClock.system(), virtualThreads), true);
+            pipeline(ch, new TcpPeer(settings, true, endpoint, IoClock.system(), virtualThreads), true, null);
           }
         });
     Channel server = b.bind(socket).syncUninterruptibly().channel();
@@ -384,6 +450,26 @@ public final class TcpBinding implements Binding {
       handshake.tryFailure(new CommunicationException("connection closed during the handshake", false));
       super.channelInactive(ctx);
     }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+      if (evt instanceof SslHandshakeCompletionEvent tlsDone && !tlsDone.isSuccess()) {
+        Throwable cause = tlsDone.cause();
+        handshake.tryFailure(new CommunicationException("TLS handshake failed: "
+            + (cause.getMessage() != null ? cause.getMessage() : cause.toString()), false, cause));
+      }
+      super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
+      // TLS 1.3: a client learns that the server refused its certificate only after its own handshake is done
+      Throwable tlsCause = cause.getCause() instanceof SSLException ? cause.getCause() : cause;
+      if (tlsCause instanceof SSLException) {
+        handshake.tryFailure(new CommunicationException("TLS: " + tlsCause.getMessage(), false, tlsCause));
+      }
+      super.exceptionCaught(ctx, cause);
+    }
   }
 
   /** Builds a {@link TcpBinding}. */
@@ -397,8 +483,15 @@ public final class TcpBinding implements Binding {
     private boolean directCompletions;
     private boolean directDispatch;
     private boolean sharedConnections = true;
+    private TcpTls tls;
 
     private Builder() {}
+
+    /** TLS for every connection this binding listens for or makes (plain TCP by default). */
+    public Builder tls(TcpTls tls) {
+      this.tls = Objects.requireNonNull(tls, "tls");
+      return this;
+    }
 
     /** The largest frame accepted, checked on its length prefix (4 MiB by default). */
     public Builder maxMessageSize(int bytes) {
@@ -409,7 +502,7 @@ public final class TcpBinding implements Binding {
       return this;
     }
 
-    /** How long a new connection may take to send its preamble (5 s by default). */
+    /** How long a new connection may take to send its preamble, TLS handshake included (5 s by default). */
     public Builder handshakeTimeout(Duration timeout) {
       this.handshakeTimeout = positive(timeout, "handshakeTimeout");
       return this;
@@ -473,7 +566,7 @@ public final class TcpBinding implements Binding {
     /** The binding. */
     public TcpBinding build() {
       return new TcpBinding(new Settings(maxMessageSize, handshakeTimeout, idleTimeout, maxCallsInFlight,
-          eventLoopThreads, nativeTransport, directCompletions, directDispatch, sharedConnections));
+          eventLoopThreads, nativeTransport, directCompletions, directDispatch, sharedConnections), tls);
     }
 
     private static Duration positive(Duration d, String what) {

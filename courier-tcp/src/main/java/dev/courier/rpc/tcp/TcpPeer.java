@@ -573,7 +573,11 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (cause instanceof TooLongFrameException) {
+    if (cause.getCause() instanceof javax.net.ssl.SSLException tls) {
+      // a failed TLS handshake or a broken TLS record: nothing more can be written in the clear or in TLS
+      LOG.log(System.Logger.Level.DEBUG, () -> "closing connection " + ctx.channel().remoteAddress() + ": " + tls);
+      ctx.close();
+    } else if (cause instanceof TooLongFrameException) {
       goAway(ctx, GO_AWAY_MESSAGE_TOO_LARGE, cause.getMessage());
     } else if (cause instanceof WireCodec.WireException || cause instanceof io.netty.handler.codec.DecoderException) {
       goAway(ctx, GO_AWAY_PROTOCOL_ERROR, String.valueOf(cause.getMessage()));
