@@ -77,7 +77,7 @@ import javax.net.ssl.SSLException;
  * on virtual threads and the completions of asynchronous calls move to virtual threads too, so no user
  * code runs on an event loop. Thread safe; one binding may serve many hosts and channels.
  */
-public final class TcpBinding implements Binding {
+public final class TcpBinding implements Binding, AutoCloseable {
   private static final System.Logger LOG = System.getLogger(TcpBinding.class.getName());
   static final byte[] MAGIC = {'C', 'R', 'T', 'P'};
   static final int VERSION = 1;
@@ -174,6 +174,31 @@ public final class TcpBinding implements Binding {
 
   private boolean useEpoll() {
     return settings.nativeTransport() && Epoll.isAvailable();
+  }
+
+  /**
+   * Releases the binding's threads: closes its client connections and shuts its event loop down. Hosts
+   * and channels that use it stop working; close them first.
+   */
+  @Override
+  public void close() {
+    List<ClientConnection> open;
+    synchronized (connections) {
+      open = List.copyOf(connections.values());
+      connections.clear();
+    }
+    for (ClientConnection c : open) {
+      c.channel.close();
+    }
+    EventLoopGroup g;
+    synchronized (this) {
+      g = group;
+      group = null;
+    }
+    if (g != null) {
+      g.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+    virtualThreads.shutdown();
   }
 
   /** The client connections this binding has open now (channels to one host and port share one by default). */

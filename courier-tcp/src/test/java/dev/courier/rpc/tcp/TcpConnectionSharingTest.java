@@ -53,6 +53,22 @@ class TcpConnectionSharingTest {
 
   @Test
   void aBindingAskedForConnectionPerChannelOpensOneForEach() {
-    twoChannels(TcpBinding.builder().connectionPerChannel().build(), 2);
+    try (TcpBinding binding = TcpBinding.builder().connectionPerChannel().build()) {
+      twoChannels(binding, 2);
+    }
+  }
+
+  @Test
+  void aClosedBindingLetsItsEventLoopThreadGo() {
+    TcpBinding binding = TcpBinding.create();
+    twoChannels(binding, 1);
+    long before = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("courier-tcp")).count();
+
+    binding.close();
+
+    long after = Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().startsWith("courier-tcp") && t.isAlive()).count();
+    assertThat(before).isPositive();
+    assertThat(after).isLessThan(before);
   }
 }
