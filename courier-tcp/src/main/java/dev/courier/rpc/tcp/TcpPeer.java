@@ -326,7 +326,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
         }
         default -> throw new WireCodec.WireException("unknown frame type " + type);
       }
-    } catch (WireCodec.WireException e) {
+    } catch (WireCodec.WireException | IndexOutOfBoundsException e) {   // a payload shorter than its fields
       goAway(ctx, GO_AWAY_PROTOCOL_ERROR, e.getMessage());
     } finally {
       in.release();
