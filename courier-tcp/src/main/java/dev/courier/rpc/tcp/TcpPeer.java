@@ -509,6 +509,23 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
     IoRequest request = call.request();
     Invocation inv = (Invocation) request.attachment();
     IoStatus status;
+    try {
+      status = decodeAnswer(type, call, inv, in);
+    } catch (RuntimeException e) {
+      // The answer does not parse: the protocol error closes the connection, and this call, no longer
+      // among the outgoing ones that a closing connection fails, must be failed here.
+      if (!request.unmarkCancelable().equals(IoStatus.CANCELLED)) {
+        request.complete(RpcStatus.CONNECTION_LOST);
+      }
+      throw e;
+    }
+    if (!request.unmarkCancelable().equals(IoStatus.CANCELLED)) {
+      request.complete(status);
+    }
+  }
+
+  private IoStatus decodeAnswer(int type, Outgoing call, Invocation inv, ByteBuf in) {
+    IoStatus status;
     if (type == REPLY) {
       Object value = null;
       if (call.operation().hasResult()) {
@@ -536,9 +553,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
     } else {
       status = IoStatus.of(in.readInt());
     }
-    if (!request.unmarkCancelable().equals(IoStatus.CANCELLED)) {
-      request.complete(status);
-    }
+    return status;
   }
 
   // =============================================================================================
