@@ -333,6 +333,14 @@ public final class TcpBinding implements Binding {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+      for (int i = 0; i < Math.min(4, in.readableBytes()); i++) {
+        if (in.getByte(in.readerIndex() + i) != MAGIC[i]) {     // refused as soon as a byte differs
+          in.skipBytes(in.readableBytes());
+          handshake.tryFailure(new CommunicationException("not a Courier TCP peer", false));
+          ctx.close();
+          return;
+        }
+      }
       if (in.readableBytes() < 8) {
         return;
       }
