@@ -563,6 +563,9 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
     if (evt instanceof IdleStateEvent) {
+      if (ctx.pipeline().get(TcpBinding.PreambleHandler.class) != null) {
+        return;                     // no frame before the peer's preamble; the handshake timeout rules until then
+      }
       if (pingOutstanding) {
         goAway(ctx, GO_AWAY_IDLE, "no frame within the keep-alive timeout");
         return;
