@@ -189,6 +189,7 @@ public final class TcpBinding implements Binding {
         }
         closed = true;
         target.close();
+        shared.peer.closeSession(target);     // SESSION_CLOSE: the host ends the session (the connection may stay)
         release(key, shared);
       }
     };

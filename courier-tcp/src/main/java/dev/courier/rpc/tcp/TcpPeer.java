@@ -163,6 +163,16 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /** Client: the channel whose calls go to {@code target} closed. */
+  void closeSession(IoTarget target) {
+    for (Map.Entry<Integer, PeerSession> e : sessions.entrySet()) {
+      if (e.getValue().peer() == target) {
+        closeSession(e.getKey());
+        return;
+      }
+    }
+  }
+
   private void dropSession(int id) {
     PeerSession ps = sessions.remove(id);
     if (ps != null) {
