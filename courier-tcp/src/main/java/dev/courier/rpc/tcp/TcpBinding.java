@@ -259,13 +259,17 @@ public final class TcpBinding implements Binding {
   @Override
   public Listener listen(EndpointAddress address, Endpoint endpoint) {
     InetSocketAddress socket = socketAddress(address);
+    java.util.Set<TcpPeer> accepted = ConcurrentHashMap.newKeySet();
     ServerBootstrap b = new ServerBootstrap().group(group())
         .channel(useEpoll() ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
-            pipeline(ch, new TcpPeer(settings, true, endpoint, IoClock.system(), virtualThreads), true);
+            TcpPeer peer = new TcpPeer(settings, true, endpoint, IoClock.system(), virtualThreads);
+            accepted.add(peer);
+            ch.closeFuture().addListener(f -> accepted.remove(peer));
+            pipeline(ch, peer, true);
           }
         });
     Channel server = b.bind(socket).syncUninterruptibly().channel();
@@ -282,6 +286,7 @@ public final class TcpBinding implements Binding {
       @Override
       public void close() {
         server.close().syncUninterruptibly();
+        accepted.forEach(TcpPeer::closeWhenIdle);   // the connections go once their calls have ended
       }
     };
   }

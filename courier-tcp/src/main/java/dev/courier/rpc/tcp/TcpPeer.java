@@ -83,6 +83,8 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
   private volatile Channel channel;
   private volatile boolean pingOutstanding;
+  private volatile boolean draining;          // server: the listener closed
+  private final java.util.concurrent.atomic.AtomicBoolean goneAway = new java.util.concurrent.atomic.AtomicBoolean();
 
   /** A call this end sent and waits on. */
   private record Outgoing(IoRequest request, OperationDescription operation, int session, boolean[] written) {}
@@ -110,6 +112,26 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
 
   int sessionCount() {
     return sessions.size();
+  }
+
+  /**
+   * Server: the listener closed (its host is closing). The connection closes, with GO_AWAY NO_ERROR, as soon
+   * as no call of the peer runs here any more, so that clients connect afresh to whatever listens next.
+   */
+  void closeWhenIdle() {
+    draining = true;
+    closeIfDrained();
+  }
+
+  private void closeIfDrained() {
+    Channel ch = channel;
+    if (draining && incoming.isEmpty() && ch != null && goneAway.compareAndSet(false, true)) {
+      ByteBuf frame = frame(GO_AWAY, 0, 0);
+      WireCodec.writeVarint(frame, GO_AWAY_NO_ERROR);
+      WireCodec.writeString(frame, "the endpoint is closing");
+      finish(frame);
+      ch.writeAndFlush(frame).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+    }
   }
 
   // =============================================================================================
@@ -421,6 +443,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
     if (!r.send(ps.local(), options)) {
       incoming.remove(key);
       answerStatus(session, callId, oneWay, r.status());
+      closeIfDrained();
     }
   }
 
@@ -438,6 +461,14 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
 
     @Override
     public void onCompletion(IoRequest request, IoTarget target, IoCompletionParams params, Invocation inv) {
+      try {
+        answer(params, inv);
+      } finally {
+        closeIfDrained();             // after the answer: writes keep their order
+      }
+    }
+
+    private void answer(IoCompletionParams params, Invocation inv) {
       incoming.remove(key(session, callId));
       if (op.isOneWay() || !isOpen()) {
         return;
