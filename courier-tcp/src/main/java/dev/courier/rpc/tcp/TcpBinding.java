@@ -250,29 +250,44 @@ public final class TcpBinding implements Binding, AutoCloseable {
     InetSocketAddress socket = socketAddress(address);
     String key = socket.getHostString() + ":" + socket.getPort()
         + (settings.sharedConnections() ? "" : "#" + CHANNELS.incrementAndGet());
-    ClientConnection connection;
-    synchronized (connections) {
-      connection = connections.get(key);
-      if (connection == null || !connection.peer.isOpen()) {
-        connection = open(socket, clock);
-        connections.put(key, connection);
-      }
-      connection.sessions++;
-    }
-    ClientConnection shared = connection;
+    ClientConnection shared;
     IoTarget target;
-    try {
-      target = shared.peer.openSession(callbacks, settings.handshakeTimeout());
-    } catch (RuntimeException e) {
-      release(key, shared);
-      throw e;
+    for (int attempt = 0; ; attempt++) {
+      ClientConnection connection;
+      boolean fresh;
+      synchronized (connections) {
+        connection = connections.get(key);
+        fresh = connection == null || !connection.peer.isOpen();
+        if (fresh) {
+          connection = open(socket, clock);
+          connections.put(key, connection);
+        }
+        connection.sessions++;
+      }
+      try {
+        target = connection.peer.openSession(callbacks, settings.handshakeTimeout());
+        shared = connection;
+        break;
+      } catch (RuntimeException e) {
+        release(key, connection);
+        if (fresh || attempt > 0) {
+          throw e;
+        }
+        // A pooled connection may belong to a host that has just closed (a new one may listen on the port
+        // now): drop it from the pool and try once on a fresh connection.
+        synchronized (connections) {
+          connections.remove(key, connection);
+        }
+      }
     }
+    ClientConnection sharedConnection = shared;
+    IoTarget sessionTarget = target;
     return new Connection() {
       private volatile boolean closed;
 
       @Override
       public IoTarget target() {
-        return target;
+        return sessionTarget;
       }
 
       @Override
@@ -286,8 +301,9 @@ public final class TcpBinding implements Binding, AutoCloseable {
           return;
         }
         closed = true;
-        target.close();
-        release(key, shared);
+        sessionTarget.close();
+        sharedConnection.peer.closeSession(sessionTarget);     // SESSION_CLOSE: the host ends the session (the connection may stay)
+        release(key, sharedConnection);
       }
     };
   }
@@ -360,13 +376,17 @@ public final class TcpBinding implements Binding, AutoCloseable {
           + "serverKeys(...)): " + tls);
     }
     InetSocketAddress socket = socketAddress(address);
+    java.util.Set<TcpPeer> accepted = ConcurrentHashMap.newKeySet();
     ServerBootstrap b = new ServerBootstrap().group(group())
         .channel(useEpoll() ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
-            pipeline(ch, new TcpPeer(settings, true, endpoint, IoClock.system(), virtualThreads), true, null);
+            TcpPeer peer = new TcpPeer(settings, true, endpoint, IoClock.system(), virtualThreads);
+            accepted.add(peer);
+            ch.closeFuture().addListener(f -> accepted.remove(peer));
+            pipeline(ch, peer, true, null);
           }
         });
     Channel server = b.bind(socket).syncUninterruptibly().channel();
@@ -383,6 +403,7 @@ public final class TcpBinding implements Binding, AutoCloseable {
       @Override
       public void close() {
         server.close().syncUninterruptibly();
+        accepted.forEach(TcpPeer::closeWhenIdle);   // the connections go once their calls have ended
       }
     };
   }
@@ -435,6 +456,14 @@ public final class TcpBinding implements Binding, AutoCloseable {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+      for (int i = 0; i < Math.min(4, in.readableBytes()); i++) {
+        if (in.getByte(in.readerIndex() + i) != MAGIC[i]) {     // refused as soon as a byte differs
+          in.skipBytes(in.readableBytes());
+          handshake.tryFailure(new CommunicationException("not a Courier TCP peer", false));
+          ctx.close();
+          return;
+        }
+      }
       if (in.readableBytes() < 8) {
         return;
       }

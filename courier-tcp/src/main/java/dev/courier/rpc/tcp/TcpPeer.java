@@ -83,6 +83,9 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
   private volatile Channel channel;
   private volatile boolean pingOutstanding;
+  private volatile boolean goingAway;
+  private volatile boolean draining;          // server: the listener closed
+  private final java.util.concurrent.atomic.AtomicBoolean goneAway = new java.util.concurrent.atomic.AtomicBoolean();
 
   /** A call this end sent and waits on. */
   private record Outgoing(IoRequest request, OperationDescription operation, int session, boolean[] written) {}
@@ -105,11 +108,31 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
 
   boolean isOpen() {
     Channel ch = channel;
-    return ch != null && ch.isActive() && !closed.isDone();
+    return ch != null && ch.isActive() && !closed.isDone() && !goingAway;
   }
 
   int sessionCount() {
     return sessions.size();
+  }
+
+  /**
+   * Server: the listener closed (its host is closing). The connection closes, with GO_AWAY NO_ERROR, as soon
+   * as no call of the peer runs here any more, so that clients connect afresh to whatever listens next.
+   */
+  void closeWhenIdle() {
+    draining = true;
+    closeIfDrained();
+  }
+
+  private void closeIfDrained() {
+    Channel ch = channel;
+    if (draining && incoming.isEmpty() && ch != null && goneAway.compareAndSet(false, true)) {
+      ByteBuf frame = frame(GO_AWAY, 0, 0);
+      WireCodec.writeVarint(frame, GO_AWAY_NO_ERROR);
+      WireCodec.writeString(frame, "the endpoint is closing");
+      finish(frame);
+      ch.writeAndFlush(frame).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+    }
   }
 
   // =============================================================================================
@@ -160,6 +183,16 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
     }
     if (ps != null) {
       tearDown(ps);
+    }
+  }
+
+  /** Client: the channel whose calls go to {@code target} closed. */
+  void closeSession(IoTarget target) {
+    for (Map.Entry<Integer, PeerSession> e : sessions.entrySet()) {
+      if (e.getValue().peer() == target) {
+        closeSession(e.getKey());
+        return;
+      }
     }
   }
 
@@ -316,6 +349,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
           long code = WireCodec.readVarint(in);
           String message = WireCodec.readString(in);
           LOG.log(System.Logger.Level.DEBUG, () -> "peer goes away: " + code + " " + message);
+          goingAway = true;          // never hand this connection to a new channel
           ctx.close();
         }
         case SESSION_OPEN -> onSessionOpen(session);
@@ -328,7 +362,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
         }
         default -> throw new WireCodec.WireException("unknown frame type " + type);
       }
-    } catch (WireCodec.WireException e) {
+    } catch (WireCodec.WireException | IndexOutOfBoundsException e) {   // a payload shorter than its fields
       goAway(ctx, GO_AWAY_PROTOCOL_ERROR, e.getMessage());
     } finally {
       in.release();
@@ -413,6 +447,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
     if (!r.send(ps.local(), options)) {
       incoming.remove(key);
       answerStatus(session, callId, oneWay, r.status());
+      closeIfDrained();
     }
   }
 
@@ -430,6 +465,14 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
 
     @Override
     public void onCompletion(IoRequest request, IoTarget target, IoCompletionParams params, Invocation inv) {
+      try {
+        answer(params, inv);
+      } finally {
+        closeIfDrained();             // after the answer: writes keep their order
+      }
+    }
+
+    private void answer(IoCompletionParams params, Invocation inv) {
       incoming.remove(key(session, callId));
       if (op.isOneWay() || !isOpen()) {
         return;
@@ -511,6 +554,23 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
     IoRequest request = call.request();
     Invocation inv = (Invocation) request.attachment();
     IoStatus status;
+    try {
+      status = decodeAnswer(type, call, inv, in);
+    } catch (RuntimeException e) {
+      // The answer does not parse: the protocol error closes the connection, and this call, no longer
+      // among the outgoing ones that a closing connection fails, must be failed here.
+      if (!request.unmarkCancelable().equals(IoStatus.CANCELLED)) {
+        request.complete(RpcStatus.CONNECTION_LOST);
+      }
+      throw e;
+    }
+    if (!request.unmarkCancelable().equals(IoStatus.CANCELLED)) {
+      request.complete(status);
+    }
+  }
+
+  private IoStatus decodeAnswer(int type, Outgoing call, Invocation inv, ByteBuf in) {
+    IoStatus status;
     if (type == REPLY) {
       Object value = null;
       if (call.operation().hasResult()) {
@@ -538,9 +598,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
     } else {
       status = IoStatus.of(in.readInt());
     }
-    if (!request.unmarkCancelable().equals(IoStatus.CANCELLED)) {
-      request.complete(status);
-    }
+    return status;
   }
 
   // =============================================================================================
@@ -550,6 +608,9 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
     if (evt instanceof IdleStateEvent) {
+      if (ctx.pipeline().get(TcpBinding.PreambleHandler.class) != null) {
+        return;                     // no frame before the peer's preamble; the handshake timeout rules until then
+      }
       if (pingOutstanding) {
         goAway(ctx, GO_AWAY_IDLE, "no frame within the keep-alive timeout");
         return;

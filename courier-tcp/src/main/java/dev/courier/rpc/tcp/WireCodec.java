@@ -254,7 +254,9 @@ final class WireCodec {
     Type[] args = pt.getActualTypeArguments();
     if (raw == List.class) {
       int n = readCount(in);
-      List<Object> list = new ArrayList<>(n);
+      // Not presized to n: nested lists can each claim the whole body, and presizing every level would
+      // allocate many times the body before a missing element is noticed.
+      List<Object> list = new ArrayList<>(Math.min(n, 256));
       for (int i = 0; i < n; i++) {
         list.add(read(in, args[0], depth + 1));
       }

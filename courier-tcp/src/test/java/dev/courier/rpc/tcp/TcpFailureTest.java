@@ -1,0 +1,271 @@
+package dev.courier.rpc.tcp;
+
+import static dev.courier.rpc.tcp.TcpTestSupport.LIMIT;
+import static dev.courier.rpc.tcp.TcpTestSupport.failureOf;
+import static dev.courier.rpc.tcp.TcpTestSupport.newAddress;
+import static dev.courier.rpc.tcp.TcpTestSupport.portOf;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.courier.rpc.ChannelFactory;
+import dev.courier.rpc.ClientChannel;
+import dev.courier.rpc.CommunicationException;
+import dev.courier.rpc.CommunicationState;
+import dev.courier.rpc.ServiceHost;
+import dev.courier.rpc.tcp.TcpTestSupport.Limits;
+import dev.courier.rpc.tcp.TcpTestSupport.LimitsClient;
+import dev.courier.rpc.tcp.TcpTestSupport.LimitsService;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Failures during calls: the server process killed (a child JVM), the host aborted, the server gone and
+ * back on the same port. Every pending call ends promptly with a {@link CommunicationException} that says
+ * whether the request may have reached the service; nothing hangs.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class TcpFailureTest {
+  private static final TcpBinding TCP = TcpBinding.create();
+  /** A child JVM may take a while to start on a busy 2-core machine. */
+  private static final Duration CHILD_START = Duration.ofSeconds(30);
+
+  private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+  private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+
+  @AfterEach
+  void closeEverything() throws Exception {
+    while (!resources.isEmpty()) {
+      resources.pop().close();
+    }
+    threads.shutdownNow();
+  }
+
+  private <T extends AutoCloseable> T closeLater(T resource) {
+    resources.push(resource);
+    return resource;
+  }
+
+  private ChannelFactory<LimitsClient> factory(String address) {
+    return ChannelFactory.builder(LimitsClient.class).binding(TCP).address(address)
+        .operationTimeout(Duration.ofSeconds(30)).build();              // far beyond every wait here
+  }
+
+  private LimitsClient channel(ChannelFactory<LimitsClient> factory) {
+    LimitsClient c = factory.createChannel();
+    closeLater(((ClientChannel) c)::abort);
+    return c;
+  }
+
+  private static void assertCommunicationFailure(Throwable t, boolean mayHaveReachedService) {
+    assertThat(t).isInstanceOf(CommunicationException.class);
+    assertThat(((CommunicationException) t).mayHaveReachedService())
+        .as("mayHaveReachedService of: %s", t.getMessage()).isEqualTo(mayHaveReachedService);
+  }
+
+  /** A {@link TcpChildServer} in its own JVM. */
+  private static final class Child implements AutoCloseable {
+    final Process process;
+    final String address;
+    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    private final File errors;
+
+    private Child(int port) throws IOException, InterruptedException {
+      String java = ProcessHandle.current().info().command().orElseThrow();
+      errors = File.createTempFile("tcp-child-", ".err");
+      errors.deleteOnExit();
+      process = new ProcessBuilder(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx128m",
+          "-cp", System.getProperty("java.class.path"), TcpChildServer.class.getName(), String.valueOf(port))
+          .redirectError(errors).start();
+      Thread.ofVirtual().name("tcp-child-stdout").start(() -> {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+          for (String line = r.readLine(); line != null; line = r.readLine()) {
+            lines.add(line);
+          }
+        } catch (IOException e) {
+          // the process is gone
+        }
+      });
+      address = awaitLine("LISTENING ", CHILD_START).substring("LISTENING ".length());
+    }
+
+    static Child start(int port) throws IOException, InterruptedException {
+      return new Child(port);
+    }
+
+    /** The next line starting with {@code prefix}, waiting at most {@code limit}. */
+    String awaitLine(String prefix, Duration limit) throws InterruptedException, IOException {
+      long deadline = System.nanoTime() + limit.toNanos();
+      while (true) {
+        String line = lines.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        if (line == null) {
+          throw new AssertionError("child printed no \"" + prefix + "\" within " + limit + " (alive: " + process.isAlive()
+              + "); stderr:\n" + Files.readString(errors.toPath()));
+        }
+        if (line.startsWith(prefix)) {
+          return line;
+        }
+      }
+    }
+
+    void kill() throws InterruptedException {
+      process.destroyForcibly();
+      assertThat(process.waitFor(10, TimeUnit.SECONDS)).as("the child died").isTrue();
+    }
+
+    @Override
+    public void close() throws Exception {
+      if (process.isAlive()) {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+      }
+      errors.delete();
+    }
+  }
+
+  /** Starts hold calls on {@code clients}: asynchronous ones, and one synchronous call on its own thread. */
+  private List<CompletableFuture<String>> holdCalls(LimitsClient first, LimitsClient second) {
+    List<CompletableFuture<String>> calls = new ArrayList<>();
+    calls.add(first.holdAsync("a1"));
+    calls.add(first.holdAsync("a2"));
+    calls.add(second.holdAsync("b1"));
+    calls.add(CompletableFuture.supplyAsync(() -> first.hold("s1"), threads));
+    return calls;
+  }
+
+  // =============================================================================================
+
+  @Test
+  void killingTheServerProcessEndsEveryPendingCallPromptlyAsMayHaveReachedTheServiceAndTheDeadAddressIsRefused()
+      throws Exception {
+    Child child = closeLater(Child.start(0));
+    ChannelFactory<LimitsClient> factory = factory(child.address);
+    LimitsClient first = channel(factory);
+    LimitsClient second = channel(factory);                       // the same connection, another session
+    assertThat(first.echo(new byte[] {1})).containsExactly(1);
+    List<CompletableFuture<String>> calls = holdCalls(first, second);
+    for (int i = 0; i < calls.size(); i++) {
+      child.awaitLine("ENTERED", LIMIT);
+    }
+
+    long start = System.nanoTime();
+    child.kill();
+    for (CompletableFuture<String> call : calls) {
+      assertCommunicationFailure(failureOf(call), true);
+    }
+    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    assertThat(millis).as("ms from the kill until every pending call had failed").isLessThan(3_000);
+
+    assertThatThrownBy(() -> first.echo(new byte[] {2}))
+        .satisfies(e -> assertCommunicationFailure(e, false));   // the connection is known to be gone: not sent
+    assertThatThrownBy(factory::createChannel)
+        .satisfies(e -> assertCommunicationFailure(e, false));   // nothing listens there any more
+  }
+
+  @Test
+  void afterTheServerProcessDiesCallsFailClearlyAndANewChannelReachesItsSuccessorOnTheSamePort() throws Exception {
+    Child child = closeLater(Child.start(0));
+    int port = portOf(child.address);
+    ChannelFactory<LimitsClient> factory = factory(child.address);
+    LimitsClient old = channel(factory);
+    CompletableFuture<String> held = old.holdAsync("held");
+    child.awaitLine("ENTERED held", LIMIT);
+    child.kill();
+    assertCommunicationFailure(failureOf(held), true);                 // the client has seen the connection go
+
+    assertThatThrownBy(() -> old.echo(new byte[] {1})).satisfies(e -> assertCommunicationFailure(e, false));
+    assertThatThrownBy(factory::createChannel).satisfies(e -> assertCommunicationFailure(e, false));
+
+    Child successor = closeLater(Child.start(port));
+    assertThat(portOf(successor.address)).isEqualTo(port);
+    LimitsClient fresh = channel(factory);
+    assertThat(fresh.echo(new byte[] {7})).containsExactly(7);
+    // The old channel's session died with its connection: it does not come back, and says so.
+    assertThatThrownBy(() -> old.echo(new byte[] {1})).satisfies(e -> assertCommunicationFailure(e, false))
+        .hasMessageContaining("not delivered");
+  }
+
+  @Test
+  void aHostAbortDuringCallsEndsEveryPendingCallWithACommunicationException() throws Exception {
+    LimitsService service = new LimitsService();
+    ServiceHost host = ServiceHost.builder(service).endpoint(Limits.class, TCP, newAddress("abort")).build().open();
+    closeLater(host::abort);
+    ChannelFactory<LimitsClient> factory = factory(host.listenAddresses().get(0));
+    LimitsClient first = channel(factory);
+    LimitsClient second = channel(factory);
+    List<CompletableFuture<String>> calls = holdCalls(first, second);
+    service.awaitEntered(calls.size());
+
+    long start = System.nanoTime();
+    host.abort();
+    for (CompletableFuture<String> call : calls) {
+      assertCommunicationFailure(failureOf(call), true);
+    }
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(3_000);
+    // Whether this one was written before the client saw the connection close is a race: either flag is honest.
+    assertThatThrownBy(() -> first.echo(new byte[] {1})).isInstanceOf(CommunicationException.class);
+  }
+
+  @Test
+  void aGracefulHostCloseLetsTheCallsInFlightAnswerBeforeItsConnectionsClose() throws Exception {
+    LimitsService service = new LimitsService();
+    ServiceHost host = ServiceHost.builder(service).endpoint(Limits.class, TCP, newAddress("graceful")).build().open();
+    closeLater(host::abort);
+    String address = host.listenAddresses().get(0);
+    ChannelFactory<LimitsClient> factory = factory(address);
+    LimitsClient client = channel(factory);
+    CompletableFuture<String> first = client.holdAsync("first");
+    CompletableFuture<String> second = client.holdAsync("second");
+    service.awaitEntered(2);
+    CompletableFuture<Void> closing = CompletableFuture.runAsync(() -> host.close(LIMIT), threads);
+    TcpTestSupport.until(() -> host.state() == CommunicationState.CLOSING, "the host is closing");
+    assertThat(first).isNotDone();
+    service.releaseAll();
+    assertThat(first.get(LIMIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo("first");
+    assertThat(second.get(LIMIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo("second");
+    closing.get(LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+
+    ServiceHost next = ServiceHost.builder(new LimitsService()).endpoint(Limits.class, TCP, address).build().open();
+    closeLater(next::abort);
+    assertThat(channel(factory).echo(new byte[] {5})).containsExactly(5);
+  }
+
+  @Test
+  void afterAHostAbortANewHostOnTheSamePortIsReachedByANewChannel() throws Exception {
+    ServiceHost gone = ServiceHost.builder(new LimitsService()).endpoint(Limits.class, TCP, newAddress("again"))
+        .build().open();
+    closeLater(gone::abort);
+    String address = gone.listenAddresses().get(0);
+    ChannelFactory<LimitsClient> factory = factory(address);
+    LimitsClient old = channel(factory);
+    assertThat(old.echo(new byte[] {1})).containsExactly(1);
+    gone.abort();
+    // The closing host says GO_AWAY before it answers anything else, so once this call has failed the client
+    // knows the connection is gone (the flag depends on whether the request was written before that).
+    assertThatThrownBy(() -> old.echo(new byte[] {2})).isInstanceOf(CommunicationException.class);
+
+    ServiceHost back = ServiceHost.builder(new LimitsService()).endpoint(Limits.class, TCP, address).build().open();
+    closeLater(back::abort);
+    assertThat(back.listenAddresses()).containsExactly(address);
+    LimitsClient fresh = channel(factory);
+    assertThat(fresh.echo(new byte[] {3})).containsExactly(3);
+    assertThat(back.sessionCount()).isEqualTo(1);
+  }
+}

@@ -1,0 +1,547 @@
+package dev.courier.rpc.tcp;
+
+import static dev.courier.rpc.tcp.TcpTestSupport.LIMIT;
+import static dev.courier.rpc.tcp.TcpTestSupport.PREAMBLE;
+import static dev.courier.rpc.tcp.TcpTestSupport.action;
+import static dev.courier.rpc.tcp.TcpTestSupport.failureOf;
+import static dev.courier.rpc.tcp.TcpTestSupport.frame;
+import static dev.courier.rpc.tcp.TcpTestSupport.newAddress;
+import static dev.courier.rpc.tcp.TcpTestSupport.portOf;
+import static dev.courier.rpc.tcp.TcpTestSupport.request;
+import static dev.courier.rpc.tcp.TcpTestSupport.requestPayload;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.courier.rpc.ChannelFactory;
+import dev.courier.rpc.ClientChannel;
+import dev.courier.rpc.CommunicationException;
+import dev.courier.rpc.FaultException;
+import dev.courier.rpc.ServiceHost;
+import dev.courier.rpc.tcp.TcpTestSupport.Frame;
+import dev.courier.rpc.tcp.TcpTestSupport.Limits;
+import dev.courier.rpc.tcp.TcpTestSupport.LimitsClient;
+import dev.courier.rpc.tcp.TcpTestSupport.LimitsService;
+import dev.courier.rpc.tcp.TcpTestSupport.RawPeer;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The limits of the TCP binding over real sockets on 127.0.0.1: message size, handshake, malformed frames,
+ * calls in flight, idle connections and slow readers. Malformed peers are raw {@link Socket}s.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class TcpLimitsTest {
+  private static final int SMALL_MAX = 64 * 1024;
+  private static final TcpBinding SMALL = TcpBinding.builder().maxMessageSize(SMALL_MAX).build();
+  private static final TcpBinding BIG = TcpBinding.builder().maxMessageSize(1 << 20).build();
+  private static final TcpBinding DEFAULTS = TcpBinding.create();
+  private static final TcpBinding QUICK_HANDSHAKE = TcpBinding.builder().handshakeTimeout(Duration.ofMillis(300)).build();
+  private static final TcpBinding TWO_IN_FLIGHT = TcpBinding.builder().maxCallsInFlight(2).build();
+  private static final Duration IDLE = Duration.ofMillis(200);
+  private static final TcpBinding SHORT_IDLE = TcpBinding.builder().idleTimeout(IDLE).build();
+
+  private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+
+  @AfterEach
+  void closeEverything() throws Exception {
+    while (!resources.isEmpty()) {
+      resources.pop().close();
+    }
+  }
+
+  private <T extends AutoCloseable> T closeLater(T resource) {
+    resources.push(resource);
+    return resource;
+  }
+
+  private ServiceHost host(TcpBinding binding, LimitsService service) {
+    ServiceHost host = ServiceHost.builder(service).endpoint(Limits.class, binding, newAddress("limits")).build().open();
+    closeLater(host::abort);
+    return host;
+  }
+
+  private static String addressOf(ServiceHost host) {
+    return host.listenAddresses().get(0);
+  }
+
+  private LimitsClient channel(TcpBinding binding, ServiceHost host) {
+    LimitsClient c = ChannelFactory.builder(LimitsClient.class).binding(binding).address(addressOf(host))
+        .operationTimeout(Duration.ofSeconds(10)).build().createChannel();
+    closeLater(((ClientChannel) c)::abort);
+    return c;
+  }
+
+  private RawPeer raw(RawPeer peer) {
+    return closeLater(peer);
+  }
+
+  /** A new client on a new connection is served: the host survived whatever came before. */
+  private void assertServesANewClient(TcpBinding binding, ServiceHost host) {
+    LimitsClient fresh = channel(binding, host);
+    assertThat(fresh.echo(new byte[] {4, 2})).containsExactly(4, 2);
+    ((ClientChannel) fresh).abort();
+  }
+
+  // =============================================================================================
+  // Message size
+  // =============================================================================================
+
+  @Test
+  void aRequestAndAReplyJustUnderTheMaximumSizeGoThrough() {
+    LimitsService service = new LimitsService();
+    ServiceHost host = host(SMALL, service);
+    LimitsClient client = channel(SMALL, host);
+    byte[] data = new byte[SMALL_MAX - 100];
+    Arrays.fill(data, (byte) 7);
+    assertThat(client.echo(data)).isEqualTo(data);
+    assertThat(client.blob(SMALL_MAX - 100)).hasSize(SMALL_MAX - 100);
+  }
+
+  @Test
+  void aCallAboveTheMaximumSizeIsRefusedByTheSenderWhoseLimitItIsAndTheChannelGoesOn() {
+    ServiceHost host = host(SMALL, new LimitsService());
+    LimitsClient client = channel(SMALL, host);
+    assertThatThrownBy(() -> client.echo(new byte[SMALL_MAX + 100])).isInstanceOf(FaultException.class)
+        .satisfies(e -> assertThat(((FaultException) e).code()).isEqualTo("MessageTooLarge"))
+        .hasMessageContaining("at most " + SMALL_MAX);
+    assertThat(client.echo(new byte[] {1})).containsExactly(1);
+  }
+
+  @Test
+  void aRequestAboveTheServersLimitFailsTheCallAndTheServerClosesOnlyThatConnection() {
+    ServiceHost host = host(SMALL, new LimitsService());
+    LimitsClient bystander = channel(SMALL, host);
+    LimitsClient generous = channel(BIG, host);                   // its own limit lets the request out
+    assertThat(generous.echo(new byte[] {1})).containsExactly(1);
+    assertThatThrownBy(() -> generous.echo(new byte[SMALL_MAX + 100])).isInstanceOf(CommunicationException.class);
+    assertThat(bystander.echo(new byte[] {2})).containsExactly(2);
+    assertServesANewClient(BIG, host);
+  }
+
+  @Test
+  void aFrameHeaderAboveTheLimitIsAnsweredWithGoAwayMessageTooLarge() throws Exception {
+    ServiceHost host = host(SMALL, new LimitsService());
+    RawPeer peer = raw(RawPeer.withSession(portOf(addressOf(host))));
+    ByteBuf header = Unpooled.buffer();
+    header.writeInt(SMALL_MAX + 10).writeByte(TcpPeer.REQUEST).writeInt(1).writeInt(1).writeZero(16);
+    peer.send(ByteBufUtil.getBytes(header));                     // the header and a few bytes: enough to refuse
+    Frame goAway = RawPeer.goAway(peer.framesUntilClosed(LIMIT));
+    assertThat(goAway.goAwayCode()).isEqualTo(TcpPeer.GO_AWAY_MESSAGE_TOO_LARGE);
+    assertServesANewClient(SMALL, host);
+  }
+
+  @Test
+  void aReplyAboveTheClientsLimitFailsTheCallWithACommunicationException() {
+    ServiceHost host = host(BIG, new LimitsService());
+    LimitsClient client = channel(SMALL, host);
+    assertThatThrownBy(() -> client.blob(SMALL_MAX + 100)).isInstanceOf(CommunicationException.class)
+        .satisfies(e -> assertThat(((CommunicationException) e).mayHaveReachedService()).as(e.getMessage()).isTrue());
+    assertServesANewClient(SMALL, host);
+  }
+
+  @Test
+  void aFrameHeaderClaiming2GiBClosesThatConnectionAtOnceWithoutWaitingForTheBody() throws Exception {
+    ServiceHost host = host(DEFAULTS, new LimitsService());
+    LimitsClient bystander = channel(DEFAULTS, host);
+    for (long length : new long[] {0x7FFF_FFFFL, 0xFFFF_FFFFL}) {
+      RawPeer peer = raw(RawPeer.withSession(portOf(addressOf(host))));
+      ByteBuf header = Unpooled.buffer().writeInt((int) length).writeByte(TcpPeer.REQUEST);
+      long start = System.nanoTime();
+      peer.send(ByteBufUtil.getBytes(header));                   // no body follows, ever
+      Frame goAway = RawPeer.goAway(peer.framesUntilClosed(LIMIT));
+      long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      assertThat(goAway.goAwayCode()).as("GO_AWAY code for length %d", length).isEqualTo(TcpPeer.GO_AWAY_MESSAGE_TOO_LARGE);
+      assertThat(millis).as("ms to close a connection that announced %d bytes", length).isLessThan(2_000);
+      assertThat(bystander.echo(new byte[] {3})).containsExactly(3);
+    }
+    assertServesANewClient(DEFAULTS, host);
+  }
+
+  // =============================================================================================
+  // Handshake
+  // =============================================================================================
+
+  @Test
+  void aConnectionThatSendsNothingIsClosedWithinTheHandshakeTimeout() throws Exception {
+    ServiceHost host = host(QUICK_HANDSHAKE, new LimitsService());
+    RawPeer silent = raw(RawPeer.connect(portOf(addressOf(host))));
+    long start = System.nanoTime();
+    List<Frame> frames = silent.framesUntilClosed(LIMIT);
+    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    assertThat(frames).as("the server sends nothing before the client's preamble").isEmpty();
+    assertThat(millis).as("ms until the silent connection was closed (handshake timeout 300 ms)").isBetween(200L, 3_000L);
+    assertServesANewClient(QUICK_HANDSHAKE, host);
+  }
+
+  @Test
+  void nothingIsSentBeforeThePeersPreambleEvenWhenTheIdleTimeoutIsShorterThanTheHandshakeTimeout() throws Exception {
+    TcpBinding idleBeforeHandshake = TcpBinding.builder().idleTimeout(Duration.ofMillis(100))
+        .handshakeTimeout(Duration.ofMillis(800)).build();
+    ServiceHost host = host(idleBeforeHandshake, new LimitsService());
+    RawPeer silent = raw(RawPeer.connect(portOf(addressOf(host))));
+    long start = System.nanoTime();
+    List<Frame> frames = silent.framesUntilClosed(LIMIT);
+    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    assertThat(frames).as("frames sent before the client's preamble (no PING, no GO_AWAY IDLE)").isEmpty();
+    assertThat(millis).as("ms until closed by the 800 ms handshake timeout, not the 100 ms idle timeout")
+        .isGreaterThanOrEqualTo(600L);
+    assertServesANewClient(idleBeforeHandshake, host);
+  }
+
+  @Test
+  void aConnectionWhosePreambleIsNotCourierIsClosedAtOnce() throws Exception {
+    ServiceHost host = host(DEFAULTS, new LimitsService());                 // handshake timeout 5 s
+    for (String hello : List.of("GET / HTTP/1.1\r\nHost: x\r\n\r\n", "SSH-2.0-", "GET ")) {
+      RawPeer peer = raw(RawPeer.connect(portOf(addressOf(host))));
+      long start = System.nanoTime();
+      peer.send(hello.getBytes(StandardCharsets.US_ASCII));
+      peer.framesUntilClosed(LIMIT);
+      long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      assertThat(millis).as("ms to close a peer that sent %s", hello.strip()).isLessThan(1_500);
+    }
+    assertServesANewClient(DEFAULTS, host);
+  }
+
+  @Test
+  void aPreambleOfAnotherVersionIsAnsweredWithThePreambleAndGoAwayUnsupportedVersion() throws Exception {
+    ServiceHost host = host(DEFAULTS, new LimitsService());
+    RawPeer peer = raw(RawPeer.connect(portOf(addressOf(host))));
+    peer.send(new byte[] {'C', 'R', 'T', 'P', 2, 0, 0, 0});
+    byte[] theirs = new byte[8];
+    new DataInputStream(peer.socket.getInputStream()).readFully(theirs);
+    assertThat(theirs).containsExactly(PREAMBLE);
+    Frame goAway = RawPeer.goAway(peer.framesUntilClosed(LIMIT));
+    assertThat(goAway.goAwayCode()).isEqualTo(2);
+    assertThat(goAway.goAwayMessage()).contains("version 2");
+    assertServesANewClient(DEFAULTS, host);
+  }
+
+  @Test
+  void aClientGivesUpOnAServerThatNeverSendsItsPreamble() throws Exception {
+    try (ServerSocket mute = new ServerSocket()) {
+      mute.bind(new InetSocketAddress("127.0.0.1", 0));          // the kernel accepts; nobody ever answers
+      var factory = ChannelFactory.builder(LimitsClient.class).binding(QUICK_HANDSHAKE)
+          .address("courier.tcp://127.0.0.1:" + mute.getLocalPort() + "/mute").build();
+      long start = System.nanoTime();
+      assertThatThrownBy(factory::createChannel).isInstanceOf(CommunicationException.class)
+          .hasMessageContaining("preamble")
+          .satisfies(e -> assertThat(((CommunicationException) e).mayHaveReachedService()).isFalse());
+      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isBetween(200L, 3_000L);
+    }
+  }
+
+  // =============================================================================================
+  // Malformed frames
+  // =============================================================================================
+
+  @Test
+  void garbageFramesAfterAValidPreambleCloseThatConnectionWithAProtocolErrorAndOthersGoOn() throws Exception {
+    ServiceHost host = host(DEFAULTS, new LimitsService());
+    LimitsClient bystander = channel(DEFAULTS, host);
+    int port = portOf(addressOf(host));
+    byte[] echoArguments = TcpTestSupport.arguments(TcpTestSupport.LIMITS.operation("echo").parameterTypes(),
+        (Object) new byte[] {1, 2});
+    Map<String, byte[]> garbage = new LinkedHashMap<>();
+    garbage.put("an unknown frame type", frame(0x7F, 0, 0, new byte[0]));
+    garbage.put("a frame shorter than its header", new byte[] {0, 0, 0, 5, 1, 0, 0, 0, 0});
+    garbage.put("a REQUEST cut after its deadline", frame(TcpPeer.REQUEST, 1, 1, new byte[] {0}));
+    garbage.put("a REQUEST whose action's length overruns the frame", frame(TcpPeer.REQUEST, 1, 1, new byte[] {0, 0x7F, 'x'}));
+    garbage.put("a REQUEST whose arguments do not decode", frame(TcpPeer.REQUEST, 1, 1,
+        requestPayload(action("echo"), new byte[] {2, 0})));
+    garbage.put("a REQUEST with bytes after its arguments", frame(TcpPeer.REQUEST, 1, 1,
+        requestPayload(action("echo"), concat(echoArguments, new byte[] {9}))));
+    garbage.put("a REQUEST with a call id of the server's parity", frame(TcpPeer.REQUEST, 1, 2,
+        requestPayload(action("echo"), echoArguments)));
+    garbage.put("a session opened twice", frame(TcpPeer.SESSION_OPEN, 1, 0, new byte[0]));
+    garbage.put("a STATUS without its status", frame(TcpPeer.STATUS, 1, 0, new byte[0]));
+    for (Map.Entry<String, byte[]> g : garbage.entrySet()) {
+      RawPeer peer = raw(RawPeer.withSession(port));
+      peer.send(g.getValue());
+      List<Frame> frames = peer.framesUntilClosed(LIMIT);
+      assertThat(frames).as("frames answering %s", g.getKey()).anySatisfy(f -> {
+        assertThat(f.type()).isEqualTo(TcpPeer.GO_AWAY);
+        assertThat(f.goAwayCode()).isEqualTo(TcpPeer.GO_AWAY_PROTOCOL_ERROR);
+      });
+      assertThat(bystander.echo(new byte[] {5})).as("the other connection after %s", g.getKey()).containsExactly(5);
+    }
+    RawPeer good = raw(RawPeer.withSession(port));                // the raw framing itself is right
+    good.send(request(1, 1, "echo", (Object) new byte[] {6, 6}));
+    Frame reply = good.read();
+    assertThat(reply.type()).isEqualTo(TcpPeer.REPLY);
+    assertThat(reply.callId()).isEqualTo(1);
+    assertThat((byte[]) WireCodec.read(Unpooled.wrappedBuffer(reply.payload()), byte[].class)).containsExactly(6, 6);
+    assertServesANewClient(DEFAULTS, host);
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  @Test
+  void aReplyThatDoesNotDecodeFailsTheCallWithACommunicationExceptionNotAsCancelled() throws Exception {
+    try (ServerSocket fake = new ServerSocket()) {
+      fake.bind(new InetSocketAddress("127.0.0.1", 0));
+      // Own threads: the common pool may have a single worker on a 2-core machine.
+      ExecutorService threads = closeLater(Executors.newVirtualThreadPerTaskExecutor());
+      CompletableFuture<Void> served = CompletableFuture.runAsync(() -> {
+        try (Socket s = fake.accept()) {
+          s.setSoTimeout((int) LIMIT.toMillis());
+          DataInputStream in = new DataInputStream(s.getInputStream());
+          in.readFully(new byte[8]);
+          s.getOutputStream().write(PREAMBLE);
+          int[] header = readHeader(in);                                      // SESSION_OPEN
+          ByteBuf ok = Unpooled.buffer().writeInt(0);
+          WireCodec.writeString(ok, "");
+          s.getOutputStream().write(frame(TcpPeer.STATUS, header[1], 0, ByteBufUtil.getBytes(ok)));
+          int[] call = readHeader(in);                                        // the REQUEST
+          s.getOutputStream().write(frame(TcpPeer.REPLY, call[1], call[2], new byte[] {7, 7, 7}));
+          in.read();                                                          // until the client closes
+        } catch (IOException e) {
+          throw new RuntimeException(e);
+        }
+      }, threads);
+      LimitsClient client = ChannelFactory.builder(LimitsClient.class).binding(DEFAULTS)
+          .address("courier.tcp://127.0.0.1:" + fake.getLocalPort() + "/fake").operationTimeout(null)
+          .build().createChannel();
+      closeLater(((ClientChannel) client)::abort);
+      CompletableFuture<byte[]> call = CompletableFuture.supplyAsync(() -> client.echo(new byte[] {1}), threads);
+      assertThat(failureOf(call)).isInstanceOf(CommunicationException.class)
+          .satisfies(e -> assertThat(((CommunicationException) e).mayHaveReachedService()).isTrue());
+      served.get(LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Reads one frame; returns {type, session, call id}. */
+  private static int[] readHeader(DataInputStream in) throws IOException {
+    int length = in.readInt();
+    int[] h = {in.readUnsignedByte(), in.readInt(), in.readInt()};
+    in.readFully(new byte[length - 9]);
+    return h;
+  }
+
+  // =============================================================================================
+  // Calls in flight
+  // =============================================================================================
+
+  @Test
+  void aThirdCallBeyondTwoInFlightIsRefusedAsTooBusyAndCallsGoThroughOnceTheHeldOnesFinish() throws Exception {
+    LimitsService service = new LimitsService();
+    ServiceHost host = host(TWO_IN_FLIGHT, service);
+    LimitsClient client = channel(DEFAULTS, host);
+    CompletableFuture<String> first = client.holdAsync("first");
+    CompletableFuture<String> second = client.holdAsync("second");
+    service.awaitEntered(2);
+    assertThat(failureOf(client.holdAsync("third"))).isInstanceOf(CommunicationException.class)
+        .hasMessageContaining("too busy")
+        .satisfies(e -> assertThat(((CommunicationException) e).mayHaveReachedService()).isFalse());
+    assertThatThrownBy(() -> client.echo(new byte[] {1})).isInstanceOf(CommunicationException.class)
+        .hasMessageContaining("too busy");
+    assertThat(service.calls).as("calls the service ran").hasValue(2);
+    service.releaseAll();
+    assertThat(first.get(LIMIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo("first");
+    assertThat(second.get(LIMIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo("second");
+    CompletableFuture<String> again = client.holdAsync("again");
+    CompletableFuture<String> andAgain = client.holdAsync("and again");
+    service.awaitEntered(2);
+    service.releaseAll();
+    assertThat(again.get(LIMIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo("again");
+    assertThat(andAgain.get(LIMIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo("and again");
+    assertThat(client.echo(new byte[] {9})).containsExactly(9);
+  }
+
+  // =============================================================================================
+  // Idle connections
+  // =============================================================================================
+
+  @Test
+  void aCallLongerThanTwiceTheIdleTimeoutSucceedsBecauseBothEndsAnswerPings() {
+    ServiceHost host = host(SHORT_IDLE, new LimitsService());
+    LimitsClient client = channel(SHORT_IDLE, host);
+    long millis = IDLE.toMillis() * 5;
+    assertThat(client.pause(millis)).isEqualTo("paused " + millis);
+    assertThat(client.echo(new byte[] {1})).containsExactly(1);
+  }
+
+  @Test
+  void anIdleConnectionGetsPingsAndStaysOpenWhileThePeerAnswersThem() throws Exception {
+    ServiceHost host = host(SHORT_IDLE, new LimitsService());
+    RawPeer peer = raw(RawPeer.withSession(portOf(addressOf(host))));
+    long start = System.nanoTime();
+    int pings = 0;
+    while (pings < 4) {                                           // about 4 idle timeouts: twice the keep-alive limit
+      Frame f = peer.read();
+      assertThat(f.type()).as("frame on an idle connection").isEqualTo(TcpPeer.PING);
+      assertThat(f.payload()).hasSize(8);
+      pings++;
+      peer.send(frame(TcpPeer.PONG, 0, 0, f.payload()));
+    }
+    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    assertThat(millis).as("ms for 4 pings at an idle timeout of %s", IDLE).isGreaterThanOrEqualTo(3 * IDLE.toMillis());
+    peer.send(request(1, 1, "echo", (Object) new byte[] {8}));   // still open and serving
+    Frame reply = peer.read();
+    while (reply.type() == TcpPeer.PING) {
+      peer.send(frame(TcpPeer.PONG, 0, 0, reply.payload()));
+      reply = peer.read();
+    }
+    assertThat(reply.type()).isEqualTo(TcpPeer.REPLY);
+  }
+
+  @Test
+  void aPeerThatNeverAnswersIsClosedAfterAboutTwiceTheIdleTimeout() throws Exception {
+    ServiceHost host = host(SHORT_IDLE, new LimitsService());
+    RawPeer peer = raw(RawPeer.handshake(portOf(addressOf(host))));
+    long start = System.nanoTime();
+    List<Frame> frames = peer.framesUntilClosed(LIMIT);
+    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    assertThat(frames).extracting(Frame::type).containsExactly(TcpPeer.PING, TcpPeer.GO_AWAY);
+    assertThat(frames.get(1).goAwayCode()).isEqualTo(TcpPeer.GO_AWAY_IDLE);
+    assertThat(millis).as("ms until a silent peer was closed (idle timeout %s)", IDLE)
+        .isBetween(IDLE.toMillis() * 3 / 2, IDLE.toMillis() * 2 + 1_500);
+    assertServesANewClient(SHORT_IDLE, host);
+  }
+
+  // =============================================================================================
+  // Slow readers
+  // =============================================================================================
+
+  @Test
+  void aClientThatNeverReadsCannotMakeTheServerBufferWithoutBoundAndOthersAreServed() throws Exception {
+    LimitsService service = new LimitsService();
+    ServiceHost host = host(DEFAULTS, service);
+    LimitsClient bystander = channel(DEFAULTS, host);
+    int port = portOf(addressOf(host));
+    int replySize = 4 * 1024;
+
+    SocketChannel flood = SocketChannel.open();
+    closeLater(flood);
+    flood.socket().setReceiveBufferSize(16 * 1024);
+    flood.connect(new InetSocketAddress("127.0.0.1", port));
+    writeFully(flood, PREAMBLE);
+    writeFully(flood, frame(TcpPeer.SESSION_OPEN, 1, 0, new byte[0]));
+    readAtLeast(flood, 8 + 4 + 9 + 4 + 1);                        // the preamble, then STATUS 0 with an empty message
+    flood.configureBlocking(false);
+
+    long memoryBefore = allocatorMemory();
+    int batch = 256;
+    long written = 0;
+    int nextCallId = 1;
+    ByteBuffer pending = ByteBuffer.allocate(0);
+    long start = System.nanoTime();
+    long lastProgress = start;
+    // Write requests as fast as the server takes them, until it has taken nothing for 500 ms; at most 6 s and
+    // 150,000 requests (what a server that never stopped reading would answer with 600 MiB of replies).
+    long requestSize = request(1, 1, "blob", replySize).length;
+    while (System.nanoTime() - lastProgress < TimeUnit.MILLISECONDS.toNanos(500)
+        && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(6) && written < 150_000 * requestSize) {
+      if (!pending.hasRemaining()) {
+        ByteBuf b = Unpooled.buffer();
+        for (int i = 0; i < batch; i++) {
+          b.writeBytes(request(1, nextCallId, "blob", replySize));
+          nextCallId += 2;
+        }
+        pending = ByteBuffer.wrap(ByteBufUtil.getBytes(b));
+      }
+      int n = flood.write(pending);
+      if (n > 0) {
+        written += n;
+        lastProgress = System.nanoTime();
+      } else {
+        LockSupport.parkNanos(1_000_000);
+      }
+    }
+    long floodMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    assertThat(System.nanoTime() - lastProgress).as("the server stopped taking requests (ms written: %d, bytes %d)",
+        floodMillis, written).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(500));
+
+    int ranAtStall = service.calls.get();
+    assertThat(bystander.echo(new byte[] {1})).as("another client while the flood is stuck").containsExactly(1);
+    assertServesANewClient(DEFAULTS, host);
+    // 300 ms more of trying to write: nothing more goes in, nothing more runs.
+    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
+    long extra = 0;
+    while (System.nanoTime() < until) {
+      extra += flood.write(pending.hasRemaining() ? pending : ByteBuffer.wrap(request(1, 1, "blob", replySize)));
+      LockSupport.parkNanos(5_000_000);
+    }
+    int ranAfter = service.calls.get();
+    long memoryGrowth = allocatorMemory() - memoryBefore;
+    System.out.printf("slow reader: %d requests written (%d KiB) in %d ms, %d run by the service, %d bytes more accepted"
+        + " later, allocator grew %d KiB%n", written / requestSize, written / 1024, floodMillis, ranAfter, extra,
+        memoryGrowth / 1024);
+    assertThat(extra).as("bytes the stalled server accepted later").isLessThan(64 * 1024);
+    assertThat(ranAfter - ranAtStall).as("calls run after the stall").isLessThanOrEqualTo(batch);
+    // The bound is what the server read before its outbound buffer went over the high-water mark and it
+    // stopped reading; a server that kept reading would run every request the client can write.
+    assertThat(ranAfter).as("calls the server ran for a client that never reads").isLessThan(20_000);
+    assertThat(memoryGrowth).as("growth of the buffer memory of the binding's allocator").isLessThan(128L << 20);
+  }
+
+  private static long allocatorMemory() {
+    return ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider p
+        ? p.metric().usedDirectMemory() + p.metric().usedHeapMemory() : 0;
+  }
+
+  private static void writeFully(SocketChannel ch, byte[] bytes) throws IOException {
+    ByteBuffer b = ByteBuffer.wrap(bytes);
+    while (b.hasRemaining()) {
+      ch.write(b);
+    }
+  }
+
+  private static void readAtLeast(SocketChannel ch, int n) throws IOException {
+    ByteBuffer b = ByteBuffer.allocate(n);
+    while (b.hasRemaining()) {
+      if (ch.read(b) < 0) {
+        throw new IOException("closed after " + b.position() + " bytes");
+      }
+    }
+  }
+
+  // =============================================================================================
+  // Sessions on a shared connection
+  // =============================================================================================
+
+  @Test
+  void closingOneOfTwoChannelsOnASharedConnectionEndsItsSessionOnTheHost() {
+    LimitsService service = new LimitsService();
+    ServiceHost host = ServiceHost.builder(service).endpoint(Limits.class, DEFAULTS, newAddress("sessions"))
+        .maxConcurrentSessions(2).build().open();
+    closeLater(host::abort);
+    LimitsClient first = channel(DEFAULTS, host);
+    LimitsClient second = channel(DEFAULTS, host);
+    assertThat(host.sessionCount()).isEqualTo(2);
+    ((ClientChannel) second).close();
+    TcpTestSupport.until(() -> host.sessionCount() == 1, "the closed channel's session ended on the host");
+    LimitsClient third = channel(DEFAULTS, host);                  // within maxConcurrentSessions again
+    assertThat(third.echo(new byte[] {3})).containsExactly(3);
+    assertThat(first.echo(new byte[] {1})).containsExactly(1);
+  }
+}
