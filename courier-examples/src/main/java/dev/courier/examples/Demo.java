@@ -36,7 +36,9 @@ import java.util.stream.Stream;
  *   <li>a request that times out at a device that never answers;
  *   <li>a device-control request to an in-process device;
  *   <li>a calculator service called in all four client shapes, each against a differently shaped
- *       service operation, with a one-way operation and duplex notifications.
+ *       service operation, with a one-way operation and duplex notifications;
+ *   <li>the same calculator over TCP, its service in a child JVM: calls, duplex notifications and a fault
+ *       across processes, then the server stopped.
  * </ol>
  */
 public final class Demo {
@@ -52,6 +54,8 @@ public final class Demo {
       deviceControl();
       IO.println();
       CalculatorDemo.run();
+      IO.println();
+      CalculatorOverTcp.run();
     } finally {
       try (Stream<Path> files = Files.walk(dir)) {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -123,6 +123,8 @@ final class ClientCall implements CompletionRoutine<Object> {
     }
     if (synchronous) {
       options.synchronous();
+    } else if (channel.completionExecutor() != null) {
+      options.completionExecutor(channel.completionExecutor());   // keep user code off the binding's I/O thread
     }
     if (parent != null && !op.isOneWay()) {
       if (parent.concurrency() == ConcurrencyMode.REENTRANT) {

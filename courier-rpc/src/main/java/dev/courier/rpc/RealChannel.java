@@ -154,6 +154,10 @@ final class RealChannel implements InvocationHandler, ClientChannel {
     return connection.target();
   }
 
+  java.util.concurrent.Executor completionExecutor() {
+    return connection.completionExecutor();
+  }
+
   long timeoutNanos() {
     return timeoutNanos;
   }

@@ -95,6 +95,16 @@ public final class ServiceHost implements AutoCloseable {
     return state;
   }
 
+  /** The addresses the host listens at, with the ports bound (after {@link #open()}). */
+  public List<String> listenAddresses() {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < listeners.size(); i++) {
+      EndpointAddress a = listeners.get(i).address();
+      out.add((a != null ? a : endpoints.get(i).address()).toString());
+    }
+    return out;
+  }
+
   /** The calls running or waiting in the host now. */
   public int callsInFlight() {
     return dispatchers.stream().mapToInt(Dispatcher::inFlight).sum();

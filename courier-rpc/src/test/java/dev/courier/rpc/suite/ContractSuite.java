@@ -516,10 +516,10 @@ public abstract class ContractSuite {
   /** Hosts the {@code Suite} service in {@code serviceShape}; returns a {@link Client} proxy with {@code timeout}. */
   protected Client suiteClient(OperationShape serviceShape, Duration timeout) {
     String address = newAddress("suite-" + serviceShape.name().toLowerCase(java.util.Locale.ROOT));
-    host(ServiceHost.builder(SuiteServices.suiteService(serviceShape, probe))
+    String listening = host(ServiceHost.builder(SuiteServices.suiteService(serviceShape, probe))
         .endpoint(SuiteServices.suiteContract(serviceShape), binding(), address));
     return channel(ChannelFactory.builder(Client.class)
-        .binding(binding()).address(address).eventExecutor(ui).operationTimeout(timeout));
+        .binding(binding()).address(listening).eventExecutor(ui).operationTimeout(timeout));
   }
 
   /** Hosts {@code implementation} of {@code Duplex} and connects a {@link DuplexClient} with {@code callback}. */
@@ -535,16 +535,18 @@ public abstract class ContractSuite {
         .endpoint(SuiteServices.duplexContract(serviceShape), binding(), address)
         .concurrency(concurrency);
     more.accept(host);
-    host(host);
+    String listening = host(host);
     return adapter(DuplexClient.class, channel(ChannelFactory.builder(DuplexClient.class)
-        .binding(binding()).address(address).callback(callback).eventExecutor(ui).operationTimeout(timeout)));
+        .binding(binding()).address(listening).callback(callback).eventExecutor(ui).operationTimeout(timeout)));
   }
 
-  private void host(ServiceHost.Builder builder) {
+  /** Builds and opens a host; returns the address it listens at (with the port it bound, for port 0). */
+  private String host(ServiceHost.Builder builder) {
     configureHost(builder);
     ServiceHost host = builder.build();
     hosts.add(host);
     host.open();
+    return host.listenAddresses().get(0);
   }
 
   private <T> T channel(ChannelFactory.Builder<T> factory) {

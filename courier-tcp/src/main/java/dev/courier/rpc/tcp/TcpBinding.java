@@ -1,0 +1,605 @@
+package dev.courier.rpc.tcp;
+
+import dev.courier.io.IoClock;
+import dev.courier.io.IoTarget;
+import dev.courier.rpc.CommunicationException;
+import dev.courier.rpc.EndpointAddress;
+import dev.courier.rpc.spi.Binding;
+import dev.courier.rpc.spi.Connection;
+import dev.courier.rpc.spi.Endpoint;
+import dev.courier.rpc.spi.Listener;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+
+/**
+ * Java to Java calls over TCP (docs/tcp-protocol.md): length-prefixed binary frames on Netty, arguments
+ * encoded by the contract's types, many calls in flight on one connection, and both ends able to call,
+ * so duplex callbacks ride the same connection.
+ *
+ * <pre>{@code
+ * TcpBinding tcp = TcpBinding.create();
+ * ServiceHost host = ServiceHost.builder(new CalculatorService())
+ *     .endpoint(Calculator.class, tcp, "courier.tcp://0.0.0.0:8808/calculator").build().open();
+ * Calculator calc = ChannelFactory.builder(Calculator.class).binding(tcp)
+ *     .address("courier.tcp://calc.example:8808/calculator").build().createChannel();
+ * }</pre>
+ *
+ * <p>The channels a binding makes to one host and port share one connection; each channel is a session on
+ * it. Cancels and deadlines travel on the wire. Limits: a maximum message size checked on the length
+ * prefix before anything is buffered, a handshake timeout, an idle timeout with keep-alive pings, and a
+ * cap on calls in flight per connection. A malformed or oversized frame closes its connection (with a
+ * GO_AWAY saying why); other connections go on. Calls whose connection breaks fail with a
+ * {@link CommunicationException} that says whether the request may have reached the service.
+ *
+ * <p>TLS when configured ({@link Builder#tls}, the JDK's TLS 1.3 or 1.2, optionally with client
+ * certificates); plain TCP otherwise. With TLS the handshake comes first, then the preamble, inside it.
+ *
+ * <p>Threading: Netty event loops (epoll when available, NIO otherwise) read and write; service code runs
+ * on virtual threads and the completions of asynchronous calls move to virtual threads too, so no user
+ * code runs on an event loop. Thread safe; one binding may serve many hosts and channels.
+ */
+public final class TcpBinding implements Binding, AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(TcpBinding.class.getName());
+  static final byte[] MAGIC = {'C', 'R', 'T', 'P'};
+  static final int VERSION = 1;
+
+  /** The limits and threads of a binding. */
+  record Settings(int maxMessageSize, Duration handshakeTimeout, Duration idleTimeout, int maxCallsInFlight,
+      int eventLoopThreads, boolean nativeTransport, boolean directCompletions, boolean directDispatch,
+      boolean sharedConnections) {}
+
+  private static final java.util.concurrent.atomic.AtomicLong CHANNELS = new java.util.concurrent.atomic.AtomicLong();
+
+  private final Settings settings;
+  private final TcpTls tls;                 // null: plain TCP
+  private final SslContext serverTls;       // null: plain TCP, or TLS that does not listen
+  private final SslContext clientTls;       // null: plain TCP, or TLS that does not connect
+  private final Map<String, ClientConnection> connections = new ConcurrentHashMap<>();
+  private final ExecutorService virtualThreads =
+      Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("courier-tcp-call-", 0).factory());
+  private volatile EventLoopGroup group;
+
+  private TcpBinding(Settings settings, TcpTls tls) {
+    this.settings = settings;
+    this.tls = tls;
+    this.serverTls = tls == null || !tls.listens() ? null : serverContext(tls);
+    this.clientTls = tls == null || !tls.connects() ? null : clientContext(tls);
+  }
+
+  private static final String[] TLS_PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+
+  private static SslContext serverContext(TcpTls tls) {
+    try {
+      return SslContextBuilder.forServer(tls.serverKeys)
+          .sslProvider(SslProvider.JDK)
+          .protocols(TLS_PROTOCOLS)
+          .trustManager(tls.clientTrust)
+          .clientAuth(tls.clientTrust == null ? ClientAuth.NONE
+              : tls.requireClientCertificate ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL)
+          .build();
+    } catch (SSLException e) {
+      throw new IllegalArgumentException("tls: " + tls + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static SslContext clientContext(TcpTls tls) {
+    try {
+      return SslContextBuilder.forClient()
+          .sslProvider(SslProvider.JDK)
+          .protocols(TLS_PROTOCOLS)
+          .trustManager(tls.serverTrust)
+          .keyManager(tls.clientKeys)
+          .endpointIdentificationAlgorithm("HTTPS")
+          .build();
+    } catch (SSLException e) {
+      throw new IllegalArgumentException("tls: " + tls + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** This binding's TLS configuration, or null for plain TCP. */
+  public TcpTls tls() {
+    return tls;
+  }
+
+  /** A binding with the default limits: 4 MiB messages, 5 s handshake, 60 s idle, 1,000 calls in flight per connection. */
+  public static TcpBinding create() {
+    return builder().build();
+  }
+
+  /** A builder for a binding with other limits. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public String scheme() {
+    return "courier.tcp";
+  }
+
+  private EventLoopGroup group() {
+    EventLoopGroup g = group;
+    if (g == null) {
+      synchronized (this) {
+        g = group;
+        if (g == null) {
+          DefaultThreadFactory threads = new DefaultThreadFactory("courier-tcp", true);
+          g = useEpoll()
+              ? new MultiThreadIoEventLoopGroup(settings.eventLoopThreads(), threads, EpollIoHandler.newFactory())
+              : new MultiThreadIoEventLoopGroup(settings.eventLoopThreads(), threads, NioIoHandler.newFactory());
+          group = g;
+        }
+      }
+    }
+    return g;
+  }
+
+  private boolean useEpoll() {
+    return settings.nativeTransport() && Epoll.isAvailable();
+  }
+
+  /**
+   * Releases the binding's threads: closes its client connections and shuts its event loop down. Hosts
+   * and channels that use it stop working; close them first.
+   */
+  @Override
+  public void close() {
+    List<ClientConnection> open;
+    synchronized (connections) {
+      open = List.copyOf(connections.values());
+      connections.clear();
+    }
+    for (ClientConnection c : open) {
+      c.channel.close();
+    }
+    EventLoopGroup g;
+    synchronized (this) {
+      g = group;
+      group = null;
+    }
+    if (g != null) {
+      g.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+    virtualThreads.shutdown();
+  }
+
+  /** The client connections this binding has open now (channels to one host and port share one by default). */
+  public int openConnections() {
+    synchronized (connections) {
+      return connections.size();
+    }
+  }
+
+  /** Whether this binding's connections use the native epoll transport. */
+  public boolean usesNativeTransport() {
+    return useEpoll();
+  }
+
+  private static InetSocketAddress socketAddress(EndpointAddress address) {
+    URI uri = address.uri();
+    if (uri.getHost() == null || uri.getPort() < 0) {
+      throw new IllegalArgumentException("address: " + address + " (expected: courier.tcp://host:port/path)");
+    }
+    return new InetSocketAddress(uri.getHost(), uri.getPort());
+  }
+
+  private void pipeline(SocketChannel ch, TcpPeer peer, boolean server, InetSocketAddress remote) {
+    SslContext ssl = server ? serverTls : clientTls;
+    if (ssl != null) {
+      SslHandler handler = server ? ssl.newHandler(ch.alloc())
+          : ssl.newHandler(ch.alloc(), remote.getHostString(), remote.getPort());   // the name to verify
+      handler.setHandshakeTimeoutMillis(settings.handshakeTimeout().toMillis());
+      ch.pipeline().addLast("tls", handler);
+    }
+    ch.pipeline()
+        .addLast("flush", new FlushConsolidationHandler(256, true))
+        .addLast("idle", new IdleStateHandler(settings.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS))
+        .addLast("preamble", new PreambleHandler(settings, server))
+        .addLast("frames", new LengthFieldBasedFrameDecoder(settings.maxMessageSize() + 9, 0, 4, 0, 4, true))
+        .addLast("peer", peer);
+  }
+
+  // =============================================================================================
+  // Client
+  // =============================================================================================
+
+  @Override
+  public Connection connect(EndpointAddress address, Endpoint callbacks, IoClock clock) {
+    if (tls != null && clientTls == null) {
+      throw new IllegalStateException("this binding's TLS does not connect (expected: TcpTls.client(...) or "
+          + "trustServers(...)): " + tls);
+    }
+    InetSocketAddress socket = socketAddress(address);
+    String key = socket.getHostString() + ":" + socket.getPort()
+        + (settings.sharedConnections() ? "" : "#" + CHANNELS.incrementAndGet());
+    ClientConnection connection;
+    synchronized (connections) {
+      connection = connections.get(key);
+      if (connection == null || !connection.peer.isOpen()) {
+        connection = open(socket, clock);
+        connections.put(key, connection);
+      }
+      connection.sessions++;
+    }
+    ClientConnection shared = connection;
+    IoTarget target;
+    try {
+      target = shared.peer.openSession(callbacks, settings.handshakeTimeout());
+    } catch (RuntimeException e) {
+      release(key, shared);
+      throw e;
+    }
+    return new Connection() {
+      private volatile boolean closed;
+
+      @Override
+      public IoTarget target() {
+        return target;
+      }
+
+      @Override
+      public java.util.concurrent.Executor completionExecutor() {
+        return settings.directCompletions() ? null : virtualThreads;
+      }
+
+      @Override
+      public void close() {
+        if (closed) {
+          return;
+        }
+        closed = true;
+        target.close();
+        release(key, shared);
+      }
+    };
+  }
+
+  private void release(String key, ClientConnection connection) {
+    boolean last;
+    synchronized (connections) {
+      last = --connection.sessions == 0;
+      if (last) {
+        connections.remove(key, connection);
+      }
+    }
+    if (last) {
+      connection.channel.close();
+    }
+  }
+
+  private static final class ClientConnection {
+    final Channel channel;
+    final TcpPeer peer;
+    int sessions;   // guarded by connections
+
+    ClientConnection(Channel channel, TcpPeer peer) {
+      this.channel = channel;
+      this.peer = peer;
+    }
+  }
+
+  private ClientConnection open(InetSocketAddress socket, IoClock clock) {
+    TcpPeer peer = new TcpPeer(settings, false, null, clock, virtualThreads);
+    Bootstrap b = new Bootstrap().group(group())
+        .channel(useEpoll() ? EpollSocketChannel.class : NioSocketChannel.class)
+        .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.handshakeTimeout().toMillis())
+        .handler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            pipeline(ch, peer, false, socket);
+          }
+        });
+    try {
+      Channel ch = b.connect(socket).syncUninterruptibly().channel();
+      PreambleHandler preamble = (PreambleHandler) ch.pipeline().get("preamble");
+      if (preamble != null && !preamble.handshake.await(settings.handshakeTimeout().toMillis())) {
+        ch.close();
+        throw new CommunicationException("no Courier preamble from " + socket + " within "
+            + settings.handshakeTimeout(), false);
+      }
+      if (preamble != null && !preamble.handshake.isSuccess()) {
+        ch.close();
+        throw new CommunicationException("handshake with " + socket + " failed: " + preamble.handshake.cause(), false,
+            preamble.handshake.cause());
+      }
+      return new ClientConnection(ch, peer);
+    } catch (CommunicationException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new CommunicationException("cannot connect to " + socket + ": " + e, false, e);
+    }
+  }
+
+  // =============================================================================================
+  // Server
+  // =============================================================================================
+
+  @Override
+  public Listener listen(EndpointAddress address, Endpoint endpoint) {
+    if (tls != null && serverTls == null) {
+      throw new IllegalStateException("this binding's TLS does not listen (expected: TcpTls.server(...) or "
+          + "serverKeys(...)): " + tls);
+    }
+    InetSocketAddress socket = socketAddress(address);
+    ServerBootstrap b = new ServerBootstrap().group(group())
+        .channel(useEpoll() ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            pipeline(ch, new TcpPeer(settings, true, endpoint, IoClock.system(), virtualThreads), true, null);
+          }
+        });
+    Channel server = b.bind(socket).syncUninterruptibly().channel();
+    InetSocketAddress bound = (InetSocketAddress) server.localAddress();
+    URI u = address.uri();
+    EndpointAddress actual = EndpointAddress.of(u.getScheme() + "://" + hostForAddress(socket, bound) + ":"
+        + bound.getPort() + (u.getRawPath() == null ? "" : u.getRawPath()));
+    return new Listener() {
+      @Override
+      public EndpointAddress address() {
+        return actual;
+      }
+
+      @Override
+      public void close() {
+        server.close().syncUninterruptibly();
+      }
+    };
+  }
+
+  private static String hostForAddress(InetSocketAddress requested, InetSocketAddress bound) {
+    String host = requested.getHostString();
+    return host.contains(":") ? "[" + host + "]" : host;
+  }
+
+  // =============================================================================================
+  // Preamble
+  // =============================================================================================
+
+  /** Exchanges the 8-byte preambles, then gets out of the way; closes a peer that is too slow or wrong. */
+  static final class PreambleHandler extends ByteToMessageDecoder {
+    private final Settings settings;
+    private final boolean server;
+    final io.netty.util.concurrent.DefaultPromise<Void> handshake =
+        new io.netty.util.concurrent.DefaultPromise<>(io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
+    private ScheduledFuture<?> timeout;
+
+    PreambleHandler(Settings settings, boolean server) {
+      this.settings = settings;
+      this.server = server;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+      if (!server) {
+        ctx.writeAndFlush(preamble(ctx));
+      }
+      timeout = ctx.executor().schedule(() -> {
+        if (!handshake.isDone()) {
+          handshake.tryFailure(new CommunicationException("handshake timeout", false));
+          LOG.log(System.Logger.Level.DEBUG, () -> "closing " + ctx.channel().remoteAddress() + ": no preamble within " + settings.handshakeTimeout());
+          ctx.close();
+        }
+      }, settings.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      super.channelActive(ctx);
+    }
+
+    private static ByteBuf preamble(ChannelHandlerContext ctx) {
+      ByteBuf b = ctx.alloc().buffer(8);
+      b.writeBytes(MAGIC);
+      b.writeByte(VERSION);
+      b.writeByte(0);
+      b.writeShort(0);
+      return b;
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+      if (in.readableBytes() < 8) {
+        return;
+      }
+      byte[] magic = new byte[4];
+      in.readBytes(magic);
+      int version = in.readUnsignedByte();
+      in.skipBytes(3);
+      if (!java.util.Arrays.equals(magic, MAGIC)) {
+        handshake.tryFailure(new CommunicationException("not a Courier TCP peer", false));
+        ctx.close();
+        return;
+      }
+      if (server) {
+        ctx.writeAndFlush(preamble(ctx));
+      }
+      if (version != VERSION) {
+        handshake.tryFailure(new CommunicationException("unsupported protocol version " + version, false));
+        ByteBuf goAway = ctx.alloc().buffer();
+        goAway.writeInt(0);
+        goAway.writeByte(TcpPeer.GO_AWAY);
+        goAway.writeInt(0);
+        goAway.writeInt(0);
+        WireCodec.writeVarint(goAway, 2);
+        WireCodec.writeString(goAway, "unsupported protocol version " + version + " (expected: " + VERSION + ")");
+        goAway.setInt(0, goAway.readableBytes() - 4);
+        ctx.writeAndFlush(goAway).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+        return;
+      }
+      if (timeout != null) {
+        timeout.cancel(false);
+      }
+      handshake.trySuccess(null);
+      ctx.pipeline().remove(this);     // the rest of the buffer goes on to the frame decoder
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+      handshake.tryFailure(new CommunicationException("connection closed during the handshake", false));
+      super.channelInactive(ctx);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+      if (evt instanceof SslHandshakeCompletionEvent tlsDone && !tlsDone.isSuccess()) {
+        Throwable cause = tlsDone.cause();
+        handshake.tryFailure(new CommunicationException("TLS handshake failed: "
+            + (cause.getMessage() != null ? cause.getMessage() : cause.toString()), false, cause));
+      }
+      super.userEventTriggered(ctx, evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
+      // TLS 1.3: a client learns that the server refused its certificate only after its own handshake is done
+      Throwable tlsCause = cause.getCause() instanceof SSLException ? cause.getCause() : cause;
+      if (tlsCause instanceof SSLException) {
+        handshake.tryFailure(new CommunicationException("TLS: " + tlsCause.getMessage(), false, tlsCause));
+      }
+      super.exceptionCaught(ctx, cause);
+    }
+  }
+
+  /** Builds a {@link TcpBinding}. */
+  public static final class Builder {
+    private int maxMessageSize = 4 << 20;
+    private Duration handshakeTimeout = Duration.ofSeconds(5);
+    private Duration idleTimeout = Duration.ofSeconds(60);
+    private int maxCallsInFlight = 1000;
+    private int eventLoopThreads = 1;
+    private boolean nativeTransport = true;
+    private boolean directCompletions;
+    private boolean directDispatch;
+    private boolean sharedConnections = true;
+    private TcpTls tls;
+
+    private Builder() {}
+
+    /** TLS for every connection this binding listens for or makes (plain TCP by default). */
+    public Builder tls(TcpTls tls) {
+      this.tls = Objects.requireNonNull(tls, "tls");
+      return this;
+    }
+
+    /** The largest frame accepted, checked on its length prefix (4 MiB by default). */
+    public Builder maxMessageSize(int bytes) {
+      if (bytes < 64) {
+        throw new IllegalArgumentException("maxMessageSize: " + bytes + " (expected: >= 64)");
+      }
+      this.maxMessageSize = bytes;
+      return this;
+    }
+
+    /** How long a new connection may take to send its preamble, TLS handshake included (5 s by default). */
+    public Builder handshakeTimeout(Duration timeout) {
+      this.handshakeTimeout = positive(timeout, "handshakeTimeout");
+      return this;
+    }
+
+    /** After this long without a frame a PING goes out; after twice this long the connection closes (60 s). */
+    public Builder idleTimeout(Duration timeout) {
+      this.idleTimeout = positive(timeout, "idleTimeout");
+      return this;
+    }
+
+    /** The most calls a connection runs at once; more are answered "server too busy" (1,000 by default). */
+    public Builder maxCallsInFlight(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxCallsInFlight: " + max + " (expected: >= 1)");
+      }
+      this.maxCallsInFlight = max;
+      return this;
+    }
+
+    /** Event-loop threads (1 by default). */
+    public Builder eventLoopThreads(int threads) {
+      if (threads < 1) {
+        throw new IllegalArgumentException("eventLoopThreads: " + threads + " (expected: >= 1)");
+      }
+      this.eventLoopThreads = threads;
+      return this;
+    }
+
+    /** Whether to use the native epoll transport when it is available (true by default). */
+    public Builder nativeTransport(boolean use) {
+      this.nativeTransport = use;
+      return this;
+    }
+
+    /**
+     * Completes asynchronous calls on the event loop instead of a virtual thread: faster, but the
+     * caller's continuations then run on the I/O thread and must not block (like grpc's direct executor).
+     */
+    public Builder directCompletions() {
+      this.directCompletions = true;
+      return this;
+    }
+
+    /**
+     * Presents incoming calls to the service on the event loop instead of a virtual thread: faster for
+     * services that never block (TASK and BEGIN_END shapes), like grpc's direct executor; a SYNC service
+     * still runs on the host's executor.
+     */
+    public Builder directDispatch() {
+      this.directDispatch = true;
+      return this;
+    }
+
+    /** Gives every channel a connection of its own, instead of sharing one per host and port. */
+    public Builder connectionPerChannel() {
+      this.sharedConnections = false;
+      return this;
+    }
+
+    /** The binding. */
+    public TcpBinding build() {
+      return new TcpBinding(new Settings(maxMessageSize, handshakeTimeout, idleTimeout, maxCallsInFlight,
+          eventLoopThreads, nativeTransport, directCompletions, directDispatch, sharedConnections), tls);
+    }
+
+    private static Duration positive(Duration d, String what) {
+      Objects.requireNonNull(d, what);
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(what + ": " + d + " (expected: > 0)");
+      }
+      return d;
+    }
+  }
+}

@@ -1,0 +1,661 @@
+package dev.courier.rpc.tcp;
+
+import dev.courier.io.CompletionRoutine;
+import dev.courier.io.IoClock;
+import dev.courier.io.IoCompletionParams;
+import dev.courier.io.IoControlCode;
+import dev.courier.io.IoDevice;
+import dev.courier.io.IoQueue;
+import dev.courier.io.IoRequest;
+import dev.courier.io.IoStatus;
+import dev.courier.io.IoTarget;
+import dev.courier.io.IoTargets;
+import dev.courier.io.PurgeAction;
+import dev.courier.io.SendOptions;
+import dev.courier.rpc.ContractDescription;
+import dev.courier.rpc.ExceptionDetail;
+import dev.courier.rpc.FaultException;
+import dev.courier.rpc.OperationDescription;
+import dev.courier.rpc.spi.Endpoint;
+import dev.courier.rpc.spi.Invocation;
+import dev.courier.rpc.spi.RpcStatus;
+import dev.courier.rpc.spi.Session;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.timeout.IdleStateEvent;
+import java.lang.reflect.Type;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One end of a Courier TCP connection (docs/tcp-protocol.md): it sends the calls of its sessions, runs the
+ * calls the other end sends, and keeps the two apart by call id parity.
+ *
+ * <p>Threading: frames are read and decoded on the connection's event loop; no service or caller code runs
+ * there. Incoming calls are handed to their session through an in-process device whose queue runs on
+ * virtual threads; outgoing calls complete their requests from the event loop, and the client call
+ * moves its completion to an executor for asynchronous shapes. Writes happen from any thread.
+ */
+final class TcpPeer extends ChannelInboundHandlerAdapter {
+  private static final System.Logger LOG = System.getLogger(TcpBinding.class.getName());
+  private static final IoControlCode CALL = IoControlCode.of(0x8C11, 1, IoControlCode.TransferMethod.NEITHER, 0);
+
+  static final int REQUEST = 0x01;
+  static final int ONE_WAY = 0x02;
+  static final int REPLY = 0x03;
+  static final int FAULT = 0x04;
+  static final int STATUS = 0x05;
+  static final int CANCEL = 0x06;
+  static final int PING = 0x07;
+  static final int PONG = 0x08;
+  static final int GO_AWAY = 0x09;
+  static final int SESSION_OPEN = 0x0A;
+  static final int SESSION_CLOSE = 0x0B;
+
+  /** The fault detail index of an {@link ExceptionDetail} (a host that includes exception detail in faults). */
+  static final long EXCEPTION_DETAIL = 0xFFFF_FFFFL;
+
+  static final int GO_AWAY_NO_ERROR = 0;
+  static final int GO_AWAY_PROTOCOL_ERROR = 1;
+  static final int GO_AWAY_MESSAGE_TOO_LARGE = 3;
+  static final int GO_AWAY_IDLE = 4;
+
+  private final TcpBinding.Settings settings;
+  private final boolean server;
+  private final Endpoint endpoint;            // server: the listener's endpoint
+  private final IoClock clock;
+  private final Executor calls;               // where incoming calls are presented to their session
+  private final AtomicInteger nextCallId;
+  private final AtomicInteger nextSessionId = new AtomicInteger(1);
+  private final Map<Integer, Outgoing> outgoing = new ConcurrentHashMap<>();
+  private final Map<Long, IoRequest> incoming = new ConcurrentHashMap<>();
+  private final Map<Integer, PeerSession> sessions = new ConcurrentHashMap<>();
+  private final Map<Integer, CompletableFuture<Void>> sessionOpens = new ConcurrentHashMap<>();
+  private final CompletableFuture<Void> closed = new CompletableFuture<>();
+  private volatile Channel channel;
+  private volatile boolean pingOutstanding;
+
+  /** A call this end sent and waits on. */
+  private record Outgoing(IoRequest request, OperationDescription operation, int session, boolean[] written) {}
+
+  /** A session: its calls go to {@code local}, its calls back go through {@code peer}. */
+  private record PeerSession(ContractDescription contract, Session session, IoTarget local, IoTarget peer) {}
+
+  TcpPeer(TcpBinding.Settings settings, boolean server, Endpoint endpoint, IoClock clock, Executor calls) {
+    this.settings = settings;
+    this.server = server;
+    this.endpoint = endpoint;
+    this.clock = clock;
+    this.calls = calls;
+    this.nextCallId = new AtomicInteger(server ? 2 : 1);
+  }
+
+  CompletableFuture<Void> closeFuture() {
+    return closed;
+  }
+
+  boolean isOpen() {
+    Channel ch = channel;
+    return ch != null && ch.isActive() && !closed.isDone();
+  }
+
+  int sessionCount() {
+    return sessions.size();
+  }
+
+  // =============================================================================================
+  // Sessions (the client opens them; the server answers)
+  // =============================================================================================
+
+  /** Client: opens a session on this connection; {@code callbacks} receives the server's calls back. */
+  IoTarget openSession(Endpoint callbacks, Duration timeout) {
+    int id = nextSessionId.getAndIncrement();
+    IoTarget target = peerTarget(id, "courier.tcp session " + id);
+    CompletableFuture<Void> opened = new CompletableFuture<>();
+    sessionOpens.put(id, opened);
+    if (callbacks != null) {
+      Session callbackSession = callbacks.openSession(target);
+      sessions.put(id, new PeerSession(callbacks.contract(), callbackSession, localTarget(callbackSession, id), target));
+    } else {
+      sessions.put(id, new PeerSession(null, null, null, target));
+    }
+    ByteBuf frame = frame(SESSION_OPEN, id, 0);
+    finish(frame);
+    channel.writeAndFlush(frame);
+    try {
+      opened.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      dropSession(id);
+      throw e.getCause() instanceof RuntimeException re ? re
+          : new dev.courier.rpc.CommunicationException("session refused: " + e.getCause(), false);
+    } catch (java.util.concurrent.TimeoutException e) {
+      dropSession(id);
+      throw new dev.courier.rpc.CommunicationException("no answer to the session open within " + timeout, false);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      dropSession(id);
+      throw new dev.courier.rpc.CommunicationException("interrupted while opening a session", false);
+    } finally {
+      sessionOpens.remove(id);
+    }
+    return target;
+  }
+
+  /** Client: the channel of session {@code id} closed. */
+  void closeSession(int id) {
+    PeerSession ps = sessions.remove(id);
+    if (ps != null && isOpen()) {
+      ByteBuf frame = frame(SESSION_CLOSE, id, 0);
+      finish(frame);
+      channel.writeAndFlush(frame);
+    }
+    if (ps != null) {
+      tearDown(ps);
+    }
+  }
+
+  private void dropSession(int id) {
+    PeerSession ps = sessions.remove(id);
+    if (ps != null) {
+      tearDown(ps);
+    }
+  }
+
+  private void tearDown(PeerSession ps) {
+    Thread.ofVirtual().name("courier-tcp-session-close").start(() -> {
+      if (ps.session() != null) {
+        ps.session().close();
+      }
+      if (ps.local() != null) {
+        ps.local().close();
+      }
+      ps.peer().close();
+    });
+  }
+
+  private IoTarget peerTarget(int session, String name) {
+    return IoTargets.create(name, request -> send(session, request), clock);
+  }
+
+  private IoTarget localTarget(Session session, int id) {
+    IoQueue.Builder queue = IoQueue.parallel().onDefault((q, r) -> session.dispatch(r));
+    if (!settings.directDispatch()) {
+      queue.executor(calls);            // no service code on the event loop
+    }
+    IoDevice device = IoDevice.builder("courier.tcp session " + id).defaultQueue(queue.build()).build();
+    return device.openTarget(clock);
+  }
+
+  // =============================================================================================
+  // Outgoing calls
+  // =============================================================================================
+
+  private void send(int session, IoRequest request) {
+    if (!(request.attachment() instanceof Invocation inv) || inv.operation() == null) {
+      request.complete(IoStatus.INVALID_DEVICE_REQUEST);
+      return;
+    }
+    Channel ch = channel;
+    if (ch == null || !isOpen()) {
+      request.complete(IoStatus.DEVICE_REMOVED_NOT_SENT);
+      return;
+    }
+    OperationDescription op = inv.operation();
+    int callId = nextCallId.getAndAdd(2);
+    boolean[] written = new boolean[1];
+    Outgoing call = new Outgoing(request, op, session, written);
+    ByteBuf frame = frame(op.isOneWay() ? ONE_WAY : REQUEST, session, callId);
+    try {
+      long micros = inv.timeoutNanos() == Invocation.NO_DEADLINE ? 0 : Math.max(1, inv.timeoutNanos() / 1000);
+      WireCodec.writeVarint(frame, micros);
+      WireCodec.writeString(frame, op.action());
+      WireCodec.writeVarint(frame, inv.headers().size());
+      for (Map.Entry<String, String> h : inv.headers().entrySet()) {
+        WireCodec.writeString(frame, h.getKey());
+        WireCodec.writeString(frame, h.getValue());
+      }
+      List<Type> types = op.parameterTypes();
+      Object[] args = inv.arguments();
+      for (int i = 0; i < types.size(); i++) {
+        WireCodec.write(frame, types.get(i), args[i]);
+      }
+      finish(frame);
+    } catch (RuntimeException e) {
+      frame.release();
+      inv.fault(new FaultException("EncodingError", "arguments of " + op.name() + " cannot be encoded: " + e.getMessage(), null));
+      request.complete(RpcStatus.FAULT);
+      return;
+    }
+    if (frame.readableBytes() - 4 > settings.maxMessageSize()) {
+      int size = frame.readableBytes();
+      frame.release();
+      inv.fault(new FaultException("MessageTooLarge", "call to " + op.name() + " is " + size
+          + " bytes (expected: at most " + settings.maxMessageSize() + ")", null));
+      request.complete(RpcStatus.FAULT);
+      return;
+    }
+    if (!op.isOneWay()) {
+      if (request.markCancelable(r -> cancelOutgoing(callId, r)).equals(IoStatus.CANCELLED)) {
+        frame.release();
+        request.complete(IoStatus.CANCELLED);
+        return;
+      }
+      outgoing.put(callId, call);
+    }
+    ch.writeAndFlush(frame).addListener(f -> {
+      if (f.isSuccess()) {
+        written[0] = true;
+        if (op.isOneWay()) {
+          request.complete(IoStatus.SUCCESS);          // accepted: written to the connection
+        }
+      } else if (op.isOneWay()) {
+        request.complete(IoStatus.DEVICE_REMOVED_NOT_SENT);
+      } else if (outgoing.remove(callId) != null && !request.unmarkCancelable().equals(IoStatus.CANCELLED)) {
+        request.complete(IoStatus.DEVICE_REMOVED_NOT_SENT);
+      }
+    });
+  }
+
+  private void cancelOutgoing(int callId, IoRequest request) {
+    Outgoing call = outgoing.remove(callId);
+    if (call != null && isOpen()) {
+      ByteBuf frame = frame(CANCEL, call.session(), callId);
+      finish(frame);
+      channel.writeAndFlush(frame);
+    }
+    request.complete(IoStatus.CANCELLED);
+  }
+
+  // =============================================================================================
+  // Incoming frames
+  // =============================================================================================
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) throws Exception {
+    channel = ctx.channel();
+    super.channelActive(ctx);
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    ByteBuf in = (ByteBuf) msg;
+    try {
+      pingOutstanding = false;
+      if (in.readableBytes() < 9) {
+        throw new WireCodec.WireException("frame of " + in.readableBytes() + " bytes (expected: at least 9)");
+      }
+      int type = in.readUnsignedByte();
+      int session = in.readInt();
+      int callId = in.readInt();
+      switch (type) {
+        case REQUEST, ONE_WAY -> onRequest(session, callId, type == ONE_WAY, in);
+        case REPLY, FAULT, STATUS -> onAnswer(type, session, callId, in);
+        case CANCEL -> {
+          IoRequest r = incoming.get(key(session, callId));
+          if (r != null) {
+            r.cancelSentRequest();
+          }
+        }
+        case PING -> {
+          ByteBuf pong = frame(PONG, 0, 0);
+          pong.writeBytes(in, Math.min(8, in.readableBytes()));
+          finish(pong);
+          ctx.writeAndFlush(pong);
+        }
+        case PONG -> { }
+        case GO_AWAY -> {
+          long code = WireCodec.readVarint(in);
+          String message = WireCodec.readString(in);
+          LOG.log(System.Logger.Level.DEBUG, () -> "peer goes away: " + code + " " + message);
+          ctx.close();
+        }
+        case SESSION_OPEN -> onSessionOpen(session);
+        case SESSION_CLOSE -> {
+          PeerSession ps = sessions.remove(session);
+          if (ps != null) {
+            cancelIncoming(session);
+            tearDown(ps);
+          }
+        }
+        default -> throw new WireCodec.WireException("unknown frame type " + type);
+      }
+    } catch (WireCodec.WireException e) {
+      goAway(ctx, GO_AWAY_PROTOCOL_ERROR, e.getMessage());
+    } finally {
+      in.release();
+    }
+  }
+
+  private void onSessionOpen(int id) {
+    if (!server) {
+      throw new WireCodec.WireException("SESSION_OPEN sent to a client");
+    }
+    if (sessions.containsKey(id)) {
+      throw new WireCodec.WireException("session " + id + " is open already");
+    }
+    IoTarget peer = peerTarget(id, "courier.tcp callbacks of session " + id);
+    ByteBuf answer = frame(STATUS, id, 0);
+    try {
+      Session session = endpoint.openSession(peer);
+      sessions.put(id, new PeerSession(endpoint.contract(), session, localTarget(session, id), peer));
+      answer.writeInt(IoStatus.SUCCESS.value());
+      WireCodec.writeString(answer, "");
+    } catch (RuntimeException e) {
+      peer.close();
+      answer.writeInt(RpcStatus.SERVER_TOO_BUSY.value());
+      WireCodec.writeString(answer, String.valueOf(e.getMessage()));
+    }
+    finish(answer);
+    channel.writeAndFlush(answer);
+  }
+
+  private void onRequest(int session, int callId, boolean oneWay, ByteBuf in) {
+    if ((callId & 1) == (server ? 0 : 1)) {
+      throw new WireCodec.WireException("call id " + callId + " has the parity of this side's own calls");
+    }
+    PeerSession ps = sessions.get(session);
+    long micros = WireCodec.readVarint(in);
+    String action = WireCodec.readString(in);
+    int headerCount = WireCodec.readCount(in);
+    Map<String, String> headers = headerCount == 0 ? Map.of() : new HashMap<>();
+    for (int i = 0; i < headerCount; i++) {
+      headers.put(WireCodec.readString(in), WireCodec.readString(in));
+    }
+    if (ps == null || ps.session() == null) {
+      answerStatus(session, callId, oneWay, IoStatus.INVALID_DEVICE_STATE);
+      return;
+    }
+    OperationDescription op = ps.contract().operationByAction(action).orElse(null);
+    if (op == null) {
+      if (!oneWay) {
+        ByteBuf fault = frame(FAULT, session, callId);
+        WireCodec.writeString(fault, "ActionNotSupported");
+        WireCodec.writeString(fault, "no operation with action " + action + " in contract " + ps.contract().name());
+        WireCodec.writeVarint(fault, 0);
+        finish(fault);
+        channel.writeAndFlush(fault);
+      }
+      return;
+    }
+    List<Type> types = op.parameterTypes();
+    Object[] args = new Object[types.size()];
+    for (int i = 0; i < args.length; i++) {
+      args[i] = WireCodec.read(in, types.get(i));
+    }
+    if (in.isReadable()) {
+      throw new WireCodec.WireException(in.readableBytes() + " bytes left after the arguments of " + op.name());
+    }
+    if (incoming.size() >= settings.maxCallsInFlight()) {
+      answerStatus(session, callId, oneWay, RpcStatus.SERVER_TOO_BUSY);
+      return;
+    }
+    long timeout = micros == 0 ? Invocation.NO_DEADLINE : micros * 1000;
+    Invocation inv = new Invocation(op, args, headers, timeout);
+    IoRequest r = IoRequest.create();
+    r.formatDeviceControl(ps.local(), CALL, null, null);
+    r.attach(inv);
+    long key = key(session, callId);
+    r.setCompletionRoutine(new Answer(session, callId, op), inv);
+    if (!oneWay) {
+      incoming.put(key, r);
+    }
+    SendOptions options = timeout == Invocation.NO_DEADLINE ? SendOptions.defaults()
+        : SendOptions.withTimeout(Duration.ofNanos(timeout));
+    if (!r.send(ps.local(), options)) {
+      incoming.remove(key);
+      answerStatus(session, callId, oneWay, r.status());
+    }
+  }
+
+  /** Writes the answer of an incoming call when its request completes. */
+  private final class Answer implements CompletionRoutine<Invocation> {
+    private final int session;
+    private final int callId;
+    private final OperationDescription op;
+
+    Answer(int session, int callId, OperationDescription op) {
+      this.session = session;
+      this.callId = callId;
+      this.op = op;
+    }
+
+    @Override
+    public void onCompletion(IoRequest request, IoTarget target, IoCompletionParams params, Invocation inv) {
+      incoming.remove(key(session, callId));
+      if (op.isOneWay() || !isOpen()) {
+        return;
+      }
+      IoStatus status = params.status();
+      ByteBuf frame;
+      if (status.equals(IoStatus.SUCCESS)) {
+        frame = frame(REPLY, session, callId);
+        try {
+          if (op.hasResult()) {
+            WireCodec.write(frame, op.resultType(), inv.reply());
+          }
+        } catch (RuntimeException e) {
+          frame.release();
+          frame = faultFrame(new FaultException(FaultException.INTERNAL,
+              "the result of " + op.name() + " cannot be encoded: " + e.getMessage(), null));
+        }
+      } else if (status.equals(RpcStatus.FAULT)) {
+        frame = faultFrame(inv.fault());
+      } else if (status.equals(IoStatus.CANCELLED) || status.equals(IoStatus.IO_TIMEOUT)) {
+        return;                     // the caller has completed its call already
+      } else {
+        frame = frame(STATUS, session, callId);
+        frame.writeInt(status.value());
+        WireCodec.writeString(frame, "");
+      }
+      finish(frame);
+      channel.writeAndFlush(frame);
+    }
+
+    private ByteBuf faultFrame(FaultException fault) {
+      ByteBuf frame = frame(FAULT, session, callId);
+      WireCodec.writeString(frame, fault.code());
+      WireCodec.writeString(frame, fault.reason());
+      Object detail = fault.detail();
+      int index = detail == null ? -1 : op.faults().indexOf(detail.getClass());
+      if (detail instanceof ExceptionDetail) {
+        WireCodec.writeVarint(frame, EXCEPTION_DETAIL);
+        WireCodec.write(frame, ExceptionDetail.class, detail);
+      } else if (index < 0) {
+        WireCodec.writeVarint(frame, 0);
+      } else {
+        WireCodec.writeVarint(frame, index + 1);
+        WireCodec.write(frame, detail.getClass(), detail);
+      }
+      return frame;
+    }
+  }
+
+  private void answerStatus(int session, int callId, boolean oneWay, IoStatus status) {
+    if (oneWay) {
+      return;
+    }
+    ByteBuf frame = frame(STATUS, session, callId);
+    frame.writeInt(status.value());
+    WireCodec.writeString(frame, "");
+    finish(frame);
+    channel.writeAndFlush(frame);
+  }
+
+  private void onAnswer(int type, int session, int callId, ByteBuf in) {
+    if (type == STATUS && callId == 0) {
+      CompletableFuture<Void> open = sessionOpens.get(session);
+      int value = in.readInt();
+      String message = WireCodec.readString(in);
+      if (open != null) {
+        if (value == IoStatus.SUCCESS.value()) {
+          open.complete(null);
+        } else {
+          open.completeExceptionally(new dev.courier.rpc.CommunicationException(message, false));
+        }
+      }
+      return;
+    }
+    Outgoing call = outgoing.remove(callId);
+    if (call == null) {
+      return;                       // cancelled meanwhile, or unknown: ignored
+    }
+    IoRequest request = call.request();
+    Invocation inv = (Invocation) request.attachment();
+    IoStatus status;
+    if (type == REPLY) {
+      Object value = null;
+      if (call.operation().hasResult()) {
+        value = WireCodec.read(in, call.operation().resultType());
+      }
+      inv.reply(value);
+      status = IoStatus.SUCCESS;
+    } else if (type == FAULT) {
+      String code = WireCodec.readString(in);
+      String reason = WireCodec.readString(in);
+      long index = WireCodec.readVarint(in);
+      Object detail = null;
+      if (index == EXCEPTION_DETAIL) {
+        detail = WireCodec.read(in, ExceptionDetail.class);
+      } else if (index > 0) {
+        List<Class<? extends Record>> faults = call.operation().faults();
+        if (index > faults.size()) {
+          throw new WireCodec.WireException("fault detail " + index + " of operation " + call.operation().name()
+              + " which declares " + faults.size());
+        }
+        detail = WireCodec.read(in, faults.get((int) index - 1));
+      }
+      inv.fault(new FaultException(code, reason, detail));
+      status = RpcStatus.FAULT;
+    } else {
+      status = IoStatus.of(in.readInt());
+    }
+    if (!request.unmarkCancelable().equals(IoStatus.CANCELLED)) {
+      request.complete(status);
+    }
+  }
+
+  // =============================================================================================
+  // Connection events
+  // =============================================================================================
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+    if (evt instanceof IdleStateEvent) {
+      if (pingOutstanding) {
+        goAway(ctx, GO_AWAY_IDLE, "no frame within the keep-alive timeout");
+        return;
+      }
+      pingOutstanding = true;
+      ByteBuf ping = frame(PING, 0, 0);
+      ping.writeLong(System.nanoTime());
+      finish(ping);
+      ctx.writeAndFlush(ping);
+      return;
+    }
+    super.userEventTriggered(ctx, evt);
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+    // A peer that does not read cannot make this side buffer without bound: stop reading its calls.
+    ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+    super.channelWritabilityChanged(ctx);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause.getCause() instanceof javax.net.ssl.SSLException tls) {
+      // a failed TLS handshake or a broken TLS record: nothing more can be written in the clear or in TLS
+      LOG.log(System.Logger.Level.DEBUG, () -> "closing connection " + ctx.channel().remoteAddress() + ": " + tls);
+      ctx.close();
+    } else if (cause instanceof TooLongFrameException) {
+      goAway(ctx, GO_AWAY_MESSAGE_TOO_LARGE, cause.getMessage());
+    } else if (cause instanceof WireCodec.WireException || cause instanceof io.netty.handler.codec.DecoderException) {
+      goAway(ctx, GO_AWAY_PROTOCOL_ERROR, String.valueOf(cause.getMessage()));
+    } else {
+      LOG.log(System.Logger.Level.DEBUG, "connection error", cause);
+      ctx.close();
+    }
+  }
+
+  private void goAway(ChannelHandlerContext ctx, int code, String message) {
+    LOG.log(System.Logger.Level.WARNING, "closing connection " + ctx.channel().remoteAddress() + ": " + message);
+    if (ctx.channel().isActive()) {
+      ByteBuf frame = frame(GO_AWAY, 0, 0);
+      WireCodec.writeVarint(frame, code);
+      WireCodec.writeString(frame, message == null ? "" : message);
+      finish(frame);
+      ctx.writeAndFlush(frame).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+    } else {
+      ctx.close();
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    closed.complete(null);
+    for (Integer id : List.copyOf(outgoing.keySet())) {
+      Outgoing call = outgoing.remove(id);
+      if (call != null && !call.request().unmarkCancelable().equals(IoStatus.CANCELLED)) {
+        call.request().complete(call.written()[0] ? RpcStatus.CONNECTION_LOST : IoStatus.DEVICE_REMOVED_NOT_SENT);
+      }
+    }
+    for (Integer id : List.copyOf(sessionOpens.keySet())) {
+      CompletableFuture<Void> f = sessionOpens.remove(id);
+      if (f != null) {
+        f.completeExceptionally(new dev.courier.rpc.CommunicationException("connection closed", false));
+      }
+    }
+    for (IoRequest r : List.copyOf(incoming.values())) {
+      r.cancelSentRequest();          // the service sees its caller go away
+    }
+    for (Integer id : List.copyOf(sessions.keySet())) {
+      PeerSession ps = sessions.remove(id);
+      if (ps != null) {
+        ps.peer().purge(PurgeAction.PURGE_IO);
+        tearDown(ps);
+      }
+    }
+    super.channelInactive(ctx);
+  }
+
+  private void cancelIncoming(int session) {
+    for (Map.Entry<Long, IoRequest> e : List.copyOf(incoming.entrySet())) {
+      if ((int) (e.getKey() >>> 32) == session) {
+        e.getValue().cancelSentRequest();
+      }
+    }
+  }
+
+  // =============================================================================================
+  // Frames
+  // =============================================================================================
+
+  private static long key(int session, int callId) {
+    return ((long) session << 32) | (callId & 0xFFFFFFFFL);
+  }
+
+  /** A frame with its header written and the length to fill in by {@link #finish}. */
+  private ByteBuf frame(int type, int session, int callId) {
+    Channel ch = channel;
+    ByteBuf buf = ch != null ? ch.alloc().buffer(64) : io.netty.buffer.Unpooled.buffer(64);
+    buf.writeInt(0);
+    buf.writeByte(type);
+    buf.writeInt(session);
+    buf.writeInt(callId);
+    return buf;
+  }
+
+  private static void finish(ByteBuf frame) {
+    frame.setInt(0, frame.readableBytes() - 4);
+  }
+}

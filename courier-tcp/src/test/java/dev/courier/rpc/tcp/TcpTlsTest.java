@@ -1,0 +1,256 @@
+package dev.courier.rpc.tcp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import dev.courier.rpc.ChannelFactory;
+import dev.courier.rpc.ClientChannel;
+import dev.courier.rpc.CommunicationException;
+import dev.courier.rpc.ServiceContract;
+import dev.courier.rpc.ServiceHost;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * TLS on the TCP binding, with certificates made by keytool when the class starts (see
+ * {@link TestCertificates}): a trusted CA with server and client certificates, an impostor CA with a
+ * client certificate, and a server certificate for another name. Each failure is checked to reach no
+ * service: the call's service counts its invocations and the host its sessions.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class TcpTlsTest {
+  private static final Duration HANDSHAKE = Duration.ofSeconds(5);
+
+  @TempDir
+  static Path dir;
+  static TestCertificates certs;
+
+  private final List<ServiceHost> hosts = new CopyOnWriteArrayList<>();
+  private final List<Object> channels = new CopyOnWriteArrayList<>();
+
+  @ServiceContract(name = "Echo", namespace = "urn:courier:tls-test")
+  public interface Echo {
+    String echo(String text);
+  }
+
+  /** Counts its invocations. */
+  static final class CountingEcho implements Echo {
+    final AtomicInteger invocations = new AtomicInteger();
+
+    @Override
+    public String echo(String text) {
+      invocations.incrementAndGet();
+      return "echo: " + text;
+    }
+  }
+
+  @BeforeAll
+  static void makeCertificates() throws Exception {
+    certs = TestCertificates.create(dir, true);
+  }
+
+  @AfterEach
+  void closeEverything() {
+    channels.forEach(c -> ClientChannel.of(c).abort());
+    hosts.forEach(ServiceHost::abort);
+  }
+
+  private static TcpBinding tls(TcpTls tls) {
+    return TcpBinding.builder().tls(tls).handshakeTimeout(HANDSHAKE).build();
+  }
+
+  private static TcpTls serverTls() {
+    return TcpTls.server(certs.keys("server"));
+  }
+
+  private static TcpTls mutualTls() {
+    return serverTls().trustClients(certs.trust("ca")).requireClientCertificate();
+  }
+
+  /** Hosts {@code service} over {@code binding} on a free loopback port; returns the address bound. */
+  private String host(TcpBinding binding, Echo service) {
+    ServiceHost host = ServiceHost.builder(service)
+        .endpoint(Echo.class, binding, "courier.tcp://127.0.0.1:0/echo").build().open();
+    hosts.add(host);
+    return host.listenAddresses().getFirst();
+  }
+
+  private Echo client(TcpBinding binding, String address) {
+    Echo echo = ChannelFactory.builder(Echo.class).binding(binding).address(address)
+        .operationTimeout(Duration.ofSeconds(10)).build().createChannel();
+    channels.add(echo);
+    return echo;
+  }
+
+  /** Connects and calls once; returns what was thrown, or null. */
+  private Throwable failureOfACall(TcpBinding binding, String address) {
+    return catchThrowable(() -> client(binding, address).echo("hello"));
+  }
+
+  private static void assertRefusedBeforeTheService(Throwable failure, CountingEcho service, ServiceHost host) {
+    assertThat(failure).isInstanceOf(CommunicationException.class);
+    assertThat(((CommunicationException) failure).mayHaveReachedService()).isFalse();
+    assertThat(service.invocations).hasValue(0);
+    assertThat(host.sessionCount()).isZero();
+  }
+
+  @Test
+  void aCallOverTlsSucceeds() {
+    CountingEcho service = new CountingEcho();
+    String address = host(tls(serverTls()), service);
+
+    Echo echo = client(tls(TcpTls.client(certs.trust("ca"))), address);
+
+    assertThat(echo.echo("over TLS")).isEqualTo("echo: over TLS");
+    assertThat(echo.echo("again")).isEqualTo("echo: again");
+    assertThat(service.invocations).hasValue(2);
+  }
+
+  @Test
+  void aClientThatDoesNotTrustTheServersCaFailsAndTheServiceIsNeverInvoked() {
+    CountingEcho service = new CountingEcho();
+    String address = host(tls(serverTls()), service);
+
+    Throwable failure = failureOfACall(tls(TcpTls.client(certs.trust("rogue-ca"))), address);
+
+    assertRefusedBeforeTheService(failure, service, hosts.getFirst());
+    assertThat(failure).hasMessageContaining("TLS");
+  }
+
+  @Test
+  void aClientWithTheJdksDefaultTrustRefusesAServerSignedByTheTestCa() {
+    CountingEcho service = new CountingEcho();
+    String address = host(tls(serverTls()), service);
+
+    Throwable failure = failureOfACall(tls(TcpTls.client()), address);
+
+    assertRefusedBeforeTheService(failure, service, hosts.getFirst());
+    assertThat(failure).hasMessageContaining("TLS");
+  }
+
+  @Test
+  void aClientRefusesAServerWhoseCertificateNamesAnotherHost() {
+    CountingEcho service = new CountingEcho();
+    String address = host(tls(TcpTls.server(certs.keys("other-name-server"))), service);
+
+    Throwable failure = failureOfACall(tls(TcpTls.client(certs.trust("ca"))), address);
+
+    assertRefusedBeforeTheService(failure, service, hosts.getFirst());
+    assertThat(failure).hasMessageContaining("TLS");
+  }
+
+  @Test
+  void aPlainTcpClientCannotTalkToATlsServer() {
+    CountingEcho service = new CountingEcho();
+    String address = host(tls(serverTls()), service);
+
+    Throwable failure = failureOfACall(TcpBinding.builder().handshakeTimeout(HANDSHAKE).build(), address);
+
+    assertRefusedBeforeTheService(failure, service, hosts.getFirst());
+  }
+
+  @Test
+  void aTlsClientCannotTalkToAPlainTcpServer() {
+    CountingEcho service = new CountingEcho();
+    String address = host(TcpBinding.builder().handshakeTimeout(HANDSHAKE).build(), service);
+
+    Throwable failure = failureOfACall(tls(TcpTls.client(certs.trust("ca"))), address);
+
+    assertRefusedBeforeTheService(failure, service, hosts.getFirst());
+  }
+
+  @Test
+  void withClientCertificatesRequiredAClientWithoutOneFailsAndTheServiceIsNeverInvoked() {
+    CountingEcho service = new CountingEcho();
+    String address = host(tls(mutualTls()), service);
+
+    Throwable failure = failureOfACall(tls(TcpTls.client(certs.trust("ca"))), address);
+
+    assertRefusedBeforeTheService(failure, service, hosts.getFirst());
+  }
+
+  @Test
+  void withClientCertificatesRequiredAClientWithAnUntrustedOneFailsAndTheServiceIsNeverInvoked() {
+    CountingEcho service = new CountingEcho();
+    String address = host(tls(mutualTls()), service);
+
+    Throwable failure = failureOfACall(
+        tls(TcpTls.client(certs.trust("ca")).clientKeys(certs.keys("rogue-client"))), address);
+
+    assertRefusedBeforeTheService(failure, service, hosts.getFirst());
+    assertThat(failure).hasMessageNotContaining("certificate_required");   // it was offered, and refused
+  }
+
+  @Test
+  void withClientCertificatesRequiredAClientWithATrustedOneSucceedsAfterRefusedOnes() {
+    CountingEcho service = new CountingEcho();
+    String address = host(tls(mutualTls()), service);
+    assertThat(failureOfACall(tls(TcpTls.client(certs.trust("ca"))), address))
+        .isInstanceOf(CommunicationException.class);
+
+    Echo echo = client(tls(TcpTls.client(certs.trust("ca")).clientKeys(certs.keys("client"))), address);
+
+    assertThat(echo.echo("with a certificate")).isEqualTo("echo: with a certificate");
+    assertThat(service.invocations).hasValue(1);
+    assertThat(hosts.getFirst().sessionCount()).isEqualTo(1);
+  }
+
+  @Test
+  void withClientCertificatesOptionalAClientWithoutOneGetsIn() {
+    CountingEcho service = new CountingEcho();
+    String address = host(tls(serverTls().trustClients(certs.trust("ca"))), service);
+
+    Echo echo = client(tls(TcpTls.client(certs.trust("ca"))), address);
+
+    assertThat(echo.echo("no certificate")).isEqualTo("echo: no certificate");
+    assertThat(service.invocations).hasValue(1);
+  }
+
+  @Test
+  void oneBindingListensAndConnectsOverTls() throws Exception {
+    TcpBinding both = tls(mutualTls().trustServers(certs.trust("ca")).clientKeys(certs.keys("client")));
+    CountingEcho service = new CountingEcho();
+    String address = host(both, service);
+
+    Echo echo = client(both, address);
+
+    CompletableFuture<String> async = CompletableFuture.supplyAsync(() -> echo.echo("both ways"));
+    assertThat(async.get(10, TimeUnit.SECONDS)).isEqualTo("echo: both ways");
+    assertThat(service.invocations).hasValue(1);
+  }
+
+  @Test
+  void aTlsConfigurationIsCheckedWhenItIsMadeAndUsed() {
+    assertThatThrownBy(() -> TcpTls.client(certs.trust("ca")).requireClientCertificate())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("does not listen");
+    assertThatThrownBy(() -> serverTls().requireClientCertificate())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("trustClients");
+    assertThatThrownBy(() -> serverTls().clientKeys(certs.keys("client")))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("does not connect");
+    assertThatThrownBy(() -> TcpTls.loadKeys(dir.resolve("missing.p12"), TestCertificates.PASSWORD))
+        .hasMessageContaining("missing.p12");
+    assertThat(mutualTls().requiresClientCertificate()).isTrue();
+    assertThat(serverTls().connects()).isFalse();
+
+    TcpBinding clientOnly = tls(TcpTls.client(certs.trust("ca")));
+    assertThatThrownBy(() -> ServiceHost.builder(new CountingEcho())
+        .endpoint(Echo.class, clientOnly, "courier.tcp://127.0.0.1:0/echo").build().open())
+        .hasStackTraceContaining("does not listen");
+    CountingEcho service = new CountingEcho();
+    String address = host(tls(serverTls()), service);
+    TcpBinding serverOnly = tls(serverTls());
+    assertThatThrownBy(() -> client(serverOnly, address)).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("does not connect");
+  }
+}
