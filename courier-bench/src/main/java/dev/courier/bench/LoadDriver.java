@@ -34,8 +34,10 @@ import org.HdrHistogram.Recorder;
  *   <li>one-way ({@link LoadSpec#oneWay}): one sender thread sends one-way messages while fewer than
  *       {@code inFlight} are sent and not yet delivered; the figure is the server's deliveries per second;
  *   <li>open loop ({@link LoadSpec#openLoop}): a pacing thread issues calls at a fixed rate whatever the
- *       replies do (at most {@code inFlight} outstanding); latency counts from when each call was due, so a
- *       stall shows in the figures (no coordinated omission).
+ *       replies do, in bursts every 200 µs (at most {@code inFlight} outstanding); latency counts from when
+ *       each burst was due, so a stall shows in the figures (no coordinated omission). Its warm-up is half a
+ *       closed loop and half the pacer issuing as fast as the target takes calls; then the rate runs for up
+ *       to 2 s before the measured duration.
  * </ul>
  * Every loop stops at the end of the duration or after {@link LoadSpec#maxCalls()} calls, whichever comes
  * first; any failed call or wrong reply fails the run.

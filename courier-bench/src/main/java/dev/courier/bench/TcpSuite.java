@@ -196,7 +196,8 @@ final class TcpSuite {
         .append("cell sends from one thread while fewer than ").append(ONE_WAY_WINDOW)
         .append(" messages are sent and not yet delivered, and counts the service's deliveries. Latency is from the ")
         .append("call to its reply (HdrHistogram); CPU is the whole process's CPU time over the measured seconds ")
-        .append("(client, server, JIT and GC) per million calls. Every reply is checked.\n\n");
+        .append("(client, server, JIT and GC) per million calls. The first reply of a run must be the bytes sent, every ")
+        .append("other one as long; a failed call fails the run.\n\n");
 
     s.append("## Goals (issue 4): Courier / grpc-java, median of the per-pair ratios\n\n");
     s.append("| goal | median | range | goal | |\n|---|---|---|---|---|\n");
