@@ -22,18 +22,20 @@ import org.openjdk.jmh.runner.options.TimeValue;
 /**
  * Runs the benchmarks in interleaved rounds and writes the figures, as medians of per-round ratios
  * against the references measured in the same run: the I/O suite to {@code <out>/courier-io.md}, the RPC
- * suite ({@link RpcCallBenchmark}) to {@code <out>/courier-rpc.md}.
+ * suite ({@link RpcCallBenchmark}) to {@code <out>/courier-rpc.md}, the TCP suite ({@link TcpSuite}: Courier
+ * TCP, grpc-java and raw Netty under the {@link LoadDriver}) to {@code <out>/courier-tcp.md}.
  *
  * <pre>
- * mvn -Pbench -DskipTests verify                      # both suites, 5 rounds (about 6 + 16 minutes)
+ * mvn -Pbench -DskipTests verify                      # every suite, 5 rounds (about 6 + 16 + 22 minutes)
  * mvn -Pbench -DskipTests verify -Dbench.args="--suite io --rounds 9"
  * mvn -Pbench -DskipTests verify -Dbench.args="--suite rpc --rounds 3"
+ * mvn -Pbench -DskipTests verify -Dbench.args="--suite tcp"
  * </pre>
  */
 public final class BenchRunner {
   /** Which benchmarks a run measures. */
   public enum Suite {
-    IO, RPC, ALL;
+    IO, RPC, TCP, ALL;
 
     boolean includes(Suite s) {
       return this == ALL || this == s;
@@ -68,7 +70,7 @@ public final class BenchRunner {
         case "--out" -> out = Path.of(args[++i]);
         case "--suite" -> suite = suite(args[++i]);
         default -> throw new IllegalArgumentException(
-            "argument: " + args[i] + " (expected: --suite io|rpc|all, --rounds N, --quick, --out DIR)");
+            "argument: " + args[i] + " (expected: --suite io|rpc|tcp|all, --rounds N, --quick, --out DIR)");
       }
     }
     if (rounds < 1) {
@@ -83,8 +85,9 @@ public final class BenchRunner {
     return switch (name) {
       case "io" -> Suite.IO;
       case "rpc" -> Suite.RPC;
+      case "tcp" -> Suite.TCP;
       case "all" -> Suite.ALL;
-      default -> throw new IllegalArgumentException("--suite: " + name + " (expected: io, rpc or all)");
+      default -> throw new IllegalArgumentException("--suite: " + name + " (expected: io, rpc, tcp or all)");
     };
   }
 
@@ -93,13 +96,13 @@ public final class BenchRunner {
     return new BenchRunner(Suite.IO, rounds, quick, out).run().getFirst();
   }
 
-  /** Runs every round of {@code suite} and writes its reports (I/O first); returns their paths. */
+  /** Runs every round of {@code suite} and writes its reports (I/O, RPC, TCP); returns their paths. */
   public static List<Path> run(Suite suite, int rounds, boolean quick, Path out) throws RunnerException, IOException {
     return new BenchRunner(suite, rounds, quick, out).run();
   }
 
   private List<Path> run() throws RunnerException, IOException {
-    for (int round = 1; round <= rounds; round++) {
+    for (int round = 1; round <= rounds && (suite.includes(Suite.IO) || suite.includes(Suite.RPC)); round++) {
       System.out.printf("== round %d of %d%n", round, rounds);
       if (suite.includes(Suite.IO)) {
         collect(run(options(RoundTripBenchmark.class.getName() + ".*").addProfiler(GCProfiler.class)), true);
@@ -122,6 +125,9 @@ public final class BenchRunner {
       Path report = out.resolve("courier-rpc.md");
       Files.writeString(report, rpcReport());
       reports.add(report);
+    }
+    if (suite.includes(Suite.TCP)) {
+      reports.add(new TcpSuite(rounds, quick).run(out));
     }
     return reports;
   }
@@ -208,7 +214,7 @@ public final class BenchRunner {
     return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 
-  private static String spread(List<Double> values) {
+  static String spread(List<Double> values) {
     if (values.isEmpty()) {
       return "n/a";
     }
@@ -217,7 +223,7 @@ public final class BenchRunner {
     return fmt(min) + " to " + fmt(max);
   }
 
-  private static String fmt(double v) {
+  static String fmt(double v) {
     if (Double.isNaN(v)) {
       return "n/a";
     }
@@ -369,6 +375,16 @@ public final class BenchRunner {
 
   /** The header table: where and how the figures were measured. */
   private void facts(StringBuilder s, int warmupIterations) {
+    facts(s, rounds + " interleaved; each JMH run 1 fork, "
+        + (quick ? "1 x 200 ms warm-up, 1 x 200 ms measured" : warmupIterations + " x 1 s warm-up, 5 x 1 s measured")
+        + ", -Xmx1g");
+  }
+
+  /**
+   * The header table: the machine, then how the rounds ran, then {@code more} rows (name, value, name,
+   * value, ...); a blank line follows it.
+   */
+  static void facts(StringBuilder s, String roundsRow, String... more) {
     s.append("| fact | value |\n|---|---|\n");
     s.append("| date | ").append(LocalDate.now()).append(" |\n");
     s.append("| JDK | ").append(System.getProperty("java.vm.name")).append(' ')
@@ -377,10 +393,11 @@ public final class BenchRunner {
         .append(System.getProperty("os.version")).append(' ').append(System.getProperty("os.arch")).append(" |\n");
     s.append("| CPU | ").append(cpuModel()).append(" |\n");
     s.append("| nproc | ").append(Runtime.getRuntime().availableProcessors()).append(" |\n");
-    s.append("| rounds | ").append(rounds).append(" interleaved; each JMH run 1 fork, ")
-        .append(quick ? "1 x 200 ms warm-up, 1 x 200 ms measured"
-            : warmupIterations + " x 1 s warm-up, 5 x 1 s measured")
-        .append(", -Xmx1g |\n\n");
+    s.append("| rounds | ").append(roundsRow).append(" |\n");
+    for (int i = 0; i + 1 < more.length; i += 2) {
+      s.append("| ").append(more[i]).append(" | ").append(more[i + 1]).append(" |\n");
+    }
+    s.append('\n');
   }
 
   private static String cpuModel() {

@@ -46,4 +46,30 @@ class BenchRunnerSmokeTest {
         "| grpcAsyncDefaults |");
     assertThat(text).doesNotContain("n/a");
   }
+
+  @Test
+  void quickTcpRoundWritesAReportWithEveryCellForEveryAvailableTarget(@TempDir Path out) throws Exception {
+    List<Path> reports = BenchRunner.run(BenchRunner.Suite.TCP, 1, true, out);
+
+    assertThat(reports).containsExactly(out.resolve("courier-tcp.md"));
+    String text = Files.readString(reports.getFirst());
+    assertThat(text)
+        .contains("## Goals (issue 4): Courier / grpc-java, median of the per-pair ratios")
+        .contains("| calls/s, unary echo 16 B, 64 in flight |")
+        .contains("| p99 latency at half of grpc-java's peak (open loop, ")
+        .contains("| CPU per call, unary echo 16 B, 64 in flight |")
+        .contains("| nproc | " + Runtime.getRuntime().availableProcessors())
+        .contains("grpc-java 1.85.1 (grpc-netty-shaded, ");
+    for (String cell : List.of("unary echo, 16 B, 1 in flight", "unary echo, 16 B, 64 in flight",
+        "unary echo, 16 B, 256 in flight", "unary echo, 4 KiB, 64 in flight", "one-way, 16 B (window 256)",
+        "unary echo, 16 B, open loop at ")) {
+      for (EchoTarget.Kind kind : EchoTarget.Kind.values()) {
+        if (kind.available()) {
+          assertThat(text.lines().filter(l -> l.startsWith("| " + cell) && l.contains(" | " + kind.label() + " | ")))
+              .as("%s, %s", cell, kind.label())
+              .singleElement().asString().doesNotStartWith("| n/a").matches(l -> !l.contains("| n/a | n/a | n/a | n/a |"));
+        }
+      }
+    }
+  }
 }

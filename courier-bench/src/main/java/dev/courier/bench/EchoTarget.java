@@ -1,0 +1,118 @@
+package dev.courier.bench;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One echo service and one client connected to it over loopback TCP, in this JVM: what the
+ * {@link LoadDriver} measures. Each implementation runs its server and its client on their own event
+ * loops ({@link Options#eventLoopThreads()} threads on each side) and uses one connection.
+ *
+ * <pre>{@code
+ * try (EchoTarget target = EchoTarget.Kind.GRPC.open(new EchoTarget.Options(1, true, delivered::increment))) {
+ *   byte[] reply = target.call(new byte[16]).get(5, TimeUnit.SECONDS);
+ *   target.oneWay(new byte[16]);              // the server runs options.onDelivery() when it arrives
+ * }
+ * }</pre>
+ */
+public interface EchoTarget extends AutoCloseable {
+
+  /** The library, its version, the transport and the threads: one line for the report. */
+  String description();
+
+  /**
+   * Sends {@code payload} and completes with the service's reply, the same bytes. Callable from any
+   * thread, including the thread that completes an earlier call (the closed loop issues the next call
+   * from there); never blocks.
+   */
+  CompletableFuture<byte[]> call(byte[] payload);
+
+  /**
+   * Sends {@code payload} with no reply; the server runs {@link Options#onDelivery()} when the service
+   * receives it. Called from one thread at a time.
+   */
+  void oneWay(byte[] payload);
+
+  /** Closes the client, then the server, and stops their event loops; bounded. */
+  @Override
+  void close();
+
+  /**
+   * How a target is set up.
+   *
+   * @param eventLoopThreads event-loop threads on each side (server and client), the same for every target
+   * @param nativeTransport whether to use Netty's native epoll transport where it is available (NIO otherwise)
+   * @param onDelivery run by the server for each one-way message the service receives (on its thread)
+   */
+  record Options(int eventLoopThreads, boolean nativeTransport, Runnable onDelivery) {
+    public Options {
+      if (eventLoopThreads < 1) {
+        throw new IllegalArgumentException("eventLoopThreads: " + eventLoopThreads + " (expected: >= 1)");
+      }
+      java.util.Objects.requireNonNull(onDelivery, "onDelivery");
+    }
+  }
+
+  /** The implementations, in the order the runner alternates them. */
+  enum Kind {
+    /** Courier's TCP binding: a {@code ServiceHost} and a channel of the {@code Echo} contract. */
+    COURIER("courier", "Courier TCP"),
+    /** grpc-java over grpc-netty-shaded, byte-array marshallers, direct executors. */
+    GRPC("grpc", "grpc-java"),
+    /** A length-prefixed echo on Netty itself: the floor. */
+    RAW("raw", "raw Netty");
+
+    private final String id;
+    private final String label;
+
+    Kind(String id, String label) {
+      this.id = id;
+      this.label = label;
+    }
+
+    /** The name on the command line: {@code courier}, {@code grpc} or {@code raw}. */
+    public String id() {
+      return id;
+    }
+
+    /** The name in reports. */
+    public String label() {
+      return label;
+    }
+
+    /** Whether this build can open the target (Courier TCP needs the courier-tcp module). */
+    public boolean available() {
+      return this != COURIER || CourierTcpEchoTarget.available();
+    }
+
+    /** Starts the server and connects the client. */
+    public EchoTarget open(Options options) {
+      return switch (this) {
+        case COURIER -> CourierTcpEchoTarget.open(options);
+        case GRPC -> GrpcEchoTarget.open(options);
+        case RAW -> RawNettyEchoTarget.open(options);
+      };
+    }
+
+    /** The kind named {@code id} on a command line. */
+    public static Kind of(String id) {
+      for (Kind k : values()) {
+        if (k.id.equals(id.toLowerCase(Locale.ROOT))) {
+          return k;
+        }
+      }
+      throw new IllegalArgumentException("target: " + id + " (expected: courier, grpc or raw)");
+    }
+  }
+
+  /** 127.0.0.1: every target listens and connects there only. */
+  static InetAddress loopback() {
+    try {
+      return InetAddress.getByAddress("127.0.0.1", new byte[] {127, 0, 0, 1});
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,112 @@
+package dev.courier.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.courier.bench.EchoTarget.Kind;
+import dev.courier.bench.LoadDriver.LoadResult;
+import dev.courier.bench.LoadDriver.LoadSpec;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Keeps the load harness working: every available target under every load, briefly; no speed assertion. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class LoadDriverSmokeTest {
+  private static final Duration WARMUP = Duration.ofMillis(50);
+  private static final Duration MEASURED = Duration.ofMillis(150);
+
+  static List<Kind> availableTargets() {
+    return Arrays.stream(Kind.values()).filter(Kind::available).toList();
+  }
+
+  @ParameterizedTest
+  @MethodSource("availableTargets")
+  void aTargetEchoesTheBytesItIsSentAndDeliversOneWayMessages(Kind kind) throws Exception {
+    CountDownLatch delivered = new CountDownLatch(2);
+    try (EchoTarget target = kind.open(new EchoTarget.Options(1, true, delivered::countDown))) {
+      byte[] payload = {1, 2, 3, 4, 5};
+      assertThat(target.call(payload).get(5, TimeUnit.SECONDS)).containsExactly(1, 2, 3, 4, 5);
+      assertThat(target.call(new byte[4096]).get(5, TimeUnit.SECONDS)).hasSize(4096);
+      target.oneWay(payload);
+      target.oneWay(payload);
+      assertThat(delivered.await(5, TimeUnit.SECONDS)).as("both one-way messages delivered").isTrue();
+      assertThat(target.description()).startsWith(kind.label());
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("availableTargets")
+  void aClosedLoopMeasuresCallsLatencyAndCpu(Kind kind) throws Exception {
+    LoadResult r = LoadDriver.run(LoadSpec.unary(kind, 8, 16).withTiming(WARMUP, MEASURED));
+
+    assertThat(r.calls()).isPositive();
+    assertThat(r.callsPerSecond()).isPositive();
+    assertThat(r.p50Micros()).isPositive().isLessThanOrEqualTo(r.p99Micros());
+    assertThat(r.cpuSecondsPerMillion()).isPositive();
+  }
+
+  @ParameterizedTest
+  @MethodSource("availableTargets")
+  void aOneWayRunCountsTheServicesDeliveriesAndHasNoLatency(Kind kind) throws Exception {
+    LoadResult r = LoadDriver.run(LoadSpec.oneWay(kind, 64, 16).withTiming(WARMUP, MEASURED));
+
+    assertThat(r.calls()).isPositive();
+    assertThat(r.p50Micros()).isNaN();
+    assertThat(r.p99Micros()).isNaN();
+  }
+
+  @ParameterizedTest
+  @MethodSource("availableTargets")
+  void anOpenLoopRunKeepsToItsRate(Kind kind) throws Exception {
+    LoadResult r = LoadDriver.run(LoadSpec.openLoop(kind, 2_000, 16).withTiming(WARMUP, Duration.ofMillis(300)));
+
+    // 2,000 calls/s for 0.3 s: about 600 calls, issued in bursts every 200 µs
+    assertThat(r.calls()).isBetween(300L, 900L);
+    assertThat(r.p99Micros()).isPositive();
+  }
+
+  @Test
+  void aRunStopsAtItsCallLimitBeforeItsDuration() throws Exception {
+    LoadResult r = LoadDriver.run(LoadSpec.unary(Kind.RAW, 4, 16).withTiming(Duration.ZERO, Duration.ofMillis(300))
+        .withMaxCalls(100));
+
+    assertThat(r.calls()).isBetween(90L, 100L);
+  }
+
+  @Test
+  void aSpecSurvivesItsCommandLineAndAResultItsLine() {
+    LoadSpec spec = LoadSpec.openLoop(Kind.GRPC, 12_345.5, 4096).withTiming(Duration.ofMillis(1500), Duration.ofSeconds(7))
+        .withEventLoops(2, false).withMaxCalls(1_000_000);
+    assertThat(LoadSpec.parse(spec.args().toArray(String[]::new))).isEqualTo(spec);
+
+    LoadResult result = new LoadResult(spec, "grpc-java 1.85.1 (NIO), etc.", 86_420, 7.0, 12_345.714, 250.5, 1999.0,
+        21.25);
+    assertThat(LoadResult.parse(spec, result.line())).isEqualTo(result);
+  }
+
+  @Test
+  void aCommandLineWithAnUnknownArgumentIsRefused() {
+    assertThatThrownBy(() -> LoadSpec.parse(new String[] {"--target", "raw", "--inflight", "8"}))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--inflight");
+    assertThatThrownBy(() -> LoadSpec.parse(new String[] {"--target", "carrier-pigeon"}))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("courier, grpc or raw");
+  }
+
+  @Test
+  void theFullModeRunsASpecInAJvmOfItsOwnAndReadsItsResult() throws Exception {
+    LoadSpec spec = LoadSpec.unary(Kind.RAW, 4, 16).withTiming(Duration.ofMillis(100), Duration.ofMillis(200));
+
+    LoadResult r = TcpSuite.fork(spec);
+
+    assertThat(r.spec()).isEqualTo(spec);
+    assertThat(r.calls()).isPositive();
+    assertThat(r.description()).startsWith("raw Netty 4.2");
+  }
+}
