@@ -89,7 +89,7 @@ final class CourierTcpEchoTarget implements EchoTarget {
       serverBinding.close();
       throw e;
     }
-    description = "Courier TCP " + version() + " (" + (serverBinding.usesNativeTransport() ? "epoll" : "NIO")
+    description = "Courier TCP (" + version() + ", " + (serverBinding.usesNativeTransport() ? "epoll" : "NIO")
         + "): ServiceHost with a TASK service, directDispatch() on the server's binding, directCompletions() "
         + "on the client's, no operation timeout, " + options.eventLoopThreads()
         + " event-loop thread(s) per side; one-way = `@Operation(oneWay = true) void post(byte[])`";
@@ -105,7 +105,7 @@ final class CourierTcpEchoTarget implements EchoTarget {
 
   private static String version() {
     String v = TcpBinding.class.getPackage().getImplementationVersion();
-    return v == null ? "(this build)" : v;
+    return v == null ? "this build" : v;
   }
 
   @Override

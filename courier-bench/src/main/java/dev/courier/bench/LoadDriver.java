@@ -263,6 +263,10 @@ public final class LoadDriver {
 
     @Override
     public String toString() {
+      if (Double.isNaN(p50Micros)) {
+        return String.format(Locale.ROOT, "%s: %,.0f deliveries/s, %.2f CPU s per 1M", spec, callsPerSecond,
+            cpuSecondsPerMillion);
+      }
       return String.format(Locale.ROOT, "%s: %,.0f calls/s, p50 %.1f us, p99 %.1f us, %.2f CPU s per 1M calls",
           spec, callsPerSecond, p50Micros, p99Micros, cpuSecondsPerMillion);
     }
