@@ -7,7 +7,7 @@ import java.util.Comparator;
 import java.util.List;
 
 /** A clock whose time moves only when a test advances it; due timer tasks run on the advancing thread. */
-final class ManualClock implements IoClock {
+public final class ManualClock implements IoClock {
   private final Object lock = new Object();
   private final List<Task> tasks = new ArrayList<>();
   private long nanos;
@@ -57,7 +57,7 @@ final class ManualClock implements IoClock {
   }
 
   /** Moves time forward and runs every task that falls due, in order, on this thread. */
-  void advance(Duration d) {
+  public void advance(Duration d) {
     long target;
     synchronized (lock) {
       target = nanos + d.toNanos();
@@ -83,7 +83,7 @@ final class ManualClock implements IoClock {
   }
 
   /** How many tasks are scheduled and not yet run or cancelled. */
-  int scheduledCount() {
+  public int scheduledCount() {
     synchronized (lock) {
       return tasks.size();
     }

@@ -1,5 +1,7 @@
 package dev.courier.rpc;
 
+import dev.courier.io.ManualClock;
+
 import static dev.courier.rpc.RpcTestSupport.INPROC;
 import static dev.courier.rpc.RpcTestSupport.LIMIT;
 import static dev.courier.rpc.RpcTestSupport.address;
