@@ -159,7 +159,9 @@ class TcpLimitsTest {
   @Test
   void aReplyAboveTheClientsLimitFailsTheCallWithACommunicationException() {
     ServiceHost host = host(BIG, new LimitsService());
-    LimitsClient client = channel(SMALL, host);
+    TcpBinding small = TcpBinding.builder().maxMessageSize(SMALL_MAX).build();   // its own pool: no connection of another test
+    closeLater(small::close);
+    LimitsClient client = channel(small, host);
     assertThatThrownBy(() -> client.blob(SMALL_MAX + 100)).isInstanceOf(CommunicationException.class)
         .satisfies(e -> assertThat(((CommunicationException) e).mayHaveReachedService()).as(e.getMessage()).isTrue());
     assertServesANewClient(SMALL, host);
