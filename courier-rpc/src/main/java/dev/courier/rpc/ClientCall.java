@@ -158,7 +158,7 @@ final class ClientCall implements CompletionRoutine<Object> {
   }
 
   static IoControlCode controlCode(OperationDescription op) {
-    return IoControlCode.of(DEVICE_TYPE, op.index() & 0xFFF, IoControlCode.TransferMethod.NEITHER, 0);
+    return op.controlCode();
   }
 
   @Override

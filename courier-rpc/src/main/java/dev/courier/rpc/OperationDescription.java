@@ -34,6 +34,7 @@ public final class OperationDescription {
   private final Method endMethod;
   private final Method completedListenerMethod;
   private final int index;
+  private final dev.courier.io.IoControlCode controlCode;
 
   OperationDescription(String name, String action, MessageExchangePattern pattern, List<Type> parameterTypes,
       List<String> parameterNames, Type resultType, List<Class<? extends Record>> faults,
@@ -49,6 +50,13 @@ public final class OperationDescription {
     this.endMethod = endMethod;
     this.completedListenerMethod = completedListenerMethod;
     this.index = index;
+    this.controlCode = dev.courier.io.IoControlCode.of(
+        ClientCall.DEVICE_TYPE, index & 0xFFF, dev.courier.io.IoControlCode.TransferMethod.NEITHER, 0);
+  }
+
+  /** The device-control code a call of this operation is formatted with (computed once, not per call). */
+  dev.courier.io.IoControlCode controlCode() {
+    return controlCode;
   }
 
   /** The operation's name. */
