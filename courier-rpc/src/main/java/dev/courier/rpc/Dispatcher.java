@@ -387,6 +387,7 @@ final class Dispatcher {
         closeInstance(instance);
       }
       inFlight.remove(this);
+      inv.serviceFinished();
     }
 
     void finish(Object value, Throwable error) {

@@ -2,6 +2,8 @@ package dev.courier.rpc.spi;
 
 import dev.courier.rpc.FaultException;
 import dev.courier.rpc.OperationDescription;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Map;
 import java.util.Objects;
 
@@ -14,6 +16,16 @@ import java.util.Objects;
  * request; the sender reads it in its completion routine (the request's completion orders the two).
  */
 public final class Invocation {
+  private static final VarHandle ON_SERVICE_FINISHED;
+
+  static {
+    try {
+      ON_SERVICE_FINISHED = MethodHandles.lookup().findVarHandle(Invocation.class, "onServiceFinished", Runnable.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   /** No deadline. */
   public static final long NO_DEADLINE = Long.MAX_VALUE;
 
@@ -24,6 +36,7 @@ public final class Invocation {
   private final long timeoutNanos;
   private Object reply;
   private FaultException fault;
+  private volatile Runnable onServiceFinished;
 
   /**
    * A call of {@code action}.
@@ -94,6 +107,30 @@ public final class Invocation {
   /** Sets the fault (by the receiving side). */
   public void fault(FaultException fault) {
     this.fault = fault;
+  }
+
+  /**
+   * Runs {@code action} once the service has finished this call, whatever its outcome. A one-way call's
+   * request completes when the call is accepted, before the service runs it; a binding that bounds the
+   * one-way calls it runs at once learns here when one is done.
+   *
+   * <pre>{@code
+   * inv.onServiceFinished(running::decrementAndGet);
+   * }</pre>
+   *
+   * <p>Set it before the call's request is sent; {@code action} runs on the thread that finishes the call
+   * and must not block. A call that is not accepted (its request completes with a failure) never runs it.
+   */
+  public void onServiceFinished(Runnable action) {
+    onServiceFinished = Objects.requireNonNull(action, "action");
+  }
+
+  /** Says that the service has finished this call (by the receiving dispatcher, once). */
+  public void serviceFinished() {
+    Runnable action = onServiceFinished == null ? null : (Runnable) ON_SERVICE_FINISHED.getAndSet(this, null);
+    if (action != null) {
+      action.run();
+    }
   }
 
   @Override

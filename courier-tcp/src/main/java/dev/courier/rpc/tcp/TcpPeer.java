@@ -82,6 +82,8 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   private final Map<Integer, CompletableFuture<Void>> sessionOpens = new ConcurrentHashMap<>();
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
   private volatile Channel channel;
+  private final AtomicInteger oneWaysRunning = new AtomicInteger();
+  private volatile boolean readsPaused;       // one-way messages at the cap: the rest wait in the connection
   private volatile boolean pingOutstanding;
   private volatile boolean goingAway;
   private volatile boolean draining;          // server: the listener closed
@@ -284,18 +286,33 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
       }
       outgoing.put(callId, call);
     }
+    if (op.isOneWay()) {
+      sendOneWay(ch, frame, request);
+      return;
+    }
     ch.writeAndFlush(frame).addListener(f -> {
       if (f.isSuccess()) {
         written[0] = true;
-        if (op.isOneWay()) {
-          request.complete(IoStatus.SUCCESS);          // accepted: written to the connection
-        }
-      } else if (op.isOneWay()) {
-        request.complete(IoStatus.DEVICE_REMOVED_NOT_SENT);
       } else if (outgoing.remove(callId) != null && !request.unmarkCancelable().equals(IoStatus.CANCELLED)) {
         request.complete(IoStatus.DEVICE_REMOVED_NOT_SENT);
       }
     });
+  }
+
+  /**
+   * A one-way message is accepted once it is queued on a connection with room in its outbound buffer: the
+   * caller goes on without waiting for the event loop. On a connection that is not writable (a peer that
+   * reads slower than this side sends), the caller waits until its message is written, so a sender cannot
+   * make this side buffer without bound.
+   */
+  private static void sendOneWay(Channel ch, ByteBuf frame, IoRequest request) {
+    if (ch.isWritable()) {
+      ch.writeAndFlush(frame, ch.voidPromise());
+      request.complete(IoStatus.SUCCESS);              // accepted: queued on an open, writable connection
+      return;
+    }
+    ch.writeAndFlush(frame).addListener(f ->
+        request.complete(f.isSuccess() ? IoStatus.SUCCESS : IoStatus.DEVICE_REMOVED_NOT_SENT));
   }
 
   private void cancelOutgoing(int callId, IoRequest request) {
@@ -428,8 +445,8 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
     if (in.isReadable()) {
       throw new WireCodec.WireException(in.readableBytes() + " bytes left after the arguments of " + op.name());
     }
-    if (incoming.size() >= settings.maxCallsInFlight()) {
-      answerStatus(session, callId, oneWay, RpcStatus.SERVER_TOO_BUSY);
+    if (!oneWay && callsRunning() >= settings.maxCallsInFlight()) {
+      answerStatus(session, callId, false, RpcStatus.SERVER_TOO_BUSY);
       return;
     }
     long timeout = micros == 0 ? Invocation.NO_DEADLINE : micros * 1000;
@@ -439,16 +456,70 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
     r.attach(inv);
     long key = key(session, callId);
     r.setCompletionRoutine(new Answer(session, callId, op), inv);
-    if (!oneWay) {
+    if (oneWay) {
+      inv.onServiceFinished(this::oneWayFinished);   // its request completes when accepted, before it runs
+      oneWayStarted();
+    } else {
       incoming.put(key, r);
     }
     SendOptions options = timeout == Invocation.NO_DEADLINE ? SendOptions.defaults()
         : SendOptions.withTimeout(Duration.ofNanos(timeout));
-    if (!r.send(ps.local(), options)) {
+    if (!r.send(ps.local(), options)) {       // not sent: no completion routine runs
+      if (oneWay) {
+        oneWayRefused(inv);
+      }
       incoming.remove(key);
       answerStatus(session, callId, oneWay, r.status());
       closeIfDrained();
     }
+  }
+
+  private int callsRunning() {
+    return incoming.size() + oneWaysRunning.get();
+  }
+
+  /**
+   * A one-way message cannot be answered "too busy", so a peer that sends them faster than the service runs
+   * them is held back instead: at the cap on calls in flight this end stops reading the connection (the
+   * messages wait in the peer's socket and its sender blocks once its buffer is full) and reads again when
+   * one finishes. Runs on the event loop.
+   */
+  private void oneWayStarted() {
+    if (oneWaysRunning.incrementAndGet() + incoming.size() >= settings.maxCallsInFlight() && !readsPaused) {
+      readsPaused = true;
+      // A call that finished between the count and the flag saw no pause to lift: look again.
+      if (callsRunning() < settings.maxCallsInFlight()) {
+        readsPaused = false;
+      }
+      updateAutoRead(channel);
+    }
+  }
+
+  /** A one-way call the service never accepted: it will not say it finished. */
+  private void oneWayRefused(Invocation inv) {
+    inv.serviceFinished();
+  }
+
+  private void oneWayFinished() {
+    oneWaysRunning.decrementAndGet();
+    resumeReadsUnderTheCap();
+  }
+
+  private void resumeReadsUnderTheCap() {
+    Channel ch = channel;
+    if (readsPaused && callsRunning() < settings.maxCallsInFlight() && ch.isActive()) {
+      ch.eventLoop().execute(() -> {
+        if (readsPaused && callsRunning() < settings.maxCallsInFlight()) {
+          readsPaused = false;
+          updateAutoRead(ch);
+        }
+      });
+    }
+  }
+
+  /** Reads while the connection is writable and one-way messages are under the cap. Runs on the event loop. */
+  private void updateAutoRead(Channel ch) {
+    ch.config().setAutoRead(ch.isWritable() && !readsPaused);
   }
 
   /** Writes the answer of an incoming call when its request completes. */
@@ -473,8 +544,15 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
     }
 
     private void answer(IoCompletionParams params, Invocation inv) {
+      if (op.isOneWay()) {
+        if (!params.status().equals(IoStatus.SUCCESS)) {
+          oneWayRefused(inv);
+        }
+        return;
+      }
       incoming.remove(key(session, callId));
-      if (op.isOneWay() || !isOpen()) {
+      resumeReadsUnderTheCap();
+      if (!isOpen()) {
         return;
       }
       IoStatus status = params.status();
@@ -628,7 +706,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
     // A peer that does not read cannot make this side buffer without bound: stop reading its calls.
-    ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+    updateAutoRead(ctx.channel());
     super.channelWritabilityChanged(ctx);
   }
 

@@ -40,6 +40,11 @@ public final class TcpChildServer {
       public CompletionStage<String> pauseAsync(long millis) {
         return CompletableFuture.completedFuture("paused " + millis);
       }
+
+      @Override
+      public void post(byte[] data) {
+        // dropped: no test posts to the child
+      }
     };
     ServiceHost host = ServiceHost.builder(service)
         .endpoint(Limits.class, TcpBinding.create(), "courier.tcp://127.0.0.1:" + port + "/child").build().open();

@@ -8,6 +8,7 @@ import static dev.courier.rpc.tcp.TcpTestSupport.frame;
 import static dev.courier.rpc.tcp.TcpTestSupport.newAddress;
 import static dev.courier.rpc.tcp.TcpTestSupport.portOf;
 import static dev.courier.rpc.tcp.TcpTestSupport.request;
+import static dev.courier.rpc.tcp.TcpTestSupport.until;
 import static dev.courier.rpc.tcp.TcpTestSupport.requestPayload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -46,6 +47,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -377,6 +379,34 @@ class TcpLimitsTest {
     assertThat(again.get(LIMIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo("again");
     assertThat(andAgain.get(LIMIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo("and again");
     assertThat(client.echo(new byte[] {9})).containsExactly(9);
+  }
+
+  @Test
+  void oneWayMessagesBeyondTheCapWaitInTheConnectionUntilTheServiceCatchesUpAndNoneIsLost() throws Exception {
+    LimitsService service = new LimitsService();
+    ServiceHost host = host(TWO_IN_FLIGHT, service);
+    LimitsClient client = channel(DEFAULTS, host);
+    int messages = 64;
+    byte[] megabyte = new byte[1 << 20];
+    AtomicInteger sent = new AtomicInteger();
+    Thread sender = Thread.ofPlatform().name("one-way sender").start(() -> {
+      for (int i = 0; i < messages; i++) {
+        client.post(megabyte);
+        sent.incrementAndGet();
+      }
+    });
+    // The host runs two, stops reading, the sockets fill, and the sender waits for room.
+    until(() -> sender.getState() == Thread.State.WAITING && service.postsRunning.get() == 2,
+        "the sender blocked while the service runs two one-way messages");
+    assertThat(sent).as("messages the sender got rid of").hasValueLessThan(messages);
+    assertThat(service.mostPostsRunning).as("one-way messages running at once").hasValue(2);
+    assertServesANewClient(BIG, host);       // another connection (another client binding) is served meanwhile
+    service.openPosts();
+    sender.join(LIMIT.toMillis());
+    assertThat(sender.isAlive()).as("sender still blocked").isFalse();
+    until(() -> service.postsDone.get() == messages, "every one-way message delivered");
+    assertThat(service.mostPostsRunning).hasValue(2);
+    assertThat(client.echo(new byte[] {7})).containsExactly(7);
   }
 
   // =============================================================================================

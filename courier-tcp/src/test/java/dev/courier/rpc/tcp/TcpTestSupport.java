@@ -3,6 +3,7 @@ package dev.courier.rpc.tcp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.courier.rpc.ContractDescription;
+import dev.courier.rpc.Operation;
 import dev.courier.rpc.ServiceContract;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -57,6 +58,10 @@ final class TcpTestSupport {
 
     /** Completes after {@code millis}, without holding a thread. */
     CompletionStage<String> pauseAsync(long millis);
+
+    /** A one-way message the service holds (a thread each) until the test opens the gate. */
+    @Operation(oneWay = true)
+    void post(byte[] data);
   }
 
   /** The client side of the same contract, with asynchronous shapes. */
@@ -71,6 +76,9 @@ final class TcpTestSupport {
     CompletableFuture<String> holdAsync(String tag);
 
     String pause(long millis);
+
+    @Operation(oneWay = true)
+    void post(byte[] data);
   }
 
   static final ContractDescription LIMITS = ContractDescription.of(Limits.class);
@@ -84,6 +92,10 @@ final class TcpTestSupport {
   static final class LimitsService implements Limits {
     final AtomicInteger calls = new AtomicInteger();
     final Semaphore entered = new Semaphore(0);
+    final AtomicInteger postsRunning = new AtomicInteger();
+    final AtomicInteger mostPostsRunning = new AtomicInteger();
+    final AtomicInteger postsDone = new AtomicInteger();
+    private final CompletableFuture<Void> postGate = new CompletableFuture<>();
     private final AtomicReference<CompletableFuture<Void>> release = new AtomicReference<>(new CompletableFuture<>());
 
     @Override
@@ -111,6 +123,22 @@ final class TcpTestSupport {
       calls.incrementAndGet();
       Executor later = CompletableFuture.delayedExecutor(millis, TimeUnit.MILLISECONDS, Runnable::run);
       return CompletableFuture.supplyAsync(() -> "paused " + millis, later);
+    }
+
+    @Override
+    public void post(byte[] data) {
+      mostPostsRunning.accumulateAndGet(postsRunning.incrementAndGet(), Math::max);
+      try {
+        postGate.join();
+      } finally {
+        postsRunning.decrementAndGet();
+        postsDone.incrementAndGet();
+      }
+    }
+
+    /** Lets every post through, now and later. */
+    void openPosts() {
+      postGate.complete(null);
     }
 
     /** Waits until {@code n} hold calls have entered the service. */
