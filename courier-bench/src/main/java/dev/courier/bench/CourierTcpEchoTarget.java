@@ -20,7 +20,9 @@ import java.util.concurrent.CompletionStage;
  *
  * <p>The service implements the contract's TASK shape, {@code CompletionStage<byte[]> echoAsync(byte[])},
  * returning its argument; one-way messages are the contract's {@code @Operation(oneWay = true) void
- * post(byte[])}, a synchronous call that returns once the binding has accepted the message.
+ * post(byte[])} on the client, a synchronous call that returns once the binding has accepted the message,
+ * served in the TASK shape ({@code CompletionStage<Void> postAsync(byte[])}) so that, like grpc's
+ * direct executor, it runs on the thread that delivers it.
  */
 final class CourierTcpEchoTarget implements EchoTarget {
 
@@ -38,12 +40,15 @@ final class CourierTcpEchoTarget implements EchoTarget {
   public interface EchoService {
     CompletionStage<byte[]> echoAsync(byte[] payload);
 
+    /** The same one-way operation in the TASK shape: it runs on the thread that delivers it. */
     @Operation(oneWay = true)
-    void post(byte[] payload);
+    CompletionStage<Void> postAsync(byte[] payload);
   }
 
   /** Returns what it is given; counts one-way messages. */
   public static final class EchoServiceImpl implements EchoService {
+    private static final CompletionStage<Void> DONE = CompletableFuture.completedFuture(null);
+
     private final Runnable delivered;
 
     EchoServiceImpl(Runnable delivered) {
@@ -56,8 +61,9 @@ final class CourierTcpEchoTarget implements EchoTarget {
     }
 
     @Override
-    public void post(byte[] payload) {
+    public CompletionStage<Void> postAsync(byte[] payload) {
       delivered.run();
+      return DONE;
     }
   }
 
@@ -92,7 +98,8 @@ final class CourierTcpEchoTarget implements EchoTarget {
     description = "Courier TCP (" + version() + ", " + (serverBinding.usesNativeTransport() ? "epoll" : "NIO")
         + "): ServiceHost with a TASK service, directDispatch() on the server's binding, directCompletions() "
         + "on the client's, no operation timeout, " + options.eventLoopThreads()
-        + " event-loop thread(s) per side; one-way = `@Operation(oneWay = true) void post(byte[])`";
+        + " event-loop thread(s) per side; one-way = `@Operation(oneWay = true) void post(byte[])` "
+        + "called, `CompletionStage<Void> postAsync(byte[])` served";
   }
 
   static boolean available() {
