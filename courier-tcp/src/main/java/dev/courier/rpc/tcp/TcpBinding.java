@@ -568,7 +568,10 @@ public final class TcpBinding implements Binding, AutoCloseable {
       return this;
     }
 
-    /** The most calls a connection runs at once; more are answered "server too busy" (1,000 by default). */
+    /**
+     * The most calls a connection runs at once (1,000 by default): more requests are answered "server too
+     * busy"; at the limit one-way calls, which have no answer, are held back by not reading the connection.
+     */
     public Builder maxCallsInFlight(int max) {
       if (max < 1) {
         throw new IllegalArgumentException("maxCallsInFlight: " + max + " (expected: >= 1)");
