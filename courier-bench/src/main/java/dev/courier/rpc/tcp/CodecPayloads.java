@@ -35,7 +35,10 @@ public final class CodecPayloads {
   /** Lines of the {@code large} payload. */
   public static final int LARGE_LINES = 200;
 
-  /** Jackson's read limits: nesting as deep as {@link WireCodec#MAX_DEPTH}, sizes as large as one TCP message. */
+  /** Jackson's nesting limit: {@link WireCodec#MAX_DEPTH}, WireCodec's own. */
+  public static final int MAX_DEPTH = WireCodec.MAX_DEPTH;
+
+  /** Jackson's document and string size limit: courier-tcp's default maximum message size. */
   public static final int MAX_DOCUMENT_BYTES = 4 << 20;
 
   private CodecPayloads() {}
@@ -90,7 +93,7 @@ public final class CodecPayloads {
   /** The read limits of both Jackson mappers. */
   static StreamReadConstraints readConstraints() {
     return StreamReadConstraints.builder()
-        .maxNestingDepth(WireCodec.MAX_DEPTH)
+        .maxNestingDepth(MAX_DEPTH)
         .maxDocumentLength(MAX_DOCUMENT_BYTES)
         .maxStringLength(MAX_DOCUMENT_BYTES)
         .build();
