@@ -1,5 +1,7 @@
 package dev.courier.bench;
 
+import dev.courier.rpc.tcp.CodecBenchmark;
+import dev.courier.rpc.tcp.CodecPayloads;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,19 +25,22 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * Runs the benchmarks in interleaved rounds and writes the figures, as medians of per-round ratios
  * against the references measured in the same run: the I/O suite to {@code <out>/courier-io.md}, the RPC
  * suite ({@link RpcCallBenchmark}) to {@code <out>/courier-rpc.md}, the TCP suite ({@link TcpSuite}: Courier
- * TCP, grpc-java and raw Netty under the {@link LoadDriver}) to {@code <out>/courier-tcp.md}.
+ * TCP, grpc-java and raw Netty under the {@link LoadDriver}) to {@code <out>/courier-tcp.md}; the codec suite
+ * ({@link CodecBenchmark}: courier-tcp's WireCodec against Jackson CBOR and Smile, one JMH run, not in rounds) to
+ * {@code <out>/courier-codec.md}.
  *
  * <pre>
  * mvn -Pbench -DskipTests verify                      # every suite, 5 rounds (about 6 + 16 + 22 minutes)
  * mvn -Pbench -DskipTests verify -Dbench.args="--suite io --rounds 9"
  * mvn -Pbench -DskipTests verify -Dbench.args="--suite rpc --rounds 3"
  * mvn -Pbench -DskipTests verify -Dbench.args="--suite tcp"
+ * mvn -Pbench -DskipTests verify -Dbench.args="--suite codec"       # about 3 minutes
  * </pre>
  */
 public final class BenchRunner {
   /** Which benchmarks a run measures. */
   public enum Suite {
-    IO, RPC, TCP, ALL;
+    IO, RPC, TCP, CODEC, ALL;
 
     boolean includes(Suite s) {
       return this == ALL || this == s;
@@ -50,6 +55,8 @@ public final class BenchRunner {
   private final Path out;
   private final Map<String, List<Double>> scores = new LinkedHashMap<>();
   private final Map<String, List<Double>> rpcScores = new LinkedHashMap<>();
+  /** "method@payload" of the codec suite -> its JMH figures. */
+  private final Map<String, CodecScore> codecScores = new LinkedHashMap<>();
 
   private BenchRunner(Suite suite, int rounds, boolean quick, Path out) {
     this.suite = suite;
@@ -70,7 +77,7 @@ public final class BenchRunner {
         case "--out" -> out = Path.of(args[++i]);
         case "--suite" -> suite = suite(args[++i]);
         default -> throw new IllegalArgumentException(
-            "argument: " + args[i] + " (expected: --suite io|rpc|tcp|all, --rounds N, --quick, --out DIR)");
+            "argument: " + args[i] + " (expected: --suite io|rpc|tcp|codec|all, --rounds N, --quick, --out DIR)");
       }
     }
     if (rounds < 1) {
@@ -86,8 +93,9 @@ public final class BenchRunner {
       case "io" -> Suite.IO;
       case "rpc" -> Suite.RPC;
       case "tcp" -> Suite.TCP;
+      case "codec" -> Suite.CODEC;
       case "all" -> Suite.ALL;
-      default -> throw new IllegalArgumentException("--suite: " + name + " (expected: io, rpc, tcp or all)");
+      default -> throw new IllegalArgumentException("--suite: " + name + " (expected: io, rpc, tcp, codec or all)");
     };
   }
 
@@ -96,7 +104,7 @@ public final class BenchRunner {
     return new BenchRunner(Suite.IO, rounds, quick, out).run().getFirst();
   }
 
-  /** Runs every round of {@code suite} and writes its reports (I/O, RPC, TCP); returns their paths. */
+  /** Runs every round of {@code suite} and writes its reports (I/O, RPC, codec, TCP); returns their paths. */
   public static List<Path> run(Suite suite, int rounds, boolean quick, Path out) throws RunnerException, IOException {
     return new BenchRunner(suite, rounds, quick, out).run();
   }
@@ -124,6 +132,13 @@ public final class BenchRunner {
     if (suite.includes(Suite.RPC)) {
       Path report = out.resolve("courier-rpc.md");
       Files.writeString(report, rpcReport());
+      reports.add(report);
+    }
+    if (suite.includes(Suite.CODEC)) {
+      System.out.println("== codec");
+      collectCodec(run(codecOptions(CodecBenchmark.class.getName() + ".*").addProfiler(GCProfiler.class)));
+      Path report = out.resolve("courier-codec.md");
+      Files.writeString(report, codecReport());
       reports.add(report);
     }
     if (suite.includes(Suite.TCP)) {
@@ -159,6 +174,21 @@ public final class BenchRunner {
         .measurementIterations(5).measurementTime(TimeValue.seconds(1));
   }
 
+  /**
+   * The codec suite's options: one JMH run (each benchmark and payload in a fork of its own), no rounds.
+   * Quick mode skips pre-touching the heap, as {@link #rpcOptions} does: 18 forks must stay fast.
+   */
+  private ChainedOptionsBuilder codecOptions(String include) {
+    ChainedOptionsBuilder b = new OptionsBuilder().include(include).forks(1).shouldFailOnError(true);
+    if (quick) {
+      return b.jvmArgsAppend("-Xmx1g").warmupIterations(1).warmupTime(TimeValue.milliseconds(100))
+          .measurementIterations(1).measurementTime(TimeValue.milliseconds(200));
+    }
+    return b.jvmArgsAppend("-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch")
+        .warmupIterations(3).warmupTime(TimeValue.seconds(1))
+        .measurementIterations(5).measurementTime(TimeValue.seconds(1));
+  }
+
   private static Collection<RunResult> run(ChainedOptionsBuilder options) throws RunnerException {
     return new Runner(options.build()).run();
   }
@@ -188,6 +218,20 @@ public final class BenchRunner {
       if (alloc != null) {
         rpcScores.computeIfAbsent(method + ":alloc", k -> new ArrayList<>()).add(alloc.getScore());
       }
+    }
+  }
+
+  /** One codec benchmark's JMH score and allocation, each with its error (NaN when JMH gives none). */
+  private record CodecScore(double nanos, double nanosError, double bytes, double bytesError) {}
+
+  private void collectCodec(Collection<RunResult> results) {
+    for (RunResult r : results) {
+      String method = r.getParams().getBenchmark();
+      method = method.substring(method.lastIndexOf('.') + 1);
+      Result<?> alloc = r.getSecondaryResults().get("gc.alloc.rate.norm");
+      codecScores.put(method + "@" + r.getParams().getParam("payload"), new CodecScore(
+          r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreError(),
+          alloc == null ? Double.NaN : alloc.getScore(), alloc == null ? Double.NaN : alloc.getScoreError()));
     }
   }
 
@@ -365,6 +409,122 @@ public final class BenchRunner {
     }
     s.append("\nAllocation is JMH's gc.alloc.rate.norm: bytes allocated per call by every thread of the JVM ")
         .append("(the calling thread, and the service's thread when it is another one).\n");
+    return s.toString();
+  }
+
+  /** The codecs of the codec suite: the report's name and the prefix of their benchmark methods. */
+  private static final Map<String, String> CODECS = Map.of(
+      CodecBenchmark.WIRE, "wire", CodecBenchmark.CBOR, "cbor", CodecBenchmark.SMILE, "smile");
+  private static final List<String> CODEC_ORDER = List.of(CodecBenchmark.WIRE, CodecBenchmark.CBOR, CodecBenchmark.SMILE);
+
+  private static final Map<String, String> PAYLOADS = Map.of(
+      "small", "the " + CodecPayloads.SMALL_BYTES + " B `byte[]` argument of the TCP suite's unary echo",
+      "order", "an `Order` record: `long` id, customer, status enum, " + CodecPayloads.ORDER_LINES
+          + " `Line(String sku, int quantity, long priceCents)` records, 3 string tags, an `Optional<String>` note, "
+          + "a `double` total",
+      "large", "the same `Order` with " + CodecPayloads.LARGE_LINES + " lines");
+
+  private CodecScore codecScore(String codec, String op, String payload) {
+    return codecScores.get(CODECS.get(codec) + op + "@" + payload);
+  }
+
+  /** A JMH score with its error, as in {@code 123.45 ± 1.20}; the score alone when JMH gives no error. */
+  private static String withError(double score, double error) {
+    return Double.isNaN(error) ? fmt(score) : fmt(score) + " ± " + fmt(error);
+  }
+
+  /** Jackson's figure over WireCodec's; when WireCodec's is under 1 (no allocation), says so instead. */
+  private static String codecRatio(double jackson, double wire) {
+    return wire < 1 ? "WireCodec " + fmt(wire) : fmt(jackson / wire);
+  }
+
+  private String codecReport() {
+    StringBuilder s = new StringBuilder();
+    s.append("# courier-tcp codec benchmark results\n\n");
+    s.append("Produced by `mvn -Pbench -DskipTests verify -Dbench.args=\"--suite codec\"` ")
+        .append("(`dev.courier.bench.BenchRunner`, `dev.courier.rpc.tcp.CodecBenchmark`)");
+    s.append(quick ? ", in quick mode: smoke figures, not for comparison" : "").append(".\n\n");
+    facts(s, "1 JMH run, not in rounds (each benchmark and payload in a JVM fork of its own); "
+            + (quick ? "1 x 100 ms warm-up, 1 x 200 ms measured, -Xmx1g"
+                : "3 x 1 s warm-up, 5 x 1 s measured, -Xms1g -Xmx1g, heap pre-touched"),
+        "Jackson", CodecPayloads.jacksonVersion() + " (databind, dataformat-cbor, dataformat-smile, datatype-jdk8)");
+    s.append("The time and the allocation of encoding and decoding one body with courier-tcp's contract-driven ")
+        .append("`WireCodec` (docs/tcp-protocol.md, section 3) against Jackson CBOR and Jackson Smile with records, ")
+        .append("for the same values. Times are JMH's average time per operation with its error (99.9% confidence ")
+        .append("interval); allocation is JMH's `gc.alloc.rate.norm` (bytes allocated per operation, all threads); ")
+        .append("encoded bytes are the body each codec writes for the payload.\n\n");
+
+    for (String payload : CodecPayloads.NAMES) {
+      Map<String, Integer> sizes = CodecBenchmark.encodedSizes(payload);
+      s.append("## ").append(payload).append(": ").append(PAYLOADS.get(payload)).append("\n\n");
+      s.append("| codec | encode ns/op | decode ns/op | encode B/op | decode B/op | encoded bytes |\n")
+          .append("|---|---|---|---|---|---|\n");
+      for (String codec : CODEC_ORDER) {
+        CodecScore enc = codecScore(codec, "Encode", payload);
+        CodecScore dec = codecScore(codec, "Decode", payload);
+        s.append("| ").append(codec).append(" | ")
+            .append(enc == null ? "n/a" : withError(enc.nanos(), enc.nanosError())).append(" | ")
+            .append(dec == null ? "n/a" : withError(dec.nanos(), dec.nanosError())).append(" | ")
+            .append(enc == null ? "n/a" : fmt(enc.bytes())).append(" | ")
+            .append(dec == null ? "n/a" : fmt(dec.bytes())).append(" | ")
+            .append(sizes.get(codec)).append(" |\n");
+      }
+      s.append('\n');
+    }
+
+    s.append("## Jackson / WireCodec\n\n");
+    s.append("Each figure is Jackson's divided by WireCodec's for the same payload: above 1, WireCodec is faster, ")
+        .append("allocates less or writes fewer bytes.\n\n");
+    s.append("| payload | codec | encode time | decode time | encode B/op | decode B/op | encoded bytes |\n")
+        .append("|---|---|---|---|---|---|---|\n");
+    for (String payload : CodecPayloads.NAMES) {
+      Map<String, Integer> sizes = CodecBenchmark.encodedSizes(payload);
+      CodecScore wireEnc = codecScore(CodecBenchmark.WIRE, "Encode", payload);
+      CodecScore wireDec = codecScore(CodecBenchmark.WIRE, "Decode", payload);
+      for (String codec : List.of(CodecBenchmark.CBOR, CodecBenchmark.SMILE)) {
+        CodecScore enc = codecScore(codec, "Encode", payload);
+        CodecScore dec = codecScore(codec, "Decode", payload);
+        boolean all = wireEnc != null && wireDec != null && enc != null && dec != null;
+        s.append("| ").append(payload).append(" | ").append(codec).append(" | ")
+            .append(all ? fmt(enc.nanos() / wireEnc.nanos()) : "n/a").append(" | ")
+            .append(all ? fmt(dec.nanos() / wireDec.nanos()) : "n/a").append(" | ")
+            .append(all ? codecRatio(enc.bytes(), wireEnc.bytes()) : "n/a").append(" | ")
+            .append(all ? codecRatio(dec.bytes(), wireDec.bytes()) : "n/a").append(" | ")
+            .append(fmt((double) sizes.get(codec) / sizes.get(CodecBenchmark.WIRE))).append(" |\n");
+      }
+    }
+
+    s.append("\n## What ran\n\n");
+    s.append("- WireCodec: `WireCodec.write(buf, type, value)` and `WireCodec.read(buf, type)` with the type the ")
+        .append("contract declares (`byte[]`, `Order`); no type information on the wire; on reading, counts are ")
+        .append("bounded by the bytes left and nesting by ").append(CodecPayloads.MAX_DEPTH).append(" levels.\n");
+    s.append("- Jackson ").append(CodecPayloads.jacksonVersion()).append(", one `CBORMapper` and one `SmileMapper` ")
+        .append("built once: records through Jackson's own record support (canonical constructors), `Optional` ")
+        .append("through `Jdk8Module`; `StreamReadConstraints` with `maxNestingDepth` ").append(CodecPayloads.MAX_DEPTH)
+        .append(" (WireCodec's limit), `maxDocumentLength` and `maxStringLength` ")
+        .append(CodecPayloads.MAX_DOCUMENT_BYTES >> 20).append(" MiB (courier-tcp's default maximum message size), ")
+        .append("Jackson's defaults for the other limits; `FAIL_ON_UNKNOWN_PROPERTIES` on (the default); no default ")
+        .append("or polymorphic typing, so no class name is ever read; `AUTO_CLOSE_TARGET` off, so that one stream ")
+        .append("serves every write. Smile writes binary raw (`ENCODE_BINARY_AS_7BIT` off: a frame is length-prefixed, ")
+        .append("and raw is smaller and faster), with its default header and shared property names.\n");
+    s.append("- Jackson reads and writes with an `ObjectReader` and an `ObjectWriter` built once for the payload's ")
+        .append("class (`readerFor(Order.class)`, `writerFor(Order.class)`): the type comes from the contract, as ")
+        .append("in a binding.\n");
+    s.append("- Encoding: every codec writes into one reused heap `ByteBuf` (`Unpooled.buffer(64 KiB)`), cleared ")
+        .append("before each write; Jackson through one reused `ByteBufOutputStream` over it, passed as an ")
+        .append("`OutputStream`. Neither side copies the body to a `byte[]`; Jackson's own working buffers are ")
+        .append("recycled by its `BufferRecycler`.\n");
+    s.append("- Decoding: each codec reads the body it wrote itself from a heap `ByteBuf`: WireCodec from the ")
+        .append("`ByteBuf` (reader index reset), Jackson with `readValue(byte[], offset, length)` on the buffer's ")
+        .append("backing array, its fastest form (the parser reads in place; an `InputStream` would be copied into ")
+        .append("Jackson's buffer). courier-tcp's frames arrive in pooled direct buffers, where Jackson would need ")
+        .append("that stream and its copy: these figures are Jackson's best case.\n");
+    s.append("- Not equalised: Jackson writes every record as a map of property names to values (CBOR the names ")
+        .append("as strings each time; Smile refers back to names it has already written) where WireCodec writes ")
+        .append("the components in declaration order; the encodings of numbers differ (varints against CBOR's and ")
+        .append("Smile's own).\n");
+    s.append("- `CodecBenchmarkPayloadsTest` checks that every codec reads back each payload to an equal value, ")
+        .append("that every encode benchmark writes the same bytes on every call, and Jackson's limits.\n");
     return s.toString();
   }
 

@@ -48,6 +48,36 @@ class BenchRunnerSmokeTest {
   }
 
   @Test
+  void quickCodecRunWritesAReportWithEveryCodecForEveryPayload(@TempDir Path out) throws Exception {
+    List<Path> reports = BenchRunner.run(BenchRunner.Suite.CODEC, 1, true, out);
+
+    assertThat(reports).containsExactly(out.resolve("courier-codec.md"));
+    String text = Files.readString(reports.getFirst());
+    assertThat(text)
+        .contains("| nproc | " + Runtime.getRuntime().availableProcessors())
+        .contains("| Jackson | 2.")
+        .contains("## Jackson / WireCodec")
+        .contains("## What ran")
+        .contains("`maxNestingDepth` 64");
+    for (String payload : List.of("small", "order", "large")) {
+      String section = text.substring(text.indexOf("## " + payload + ": "));
+      section = section.substring(0, section.indexOf("\n\n", section.indexOf("| codec |")));
+      for (String codec : List.of("WireCodec", "Jackson CBOR", "Jackson Smile")) {
+        assertThat(section.lines().filter(l -> l.startsWith("| " + codec + " | ")))
+            .as("%s, %s", payload, codec)
+            .singleElement().asString()
+            .doesNotContain("n/a")
+            .matches("\\| [^|]+( \\| [0-9][0-9.,]*( ± [0-9.,]+)?){2}( \\| [0-9][0-9.,]*){3} \\|");
+      }
+      for (String codec : List.of("Jackson CBOR", "Jackson Smile")) {
+        assertThat(text.lines().filter(l -> l.startsWith("| " + payload + " | " + codec + " | ")))
+            .as("ratios of %s, %s", payload, codec)
+            .singleElement().asString().doesNotContain("n/a");
+      }
+    }
+  }
+
+  @Test
   void quickTcpRoundWritesAReportWithEveryCellForEveryAvailableTarget(@TempDir Path out) throws Exception {
     List<Path> reports = BenchRunner.run(BenchRunner.Suite.TCP, 1, true, out);
 
