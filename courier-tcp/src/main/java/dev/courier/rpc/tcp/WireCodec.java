@@ -1,12 +1,17 @@
 package dev.courier.rpc.tcp;
 
 import io.netty.buffer.ByteBuf;
-import java.lang.reflect.Constructor;
+import io.netty.buffer.ByteBufUtil;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Method;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,13 +24,15 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Decoding is bounded: counts cannot exceed the bytes left, nesting stops at {@link #MAX_DEPTH}, and a
  * malformed body raises {@link WireException}. Thread safe.
+ *
+ * <p>Each type is turned once into a {@link Form} that writes and reads its values: records through method
+ * handles of their accessors and canonical constructor, primitive components without boxing on the way out.
  */
 final class WireCodec {
   static final int MAX_DEPTH = 64;
 
-  private static final Map<Class<?>, RecordShape> RECORDS = new ConcurrentHashMap<>();
-
-  private record RecordShape(RecordComponent[] components, Constructor<?> constructor) {}
+  /** The form of every type met so far: built once per type, so encoding reflects on nothing. */
+  private static final Map<Type, Form> FORMS = new ConcurrentHashMap<>();
 
   private WireCodec() {}
 
@@ -81,9 +88,9 @@ final class WireCodec {
   }
 
   static void writeString(ByteBuf out, String s) {
-    byte[] b = s.getBytes(StandardCharsets.UTF_8);
-    writeVarint(out, b.length);
-    out.writeBytes(b);
+    int n = ByteBufUtil.utf8Bytes(s);        // the byte count first, then the bytes, without a copy
+    writeVarint(out, n);
+    ByteBufUtil.reserveAndWriteUtf8(out, s, n);
   }
 
   static String readString(ByteBuf in) {
@@ -97,72 +104,399 @@ final class WireCodec {
 
   /** Writes {@code value} as {@code type}. */
   static void write(ByteBuf out, Type type, Object value) {
-    write(out, type, value, 0);
+    form(type).write(out, value, 0);
   }
 
-  private static void write(ByteBuf out, Type type, Object value, int depth) {
+  /** Reads a value of {@code type}. */
+  static Object read(ByteBuf in, Type type) {
+    return form(type).read(in, 0);
+  }
+
+  private static void checkWriteDepth(int depth) {
     if (depth > MAX_DEPTH) {
       throw new IllegalArgumentException("value nests deeper than " + MAX_DEPTH + " levels");
     }
-    if (type instanceof Class<?> c && c.isPrimitive()) {
-      if (value == null) {
-        throw new IllegalArgumentException("null for a value of type " + c + " (expected: a value; the contract's type is primitive)");
+  }
+
+  private static void checkReadDepth(int depth) {
+    if (depth > MAX_DEPTH) {
+      throw new WireException("body nests deeper than " + MAX_DEPTH + " levels");
+    }
+  }
+
+  /** How the values of one type are written and read; {@code depth} is the nesting level of the value. */
+  private abstract static class Form {
+    abstract void write(ByteBuf out, Object value, int depth);
+
+    abstract Object read(ByteBuf in, int depth);
+  }
+
+  private static Form form(Type type) {
+    Form form = FORMS.get(type);
+    if (form == null) {
+      // Not computeIfAbsent: a record that contains itself asks for its own form while it is being built.
+      form = build(type);
+      Form raced = FORMS.putIfAbsent(type, form);
+      if (raced != null) {
+        form = raced;
       }
-      writePrimitive(out, c, value);
-      return;
     }
-    if (value == null) {
-      out.writeByte(0);
-      return;
-    }
-    out.writeByte(1);
+    return form;
+  }
+
+  private static Form build(Type type) {
     if (type instanceof Class<?> c) {
-      Class<?> unboxed = java.lang.invoke.MethodType.methodType(c).unwrap().returnType();
-      if (unboxed.isPrimitive() && unboxed != void.class) {
-        writePrimitive(out, unboxed, value);
-      } else if (c == String.class) {
-        writeString(out, (String) value);
-      } else if (c == byte[].class) {
-        byte[] b = (byte[]) value;
-        writeVarint(out, b.length);
-        out.writeBytes(b);
-      } else if (c.isEnum()) {
-        writeString(out, ((Enum<?>) value).name());
-      } else if (c.isRecord()) {
-        RecordShape shape = shape(c);
-        try {
-          for (RecordComponent rc : shape.components()) {
-            write(out, rc.getGenericType(), rc.getAccessor().invoke(value), depth + 1);
-          }
-        } catch (ReflectiveOperationException e) {
-          throw new IllegalArgumentException("cannot read record " + c.getName(), e);
-        }
-      } else {
-        throw new IllegalArgumentException("type " + c.getName() + " is not a data contract");
+      if (c.isPrimitive()) {
+        return c == void.class ? new Unsupported(c.getName()) : new Primitive(c);
       }
-      return;
+      Class<?> unboxed = MethodType.methodType(c).unwrap().returnType();
+      Form value;
+      if (unboxed.isPrimitive() && unboxed != void.class) {
+        value = new Primitive(unboxed);
+      } else if (c == String.class) {
+        value = new StringForm();
+      } else if (c == byte[].class) {
+        value = new BytesForm();
+      } else if (c.isEnum()) {
+        value = new EnumForm(c);
+      } else if (c.isRecord()) {
+        value = new RecordForm(c);
+      } else {
+        return new Unsupported(c.getName());
+      }
+      return new Reference(value, false);
     }
-    ParameterizedType pt = (ParameterizedType) type;
-    Class<?> raw = (Class<?>) pt.getRawType();
-    Type[] args = pt.getActualTypeArguments();
-    if (raw == List.class) {
+    if (type instanceof ParameterizedType pt && pt.getRawType() instanceof Class<?> raw) {
+      Type[] args = pt.getActualTypeArguments();
+      if (raw == List.class) {
+        return new Reference(new ListForm(args[0]), false);
+      } else if (raw == Map.class) {
+        return new Reference(new MapForm(args[0], args[1]), false);
+      } else if (raw == Optional.class) {
+        return new Reference(new OptionalForm(args[0]), true);
+      }
+    }
+    return new Unsupported(String.valueOf(type));
+  }
+
+  /** A type that is not a data contract: the contract's validation keeps it out, this says so if it gets in. */
+  private static final class Unsupported extends Form {
+    private final String name;
+
+    Unsupported(String name) {
+      this.name = name;
+    }
+
+    @Override
+    void write(ByteBuf out, Object value, int depth) {
+      checkWriteDepth(depth);
+      if (value == null) {
+        out.writeByte(0);
+        return;
+      }
+      throw new IllegalArgumentException("type " + name + " is not a data contract");
+    }
+
+    @Override
+    Object read(ByteBuf in, int depth) {
+      throw new WireException("type " + name + " is not a data contract");
+    }
+  }
+
+  /** A reference: a presence byte, then the value by its form. A missing Optional reads as empty. */
+  private static final class Reference extends Form {
+    private final Form value;
+    private final boolean optional;
+
+    Reference(Form value, boolean optional) {
+      this.value = value;
+      this.optional = optional;
+    }
+
+    @Override
+    void write(ByteBuf out, Object v, int depth) {
+      checkWriteDepth(depth);
+      if (v == null) {
+        out.writeByte(0);
+      } else {
+        out.writeByte(1);
+        value.write(out, v, depth);
+      }
+    }
+
+    @Override
+    Object read(ByteBuf in, int depth) {
+      checkReadDepth(depth);
+      if (!in.isReadable()) {
+        throw new WireException("truncated body: a presence byte is missing");
+      }
+      int presence = in.readByte();
+      if (presence == 0) {
+        return optional ? Optional.empty() : null;
+      }
+      if (presence != 1) {
+        throw new WireException("presence byte " + presence + " (expected: 0 or 1)");
+      }
+      return value.read(in, depth);
+    }
+  }
+
+  /** A primitive, or the value of its box. */
+  private static final class Primitive extends Form {
+    private final Class<?> type;
+
+    Primitive(Class<?> type) {
+      this.type = type;
+    }
+
+    @Override
+    void write(ByteBuf out, Object value, int depth) {
+      checkWriteDepth(depth);
+      if (value == null) {
+        throw new IllegalArgumentException("null for a value of type " + type
+            + " (expected: a value; the contract's type is primitive)");
+      }
+      writePrimitive(out, type, value);
+    }
+
+    @Override
+    Object read(ByteBuf in, int depth) {
+      checkReadDepth(depth);
+      return readPrimitive(in, type);
+    }
+  }
+
+  private static final class StringForm extends Form {
+    @Override
+    void write(ByteBuf out, Object value, int depth) {
+      writeString(out, (String) value);
+    }
+
+    @Override
+    Object read(ByteBuf in, int depth) {
+      return readString(in);
+    }
+  }
+
+  private static final class BytesForm extends Form {
+    @Override
+    void write(ByteBuf out, Object value, int depth) {
+      byte[] b = (byte[]) value;
+      writeVarint(out, b.length);
+      out.writeBytes(b);
+    }
+
+    @Override
+    Object read(ByteBuf in, int depth) {
+      int n = readCount(in);
+      byte[] b = new byte[n];
+      in.readBytes(b);
+      return b;
+    }
+  }
+
+  private static final class EnumForm extends Form {
+    private final Class<?> type;
+    private final Map<String, Object> constants = new HashMap<>();
+
+    EnumForm(Class<?> type) {
+      this.type = type;
+      for (Object constant : type.getEnumConstants()) {
+        constants.put(((Enum<?>) constant).name(), constant);
+      }
+    }
+
+    @Override
+    void write(ByteBuf out, Object value, int depth) {
+      writeString(out, ((Enum<?>) type.cast(value)).name());
+    }
+
+    @Override
+    Object read(ByteBuf in, int depth) {
+      String name = readString(in);
+      Object constant = constants.get(name);
+      if (constant == null) {
+        throw new WireException("unknown " + type.getSimpleName() + " constant " + name);
+      }
+      return constant;
+    }
+  }
+
+  private static final class ListForm extends Form {
+    private final Form element;
+
+    ListForm(Type element) {
+      this.element = form(element);
+    }
+
+    @Override
+    void write(ByteBuf out, Object value, int depth) {
       List<?> list = (List<?>) value;
       writeVarint(out, list.size());
       for (Object e : list) {
-        write(out, args[0], e, depth + 1);
+        element.write(out, e, depth + 1);
       }
-    } else if (raw == Map.class) {
-      Map<?, ?> map = (Map<?, ?>) value;
+    }
+
+    @Override
+    Object read(ByteBuf in, int depth) {
+      int n = readCount(in);
+      // Not presized to n: nested lists can each claim the whole body, and presizing every level would
+      // allocate many times the body before a missing element is noticed.
+      List<Object> list = new ArrayList<>(Math.min(n, 256));
+      for (int i = 0; i < n; i++) {
+        list.add(element.read(in, depth + 1));
+      }
+      return java.util.Collections.unmodifiableList(list);
+    }
+  }
+
+  private static final class MapForm extends Form {
+    private final Form key;
+    private final Form value;
+
+    MapForm(Type key, Type value) {
+      this.key = form(key);
+      this.value = form(value);
+    }
+
+    @Override
+    void write(ByteBuf out, Object v, int depth) {
+      Map<?, ?> map = (Map<?, ?>) v;
       writeVarint(out, map.size());
       for (Map.Entry<?, ?> e : map.entrySet()) {
-        write(out, args[0], e.getKey(), depth + 1);
-        write(out, args[1], e.getValue(), depth + 1);
+        key.write(out, e.getKey(), depth + 1);
+        value.write(out, e.getValue(), depth + 1);
       }
-    } else if (raw == Optional.class) {
-      Optional<?> o = (Optional<?>) value;
-      write(out, args[0], o.orElse(null), depth + 1);
-    } else {
-      throw new IllegalArgumentException("type " + type + " is not a data contract");
+    }
+
+    @Override
+    Object read(ByteBuf in, int depth) {
+      int n = readCount(in);
+      Map<Object, Object> map = new LinkedHashMap<>();
+      for (int i = 0; i < n; i++) {
+        map.put(key.read(in, depth + 1), value.read(in, depth + 1));
+      }
+      return java.util.Collections.unmodifiableMap(map);
+    }
+  }
+
+  private static final class OptionalForm extends Form {
+    private final Form value;
+
+    OptionalForm(Type value) {
+      this.value = form(value);
+    }
+
+    @Override
+    void write(ByteBuf out, Object v, int depth) {
+      value.write(out, ((Optional<?>) v).orElse(null), depth + 1);
+    }
+
+    @Override
+    Object read(ByteBuf in, int depth) {
+      return Optional.ofNullable(value.read(in, depth + 1));
+    }
+  }
+
+  /**
+   * A record: its components in declaration order. The component forms are resolved on first use, so a
+   * record may contain itself (a tree); int, long, double and boolean components are read off the record
+   * without boxing.
+   */
+  private static final class RecordForm extends Form {
+    private static final MethodHandles.Lookup LOOKUP = MethodHandles.lookup();
+
+    private final Class<?> type;
+    private final RecordComponent[] components;
+    private final MethodHandle[] accessors;     // (Object) -> the component's type
+    private final MethodHandle constructor;     // (Object[]) -> Object
+    private volatile Form[] forms;
+
+    RecordForm(Class<?> type) {
+      this.type = type;
+      this.components = type.getRecordComponents();
+      this.accessors = new MethodHandle[components.length];
+      Class<?>[] types = new Class<?>[components.length];
+      try {
+        for (int i = 0; i < components.length; i++) {
+          types[i] = components[i].getType();
+          Method accessor = components[i].getAccessor();
+          accessor.setAccessible(true);
+          Class<?> t = types[i];
+          Class<?> erased = t == int.class || t == long.class || t == double.class || t == boolean.class ? t : Object.class;
+          accessors[i] = LOOKUP.unreflect(accessor).asType(MethodType.methodType(erased, Object.class));
+        }
+        java.lang.reflect.Constructor<?> ctor = type.getDeclaredConstructor(types);
+        ctor.setAccessible(true);
+        constructor = LOOKUP.unreflectConstructor(ctor).asSpreader(Object[].class, types.length)
+            .asType(MethodType.methodType(Object.class, Object[].class));
+      } catch (NoSuchMethodException e) {
+        throw new IllegalArgumentException("record " + type.getName() + " has no canonical constructor", e);
+      } catch (IllegalAccessException e) {
+        throw new IllegalArgumentException("cannot read record " + type.getName(), e);
+      }
+    }
+
+    private Form[] forms() {
+      Form[] f = forms;
+      if (f == null) {
+        f = new Form[components.length];
+        for (int i = 0; i < f.length; i++) {
+          f[i] = form(components[i].getGenericType());
+        }
+        forms = f;
+      }
+      return f;
+    }
+
+    @Override
+    void write(ByteBuf out, Object value, int depth) {
+      Object record = type.cast(value);
+      Form[] f = forms();
+      int inner = depth + 1;
+      try {
+        for (int i = 0; i < f.length; i++) {
+          MethodHandle accessor = accessors[i];
+          Class<?> t = accessor.type().returnType();
+          if (t == Object.class) {
+            f[i].write(out, (Object) accessor.invokeExact(record), inner);
+            continue;
+          }
+          checkWriteDepth(inner);
+          if (t == int.class) {
+            writeZigzag(out, (int) accessor.invokeExact(record));
+          } else if (t == long.class) {
+            writeZigzag(out, (long) accessor.invokeExact(record));
+          } else if (t == double.class) {
+            out.writeLongLE(Double.doubleToRawLongBits((double) accessor.invokeExact(record)));
+          } else {
+            out.writeByte((boolean) accessor.invokeExact(record) ? 1 : 0);
+          }
+        }
+      } catch (RuntimeException | Error e) {
+        throw e;
+      } catch (Throwable t) {
+        throw new IllegalArgumentException("cannot read record " + type.getName(), t);
+      }
+    }
+
+    @Override
+    Object read(ByteBuf in, int depth) {
+      Form[] f = forms();
+      Object[] values = new Object[f.length];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = f[i].read(in, depth + 1);
+      }
+      try {
+        return (Object) constructor.invokeExact(values);
+      } catch (RuntimeException e) {
+        throw new WireException("record " + type.getSimpleName() + " refused its values: " + e);
+      } catch (Error e) {
+        throw e;
+      } catch (Throwable t) {
+        throw new WireException("cannot build record " + type.getSimpleName() + ": " + t);
+      }
     }
   }
 
@@ -186,94 +520,6 @@ final class WireCodec {
     } else {
       throw new IllegalArgumentException("type " + c + " is not a data contract");
     }
-  }
-
-  /** Reads a value of {@code type}. */
-  static Object read(ByteBuf in, Type type) {
-    return read(in, type, 0);
-  }
-
-  private static Object read(ByteBuf in, Type type, int depth) {
-    if (depth > MAX_DEPTH) {
-      throw new WireException("body nests deeper than " + MAX_DEPTH + " levels");
-    }
-    if (type instanceof Class<?> c && c.isPrimitive()) {
-      return readPrimitive(in, c);
-    }
-    if (!in.isReadable()) {
-      throw new WireException("truncated body: a presence byte is missing");
-    }
-    int presence = in.readByte();
-    if (presence == 0) {
-      return type instanceof ParameterizedType p && p.getRawType() == Optional.class ? Optional.empty() : null;
-    }
-    if (presence != 1) {
-      throw new WireException("presence byte " + presence + " (expected: 0 or 1)");
-    }
-    if (type instanceof Class<?> c) {
-      Class<?> unboxed = java.lang.invoke.MethodType.methodType(c).unwrap().returnType();
-      if (unboxed.isPrimitive() && unboxed != void.class) {
-        return readPrimitive(in, unboxed);
-      }
-      if (c == String.class) {
-        return readString(in);
-      }
-      if (c == byte[].class) {
-        int n = readCount(in);
-        byte[] b = new byte[n];
-        in.readBytes(b);
-        return b;
-      }
-      if (c.isEnum()) {
-        String name = readString(in);
-        for (Object constant : c.getEnumConstants()) {
-          if (((Enum<?>) constant).name().equals(name)) {
-            return constant;
-          }
-        }
-        throw new WireException("unknown " + c.getSimpleName() + " constant " + name);
-      }
-      if (c.isRecord()) {
-        RecordShape shape = shape(c);
-        Object[] values = new Object[shape.components().length];
-        for (int i = 0; i < values.length; i++) {
-          values[i] = read(in, shape.components()[i].getGenericType(), depth + 1);
-        }
-        try {
-          return shape.constructor().newInstance(values);
-        } catch (java.lang.reflect.InvocationTargetException e) {
-          throw new WireException("record " + c.getSimpleName() + " refused its values: " + e.getCause());
-        } catch (ReflectiveOperationException e) {
-          throw new WireException("cannot build record " + c.getSimpleName() + ": " + e);
-        }
-      }
-      throw new WireException("type " + c.getName() + " is not a data contract");
-    }
-    ParameterizedType pt = (ParameterizedType) type;
-    Class<?> raw = (Class<?>) pt.getRawType();
-    Type[] args = pt.getActualTypeArguments();
-    if (raw == List.class) {
-      int n = readCount(in);
-      // Not presized to n: nested lists can each claim the whole body, and presizing every level would
-      // allocate many times the body before a missing element is noticed.
-      List<Object> list = new ArrayList<>(Math.min(n, 256));
-      for (int i = 0; i < n; i++) {
-        list.add(read(in, args[0], depth + 1));
-      }
-      return java.util.Collections.unmodifiableList(list);
-    }
-    if (raw == Map.class) {
-      int n = readCount(in);
-      Map<Object, Object> map = new LinkedHashMap<>();
-      for (int i = 0; i < n; i++) {
-        map.put(read(in, args[0], depth + 1), read(in, args[1], depth + 1));
-      }
-      return java.util.Collections.unmodifiableMap(map);
-    }
-    if (raw == Optional.class) {
-      return Optional.ofNullable(read(in, args[0], depth + 1));
-    }
-    throw new WireException("type " + type + " is not a data contract");
   }
 
   private static Object readPrimitive(ByteBuf in, Class<?> c) {
@@ -314,23 +560,5 @@ final class WireCodec {
       return (char) readZigzag(in);
     }
     throw new WireException("type " + c + " is not a data contract");
-  }
-
-  private static RecordShape shape(Class<?> c) {
-    return RECORDS.computeIfAbsent(c, k -> {
-      RecordComponent[] rcs = k.getRecordComponents();
-      Class<?>[] types = new Class<?>[rcs.length];
-      for (int i = 0; i < rcs.length; i++) {
-        types[i] = rcs[i].getType();
-        rcs[i].getAccessor().setAccessible(true);
-      }
-      try {
-        Constructor<?> ctor = k.getDeclaredConstructor(types);
-        ctor.setAccessible(true);
-        return new RecordShape(rcs, ctor);
-      } catch (NoSuchMethodException e) {
-        throw new IllegalArgumentException("record " + k.getName() + " has no canonical constructor", e);
-      }
-    });
   }
 }
