@@ -128,7 +128,8 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
 
   private void closeIfDrained() {
     Channel ch = channel;
-    if (draining && incoming.isEmpty() && ch != null && goneAway.compareAndSet(false, true)) {
+    if (draining && incoming.isEmpty() && oneWaysRunning.get() == 0 && ch != null
+        && goneAway.compareAndSet(false, true)) {
       ByteBuf frame = frame(GO_AWAY, 0, 0);
       WireCodec.writeVarint(frame, GO_AWAY_NO_ERROR);
       WireCodec.writeString(frame, "the endpoint is closing");
@@ -393,6 +394,15 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
     if (sessions.containsKey(id)) {
       throw new WireCodec.WireException("session " + id + " is open already");
     }
+    if (draining) {
+      // The host is closing: a client that picked this connection from its pool opens the session afresh.
+      ByteBuf refusal = frame(STATUS, id, 0);
+      refusal.writeInt(IoStatus.INVALID_DEVICE_STATE.value());
+      WireCodec.writeString(refusal, "the endpoint is closing");
+      finish(refusal);
+      channel.writeAndFlush(refusal);
+      return;
+    }
     IoTarget peer = peerTarget(id, "courier.tcp callbacks of session " + id);
     ByteBuf answer = frame(STATUS, id, 0);
     try {
@@ -503,6 +513,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   private void oneWayFinished() {
     oneWaysRunning.decrementAndGet();
     resumeReadsUnderTheCap();
+    closeIfDrained();                 // a one-way may call back over this connection until it ends
   }
 
   private void resumeReadsUnderTheCap() {

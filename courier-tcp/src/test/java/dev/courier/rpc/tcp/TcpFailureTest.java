@@ -14,7 +14,9 @@ import dev.courier.rpc.CommunicationState;
 import dev.courier.rpc.ServiceHost;
 import dev.courier.rpc.tcp.TcpTestSupport.Limits;
 import dev.courier.rpc.tcp.TcpTestSupport.LimitsClient;
+import dev.courier.rpc.tcp.TcpTestSupport.Frame;
 import dev.courier.rpc.tcp.TcpTestSupport.LimitsService;
+import dev.courier.rpc.tcp.TcpTestSupport.RawPeer;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -245,6 +247,29 @@ class TcpFailureTest {
     ServiceHost next = ServiceHost.builder(new LimitsService()).endpoint(Limits.class, TCP, address).build().open();
     closeLater(next::abort);
     assertThat(channel(factory).echo(new byte[] {5})).containsExactly(5);
+  }
+
+  @Test
+  void aClosingHostRefusesNewSessionsOnAConnectionItKeepsForCallsInFlight() throws Exception {
+    LimitsService service = new LimitsService();
+    ServiceHost host = ServiceHost.builder(service).endpoint(Limits.class, TCP, newAddress("refuse")).build().open();
+    closeLater(host::abort);
+    RawPeer peer = closeLater(RawPeer.withSession(portOf(host.listenAddresses().get(0))));
+    peer.send(TcpTestSupport.request(1, 1, "hold", "held"));
+    service.awaitEntered(1);
+    CompletableFuture<Void> closing = CompletableFuture.runAsync(() -> host.close(LIMIT), threads);
+    TcpTestSupport.until(() -> host.state() == CommunicationState.CLOSING, "the host is closing");
+
+    peer.send(TcpTestSupport.frame(TcpPeer.SESSION_OPEN, 2, 0, new byte[0]));
+    Frame answer = peer.read();
+    assertThat(answer.session()).isEqualTo(2);
+    assertThat(answer.status()).as("the answer to a session opened while the host closes")
+        .isEqualTo(dev.courier.io.IoStatus.INVALID_DEVICE_STATE.value());
+
+    service.releaseAll();                   // the call in flight still gets its reply, then the connection goes
+    List<Frame> rest = peer.framesUntilClosed(LIMIT);
+    assertThat(rest).extracting(Frame::type).containsExactly(TcpPeer.REPLY, TcpPeer.GO_AWAY);
+    closing.get(LIMIT.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   @Test
