@@ -70,6 +70,11 @@ import javax.net.ssl.SSLException;
  * GO_AWAY saying why); other connections go on. Calls whose connection breaks fail with a
  * {@link CommunicationException} that says whether the request may have reached the service.
  *
+ * <p>A one-way call returns as soon as its message is queued on a connection with room in its outbound
+ * buffer, and waits for the write only when the connection is full; a host runs at most
+ * {@link Builder#maxCallsInFlight} of a connection's calls at once and holds further one-way messages back
+ * by not reading, so a fast sender slows down instead of filling the host's memory.
+ *
  * <p>TLS when configured ({@link Builder#tls}, the JDK's TLS 1.3 or 1.2, optionally with client
  * certificates); plain TCP otherwise. With TLS the handshake comes first, then the preamble, inside it.
  *
