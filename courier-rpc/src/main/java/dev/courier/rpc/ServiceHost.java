@@ -130,7 +130,8 @@ public final class ServiceHost implements AutoCloseable {
       for (int i = 0; i < endpoints.size(); i++) {
         EndpointSpec e = endpoints.get(i);
         Dispatcher d = dispatchers.get(i);
-        listeners.add(e.binding().listen(e.address(), Endpoint.of(d.contract(), peer -> openSession(d, peer))));
+        Endpoint endpoint = Endpoint.of(d.contract(), (peer, remote) -> openSession(d, peer, remote));
+        listeners.add(e.binding().listen(e.address(), endpoint));
       }
     } catch (RuntimeException e) {
       state = CommunicationState.FAULTED;
@@ -141,7 +142,7 @@ public final class ServiceHost implements AutoCloseable {
     return this;
   }
 
-  private Session openSession(Dispatcher dispatcher, IoTarget peer) {
+  private Session openSession(Dispatcher dispatcher, IoTarget peer, Peer remote) {
     if (state != CommunicationState.OPENED) {
       throw new CommunicationException("host is " + state + "; new channels are refused", false);
     }
@@ -150,7 +151,7 @@ public final class ServiceHost implements AutoCloseable {
       throw new CommunicationException("server too busy: " + maxConcurrentSessions
           + " sessions are open (maxConcurrentSessions); the channel was refused", false);
     }
-    Session inner = dispatcher.openSession(peer);
+    Session inner = dispatcher.openSession(peer, remote);
     Session session = new Session() {
       private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 

@@ -72,6 +72,9 @@ import javax.net.ssl.SSLException;
  *
  * <p>TLS when configured ({@link Builder#tls}, the JDK's TLS 1.3 or 1.2, optionally with client
  * certificates); plain TCP otherwise. With TLS the handshake comes first, then the preamble, inside it.
+ * A service sees its client in {@link dev.courier.rpc.OperationContext#peer()}: its address and port and,
+ * when it presented a certificate the server verified, its subject and chain (a duplex callback sees the
+ * server the same way).
  *
  * <p>Threading: Netty event loops (epoll when available, NIO otherwise) read and write; service code runs
  * on virtual threads and the completions of asynchronous calls move to virtual threads too, so no user

@@ -16,6 +16,7 @@ import dev.courier.rpc.ContractDescription;
 import dev.courier.rpc.ExceptionDetail;
 import dev.courier.rpc.FaultException;
 import dev.courier.rpc.OperationDescription;
+import dev.courier.rpc.Peer;
 import dev.courier.rpc.spi.Endpoint;
 import dev.courier.rpc.spi.Invocation;
 import dev.courier.rpc.spi.RpcStatus;
@@ -25,16 +26,25 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.lang.reflect.Type;
+import java.net.InetSocketAddress;
+import java.security.Principal;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 
 /**
  * One end of a Courier TCP connection (docs/tcp-protocol.md): it sends the calls of its sessions, runs the
@@ -82,6 +92,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   private final Map<Integer, CompletableFuture<Void>> sessionOpens = new ConcurrentHashMap<>();
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
   private volatile Channel channel;
+  private volatile Peer remote;               // who is at the other end, once known
   private final AtomicInteger oneWaysRunning = new AtomicInteger();
   private volatile boolean readsPaused;       // one-way messages at the cap: the rest wait in the connection
   private volatile boolean pingOutstanding;
@@ -137,6 +148,44 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /**
+   * Who is at the other end: its address and, with TLS, the principal and chain of its verified certificate
+   * (none when it presented no certificate). Read once, after the handshake: sessions open only after it.
+   */
+  Peer remote() {
+    Peer p = remote;
+    if (p == null) {
+      p = describe(channel);
+      remote = p;
+    }
+    return p;
+  }
+
+  private static Peer describe(Channel ch) {
+    String address = "courier.tcp://unknown";
+    if (ch.remoteAddress() instanceof InetSocketAddress socket) {
+      String host = socket.getAddress() != null ? socket.getAddress().getHostAddress() : socket.getHostString();
+      address = "courier.tcp://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + socket.getPort();
+    }
+    SslHandler tls = ch.pipeline().get(SslHandler.class);
+    if (tls == null) {
+      return Peer.at(address);
+    }
+    SSLSession session = tls.engine().getSession();
+    try {
+      Principal principal = session.getPeerPrincipal();
+      List<X509Certificate> chain = new ArrayList<>();
+      for (Certificate c : session.getPeerCertificates()) {
+        if (c instanceof X509Certificate x509) {
+          chain.add(x509);
+        }
+      }
+      return new Peer(address, Optional.of(principal), chain);
+    } catch (SSLPeerUnverifiedException e) {
+      return Peer.at(address);                  // no certificate presented (client authentication optional)
+    }
+  }
+
   // =============================================================================================
   // Sessions (the client opens them; the server answers)
   // =============================================================================================
@@ -148,7 +197,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
     CompletableFuture<Void> opened = new CompletableFuture<>();
     sessionOpens.put(id, opened);
     if (callbacks != null) {
-      Session callbackSession = callbacks.openSession(target);
+      Session callbackSession = callbacks.openSession(target, remote());
       sessions.put(id, new PeerSession(callbacks.contract(), callbackSession, localTarget(callbackSession, id), target));
     } else {
       sessions.put(id, new PeerSession(null, null, null, target));
@@ -396,7 +445,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
     IoTarget peer = peerTarget(id, "courier.tcp callbacks of session " + id);
     ByteBuf answer = frame(STATUS, id, 0);
     try {
-      Session session = endpoint.openSession(peer);
+      Session session = endpoint.openSession(peer, remote());
       sessions.put(id, new PeerSession(endpoint.contract(), session, localTarget(session, id), peer));
       answer.writeInt(IoStatus.SUCCESS.value());
       WireCodec.writeString(answer, "");
