@@ -71,6 +71,9 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   static final int SESSION_OPEN = 0x0A;
   static final int SESSION_CLOSE = 0x0B;
 
+  /** The fault code of a call or an answer above the sender's maximum message size. */
+  static final String MESSAGE_TOO_LARGE = "MessageTooLarge";
+
   /** The fault detail index of an {@link ExceptionDetail} (a host that includes exception detail in faults). */
   static final long EXCEPTION_DETAIL = 0xFFFF_FFFFL;
 
@@ -319,10 +322,10 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
       request.complete(RpcStatus.FAULT);
       return;
     }
-    if (frame.readableBytes() - 4 > settings.maxMessageSize()) {
-      int size = frame.readableBytes();
+    if (frame.readableBytes() - 4 > settings.maxMessageSize()) {       // the length field, as the receiver checks it
+      int size = frame.readableBytes() - 4;
       frame.release();
-      inv.fault(new FaultException("MessageTooLarge", "call to " + op.name() + " is " + size
+      inv.fault(new FaultException(MESSAGE_TOO_LARGE, "call to " + op.name() + " is " + size
           + " bytes (expected: at most " + settings.maxMessageSize() + ")", null));
       request.complete(RpcStatus.FAULT);
       return;
@@ -625,6 +628,17 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
         frame = frame(STATUS, session, callId);
         frame.writeInt(status.value());
         WireCodec.writeString(frame, "");
+      }
+      if (frame.readableBytes() - 4 > settings.maxMessageSize()) {
+        // A peer with the same limit would refuse it and close the connection: a fault that fits goes instead.
+        int size = frame.readableBytes() - 4;
+        frame.release();
+        frame = faultFrame(new FaultException(MESSAGE_TOO_LARGE, "the answer of " + op.name() + " is " + size
+            + " bytes (expected: at most " + settings.maxMessageSize() + ")", null));
+        if (frame.readableBytes() - 4 > settings.maxMessageSize()) {
+          frame.release();
+          frame = faultFrame(new FaultException(MESSAGE_TOO_LARGE, "", null));
+        }
       }
       finish(frame);
       channel.writeAndFlush(frame);
