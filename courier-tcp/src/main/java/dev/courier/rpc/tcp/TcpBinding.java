@@ -441,7 +441,7 @@ public final class TcpBinding implements Binding, AutoCloseable {
       }
       timeout = ctx.executor().schedule(() -> {
         if (!handshake.isDone()) {
-          handshake.tryFailure(new CommunicationException("handshake timeout", false));
+          handshake.tryFailure(new CommunicationException("no Courier preamble within " + settings.handshakeTimeout(), false));
           LOG.log(System.Logger.Level.DEBUG, () -> "closing " + ctx.channel().remoteAddress() + ": no preamble within " + settings.handshakeTimeout());
           ctx.close();
         }
