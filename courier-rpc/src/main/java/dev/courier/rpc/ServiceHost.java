@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
@@ -153,7 +155,8 @@ public final class ServiceHost implements AutoCloseable {
     }
     Session inner = dispatcher.openSession(peer, remote);
     Session session = new Session() {
-      private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+      private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
+      private final CompletableFuture<Void> closed = new CompletableFuture<>();
 
       @Override
       public void dispatch(dev.courier.io.IoRequest request) {
@@ -162,11 +165,17 @@ public final class ServiceHost implements AutoCloseable {
 
       @Override
       public void close() {
-        if (closed.compareAndSet(false, true)) {
+        if (closing.compareAndSet(false, true)) {
           sessions.remove(this);
           sessionCount.decrementAndGet();
           inner.close();
+          closed.complete(null);
         }
+      }
+
+      @Override
+      public CompletionStage<Void> closed() {
+        return closed.minimalCompletionStage();
       }
     };
     sessions.add(session);

@@ -31,6 +31,9 @@ import java.util.function.Consumer;
  * (records of immutable values). Calls are delivered on the caller's thread; the host decides where the
  * service runs. Addresses are {@code inproc://name}, unique in the JVM.
  *
+ * <p>A channel whose host closes becomes {@link dev.courier.rpc.CommunicationState#FAULTED} once the host
+ * has ended its session, as a TCP channel does when its connection closes.
+ *
  * <p>A service sees its caller ({@link dev.courier.rpc.OperationContext#peer()}) as {@code inproc:client-N},
  * N counting the channels connected in this JVM; a duplex callback sees the service's address.
  */
@@ -90,6 +93,11 @@ public final class InProcessBinding implements Binding {
       @Override
       public IoTarget target() {
         return requests;
+      }
+
+      @Override
+      public java.util.concurrent.CompletionStage<String> lost() {
+        return sessions.server.closed().thenApply(v -> "its host closed");
       }
 
       @Override

@@ -66,10 +66,12 @@ import javax.net.ssl.SSLException;
  *
  * <p>The channels a binding makes to one host and port share one connection; each channel is a session on
  * it. Cancels and deadlines travel on the wire. Limits: a maximum message size (what a frame's length field
- * counts) checked on the length prefix before anything is buffered, a handshake timeout, an idle timeout with keep-alive pings, and a
- * cap on calls in flight per connection. A malformed or oversized frame closes its connection (with a
- * GO_AWAY saying why); other connections go on. Calls whose connection breaks fail with a
- * {@link CommunicationException} that says whether the request may have reached the service.
+ * counts) checked on the length prefix before anything is buffered, a handshake timeout, an idle timeout
+ * with keep-alive pings, and a cap on calls in flight per connection. A malformed or oversized frame closes
+ * its connection (with a GO_AWAY saying why); other connections go on. Calls whose connection breaks fail
+ * with a {@link CommunicationException} that says whether the request may have reached the service, and
+ * the channels on it become {@link dev.courier.rpc.CommunicationState#FAULTED} (a new channel connects
+ * afresh).
  *
  * <p>TLS when configured ({@link Builder#tls}, the JDK's TLS 1.3 or 1.2, optionally with client
  * certificates); plain TCP otherwise. With TLS the handshake comes first, then the preamble, inside it.
@@ -297,6 +299,11 @@ public final class TcpBinding implements Binding, AutoCloseable {
       @Override
       public java.util.concurrent.Executor completionExecutor() {
         return settings.directCompletions() ? null : virtualThreads;
+      }
+
+      @Override
+      public java.util.concurrent.CompletionStage<String> lost() {
+        return sharedConnection.peer.closeFuture().thenApply(v -> sharedConnection.peer.closedBecause());
       }
 
       @Override

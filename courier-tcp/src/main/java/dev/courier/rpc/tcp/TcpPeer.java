@@ -96,6 +96,8 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
   private volatile Channel channel;
   private volatile Peer remote;               // who is at the other end, once known
+  private volatile String closedBecause;      // why the connection closed, when this end knows
+  private volatile String remoteName = "the peer";
   private final AtomicInteger oneWaysRunning = new AtomicInteger();
   private volatile boolean readsPaused;       // one-way messages at the cap: the rest wait in the connection
   private volatile boolean pingOutstanding;
@@ -118,8 +120,15 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
     this.nextCallId = new AtomicInteger(server ? 2 : 1);
   }
 
+  /** Completes, on the event loop, when the connection has closed. */
   CompletableFuture<Void> closeFuture() {
     return closed;
+  }
+
+  /** Why the connection closed, as far as this end knows: a GO_AWAY either way, or the connection's end. */
+  String closedBecause() {
+    String why = closedBecause;
+    return why != null ? why : "the connection to " + remoteName + " closed";
   }
 
   boolean isOpen() {
@@ -164,12 +173,17 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
     return p;
   }
 
-  private static Peer describe(Channel ch) {
-    String address = "courier.tcp://unknown";
-    if (ch.remoteAddress() instanceof InetSocketAddress socket) {
+  /** {@code 127.0.0.1:54321} or {@code [::1]:54321}: the IP address and port of a socket address. */
+  private static String hostAndPort(java.net.SocketAddress address) {
+    if (address instanceof InetSocketAddress socket) {
       String host = socket.getAddress() != null ? socket.getAddress().getHostAddress() : socket.getHostString();
-      address = "courier.tcp://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + socket.getPort();
+      return (host.contains(":") ? "[" + host + "]" : host) + ":" + socket.getPort();
     }
+    return address == null ? "unknown" : address.toString();
+  }
+
+  private static Peer describe(Channel ch) {
+    String address = "courier.tcp://" + hostAndPort(ch.remoteAddress());
     SslHandler tls = ch.pipeline().get(SslHandler.class);
     if (tls == null) {
       return Peer.at(address);
@@ -384,6 +398,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   @Override
   public void channelActive(ChannelHandlerContext ctx) throws Exception {
     channel = ctx.channel();
+    remoteName = hostAndPort(ctx.channel().remoteAddress());
     super.channelActive(ctx);
   }
 
@@ -418,6 +433,8 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
           long code = WireCodec.readVarint(in);
           String message = WireCodec.readString(in);
           LOG.log(System.Logger.Level.DEBUG, () -> "peer goes away: " + code + " " + message);
+          closedBecause = "the peer at " + remoteName + " went away: " + message
+              + (code == GO_AWAY_NO_ERROR ? "" : " (GO_AWAY code " + code + ")");
           goingAway = true;          // never hand this connection to a new channel
           ctx.close();
         }
@@ -791,6 +808,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
 
   private void goAway(ChannelHandlerContext ctx, int code, String message) {
     LOG.log(System.Logger.Level.WARNING, "closing connection " + ctx.channel().remoteAddress() + ": " + message);
+    closedBecause = "this side closed the connection to " + remoteName + ": " + message;
     if (ctx.channel().isActive()) {
       ByteBuf frame = frame(GO_AWAY, 0, 0);
       WireCodec.writeVarint(frame, code);
