@@ -195,6 +195,9 @@ final class ClientCall implements CompletionRoutine<Object> {
       return new CallTimeoutException(op.name(), Duration.ofNanos(timeoutNanos));
     }
     if (status.equals(IoStatus.INVALID_DEVICE_STATE) || status.equals(IoStatus.DEVICE_REMOVED_NOT_SENT)) {
+      if (channel.state() == CommunicationState.FAULTED) {
+        return channel.checkOpen(op);          // not sent because the connection was lost: say so
+      }
       return new CommunicationException("call to " + op.name() + " at " + channel.address()
           + " was not delivered: the channel or the endpoint is closed", false);
     }

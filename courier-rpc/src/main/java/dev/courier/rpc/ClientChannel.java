@@ -13,6 +13,18 @@ package dev.courier.rpc;
  * the calls in flight end with a {@link java.util.concurrent.CancellationException} (the service sees
  * the cancellation). Calls made on a closed channel fail with a {@link CommunicationException} that
  * says the call was not sent. Thread safe.
+ *
+ * <p>A channel whose connection is lost (its host closed or aborted, the server went away, the network
+ * failed) becomes {@link CommunicationState#FAULTED}: its later calls fail at once, unsent, with a
+ * {@link CommunicationException} that says the connection was lost. It never reconnects, because its
+ * session (and a PER_SESSION service instance) went with the connection: close it and create a new one.
+ *
+ * <pre>{@code
+ * if (ClientChannel.of(calc).state() == CommunicationState.FAULTED) {
+ *   ClientChannel.of(calc).abort();
+ *   calc = factory.createChannel();
+ * }
+ * }</pre>
  */
 public interface ClientChannel extends AutoCloseable {
 

@@ -19,6 +19,6 @@ public enum CommunicationState {
   CLOSING,
   /** Closed. */
   CLOSED,
-  /** Broken; only abort is left. */
+  /** Broken (a channel whose connection was lost); only abort is left, and {@code close} aborts. */
   FAULTED
 }

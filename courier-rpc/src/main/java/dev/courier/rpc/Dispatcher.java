@@ -109,8 +109,9 @@ final class Dispatcher {
     return contract;
   }
 
-  DispatchSession openSession(IoTarget peer) {
-    return new DispatchSession(peer);
+  /** A session whose calls back go to {@code peer} (duplex) and whose operations see {@code remote}. */
+  DispatchSession openSession(IoTarget peer, Peer remote) {
+    return new DispatchSession(peer, remote);
   }
 
   /** Stops taking new calls; calls in flight go on. */
@@ -148,14 +149,16 @@ final class Dispatcher {
   /** One connection's session: its instance (PER_SESSION), its gate, its callback channel. */
   final class DispatchSession implements Session, OperationContext.CallbackChannel {
     private final IoTarget peer;
+    private final Peer remote;
     private final Object lock = new Object();
     private Object instance;                 // PER_SESSION, guarded by lock
     private final InstanceGate gate;
     private final Map<Class<?>, Object> callbackProxies = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    DispatchSession(IoTarget peer) {
+    DispatchSession(IoTarget peer, Peer remote) {
       this.peer = peer;
+      this.remote = java.util.Objects.requireNonNull(remote, "remote");
       this.gate = instanceMode == InstanceMode.PER_SESSION && concurrency != ConcurrencyMode.MULTIPLE
           ? new InstanceGate(executor) : null;
     }
@@ -241,7 +244,7 @@ final class Dispatcher {
       return;
     }
     long deadline = inv.timeoutNanos() == Invocation.NO_DEADLINE ? Long.MAX_VALUE : clock.nanoTime() + inv.timeoutNanos();
-    OperationContext ctx = new OperationContext(invoker.op(), inv.headers(), clock, deadline,
+    OperationContext ctx = new OperationContext(invoker.op(), inv.headers(), session.remote, clock, deadline,
         contract.isDuplex() ? session : null, concurrency);
     DispatchedCall call = new DispatchedCall(session, request, inv, invoker, ctx);
     inFlight.add(call);

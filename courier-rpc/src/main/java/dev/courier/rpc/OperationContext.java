@@ -14,8 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 
 /**
- * What a service knows about the call it is running: the operation, the incoming headers, the deadline,
- * the caller's cancellation, the callback channel of a duplex contract, and typed extensions.
+ * What a service knows about the call it is running: the operation, the incoming headers, who called
+ * ({@link #peer()}), the deadline, the caller's cancellation, the callback channel of a duplex contract,
+ * and typed extensions.
  *
  * <pre>{@code
  * public int add(int a, int b) {
@@ -43,6 +44,7 @@ public final class OperationContext {
 
   private final OperationDescription operation;
   private final Map<String, String> headers;
+  private final Peer peer;
   private final IoClock clock;
   private final long deadlineNanos;            // on clock.nanoTime(); Long.MAX_VALUE for none
   private final CallbackChannel callbacks;
@@ -58,10 +60,11 @@ public final class OperationContext {
     <T> T proxy(Class<T> type, OperationContext context);
   }
 
-  OperationContext(OperationDescription operation, Map<String, String> headers, IoClock clock, long deadlineNanos,
-      CallbackChannel callbacks, ConcurrencyMode concurrency) {
+  OperationContext(OperationDescription operation, Map<String, String> headers, Peer peer, IoClock clock,
+      long deadlineNanos, CallbackChannel callbacks, ConcurrencyMode concurrency) {
     this.operation = operation;
     this.headers = headers;
+    this.peer = peer;
     this.clock = clock;
     this.deadlineNanos = deadlineNanos;
     this.callbacks = callbacks;
@@ -90,6 +93,18 @@ public final class OperationContext {
   /** The headers the caller sent. */
   public Map<String, String> headers() {
     return headers;
+  }
+
+  /**
+   * The other end of the call's connection: its address and, when the transport authenticated it (a TLS
+   * client certificate), its principal and certificate chain. For a duplex callback it is the server.
+   *
+   * <pre>{@code
+   * String caller = OperationContext.current().peer().principal().map(Principal::getName).orElse("anonymous");
+   * }</pre>
+   */
+  public Peer peer() {
+    return peer;
   }
 
   /** The call's deadline on the wall clock, if it has one. */

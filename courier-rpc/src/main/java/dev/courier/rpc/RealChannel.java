@@ -48,7 +48,8 @@ final class RealChannel implements InvocationHandler, ClientChannel {
   private final Map<OperationDescription, CompletedListener<Object>> listeners = new ConcurrentHashMap<>();
   private final Map<Object, List<ClientCall>> eventCalls = new HashMap<>();    // guarded by itself
   private int busy;                                                            // guarded by eventCalls
-  private volatile CommunicationState state = CommunicationState.OPENED;
+  private volatile CommunicationState state = CommunicationState.OPENED;   // changed under this
+  private volatile String lostBecause;                                     // set with FAULTED
   private Object proxy;
 
   private RealChannel(ContractDescription contract, Connection connection, String address, Duration timeout,
@@ -77,6 +78,7 @@ final class RealChannel implements InvocationHandler, ClientChannel {
       return null;
     }));
     contract.isBusyMethod().ifPresent(m -> adapters.put(m, (c, args) -> c.isBusy()));
+    connection.lost().thenAccept(this::connectionLost);
   }
 
   static <T> T proxy(Class<T> type, Connection connection, String address, Duration timeout,
@@ -123,13 +125,19 @@ final class RealChannel implements InvocationHandler, ClientChannel {
 
   @Override
   public void close() {
-    if (state != CommunicationState.OPENED) {
-      if (state == CommunicationState.FAULTED) {
-        abort();
+    CommunicationState was;
+    synchronized (this) {
+      was = state;
+      if (was == CommunicationState.OPENED) {
+        state = CommunicationState.CLOSING;
       }
+    }
+    if (was == CommunicationState.FAULTED) {
+      abort();
+    }
+    if (was != CommunicationState.OPENED) {
       return;
     }
-    state = CommunicationState.CLOSING;
     try {
       connection.target().stop(StopAction.WAIT_FOR_SENT_IO);   // calls in flight finish
     } finally {
@@ -140,12 +148,28 @@ final class RealChannel implements InvocationHandler, ClientChannel {
 
   @Override
   public void abort() {
-    if (state == CommunicationState.CLOSED) {
-      return;
+    synchronized (this) {
+      if (state == CommunicationState.CLOSED) {
+        return;
+      }
+      state = CommunicationState.CLOSING;
     }
-    state = CommunicationState.CLOSING;
     connection.close();                                          // calls in flight are cancelled
     state = CommunicationState.CLOSED;
+  }
+
+  /**
+   * The connection is gone without the channel's close: the channel faults. Its session, and the service
+   * instance of a PER_SESSION host, went with it, so it never reconnects. May run on an I/O thread.
+   */
+  private void connectionLost(String because) {
+    synchronized (this) {
+      if (state != CommunicationState.OPENED) {
+        return;                                                  // closing or closed by its user
+      }
+      lostBecause = because;
+      state = CommunicationState.FAULTED;
+    }
   }
 
   // ---- calls --------------------------------------------------------------------------------------
@@ -175,6 +199,11 @@ final class RealChannel implements InvocationHandler, ClientChannel {
     CommunicationState s = state;
     if (s == CommunicationState.OPENED) {
       return null;
+    }
+    if (s == CommunicationState.FAULTED) {
+      return new CommunicationException("channel to " + address + " is FAULTED: its connection was lost ("
+          + lostBecause + "); call to " + op.name() + " was not sent (expected: a new channel from the"
+          + " ChannelFactory; a channel whose connection was lost does not reconnect)", false);
     }
     return new CommunicationException("channel to " + address + " is " + s + " (expected: OPENED); call to "
         + op.name() + " was not sent", false);

@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
@@ -130,7 +132,8 @@ public final class ServiceHost implements AutoCloseable {
       for (int i = 0; i < endpoints.size(); i++) {
         EndpointSpec e = endpoints.get(i);
         Dispatcher d = dispatchers.get(i);
-        listeners.add(e.binding().listen(e.address(), Endpoint.of(d.contract(), peer -> openSession(d, peer))));
+        Endpoint endpoint = Endpoint.of(d.contract(), (peer, remote) -> openSession(d, peer, remote));
+        listeners.add(e.binding().listen(e.address(), endpoint));
       }
     } catch (RuntimeException e) {
       state = CommunicationState.FAULTED;
@@ -141,7 +144,7 @@ public final class ServiceHost implements AutoCloseable {
     return this;
   }
 
-  private Session openSession(Dispatcher dispatcher, IoTarget peer) {
+  private Session openSession(Dispatcher dispatcher, IoTarget peer, Peer remote) {
     if (state != CommunicationState.OPENED) {
       throw new CommunicationException("host is " + state + "; new channels are refused", false);
     }
@@ -150,9 +153,10 @@ public final class ServiceHost implements AutoCloseable {
       throw new CommunicationException("server too busy: " + maxConcurrentSessions
           + " sessions are open (maxConcurrentSessions); the channel was refused", false);
     }
-    Session inner = dispatcher.openSession(peer);
+    Session inner = dispatcher.openSession(peer, remote);
     Session session = new Session() {
-      private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+      private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
+      private final CompletableFuture<Void> closed = new CompletableFuture<>();
 
       @Override
       public void dispatch(dev.courier.io.IoRequest request) {
@@ -161,11 +165,17 @@ public final class ServiceHost implements AutoCloseable {
 
       @Override
       public void close() {
-        if (closed.compareAndSet(false, true)) {
+        if (closing.compareAndSet(false, true)) {
           sessions.remove(this);
           sessionCount.decrementAndGet();
           inner.close();
+          closed.complete(null);
         }
+      }
+
+      @Override
+      public CompletionStage<Void> closed() {
+        return closed.minimalCompletionStage();
       }
     };
     sessions.add(session);

@@ -220,6 +220,8 @@ class ChannelAndHostLifecycleTest {
     assertThat(inFlight).isNotDone();
     assertThat(host.callsInFlight()).isEqualTo(1);
     assertThat(host.state()).isEqualTo(CommunicationState.CLOSING);
+    assertThat(ClientChannel.of(worker).state()).as("the channel while its host still holds its session")
+        .isEqualTo(CommunicationState.OPENED);
 
     service.release.complete(null);
     assertThat(await(inFlight)).isEqualTo(42);
@@ -227,6 +229,8 @@ class ChannelAndHostLifecycleTest {
     assertThat(host.state()).isEqualTo(CommunicationState.CLOSED);
     assertThat(held.isCancelled()).isFalse();
     assertThat(host.callsInFlight()).isZero();
+    assertThat(ClientChannel.of(worker).state()).as("the channel once its host has ended its session")
+        .isEqualTo(CommunicationState.FAULTED);
   }
 
   @Test
@@ -270,8 +274,10 @@ class ChannelAndHostLifecycleTest {
     service.awaitCancelled();
     service.awaitCancelled();
 
+    assertThat(ClientChannel.of(worker).state()).isEqualTo(CommunicationState.FAULTED);
     CommunicationException later = communicationFailure(catchThrowable(() -> worker.work(-1)));
     assertThat(later.mayHaveReachedService()).as("a call to an aborted host is not delivered").isFalse();
+    assertThat(later).hasMessageContaining("channel to " + address + " is FAULTED: its connection was lost (its host closed)");
     assertThat(service.entered).isEmpty();
     assertThat(communicationFailure(catchThrowable(() -> channel(address)))).hasMessageContaining("no endpoint listens at");
     assertThat(host.sessionCount()).isZero();

@@ -12,6 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import java.security.Principal;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -259,6 +262,68 @@ class OperationContextTest {
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("no operation context here");
     assertThat(OperationContext.find()).isEmpty();
+  }
+
+  // ---- who called ---------------------------------------------------------------------------------
+
+  @ServiceContract(name = "WhoAmI")
+  public interface WhoAmI {
+    /** The peer's address, then "principal" or "no principal", then its certificate count. */
+    List<String> whoAmI();
+  }
+
+  static List<String> describePeer() {
+    Peer peer = OperationContext.current().peer();
+    return List.of(peer.address(), peer.principal().isPresent() ? "principal" : "no principal",
+        String.valueOf(peer.certificates().size()));
+  }
+
+  @ServiceContract(name = "Mirror", callback = WhoAmI.class)
+  public interface Mirror {
+    /** Asks the caller's callback who called it. */
+    List<String> askBack();
+  }
+
+  @Test
+  void inProcessAServiceSeesEachChannelAsAnUnauthenticatedClientOfItsOwn() {
+    String address = address("who");
+    open(ServiceHost.builder((WhoAmI) OperationContextTest::describePeer).endpoint(WhoAmI.class, INPROC, address));
+    WhoAmI first = channel(WhoAmI.class, address);
+    WhoAmI second = channel(WhoAmI.class, address);
+
+    List<String> seenFirst = first.whoAmI();
+    List<String> seenSecond = second.whoAmI();
+
+    assertThat(seenFirst).hasSize(3).element(0, InstanceOfAssertFactories.STRING)
+        .matches("inproc:client-\\d+");
+    assertThat(seenFirst.subList(1, 3)).containsExactly("no principal", "0");
+    assertThat(first.whoAmI()).as("the same channel, the same peer").isEqualTo(seenFirst);
+    assertThat(seenSecond.getFirst()).as("another channel").matches("inproc:client-\\d+").isNotEqualTo(seenFirst.getFirst());
+  }
+
+  @Test
+  void inProcessADuplexCallbackSeesTheServicesAddress() {
+    String address = address("mirror");
+    open(ServiceHost.builder((Mirror) () -> OperationContext.current().callback(WhoAmI.class).whoAmI())
+        .endpoint(Mirror.class, INPROC, address));
+    WhoAmI callback = OperationContextTest::describePeer;
+    Mirror mirror = channel(ChannelFactory.builder(Mirror.class).address(address).callback(callback));
+
+    assertThat(mirror.askBack()).containsExactly(address, "no principal", "0");
+  }
+
+  @Test
+  void aPeerCopiesItsChainAndNamesItsPrincipal() {
+    Principal alice = () -> "CN=alice";
+    List<X509Certificate> chain = new ArrayList<>();
+    Peer peer = new Peer("courier.tcp://10.0.0.7:54321", Optional.of(alice), chain);
+
+    assertThat(peer.certificates()).isEmpty();
+    assertThatThrownBy(() -> peer.certificates().add(null)).isInstanceOf(UnsupportedOperationException.class);
+    assertThat(peer).hasToString("Peer[courier.tcp://10.0.0.7:54321, CN=alice]");
+    assertThat(Peer.at("inproc:client-1")).hasToString("Peer[inproc:client-1, unauthenticated]");
+    assertThatThrownBy(() -> new Peer(null, Optional.empty(), List.of())).isInstanceOf(NullPointerException.class)
+        .hasMessage("address");
   }
 
   // ---- middle tier: inherited deadline and cancellation -------------------------------------------

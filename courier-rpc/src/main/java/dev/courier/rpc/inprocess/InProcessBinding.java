@@ -7,6 +7,7 @@ import dev.courier.io.IoRequest;
 import dev.courier.io.IoTarget;
 import dev.courier.rpc.CommunicationException;
 import dev.courier.rpc.EndpointAddress;
+import dev.courier.rpc.Peer;
 import dev.courier.rpc.spi.Binding;
 import dev.courier.rpc.spi.Connection;
 import dev.courier.rpc.spi.Endpoint;
@@ -14,6 +15,7 @@ import dev.courier.rpc.spi.Listener;
 import dev.courier.rpc.spi.Session;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -28,10 +30,17 @@ import java.util.function.Consumer;
  * <p>Arguments and results are passed by reference, not copied: data contracts should be immutable
  * (records of immutable values). Calls are delivered on the caller's thread; the host decides where the
  * service runs. Addresses are {@code inproc://name}, unique in the JVM.
+ *
+ * <p>A channel whose host closes becomes {@link dev.courier.rpc.CommunicationState#FAULTED} once the host
+ * has ended its session, as a TCP channel does when its connection closes.
+ *
+ * <p>A service sees its caller ({@link dev.courier.rpc.OperationContext#peer()}) as {@code inproc:client-N},
+ * N counting the channels connected in this JVM; a duplex callback sees the service's address.
  */
 public final class InProcessBinding implements Binding {
   private static final ConcurrentMap<String, Endpoint> ENDPOINTS = new ConcurrentHashMap<>();
   private static final InProcessBinding INSTANCE = new InProcessBinding();
+  private static final AtomicLong CLIENTS = new AtomicLong();
 
   private InProcessBinding() {}
 
@@ -66,9 +75,9 @@ public final class InProcessBinding implements Binding {
     try {
       if (callbacks != null) {
         callbackTarget = device("inproc callbacks " + address, r -> sessions.client.dispatch(r)).openTarget(clock);
-        sessions.client = callbacks.openSession(requests);
+        sessions.client = callbacks.openSession(requests, Peer.at(address.toString()));
       }
-      sessions.server = endpoint.openSession(callbackTarget);
+      sessions.server = endpoint.openSession(callbackTarget, Peer.at("inproc:client-" + CLIENTS.incrementAndGet()));
     } catch (RuntimeException e) {
       requests.close();
       if (callbackTarget != null) {
@@ -84,6 +93,11 @@ public final class InProcessBinding implements Binding {
       @Override
       public IoTarget target() {
         return requests;
+      }
+
+      @Override
+      public java.util.concurrent.CompletionStage<String> lost() {
+        return sessions.server.closed().thenApply(v -> "its host closed");
       }
 
       @Override

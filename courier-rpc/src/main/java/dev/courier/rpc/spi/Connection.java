@@ -17,6 +17,22 @@ public interface Connection {
     return null;
   }
 
+  /**
+   * Completes, with what happened, when the connection is lost without {@link #close()}: the other side
+   * closed or went away, or the network failed. Its channel then becomes
+   * {@link dev.courier.rpc.CommunicationState#FAULTED}; a connection never comes back. Never completes by
+   * default (a binding that cannot tell).
+   *
+   * <pre>{@code
+   * return peer.closeFuture().thenApply(v -> "the server closed the connection");
+   * }</pre>
+   *
+   * <p>It may complete on an I/O thread: what is chained to it must be quick and must not block.
+   */
+  default java.util.concurrent.CompletionStage<String> lost() {
+    return new java.util.concurrent.CompletableFuture<>();
+  }
+
   /** Closes the connection; requests still in flight are cancelled. */
   void close();
 }

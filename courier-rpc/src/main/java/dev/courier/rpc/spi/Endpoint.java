@@ -2,6 +2,10 @@ package dev.courier.rpc.spi;
 
 import dev.courier.io.IoTarget;
 import dev.courier.rpc.ContractDescription;
+import dev.courier.rpc.Peer;
+import java.util.Objects;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /** The receiving side of a binding: a host's service endpoint, or a client's callback object. */
 public interface Endpoint {
@@ -17,10 +21,34 @@ public interface Endpoint {
    */
   Session openSession(IoTarget peer);
 
+  /**
+   * Opens a session for one connection whose other end is {@code remote}: what the session's operations see
+   * as {@link dev.courier.rpc.OperationContext#peer()}. A binding that knows who is at the other end calls
+   * this one; by default it is {@link #openSession(IoTarget)}, and {@code remote} is dropped.
+   *
+   * <pre>{@code
+   * Session session = endpoint.openSession(callbacks, Peer.at("courier.tcp://10.0.0.7:54321"));
+   * }</pre>
+   *
+   * @throws dev.courier.rpc.CommunicationException when the endpoint refuses the session (closed, too busy)
+   */
+  default Session openSession(IoTarget peer, Peer remote) {
+    return openSession(peer);
+  }
+
   /** An endpoint serving {@code contract} whose sessions come from {@code opener}. */
-  static Endpoint of(ContractDescription contract, java.util.function.Function<IoTarget, Session> opener) {
-    java.util.Objects.requireNonNull(contract, "contract");
-    java.util.Objects.requireNonNull(opener, "opener");
+  static Endpoint of(ContractDescription contract, Function<IoTarget, Session> opener) {
+    Objects.requireNonNull(opener, "opener");
+    return of(contract, (peer, remote) -> opener.apply(peer));
+  }
+
+  /**
+   * An endpoint serving {@code contract} whose sessions come from {@code opener}, which is told who is at
+   * the other end ({@link Peer#UNKNOWN} when the binding does not say).
+   */
+  static Endpoint of(ContractDescription contract, BiFunction<IoTarget, Peer, Session> opener) {
+    Objects.requireNonNull(contract, "contract");
+    Objects.requireNonNull(opener, "opener");
     return new Endpoint() {
       @Override
       public ContractDescription contract() {
@@ -29,7 +57,12 @@ public interface Endpoint {
 
       @Override
       public Session openSession(IoTarget peer) {
-        return opener.apply(peer);
+        return opener.apply(peer, Peer.UNKNOWN);
+      }
+
+      @Override
+      public Session openSession(IoTarget peer, Peer remote) {
+        return opener.apply(peer, Objects.requireNonNull(remote, "remote"));
       }
     };
   }

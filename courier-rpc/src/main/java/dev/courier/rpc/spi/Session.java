@@ -1,6 +1,8 @@
 package dev.courier.rpc.spi;
 
 import dev.courier.io.IoRequest;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /** One connection's view of an endpoint: it takes the requests the binding presents. */
 public interface Session {
@@ -13,4 +15,17 @@ public interface Session {
 
   /** The connection is gone: release the session's state (its instance, its throttle slot). */
   void close();
+
+  /**
+   * Completes once the session has ended, whoever ended it: a host that closes or aborts ends its sessions.
+   * A binding without a connection of its own to watch (in-process) learns here that its channel has lost
+   * the other side. Never completes by default.
+   *
+   * <pre>{@code
+   * session.closed().thenRun(() -> lost.complete("the host ended the session"));
+   * }</pre>
+   */
+  default CompletionStage<Void> closed() {
+    return new CompletableFuture<>();
+  }
 }

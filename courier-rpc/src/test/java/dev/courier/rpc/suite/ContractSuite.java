@@ -11,6 +11,8 @@ import dev.courier.rpc.AsyncResult;
 import dev.courier.rpc.CallTimeoutException;
 import dev.courier.rpc.ChannelFactory;
 import dev.courier.rpc.ClientChannel;
+import dev.courier.rpc.CommunicationException;
+import dev.courier.rpc.CommunicationState;
 import dev.courier.rpc.ConcurrencyMode;
 import dev.courier.rpc.ExceptionDetail;
 import dev.courier.rpc.FaultException;
@@ -46,6 +48,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The contract suite: written once, run by every binding. For each message exchange pattern
@@ -504,6 +507,61 @@ public abstract class ContractSuite {
     assertThat(pending.isCompleted()).isTrue();
     assertThat(pending.asyncState()).isEqualTo("later-state");
     assertThat(client.endHold(pending)).as("a second endHold").isEqualTo(SuiteServices.released("later", service));
+  }
+
+  // ---- a lost connection ---------------------------------------------------------------------------
+
+  @ParameterizedTest(name = "a channel whose host {0} becomes FAULTED, later calls fail at once unsent, and a new channel reaches the next host")
+  @ValueSource(strings = {"closes", "aborts"})
+  void aChannelWhoseHostEndsBecomesFaultedAndANewChannelReachesTheNextHost(String how) throws Exception {
+    String listening = host(ServiceHost.builder(SuiteServices.suiteService(SYNC, probe))
+        .endpoint(SuiteServices.suiteContract(SYNC), binding(), newAddress("faulted")));
+    ChannelFactory.Builder<Client> builder = ChannelFactory.builder(Client.class).binding(binding()).address(listening)
+        .operationTimeout(LONG_TIMEOUT);
+    configureClient(builder);
+    ChannelFactory<Client> factory = builder.build();
+    Client old = factory.createChannel();
+    channels.add(old);
+    assertThat(old.divide(7, 2)).isEqualTo(3);
+
+    ServiceHost first = hosts.getLast();
+    if (how.equals("closes")) {
+      first.close(CallAdapter.WAIT);
+    } else {
+      first.abort();
+    }
+    ClientChannel channel = ClientChannel.of(old);
+    until(() -> channel.state() == CommunicationState.FAULTED, "the channel to a host that " + how + " is FAULTED");
+
+    Throwable sync = catchThrowable(() -> old.divide(7, 2));
+    CompletableFuture<Integer> task = old.divideAsync(7, 2);
+    assertThat(task).as("a TASK call on a FAULTED channel has failed when it returns").isCompletedExceptionally();
+    for (Throwable failure : List.of(sync, catchThrowable(task::join).getCause())) {
+      assertThat(failure).isExactlyInstanceOf(CommunicationException.class)
+          .hasMessageContaining(listening).hasMessageContaining("connection was lost")
+          .hasMessageContaining("was not sent").hasMessageContaining("new channel");
+      assertThat(((CommunicationException) failure).mayHaveReachedService()).as("mayHaveReachedService").isFalse();
+    }
+
+    host(ServiceHost.builder(SuiteServices.suiteService(SYNC, probe))
+        .endpoint(SuiteServices.suiteContract(SYNC), binding(), listening));
+    Client fresh = factory.createChannel();
+    channels.add(fresh);
+    assertThat(fresh.divide(9, 3)).as("a new channel from the same factory").isEqualTo(3);
+    assertThat(channel.state()).as("the old channel does not come back").isEqualTo(CommunicationState.FAULTED);
+    channel.close();
+    assertThat(channel.state()).isEqualTo(CommunicationState.CLOSED);
+  }
+
+  /** Polls {@code condition} until it holds; fails after {@link CallAdapter#WAIT}. */
+  private static void until(java.util.function.BooleanSupplier condition, String what) {
+    long deadline = System.nanoTime() + CallAdapter.WAIT.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() - deadline > 0) {
+        throw new AssertionError("not within " + CallAdapter.WAIT.toSeconds() + " s: " + what);
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+    }
   }
 
   // ---- fixtures ------------------------------------------------------------------------------------

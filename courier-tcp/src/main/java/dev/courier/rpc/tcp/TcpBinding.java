@@ -28,6 +28,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
@@ -64,11 +65,13 @@ import javax.net.ssl.SSLException;
  * }</pre>
  *
  * <p>The channels a binding makes to one host and port share one connection; each channel is a session on
- * it. Cancels and deadlines travel on the wire. Limits: a maximum message size checked on the length
- * prefix before anything is buffered, a handshake timeout, an idle timeout with keep-alive pings, and a
- * cap on calls in flight per connection. A malformed or oversized frame closes its connection (with a
- * GO_AWAY saying why); other connections go on. Calls whose connection breaks fail with a
- * {@link CommunicationException} that says whether the request may have reached the service.
+ * it. Cancels and deadlines travel on the wire. Limits: a maximum message size (what a frame's length field
+ * counts) checked on the length prefix before anything is buffered, a handshake timeout, an idle timeout
+ * with keep-alive pings, and a cap on calls in flight per connection. A malformed or oversized frame closes
+ * its connection (with a GO_AWAY saying why); other connections go on. Calls whose connection breaks fail
+ * with a {@link CommunicationException} that says whether the request may have reached the service, and
+ * the channels on it become {@link dev.courier.rpc.CommunicationState#FAULTED} (a new channel connects
+ * afresh).
  *
  * <p>A one-way call returns as soon as its message is queued on a connection with room in its outbound
  * buffer, and waits for the write only when the connection is full; a host runs at most
@@ -77,6 +80,9 @@ import javax.net.ssl.SSLException;
  *
  * <p>TLS when configured ({@link Builder#tls}, the JDK's TLS 1.3 or 1.2, optionally with client
  * certificates); plain TCP otherwise. With TLS the handshake comes first, then the preamble, inside it.
+ * A service sees its client in {@link dev.courier.rpc.OperationContext#peer()}: its address and port and,
+ * when it presented a certificate the server verified, its subject and chain (a duplex callback sees the
+ * server the same way).
  *
  * <p>Threading: Netty event loops (epoll when available, NIO otherwise) read and write; service code runs
  * on virtual threads and the completions of asynchronous calls move to virtual threads too, so no user
@@ -238,7 +244,7 @@ public final class TcpBinding implements Binding, AutoCloseable {
         .addLast("flush", new FlushConsolidationHandler(256, true))
         .addLast("idle", new IdleStateHandler(settings.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS))
         .addLast("preamble", new PreambleHandler(settings, server))
-        .addLast("frames", new LengthFieldBasedFrameDecoder(settings.maxMessageSize() + 9, 0, 4, 0, 4, true))
+        .addLast("frames", new FrameDecoder(settings.maxMessageSize()))
         .addLast("peer", peer);
   }
 
@@ -298,6 +304,11 @@ public final class TcpBinding implements Binding, AutoCloseable {
       @Override
       public java.util.concurrent.Executor completionExecutor() {
         return settings.directCompletions() ? null : virtualThreads;
+      }
+
+      @Override
+      public java.util.concurrent.CompletionStage<String> lost() {
+        return sharedConnection.peer.closeFuture().thenApply(v -> sharedConnection.peer.closedBecause());
       }
 
       @Override
@@ -442,7 +453,7 @@ public final class TcpBinding implements Binding, AutoCloseable {
       }
       timeout = ctx.executor().schedule(() -> {
         if (!handshake.isDone()) {
-          handshake.tryFailure(new CommunicationException("handshake timeout", false));
+          handshake.tryFailure(new CommunicationException("no Courier preamble within " + settings.handshakeTimeout(), false));
           LOG.log(System.Logger.Level.DEBUG, () -> "closing " + ctx.channel().remoteAddress() + ": no preamble within " + settings.handshakeTimeout());
           ctx.close();
         }
@@ -531,6 +542,37 @@ public final class TcpBinding implements Binding, AutoCloseable {
     }
   }
 
+  /**
+   * Cuts frames on their 4-byte length field and refuses, as soon as it has read it, a length field above the
+   * maximum message size: the same bound a sender of that size puts on the frames it sends.
+   */
+  static final class FrameDecoder extends LengthFieldBasedFrameDecoder {
+    private final int maxMessageSize;
+    private long length;          // the last length field read
+
+    FrameDecoder(int maxMessageSize) {
+      // Netty's maximum counts the length field's own 4 bytes: a length field of maxMessageSize is the largest.
+      super((int) Math.min(Integer.MAX_VALUE, maxMessageSize + 4L), 0, 4, 0, 4, true);
+      this.maxMessageSize = maxMessageSize;
+    }
+
+    @Override
+    protected long getUnadjustedFrameLength(ByteBuf buf, int offset, int fieldLength, java.nio.ByteOrder order) {
+      length = super.getUnadjustedFrameLength(buf, offset, fieldLength, order);
+      return length;
+    }
+
+    @Override
+    protected Object decode(ChannelHandlerContext ctx, ByteBuf in) throws Exception {
+      try {
+        return super.decode(ctx, in);
+      } catch (TooLongFrameException e) {
+        throw new TooLongFrameException("frame length " + length + " (expected: at most " + maxMessageSize
+            + ", the maximum message size, which counts type, session, call id and payload)");
+      }
+    }
+  }
+
   /** Builds a {@link TcpBinding}. */
   public static final class Builder {
     private int maxMessageSize = 4 << 20;
@@ -552,7 +594,11 @@ public final class TcpBinding implements Binding, AutoCloseable {
       return this;
     }
 
-    /** The largest frame accepted, checked on its length prefix (4 MiB by default). */
+    /**
+     * The largest message sent or accepted, in bytes as a frame's length field counts them: type, session,
+     * call id and payload, not the length field itself (4 MiB by default). A receiver checks the length
+     * field before it buffers the frame; a sender refuses a call above it.
+     */
     public Builder maxMessageSize(int bytes) {
       if (bytes < 64) {
         throw new IllegalArgumentException("maxMessageSize: " + bytes + " (expected: >= 64)");

@@ -16,6 +16,7 @@ import dev.courier.rpc.ContractDescription;
 import dev.courier.rpc.ExceptionDetail;
 import dev.courier.rpc.FaultException;
 import dev.courier.rpc.OperationDescription;
+import dev.courier.rpc.Peer;
 import dev.courier.rpc.spi.Endpoint;
 import dev.courier.rpc.spi.Invocation;
 import dev.courier.rpc.spi.RpcStatus;
@@ -25,16 +26,25 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.lang.reflect.Type;
+import java.net.InetSocketAddress;
+import java.security.Principal;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 
 /**
  * One end of a Courier TCP connection (docs/tcp-protocol.md): it sends the calls of its sessions, runs the
@@ -61,6 +71,9 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   static final int SESSION_OPEN = 0x0A;
   static final int SESSION_CLOSE = 0x0B;
 
+  /** The fault code of a call or an answer above the sender's maximum message size. */
+  static final String MESSAGE_TOO_LARGE = "MessageTooLarge";
+
   /** The fault detail index of an {@link ExceptionDetail} (a host that includes exception detail in faults). */
   static final long EXCEPTION_DETAIL = 0xFFFF_FFFFL;
 
@@ -82,6 +95,9 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   private final Map<Integer, CompletableFuture<Void>> sessionOpens = new ConcurrentHashMap<>();
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
   private volatile Channel channel;
+  private volatile Peer remote;               // who is at the other end, once known
+  private volatile String closedBecause;      // why the connection closed, when this end knows
+  private volatile String remoteName = "the peer";
   private final AtomicInteger oneWaysRunning = new AtomicInteger();
   private volatile boolean readsPaused;       // one-way messages at the cap: the rest wait in the connection
   private volatile boolean pingOutstanding;
@@ -104,8 +120,15 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
     this.nextCallId = new AtomicInteger(server ? 2 : 1);
   }
 
+  /** Completes, on the event loop, when the connection has closed. */
   CompletableFuture<Void> closeFuture() {
     return closed;
+  }
+
+  /** Why the connection closed, as far as this end knows: a GO_AWAY either way, or the connection's end. */
+  String closedBecause() {
+    String why = closedBecause;
+    return why != null ? why : "the connection to " + remoteName + " closed";
   }
 
   boolean isOpen() {
@@ -138,6 +161,49 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /**
+   * Who is at the other end: its address and, with TLS, the principal and chain of its verified certificate
+   * (none when it presented no certificate). Read once, after the handshake: sessions open only after it.
+   */
+  Peer remote() {
+    Peer p = remote;
+    if (p == null) {
+      p = describe(channel);
+      remote = p;
+    }
+    return p;
+  }
+
+  /** {@code 127.0.0.1:54321} or {@code [::1]:54321}: the IP address and port of a socket address. */
+  private static String hostAndPort(java.net.SocketAddress address) {
+    if (address instanceof InetSocketAddress socket) {
+      String host = socket.getAddress() != null ? socket.getAddress().getHostAddress() : socket.getHostString();
+      return (host.contains(":") ? "[" + host + "]" : host) + ":" + socket.getPort();
+    }
+    return address == null ? "unknown" : address.toString();
+  }
+
+  private static Peer describe(Channel ch) {
+    String address = "courier.tcp://" + hostAndPort(ch.remoteAddress());
+    SslHandler tls = ch.pipeline().get(SslHandler.class);
+    if (tls == null) {
+      return Peer.at(address);
+    }
+    SSLSession session = tls.engine().getSession();
+    try {
+      Principal principal = session.getPeerPrincipal();
+      List<X509Certificate> chain = new ArrayList<>();
+      for (Certificate c : session.getPeerCertificates()) {
+        if (c instanceof X509Certificate x509) {
+          chain.add(x509);
+        }
+      }
+      return new Peer(address, Optional.of(principal), chain);
+    } catch (SSLPeerUnverifiedException e) {
+      return Peer.at(address);                  // no certificate presented (client authentication optional)
+    }
+  }
+
   // =============================================================================================
   // Sessions (the client opens them; the server answers)
   // =============================================================================================
@@ -149,7 +215,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
     CompletableFuture<Void> opened = new CompletableFuture<>();
     sessionOpens.put(id, opened);
     if (callbacks != null) {
-      Session callbackSession = callbacks.openSession(target);
+      Session callbackSession = callbacks.openSession(target, remote());
       sessions.put(id, new PeerSession(callbacks.contract(), callbackSession, localTarget(callbackSession, id), target));
     } else {
       sessions.put(id, new PeerSession(null, null, null, target));
@@ -271,10 +337,10 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
       request.complete(RpcStatus.FAULT);
       return;
     }
-    if (frame.readableBytes() - 4 > settings.maxMessageSize()) {
-      int size = frame.readableBytes();
+    if (frame.readableBytes() - 4 > settings.maxMessageSize()) {       // the length field, as the receiver checks it
+      int size = frame.readableBytes() - 4;
       frame.release();
-      inv.fault(new FaultException("MessageTooLarge", "call to " + op.name() + " is " + size
+      inv.fault(new FaultException(MESSAGE_TOO_LARGE, "call to " + op.name() + " is " + size
           + " bytes (expected: at most " + settings.maxMessageSize() + ")", null));
       request.complete(RpcStatus.FAULT);
       return;
@@ -333,6 +399,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   @Override
   public void channelActive(ChannelHandlerContext ctx) throws Exception {
     channel = ctx.channel();
+    remoteName = hostAndPort(ctx.channel().remoteAddress());
     super.channelActive(ctx);
   }
 
@@ -367,6 +434,8 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
           long code = WireCodec.readVarint(in);
           String message = WireCodec.readString(in);
           LOG.log(System.Logger.Level.DEBUG, () -> "peer goes away: " + code + " " + message);
+          closedBecause = "the peer at " + remoteName + " went away: " + message
+              + (code == GO_AWAY_NO_ERROR ? "" : " (GO_AWAY code " + code + ")");
           goingAway = true;          // never hand this connection to a new channel
           ctx.close();
         }
@@ -406,7 +475,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
     IoTarget peer = peerTarget(id, "courier.tcp callbacks of session " + id);
     ByteBuf answer = frame(STATUS, id, 0);
     try {
-      Session session = endpoint.openSession(peer);
+      Session session = endpoint.openSession(peer, remote());
       sessions.put(id, new PeerSession(endpoint.contract(), session, localTarget(session, id), peer));
       answer.writeInt(IoStatus.SUCCESS.value());
       WireCodec.writeString(answer, "");
@@ -588,6 +657,17 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
         frame.writeInt(status.value());
         WireCodec.writeString(frame, "");
       }
+      if (frame.readableBytes() - 4 > settings.maxMessageSize()) {
+        // A peer with the same limit would refuse it and close the connection: a fault that fits goes instead.
+        int size = frame.readableBytes() - 4;
+        frame.release();
+        frame = faultFrame(new FaultException(MESSAGE_TOO_LARGE, "the answer of " + op.name() + " is " + size
+            + " bytes (expected: at most " + settings.maxMessageSize() + ")", null));
+        if (frame.readableBytes() - 4 > settings.maxMessageSize()) {
+          frame.release();
+          frame = faultFrame(new FaultException(MESSAGE_TOO_LARGE, "", null));
+        }
+      }
       finish(frame);
       channel.writeAndFlush(frame);
     }
@@ -739,6 +819,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
 
   private void goAway(ChannelHandlerContext ctx, int code, String message) {
     LOG.log(System.Logger.Level.WARNING, "closing connection " + ctx.channel().remoteAddress() + ": " + message);
+    closedBecause = "this side closed the connection to " + remoteName + ": " + message;
     if (ctx.channel().isActive()) {
       ByteBuf frame = frame(GO_AWAY, 0, 0);
       WireCodec.writeVarint(frame, code);

@@ -41,7 +41,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Failures during calls: the server process killed (a child JVM), the host aborted, the server gone and
  * back on the same port. Every pending call ends promptly with a {@link CommunicationException} that says
- * whether the request may have reached the service; nothing hangs.
+ * whether the request may have reached the service, the channel becomes FAULTED and refuses later calls at
+ * once, and a new channel connects afresh; nothing hangs.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class TcpFailureTest {
@@ -181,18 +182,33 @@ class TcpFailureTest {
         .satisfies(e -> assertCommunicationFailure(e, false));   // nothing listens there any more
   }
 
+  /** The call failed at once, unsent, because its channel's connection was lost; the message says so. */
+  private static void assertFaultedChannelRefused(Throwable t, String address) {
+    assertCommunicationFailure(t, false);
+    assertThat(t).hasMessageContaining("channel to " + address + " is FAULTED")
+        .hasMessageContaining("connection was lost").hasMessageContaining("was not sent")
+        .hasMessageContaining("new channel from the ChannelFactory");
+  }
+
   @Test
-  void afterTheServerProcessDiesCallsFailClearlyAndANewChannelReachesItsSuccessorOnTheSamePort() throws Exception {
+  void afterTheServerProcessDiesTheChannelIsFaultedItsCallsFailAtOnceAndANewChannelReachesTheSuccessorOnTheSamePort()
+      throws Exception {
     Child child = closeLater(Child.start(0));
     int port = portOf(child.address);
     ChannelFactory<LimitsClient> factory = factory(child.address);
     LimitsClient old = channel(factory);
+    ClientChannel oldChannel = (ClientChannel) old;
     CompletableFuture<String> held = old.holdAsync("held");
     child.awaitLine("ENTERED held", LIMIT);
     child.kill();
     assertCommunicationFailure(failureOf(held), true);                 // the client has seen the connection go
+    TcpTestSupport.until(() -> oldChannel.state() == CommunicationState.FAULTED, "the old channel is FAULTED");
 
-    assertThatThrownBy(() -> old.echo(new byte[] {1})).satisfies(e -> assertCommunicationFailure(e, false));
+    assertThatThrownBy(() -> old.echo(new byte[] {1})).satisfies(e -> assertFaultedChannelRefused(e, child.address))
+        .hasMessageContaining("the connection to 127.0.0.1:" + port + " closed");
+    CompletableFuture<String> async = old.holdAsync("never sent");
+    assertThat(async).as("an asynchronous call on a FAULTED channel has failed when it returns").isCompletedExceptionally();
+    assertFaultedChannelRefused(failureOf(async), child.address);
     assertThatThrownBy(factory::createChannel).satisfies(e -> assertCommunicationFailure(e, false));
 
     Child successor = closeLater(Child.start(port));
@@ -200,8 +216,36 @@ class TcpFailureTest {
     LimitsClient fresh = channel(factory);
     assertThat(fresh.echo(new byte[] {7})).containsExactly(7);
     // The old channel's session died with its connection: it does not come back, and says so.
-    assertThatThrownBy(() -> old.echo(new byte[] {1})).satisfies(e -> assertCommunicationFailure(e, false))
-        .hasMessageContaining("not delivered");
+    assertThat(oldChannel.state()).isEqualTo(CommunicationState.FAULTED);
+    assertThatThrownBy(() -> old.echo(new byte[] {1})).satisfies(e -> assertFaultedChannelRefused(e, child.address));
+    oldChannel.close();
+    assertThat(oldChannel.state()).isEqualTo(CommunicationState.CLOSED);
+    assertThat(fresh.echo(new byte[] {8})).as("closing the faulted channel leaves the new one alone").containsExactly(8);
+  }
+
+  @Test
+  void aChannelWhoseHostClosesGracefullyIsFaultedOnceTheHostHasLetGoAndSaysTheHostWentAway() throws Exception {
+    LimitsService service = new LimitsService();
+    ServiceHost host = ServiceHost.builder(service).endpoint(Limits.class, TCP, newAddress("graceful-fault"))
+        .build().open();
+    closeLater(host::abort);
+    String address = host.listenAddresses().get(0);
+    LimitsClient client = channel(factory(address));
+    ClientChannel channel = (ClientChannel) client;
+    CompletableFuture<String> inFlight = client.holdAsync("in flight");
+    service.awaitEntered(1);
+
+    CompletableFuture<Void> closing = CompletableFuture.runAsync(() -> host.close(LIMIT), threads);
+    TcpTestSupport.until(() -> host.state() == CommunicationState.CLOSING, "the host is closing");
+    assertThat(channel.state()).as("while its call is in flight, the host keeps the connection")
+        .isEqualTo(CommunicationState.OPENED);
+    service.releaseAll();
+    assertThat(inFlight.get(LIMIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo("in flight");
+    closing.get(LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+    TcpTestSupport.until(() -> channel.state() == CommunicationState.FAULTED, "the channel is FAULTED");
+
+    assertThatThrownBy(() -> client.echo(new byte[] {1})).satisfies(e -> assertFaultedChannelRefused(e, address))
+        .hasMessageContaining("went away: the endpoint is closing");
   }
 
   @Test

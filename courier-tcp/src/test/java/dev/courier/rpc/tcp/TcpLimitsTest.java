@@ -158,6 +158,75 @@ class TcpLimitsTest {
     assertServesANewClient(SMALL, host);
   }
 
+  /** The bytes of an echo argument whose REQUEST frame (no deadline, no headers) has this length field. */
+  private static int echoSizeForLength(int length) {
+    int guess = length - 100;
+    int overhead = request(1, 1, "echo", (Object) new byte[guess]).length - 4 - guess;
+    int size = length - overhead;
+    assertThat(request(1, 1, "echo", (Object) new byte[size]).length - 4).as("length field of an echo of %d bytes", size)
+        .isEqualTo(length);
+    return size;
+  }
+
+  @Test
+  void aRequestFrameWhoseLengthIsExactlyTheMaximumIsServed() throws Exception {
+    ServiceHost host = host(SMALL, new LimitsService());
+    RawPeer peer = raw(RawPeer.withSession(portOf(addressOf(host))));
+    int size = echoSizeForLength(SMALL_MAX);
+
+    peer.send(request(1, 1, "echo", (Object) new byte[size]));
+
+    Frame reply = peer.read();
+    assertThat(reply.type()).as("the answer to a frame of length %d: %s", SMALL_MAX, reply).isEqualTo(TcpPeer.REPLY);
+    byte[] echoed = (byte[]) WireCodec.read(Unpooled.wrappedBuffer(reply.payload()), byte[].class);
+    assertThat(echoed).hasSize(size);
+  }
+
+  @Test
+  void aFrameWhoseLengthIsOneByteAboveTheMaximumIsAnsweredWithGoAwayMessageTooLarge() throws Exception {
+    ServiceHost host = host(SMALL, new LimitsService());
+    RawPeer peer = raw(RawPeer.withSession(portOf(addressOf(host))));
+    byte[] frame = request(1, 1, "echo", (Object) new byte[echoSizeForLength(SMALL_MAX) + 1]);
+    assertThat(frame.length - 4).isEqualTo(SMALL_MAX + 1);
+
+    peer.send(Arrays.copyOf(frame, 4 + 9 + 16));                  // refused on its length: the rest never matters
+
+    Frame goAway = RawPeer.goAway(peer.framesUntilClosed(LIMIT));
+    assertThat(goAway.goAwayCode()).isEqualTo(TcpPeer.GO_AWAY_MESSAGE_TOO_LARGE);
+    assertThat(goAway.goAwayMessage()).contains("frame length " + (SMALL_MAX + 1), "at most " + SMALL_MAX);
+    assertServesANewClient(SMALL, host);
+  }
+
+  @Test
+  void aClientSendsACallOfExactlyTheMaximumSizeAndRefusesOneByteMoreSoBothEndsAgree() {
+    ServiceHost host = host(SMALL, new LimitsService());
+    LimitsClient client = ChannelFactory.builder(LimitsClient.class).binding(SMALL).address(addressOf(host))
+        .operationTimeout(null).build().createChannel();          // no deadline: the frame is what request() builds
+    closeLater(((ClientChannel) client)::abort);
+    int size = echoSizeForLength(SMALL_MAX);
+
+    assertThat(client.echo(new byte[size])).hasSize(size);
+    assertThatThrownBy(() -> client.echo(new byte[size + 1])).isInstanceOf(FaultException.class)
+        .satisfies(e -> assertThat(((FaultException) e).code()).isEqualTo("MessageTooLarge"))
+        .hasMessageContaining("is " + (SMALL_MAX + 1) + " bytes (expected: at most " + SMALL_MAX + ")");
+    assertThat(client.echo(new byte[] {1})).containsExactly(1);
+  }
+
+  @Test
+  void aReplyAboveTheServersOwnLimitIsAFaultAndTheSharedConnectionGoesOn() {
+    LimitsService service = new LimitsService();
+    ServiceHost host = host(SMALL, service);
+    LimitsClient client = channel(SMALL, host);
+    LimitsClient neighbour = channel(SMALL, host);                // the same connection, another session
+
+    assertThatThrownBy(() -> client.blob(SMALL_MAX)).isInstanceOf(FaultException.class)
+        .satisfies(e -> assertThat(((FaultException) e).code()).isEqualTo("MessageTooLarge"))
+        .hasMessageContaining("at most " + SMALL_MAX);
+    assertThat(service.calls).as("the service ran the call").hasValue(1);
+    assertThat(client.echo(new byte[] {1})).containsExactly(1);
+    assertThat(neighbour.echo(new byte[] {2})).containsExactly(2);
+  }
+
   @Test
   void aReplyAboveTheClientsLimitFailsTheCallWithACommunicationException() {
     ServiceHost host = host(BIG, new LimitsService());

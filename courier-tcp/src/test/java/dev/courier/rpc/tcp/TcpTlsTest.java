@@ -1,5 +1,8 @@
 package dev.courier.rpc.tcp;
 
+import static dev.courier.rpc.tcp.TcpTestSupport.frame;
+import static dev.courier.rpc.tcp.TcpTestSupport.portOf;
+import static dev.courier.rpc.tcp.TcpTestSupport.requestPayload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -7,11 +10,19 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import dev.courier.rpc.ChannelFactory;
 import dev.courier.rpc.ClientChannel;
 import dev.courier.rpc.CommunicationException;
+import dev.courier.rpc.ContractDescription;
+import dev.courier.rpc.OperationContext;
+import dev.courier.rpc.Peer;
 import dev.courier.rpc.ServiceContract;
 import dev.courier.rpc.ServiceHost;
+import dev.courier.rpc.tcp.TcpTestSupport.Frame;
+import dev.courier.rpc.tcp.TcpTestSupport.RawPeer;
+import io.netty.buffer.Unpooled;
 import java.nio.file.Path;
+import java.security.Principal;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -55,6 +66,34 @@ class TcpTlsTest {
     }
   }
 
+  /** What a service saw of {@link OperationContext#peer()}. */
+  public record PeerSeen(String address, Optional<String> principal, List<String> chain) {
+    static PeerSeen of(Peer peer) {
+      return new PeerSeen(peer.address(), peer.principal().map(Principal::getName),
+          peer.certificates().stream().map(c -> c.getSubjectX500Principal().getName()).toList());
+    }
+  }
+
+  @ServiceContract(name = "WhoAmI", namespace = "urn:courier:tls-test")
+  public interface WhoAmI {
+    /** The peer of the call, as the side that runs it sees it. */
+    PeerSeen whoAmI();
+  }
+
+  /** Answers with the peer of each call. */
+  static final class PeerReporter implements WhoAmI {
+    @Override
+    public PeerSeen whoAmI() {
+      return PeerSeen.of(OperationContext.current().peer());
+    }
+  }
+
+  @ServiceContract(name = "Mirror", namespace = "urn:courier:tls-test", callback = WhoAmI.class)
+  public interface Mirror {
+    /** Calls the client's callback {@code whoAmI} and returns what the client saw. */
+    PeerSeen askBack();
+  }
+
   @BeforeAll
   static void makeCertificates() throws Exception {
     certs = TestCertificates.create(dir, true);
@@ -91,6 +130,21 @@ class TcpTlsTest {
         .operationTimeout(Duration.ofSeconds(10)).build().createChannel();
     channels.add(echo);
     return echo;
+  }
+
+  /** Hosts {@code service} for {@code contract} over {@code binding} on a free loopback port; returns the address. */
+  private String host(TcpBinding binding, Class<?> contract, Object service) {
+    ServiceHost host = ServiceHost.builder(service)
+        .endpoint(contract, binding, "courier.tcp://127.0.0.1:0/" + contract.getSimpleName()).build().open();
+    hosts.add(host);
+    return host.listenAddresses().getFirst();
+  }
+
+  private <T> T client(Class<T> contract, TcpBinding binding, String address) {
+    T proxy = ChannelFactory.builder(contract).binding(binding).address(address)
+        .operationTimeout(Duration.ofSeconds(10)).build().createChannel();
+    channels.add(proxy);
+    return proxy;
   }
 
   /** Connects and calls once; returns what was thrown, or null. */
@@ -252,5 +306,77 @@ class TcpTlsTest {
     TcpBinding serverOnly = tls(serverTls());
     assertThatThrownBy(() -> client(serverOnly, address)).isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("does not connect");
+  }
+
+  // ---- who called ---------------------------------------------------------------------------------
+
+  @Test
+  void aServiceSeesTheSubjectAndChainOfTheClientsCertificate() {
+    String address = host(tls(mutualTls()), WhoAmI.class, new PeerReporter());
+    WhoAmI who = client(WhoAmI.class, tls(TcpTls.client(certs.trust("ca")).clientKeys(certs.keys("client"))), address);
+
+    PeerSeen seen = who.whoAmI();
+
+    assertThat(seen.principal()).contains("CN=courier test client");
+    assertThat(seen.chain()).as("the client's chain, its own certificate first")
+        .containsExactly("CN=courier test client", "CN=courier test ca");
+    assertThat(seen.address()).matches("courier\\.tcp://127\\.0\\.0\\.1:\\d+")
+        .as("the client's port, not the server's").isNotEqualTo("courier.tcp://127.0.0.1:" + portOf(address));
+  }
+
+  @Test
+  void withClientCertificatesOptionalAClientWithoutOneIsSeenWithoutAPrincipal() {
+    String address = host(tls(serverTls().trustClients(certs.trust("ca"))), WhoAmI.class, new PeerReporter());
+
+    WhoAmI anonymous = client(WhoAmI.class, tls(TcpTls.client(certs.trust("ca"))), address);
+    WhoAmI identified = client(WhoAmI.class,
+        tls(TcpTls.client(certs.trust("ca")).clientKeys(certs.keys("client"))), address);
+
+    PeerSeen seen = anonymous.whoAmI();
+    assertThat(seen.principal()).isEmpty();
+    assertThat(seen.chain()).isEmpty();
+    assertThat(seen.address()).startsWith("courier.tcp://127.0.0.1:");
+    assertThat(identified.whoAmI().principal()).as("the same host, a client with a certificate")
+        .contains("CN=courier test client");
+  }
+
+  @Test
+  void withoutClientCertificatesTheServiceSeesNoPrincipalOverTls() {
+    String address = host(tls(serverTls()), WhoAmI.class, new PeerReporter());
+    WhoAmI who = client(WhoAmI.class, tls(TcpTls.client(certs.trust("ca")).clientKeys(certs.keys("client"))), address);
+
+    assertThat(who.whoAmI().principal()).as("a certificate the server never asked for").isEmpty();
+  }
+
+  @Test
+  void aClientsCallbackSeesTheServerAndItsCertificate() {
+    TcpBinding both = tls(mutualTls().trustServers(certs.trust("ca")).clientKeys(certs.keys("client")));
+    Mirror service = () -> OperationContext.current().callback(WhoAmI.class).whoAmI();
+    String address = host(both, Mirror.class, service);
+    Mirror mirror = ChannelFactory.builder(Mirror.class).binding(both).address(address)
+        .callback(new PeerReporter()).operationTimeout(Duration.ofSeconds(10)).build().createChannel();
+    channels.add(mirror);
+
+    PeerSeen seenByTheCallback = mirror.askBack();
+
+    assertThat(seenByTheCallback.address()).isEqualTo("courier.tcp://127.0.0.1:" + portOf(address));
+    assertThat(seenByTheCallback.principal()).contains("CN=courier test server");
+    assertThat(seenByTheCallback.chain()).first().isEqualTo("CN=courier test server");
+  }
+
+  @Test
+  void overPlainTcpAServiceSeesTheClientsAddressWithItsPortAndNoPrincipal() throws Exception {
+    String address = host(TcpBinding.builder().handshakeTimeout(HANDSHAKE).build(), WhoAmI.class, new PeerReporter());
+    String action = ContractDescription.of(WhoAmI.class).operation("whoAmI").action();
+
+    try (RawPeer raw = RawPeer.withSession(portOf(address))) {
+      raw.send(frame(TcpPeer.REQUEST, 1, 1, requestPayload(action, new byte[0])));
+      Frame reply = raw.read();
+      assertThat(reply.type()).as("the answer to whoAmI: %s", reply).isEqualTo(TcpPeer.REPLY);
+      Object seen = WireCodec.read(Unpooled.wrappedBuffer(reply.payload()), PeerSeen.class);
+
+      assertThat(seen).isEqualTo(new PeerSeen("courier.tcp://127.0.0.1:" + raw.socket.getLocalPort(),
+          Optional.empty(), List.of()));
+    }
   }
 }
