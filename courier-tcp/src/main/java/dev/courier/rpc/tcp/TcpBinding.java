@@ -621,7 +621,9 @@ public final class TcpBinding implements Binding, AutoCloseable {
 
     /**
      * The most calls a connection runs at once (1,000 by default): more requests are answered "server too
-     * busy"; at the limit one-way calls, which have no answer, are held back by not reading the connection.
+     * busy"; at the limit one-way calls, which have no answer, are held back by not reading the connection
+     * (answers included: a one-way operation that waits on a call back to its own client waits until its
+     * deadline while the connection is held back).
      */
     public Builder maxCallsInFlight(int max) {
       if (max < 1) {
