@@ -293,6 +293,7 @@ public final class TcpBinding implements Binding, AutoCloseable {
     }
     ClientConnection sharedConnection = shared;
     IoTarget sessionTarget = target;
+    java.util.concurrent.CompletableFuture<String> lost = sharedConnection.watch();
     return new Connection() {
       private volatile boolean closed;
 
@@ -308,7 +309,7 @@ public final class TcpBinding implements Binding, AutoCloseable {
 
       @Override
       public java.util.concurrent.CompletionStage<String> lost() {
-        return sharedConnection.peer.closeFuture().thenApply(v -> sharedConnection.peer.closedBecause());
+        return lost;
       }
 
       @Override
@@ -317,6 +318,7 @@ public final class TcpBinding implements Binding, AutoCloseable {
           return;
         }
         closed = true;
+        sharedConnection.unwatch(lost);     // a long-lived shared connection keeps no trace of closed channels
         sessionTarget.close();
         sharedConnection.peer.closeSession(sessionTarget);     // SESSION_CLOSE: the host ends the session (the connection may stay)
         release(key, sharedConnection);
@@ -341,10 +343,27 @@ public final class TcpBinding implements Binding, AutoCloseable {
     final Channel channel;
     final TcpPeer peer;
     int sessions;   // guarded by connections
+    private final java.util.Set<java.util.concurrent.CompletableFuture<String>> watchers =
+        ConcurrentHashMap.newKeySet();
 
     ClientConnection(Channel channel, TcpPeer peer) {
       this.channel = channel;
       this.peer = peer;
+      peer.closeFuture().thenRun(() -> watchers.forEach(w -> w.complete(peer.closedBecause())));
+    }
+
+    /** A future that completes with the reason when this connection closes, until {@link #unwatch}. */
+    java.util.concurrent.CompletableFuture<String> watch() {
+      java.util.concurrent.CompletableFuture<String> w = new java.util.concurrent.CompletableFuture<>();
+      watchers.add(w);
+      if (peer.closeFuture().isDone()) {          // closed before it was added: the closing pass may have missed it
+        w.complete(peer.closedBecause());
+      }
+      return w;
+    }
+
+    void unwatch(java.util.concurrent.CompletableFuture<String> w) {
+      watchers.remove(w);
     }
   }
 

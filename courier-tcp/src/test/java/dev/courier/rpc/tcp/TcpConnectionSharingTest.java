@@ -6,7 +6,10 @@ import dev.courier.rpc.ChannelFactory;
 import dev.courier.rpc.ClientChannel;
 import dev.courier.rpc.ServiceContract;
 import dev.courier.rpc.ServiceHost;
+import java.lang.ref.WeakReference;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Channels to one endpoint share a connection, each as a session of its own, unless the binding says otherwise. */
@@ -55,6 +58,35 @@ class TcpConnectionSharingTest {
   void aBindingAskedForConnectionPerChannelOpensOneForEach() {
     try (TcpBinding binding = TcpBinding.builder().connectionPerChannel().build()) {
       twoChannels(binding, 2);
+    }
+  }
+
+  @Test
+  void channelsClosedWhileTheSharedConnectionStaysOpenCanBeCollected() {
+    try (TcpBinding binding = TcpBinding.create()) {
+      ServiceHost host = ServiceHost.builder(new EchoService())
+          .endpoint(Echo.class, binding, "courier.tcp://127.0.0.1:0/echo").build().open();
+      try {
+        ChannelFactory<Echo> factory = ChannelFactory.builder(Echo.class)
+            .binding(binding).address(host.listenAddresses().get(0)).build();
+        Echo keeper = factory.createChannel();          // keeps the shared connection open throughout
+        assertThat(keeper.echo("open")).isEqualTo("open");
+        List<WeakReference<Echo>> closed = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+          Echo c = factory.createChannel();
+          assertThat(c.echo("call " + i)).isEqualTo("call " + i);
+          ClientChannel.of(c).close();
+          closed.add(new WeakReference<>(c));
+        }
+        assertThat(binding.openConnections()).isEqualTo(1);
+        TcpTestSupport.until(() -> {
+          System.gc();
+          return closed.stream().allMatch(r -> r.get() == null);
+        }, "every closed channel collected while the connection they shared is open");
+        assertThat(keeper.echo("still")).isEqualTo("still");
+      } finally {
+        host.close(Duration.ofSeconds(5));
+      }
     }
   }
 
