@@ -10,6 +10,11 @@ public interface Session {
   /**
    * Takes a presented request whose attachment is an {@link Invocation}; the session completes it
    * exactly once. Called with no lock held; must not block.
+   *
+   * <p>A one-way call's request completes when the session accepts the call; the session then calls
+   * {@link Invocation#serviceFinished()} once the service is done with it, whatever the outcome (a binding
+   * that bounds the one-way calls it runs at once counts on it, and would hold its connection back for
+   * good without it).
    */
   void dispatch(IoRequest request);
 

@@ -100,6 +100,8 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   private volatile String remoteName = "the peer";
   private final AtomicInteger oneWaysRunning = new AtomicInteger();
   private volatile boolean readsPaused;       // one-way messages at the cap: the rest wait in the connection
+  private final java.util.ArrayDeque<ByteBuf> held = new java.util.ArrayDeque<>();   // event loop only
+  private volatile ChannelHandlerContext context;
   private volatile boolean pingOutstanding;
   private volatile boolean goingAway;
   private volatile boolean draining;          // server: the listener closed
@@ -399,6 +401,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   @Override
   public void channelActive(ChannelHandlerContext ctx) throws Exception {
     channel = ctx.channel();
+    context = ctx;
     remoteName = hostAndPort(ctx.channel().remoteAddress());
     super.channelActive(ctx);
   }
@@ -406,8 +409,32 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     ByteBuf in = (ByteBuf) msg;
+    pingOutstanding = false;
+    if ((readsPaused || !held.isEmpty()) && in.readableBytes() >= 9 && heldBack(in.getUnsignedByte(in.readerIndex()))) {
+      // At the cap: frames decoded from bytes read before the pause wait here, in order, so that the cap holds
+      // however many small frames one read brought; answers to this side's own calls still go through.
+      held.add(in);
+      return;
+    }
+    onFrame(ctx, in);
+  }
+
+  /** The frames that wait while the connection is held back: everything that starts or steers the peer's calls. */
+  private static boolean heldBack(int type) {
+    return type == REQUEST || type == ONE_WAY || type == CANCEL || type == SESSION_OPEN || type == SESSION_CLOSE;
+  }
+
+  /** Runs the frames held back, in order, until the cap is reached again. Runs on the event loop. */
+  private void runHeldFrames() {
+    ChannelHandlerContext ctx = context;
+    ByteBuf next;
+    while (!readsPaused && (next = held.poll()) != null) {
+      onFrame(ctx, next);
+    }
+  }
+
+  private void onFrame(ChannelHandlerContext ctx, ByteBuf in) {
     try {
-      pingOutstanding = false;
       if (in.readableBytes() < 9) {
         throw new WireCodec.WireException("frame of " + in.readableBytes() + " bytes (expected: at least 9)");
       }
@@ -548,6 +575,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
         oneWayRefused(inv);
       }
       incoming.remove(key);
+      resumeReadsUnderTheCap();               // a call that finished meanwhile may have left the lifting to this one
       answerStatus(session, callId, oneWay, r.status());
       closeIfDrained();
     }
@@ -591,6 +619,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
       ch.eventLoop().execute(() -> {
         if (readsPaused && callsRunning() < settings.maxCallsInFlight()) {
           readsPaused = false;
+          runHeldFrames();                  // may reach the cap again
           updateAutoRead(ch);
         }
       });
@@ -780,11 +809,14 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
       if (ctx.pipeline().get(TcpBinding.PreambleHandler.class) != null) {
         return;                     // no frame before the peer's preamble; the handshake timeout rules until then
       }
-      if (pingOutstanding) {
+      boolean heldBack = readsPaused;
+      if (pingOutstanding && !heldBack) {
         goAway(ctx, GO_AWAY_IDLE, "no frame within the keep-alive timeout");
         return;
       }
-      pingOutstanding = true;
+      // Held back by this side, the peer's silence is this side's not reading: no verdict on it, but a PING
+      // keeps the peer's own keep-alive from giving up on this side.
+      pingOutstanding = !heldBack;
       ByteBuf ping = frame(PING, 0, 0);
       ping.writeLong(System.nanoTime());
       finish(ping);
@@ -833,6 +865,9 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    for (ByteBuf frame; (frame = held.poll()) != null; ) {
+      frame.release();
+    }
     closed.complete(null);
     for (Integer id : List.copyOf(outgoing.keySet())) {
       Outgoing call = outgoing.remove(id);

@@ -458,7 +458,7 @@ class TcpLimitsTest {
     int messages = 64;
     byte[] megabyte = new byte[1 << 20];
     AtomicInteger sent = new AtomicInteger();
-    Thread sender = Thread.ofPlatform().name("one-way sender").start(() -> {
+    Thread sender = Thread.ofPlatform().name("one-way sender").daemon().start(() -> {
       for (int i = 0; i < messages; i++) {
         client.post(megabyte);
         sent.incrementAndGet();
@@ -476,6 +476,52 @@ class TcpLimitsTest {
     until(() -> service.postsDone.get() == messages, "every one-way message delivered");
     assertThat(service.mostPostsRunning).hasValue(2);
     assertThat(client.echo(new byte[] {7})).containsExactly(7);
+  }
+
+  @Test
+  void manySmallOneWayMessagesInOneReadStillRunAtMostTheCapAtOnceAndEachRunsOnce() throws Exception {
+    LimitsService service = new LimitsService();
+    ServiceHost host = host(TWO_IN_FLIGHT, service);
+    RawPeer peer = raw(RawPeer.withSession(portOf(addressOf(host))));
+    int messages = 50;
+    java.io.ByteArrayOutputStream burst = new java.io.ByteArrayOutputStream();
+    for (int i = 0; i < messages; i++) {
+      burst.write(TcpTestSupport.oneWay(1, 1 + 2 * i, "post", (Object) new byte[] {(byte) i}));
+    }
+    peer.send(burst.toByteArray());                 // one write: the host reads them in one go
+    until(() -> service.postsRunning.get() == 2, "two one-way messages running");
+    for (int i = 0; i < 5; i++) {                   // time for any wrongly dispatched message to start
+      assertServesANewClient(BIG, host);
+    }
+    assertThat(service.postsRunning).as("one-way messages running while the rest wait").hasValue(2);
+    service.openPosts();
+    until(() -> service.postsDone.get() == messages, "every one-way message delivered");
+    assertThat(service.mostPostsRunning).as("one-way messages running at once").hasValue(2);
+    assertThat(service.postsSeen()).as("the messages the service ran")
+        .containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.range(0, messages).boxed().toList());
+  }
+
+  @Test
+  void aConnectionHeldBackAtTheCapIsNotClosedAsIdleAndThePeerHearsPingsMeanwhile() throws Exception {
+    LimitsService service = new LimitsService();
+    TcpBinding oneAtATime = closeLater(TcpBinding.builder().idleTimeout(IDLE).maxCallsInFlight(1).build());
+    ServiceHost host = host(oneAtATime, service);
+    RawPeer peer = raw(RawPeer.withSession(portOf(addressOf(host))));
+    peer.send(TcpTestSupport.oneWay(1, 1, "post", (Object) new byte[] {1}));
+    until(() -> service.postsRunning.get() == 1, "the one-way message running; the connection held back");
+    for (int pings = 0; pings < 4; pings++) {       // four idle timeouts: twice the keep-alive limit
+      Frame f = peer.read();
+      assertThat(f.type()).as("frame %d on a held-back connection", pings).isEqualTo(TcpPeer.PING);
+      peer.send(frame(TcpPeer.PONG, 0, 0, f.payload()));
+    }
+    service.openPosts();
+    peer.send(request(1, 3, "echo", (Object) new byte[] {8}));   // still open, and serving once caught up
+    Frame reply = peer.read();
+    while (reply.type() == TcpPeer.PING || reply.type() == TcpPeer.PONG) {
+      reply = peer.read();
+    }
+    assertThat(reply.type()).isEqualTo(TcpPeer.REPLY);
+    assertThat(reply.callId()).isEqualTo(3);
   }
 
   // =============================================================================================

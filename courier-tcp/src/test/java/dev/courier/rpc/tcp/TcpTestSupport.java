@@ -96,6 +96,7 @@ final class TcpTestSupport {
     final AtomicInteger mostPostsRunning = new AtomicInteger();
     final AtomicInteger postsDone = new AtomicInteger();
     private final CompletableFuture<Void> postGate = new CompletableFuture<>();
+    private final java.util.Queue<Integer> seen = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final AtomicReference<CompletableFuture<Void>> release = new AtomicReference<>(new CompletableFuture<>());
 
     @Override
@@ -127,6 +128,9 @@ final class TcpTestSupport {
 
     @Override
     public void post(byte[] data) {
+      if (data.length > 0) {
+        seen.add((int) data[0]);
+      }
       mostPostsRunning.accumulateAndGet(postsRunning.incrementAndGet(), Math::max);
       try {
         postGate.join();
@@ -134,6 +138,11 @@ final class TcpTestSupport {
         postsRunning.decrementAndGet();
         postsDone.incrementAndGet();
       }
+    }
+
+    /** The first byte of every post the service ran, in the order they entered it. */
+    List<Integer> postsSeen() {
+      return List.copyOf(seen);
     }
 
     /** Lets every post through, now and later. */
@@ -246,6 +255,12 @@ final class TcpTestSupport {
   static byte[] request(int session, int callId, String operation, Object... args) {
     List<Type> types = LIMITS.operation(operation).parameterTypes();
     return frame(TcpPeer.REQUEST, session, callId, requestPayload(action(operation), arguments(types, args)));
+  }
+
+  /** A ONE_WAY frame calling {@code operation} of {@link Limits} with {@code args}. */
+  static byte[] oneWay(int session, int callId, String operation, Object... args) {
+    List<Type> types = LIMITS.operation(operation).parameterTypes();
+    return frame(TcpPeer.ONE_WAY, session, callId, requestPayload(action(operation), arguments(types, args)));
   }
 
   /**
