@@ -88,7 +88,25 @@ final class WireCodec {
   }
 
   static void writeString(ByteBuf out, String s) {
-    int n = ByteBufUtil.utf8Bytes(s);        // the byte count first, then the bytes, without a copy
+    // The byte count first, then the bytes, written in place. A string with surrogates (pairs, or unpaired
+    // ones that the JDK writes as '?') goes through the JDK's encoder, so every string encodes as
+    // String.getBytes(UTF_8) does.
+    int n = 0;
+    for (int i = 0, length = s.length(); i < length; i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        n++;
+      } else if (c < 0x800) {
+        n += 2;
+      } else if (Character.isSurrogate(c)) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        writeVarint(out, b.length);
+        out.writeBytes(b);
+        return;
+      } else {
+        n += 3;
+      }
+    }
     writeVarint(out, n);
     ByteBufUtil.reserveAndWriteUtf8(out, s, n);
   }
@@ -490,12 +508,10 @@ final class WireCodec {
       }
       try {
         return (Object) constructor.invokeExact(values);
-      } catch (RuntimeException e) {
-        throw new WireException("record " + type.getSimpleName() + " refused its values: " + e);
-      } catch (Error e) {
+      } catch (VirtualMachineError e) {
         throw e;
-      } catch (Throwable t) {
-        throw new WireException("cannot build record " + type.getSimpleName() + ": " + t);
+      } catch (Throwable t) {           // the record's own checks (an exception, or an assertion) refused them
+        throw new WireException("record " + type.getSimpleName() + " refused its values: " + t);
       }
     }
   }

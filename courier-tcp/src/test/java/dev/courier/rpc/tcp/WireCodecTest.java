@@ -266,6 +266,20 @@ class WireCodecTest {
   }
 
   @Test
+  void everyStringIsWrittenAsTheJdksUtf8WithItsByteCount() {
+    for (String text : List.of("", "plain ascii", "é", "中文", "emoji \uD83D\uDE00 pair", "\uD800é", "\uD800中",
+        "\uD800\uD83D\uDE00", "lone low \uDC00", "ends high \uD800", "\u07FF\u0800\uFFFF")) {
+      byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+      ByteBuf expected = Unpooled.buffer();
+      expected.writeByte(1);
+      WireCodec.writeVarint(expected, utf8.length);
+      expected.writeBytes(utf8);
+      assertThat(encode(String.class, text)).as("bytes of %s", text.codePoints()
+          .mapToObj(Integer::toHexString).toList()).containsExactly(ByteBufUtil.getBytes(expected));
+    }
+  }
+
+  @Test
   void referenceTypesStartWithAPresenceByte() {
     assertThat(encode(Integer.class, null)).containsExactly(bytes(0x00));
     assertThat(encode(Integer.class, 5)).containsExactly(bytes(0x01, 0x0A));
