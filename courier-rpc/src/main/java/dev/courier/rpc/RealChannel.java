@@ -48,7 +48,8 @@ final class RealChannel implements InvocationHandler, ClientChannel {
   private final Map<OperationDescription, CompletedListener<Object>> listeners = new ConcurrentHashMap<>();
   private final Map<Object, List<ClientCall>> eventCalls = new HashMap<>();    // guarded by itself
   private int busy;                                                            // guarded by eventCalls
-  private volatile CommunicationState state = CommunicationState.OPENED;   // changed under this
+  private final Object stateLock = new Object();      // not this: users hold the channel object
+  private volatile CommunicationState state = CommunicationState.OPENED;   // changed under stateLock
   private volatile String lostBecause;                                     // set with FAULTED
   private Object proxy;
 
@@ -126,7 +127,7 @@ final class RealChannel implements InvocationHandler, ClientChannel {
   @Override
   public void close() {
     CommunicationState was;
-    synchronized (this) {
+    synchronized (stateLock) {
       was = state;
       if (was == CommunicationState.OPENED) {
         state = CommunicationState.CLOSING;
@@ -148,7 +149,7 @@ final class RealChannel implements InvocationHandler, ClientChannel {
 
   @Override
   public void abort() {
-    synchronized (this) {
+    synchronized (stateLock) {
       if (state == CommunicationState.CLOSED) {
         return;
       }
@@ -163,7 +164,7 @@ final class RealChannel implements InvocationHandler, ClientChannel {
    * instance of a PER_SESSION host, went with it, so it never reconnects. May run on an I/O thread.
    */
   private void connectionLost(String because) {
-    synchronized (this) {
+    synchronized (stateLock) {
       if (state != CommunicationState.OPENED) {
         return;                                                  // closing or closed by its user
       }

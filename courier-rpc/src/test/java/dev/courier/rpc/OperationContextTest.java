@@ -317,6 +317,7 @@ class OperationContextTest {
     Principal alice = () -> "CN=alice";
     List<X509Certificate> chain = new ArrayList<>();
     Peer peer = new Peer("courier.tcp://10.0.0.7:54321", Optional.of(alice), chain);
+    chain.add(null);                                // the caller's list changes afterwards
 
     assertThat(peer.certificates()).isEmpty();
     assertThatThrownBy(() -> peer.certificates().add(null)).isInstanceOf(UnsupportedOperationException.class);
