@@ -111,7 +111,48 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   private record Outgoing(IoRequest request, OperationDescription operation, int session, boolean[] written) {}
 
   /** A session: its calls go to {@code local}, its calls back go through {@code peer}. */
-  private record PeerSession(ContractDescription contract, Session session, IoTarget local, IoTarget peer) {}
+  private record PeerSession(ContractDescription contract, Session session, IoTarget local, IoTarget peer,
+      Arrivals arrivals) {
+    PeerSession(ContractDescription contract, Session session, IoTarget local, IoTarget peer) {
+      this(contract, session, local, peer, new Arrivals());
+    }
+  }
+
+  /**
+   * The one-way calls of a session that have arrived and are not yet accepted by it. A session that ends (its
+   * channel closed, or the connection) first lets them in: the caller was told they were sent, and they were.
+   */
+  private static final class Arrivals {
+    private final AtomicInteger unaccepted = new AtomicInteger();
+    private final CompletableFuture<Void> none = new CompletableFuture<>();
+    private volatile boolean ending;
+
+    void arrived() {
+      unaccepted.incrementAndGet();
+    }
+
+    void accepted() {
+      if (unaccepted.decrementAndGet() == 0 && ending) {
+        none.complete(null);
+      }
+    }
+
+    /** Waits, on the session's closing thread, until every one-way call that arrived has been accepted. */
+    void awaitAccepted(Duration limit) {
+      ending = true;
+      if (unaccepted.get() == 0) {
+        return;
+      }
+      try {
+        none.get(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+        LOG.log(System.Logger.Level.WARNING, unaccepted.get() + " one-way calls not accepted within " + limit
+            + " of their session's end");
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
 
   TcpPeer(TcpBinding.Settings settings, boolean server, Endpoint endpoint, IoClock clock, Executor calls) {
     this.settings = settings;
@@ -276,6 +317,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
 
   private void tearDown(PeerSession ps) {
     Thread.ofVirtual().name("courier-tcp-session-close").start(() -> {
+      ps.arrivals().awaitAccepted(settings.handshakeTimeout());
       if (ps.session() != null) {
         ps.session().close();
       }
@@ -561,9 +603,10 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
     r.formatDeviceControl(ps.local(), CALL, null, null);
     r.attach(inv);
     long key = key(session, callId);
-    r.setCompletionRoutine(new Answer(session, callId, op), inv);
+    r.setCompletionRoutine(new Answer(session, callId, op, oneWay ? ps.arrivals() : null), inv);
     if (oneWay) {
       inv.onServiceFinished(this::oneWayFinished);   // its request completes when accepted, before it runs
+      ps.arrivals().arrived();
       oneWayStarted();
     } else {
       incoming.put(key, r);
@@ -572,6 +615,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
         : SendOptions.withTimeout(Duration.ofNanos(timeout));
     if (!r.send(ps.local(), options)) {       // not sent: no completion routine runs
       if (oneWay) {
+        ps.arrivals().accepted();
         oneWayRefused(inv);
       }
       incoming.remove(key);
@@ -636,11 +680,13 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
     private final int session;
     private final int callId;
     private final OperationDescription op;
+    private final Arrivals arrivals;          // a one-way call's session
 
-    Answer(int session, int callId, OperationDescription op) {
+    Answer(int session, int callId, OperationDescription op, Arrivals arrivals) {
       this.session = session;
       this.callId = callId;
       this.op = op;
+      this.arrivals = arrivals;
     }
 
     @Override
@@ -654,6 +700,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
 
     private void answer(IoCompletionParams params, Invocation inv) {
       if (op.isOneWay()) {
+        arrivals.accepted();
         if (!params.status().equals(IoStatus.SUCCESS)) {
           oneWayRefused(inv);
         }

@@ -479,6 +479,22 @@ class TcpLimitsTest {
   }
 
   @Test
+  void aOneWayMessageSentJustBeforeItsChannelClosesIsStillDelivered() {
+    LimitsService service = new LimitsService();
+    service.openPosts();
+    ServiceHost host = host(DEFAULTS, service);
+    int channels = 50;
+    for (int i = 0; i < channels; i++) {
+      LimitsClient client = channel(DEFAULTS, host);
+      client.post(new byte[] {(byte) i});
+      ((ClientChannel) client).close();
+    }
+    until(() -> service.postsDone.get() == channels, "every message posted just before a close delivered");
+    assertThat(service.postsSeen()).containsExactlyInAnyOrderElementsOf(
+        java.util.stream.IntStream.range(0, channels).boxed().toList());
+  }
+
+  @Test
   void manySmallOneWayMessagesInOneReadStillRunAtMostTheCapAtOnceAndEachRunsOnce() throws Exception {
     LimitsService service = new LimitsService();
     ServiceHost host = host(TWO_IN_FLIGHT, service);
