@@ -912,8 +912,15 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    // Held-back one-way calls were received whole and their sender was told they were sent: they still run
+    // (at most what one read brought), before the sessions end. Nothing else held matters any more.
+    readsPaused = false;
     for (ByteBuf frame; (frame = held.poll()) != null; ) {
-      frame.release();
+      if (frame.getUnsignedByte(frame.readerIndex()) == ONE_WAY) {
+        onFrame(ctx, frame);
+      } else {
+        frame.release();
+      }
     }
     closed.complete(null);
     for (Integer id : List.copyOf(outgoing.keySet())) {

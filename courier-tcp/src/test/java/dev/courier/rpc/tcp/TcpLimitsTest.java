@@ -495,6 +495,22 @@ class TcpLimitsTest {
   }
 
   @Test
+  void oneWayMessagesHeldBackWhenTheirChannelClosesAreAllDeliveredOnceTheServiceCatchesUp() {
+    LimitsService service = new LimitsService();
+    ServiceHost host = host(TWO_IN_FLIGHT, service);
+    LimitsClient client = channel(DEFAULTS, host);
+    int messages = 200;
+    for (int i = 0; i < messages; i++) {
+      client.post(new byte[] {(byte) i, 0, 0, 0});
+    }
+    ((ClientChannel) client).close();               // the last channel: its connection closes too
+    until(() -> service.postsRunning.get() >= 2, "one-way messages running, the rest held back");
+    service.openPosts();
+    until(() -> service.postsDone.get() == messages, "every message sent before the close delivered");
+    assertThat(service.postsSeen()).hasSize(messages);
+  }
+
+  @Test
   void manySmallOneWayMessagesInOneReadStillRunAtMostTheCapAtOnceAndEachRunsOnce() throws Exception {
     LimitsService service = new LimitsService();
     ServiceHost host = host(TWO_IN_FLIGHT, service);
