@@ -3,7 +3,6 @@ package dev.courier.io;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 
 /**
  * A call run on a thread of its own, so that a test can show it blocks, or that it returns without
@@ -11,7 +10,7 @@ import java.util.function.BooleanSupplier;
  */
 final class BackgroundCall<T> {
   /** How long any wait of this class waits at most. */
-  static final Duration LIMIT = Duration.ofSeconds(5);
+  static final Duration LIMIT = Eventually.LIMIT;
   private static final long POLL_NANOS = 200_000;
 
   /** A call that returns nothing and may throw. */
@@ -50,17 +49,6 @@ final class BackgroundCall<T> {
       action.run();
       return null;
     });
-  }
-
-  /** Polls {@code condition} until it holds; fails after {@link #LIMIT}. */
-  static void until(BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + LIMIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() - deadline > 0) {
-        throw new AssertionError("not within " + LIMIT.toSeconds() + " s: " + what);
-      }
-      LockSupport.parkNanos(POLL_NANOS);
-    }
   }
 
   Thread thread() {

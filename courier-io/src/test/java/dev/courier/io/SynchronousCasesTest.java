@@ -102,7 +102,7 @@ class SynchronousCasesTest {
 
     BackgroundCall<IoResult> call = BackgroundCall.start("sync-read",
         () -> t.sendSynchronously(IoFormat.read(IoBuffer.of(IoMemory.allocate(256)), 0), null));
-    BackgroundCall.until(() -> t.queuedCount() == 1, "the read to be queued");
+    Eventually.until(() -> t.queuedCount() == 1, "the read to be queued");
     call.awaitBlocked();
     clock.advance(Duration.ofMillis(50));
     assertThat(call.hasReturned()).isFalse();

@@ -4,8 +4,8 @@ import static dev.courier.rpc.RpcTestSupport.INPROC;
 import static dev.courier.rpc.RpcTestSupport.LIMIT;
 import static dev.courier.rpc.RpcTestSupport.address;
 import static dev.courier.rpc.RpcTestSupport.await;
-import static dev.courier.rpc.RpcTestSupport.failureOf;
-import static dev.courier.rpc.RpcTestSupport.until;
+import static dev.courier.io.Eventually.failureOf;
+import static dev.courier.io.Eventually.until;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 

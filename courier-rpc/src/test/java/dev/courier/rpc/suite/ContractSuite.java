@@ -531,7 +531,7 @@ public abstract class ContractSuite {
       first.abort();
     }
     ClientChannel channel = ClientChannel.of(old);
-    until(() -> channel.state() == CommunicationState.FAULTED, "the channel to a host that " + how + " is FAULTED");
+    dev.courier.io.Eventually.until(() -> channel.state() == CommunicationState.FAULTED, "the channel to a host that " + how + " is FAULTED");
 
     Throwable sync = catchThrowable(() -> old.divide(7, 2));
     CompletableFuture<Integer> task = old.divideAsync(7, 2);
@@ -551,17 +551,6 @@ public abstract class ContractSuite {
     assertThat(channel.state()).as("the old channel does not come back").isEqualTo(CommunicationState.FAULTED);
     channel.close();
     assertThat(channel.state()).isEqualTo(CommunicationState.CLOSED);
-  }
-
-  /** Polls {@code condition} until it holds; fails after {@link CallAdapter#WAIT}. */
-  private static void until(java.util.function.BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + CallAdapter.WAIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() - deadline > 0) {
-        throw new AssertionError("not within " + CallAdapter.WAIT.toSeconds() + " s: " + what);
-      }
-      java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
-    }
   }
 
   // ---- fixtures ------------------------------------------------------------------------------------

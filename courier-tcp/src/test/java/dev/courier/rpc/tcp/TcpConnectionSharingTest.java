@@ -79,7 +79,7 @@ class TcpConnectionSharingTest {
           closed.add(new WeakReference<>(c));
         }
         assertThat(binding.openConnections()).isEqualTo(1);
-        TcpTestSupport.until(() -> {
+        dev.courier.io.Eventually.until(() -> {
           System.gc();
           return closed.stream().allMatch(r -> r.get() == null);
         }, "every closed channel collected while the connection they shared is open");

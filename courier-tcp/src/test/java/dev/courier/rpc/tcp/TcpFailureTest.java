@@ -1,7 +1,7 @@
 package dev.courier.rpc.tcp;
 
 import static dev.courier.rpc.tcp.TcpTestSupport.LIMIT;
-import static dev.courier.rpc.tcp.TcpTestSupport.failureOf;
+import static dev.courier.io.Eventually.failureOf;
 import static dev.courier.rpc.tcp.TcpTestSupport.newAddress;
 import static dev.courier.rpc.tcp.TcpTestSupport.portOf;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -202,7 +202,7 @@ class TcpFailureTest {
     child.awaitLine("ENTERED held", LIMIT);
     child.kill();
     assertCommunicationFailure(failureOf(held), true);                 // the client has seen the connection go
-    TcpTestSupport.until(() -> oldChannel.state() == CommunicationState.FAULTED, "the old channel is FAULTED");
+    dev.courier.io.Eventually.until(() -> oldChannel.state() == CommunicationState.FAULTED, "the old channel is FAULTED");
 
     assertThatThrownBy(() -> old.echo(new byte[] {1})).satisfies(e -> assertFaultedChannelRefused(e, child.address))
         .hasMessageContaining("the connection to 127.0.0.1:" + port + " closed");
@@ -236,13 +236,13 @@ class TcpFailureTest {
     service.awaitEntered(1);
 
     CompletableFuture<Void> closing = CompletableFuture.runAsync(() -> host.close(LIMIT), threads);
-    TcpTestSupport.until(() -> host.state() == CommunicationState.CLOSING, "the host is closing");
+    dev.courier.io.Eventually.until(() -> host.state() == CommunicationState.CLOSING, "the host is closing");
     assertThat(channel.state()).as("while its call is in flight, the host keeps the connection")
         .isEqualTo(CommunicationState.OPENED);
     service.releaseAll();
     assertThat(inFlight.get(LIMIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo("in flight");
     closing.get(LIMIT.toMillis(), TimeUnit.MILLISECONDS);
-    TcpTestSupport.until(() -> channel.state() == CommunicationState.FAULTED, "the channel is FAULTED");
+    dev.courier.io.Eventually.until(() -> channel.state() == CommunicationState.FAULTED, "the channel is FAULTED");
 
     assertThatThrownBy(() -> client.echo(new byte[] {1})).satisfies(e -> assertFaultedChannelRefused(e, address))
         .hasMessageContaining("went away: the endpoint is closing");
@@ -281,7 +281,7 @@ class TcpFailureTest {
     CompletableFuture<String> second = client.holdAsync("second");
     service.awaitEntered(2);
     CompletableFuture<Void> closing = CompletableFuture.runAsync(() -> host.close(LIMIT), threads);
-    TcpTestSupport.until(() -> host.state() == CommunicationState.CLOSING, "the host is closing");
+    dev.courier.io.Eventually.until(() -> host.state() == CommunicationState.CLOSING, "the host is closing");
     assertThat(first).isNotDone();
     service.releaseAll();
     assertThat(first.get(LIMIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo("first");
@@ -302,7 +302,7 @@ class TcpFailureTest {
     peer.send(TcpTestSupport.request(1, 1, "hold", "held"));
     service.awaitEntered(1);
     CompletableFuture<Void> closing = CompletableFuture.runAsync(() -> host.close(LIMIT), threads);
-    TcpTestSupport.until(() -> host.state() == CommunicationState.CLOSING, "the host is closing");
+    dev.courier.io.Eventually.until(() -> host.state() == CommunicationState.CLOSING, "the host is closing");
 
     // The host turns CLOSING a moment before its listener marks the connections it keeps as draining; until
     // then the closing host refuses sessions as too busy. Either way no session opens.

@@ -3,12 +3,12 @@ package dev.courier.rpc.tcp;
 import static dev.courier.rpc.tcp.TcpTestSupport.LIMIT;
 import static dev.courier.rpc.tcp.TcpTestSupport.PREAMBLE;
 import static dev.courier.rpc.tcp.TcpTestSupport.action;
-import static dev.courier.rpc.tcp.TcpTestSupport.failureOf;
+import static dev.courier.io.Eventually.failureOf;
 import static dev.courier.rpc.tcp.TcpTestSupport.frame;
 import static dev.courier.rpc.tcp.TcpTestSupport.newAddress;
 import static dev.courier.rpc.tcp.TcpTestSupport.portOf;
 import static dev.courier.rpc.tcp.TcpTestSupport.request;
-import static dev.courier.rpc.tcp.TcpTestSupport.until;
+import static dev.courier.io.Eventually.until;
 import static dev.courier.rpc.tcp.TcpTestSupport.requestPayload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -718,7 +718,7 @@ class TcpLimitsTest {
     LimitsClient second = channel(DEFAULTS, host);
     assertThat(host.sessionCount()).isEqualTo(2);
     ((ClientChannel) second).close();
-    TcpTestSupport.until(() -> host.sessionCount() == 1, "the closed channel's session ended on the host");
+    dev.courier.io.Eventually.until(() -> host.sessionCount() == 1, "the closed channel's session ended on the host");
     LimitsClient third = channel(DEFAULTS, host);                  // within maxConcurrentSessions again
     assertThat(third.echo(new byte[] {3})).containsExactly(3);
     assertThat(first.echo(new byte[] {1})).containsExactly(1);

@@ -24,21 +24,16 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 
 /** Contracts, a service, bounded waits and a raw protocol peer for the courier-tcp tests. Nothing sleeps. */
 final class TcpTestSupport {
   /** How long any wait waits at most. */
-  static final Duration LIMIT = Duration.ofSeconds(5);
+  static final Duration LIMIT = dev.courier.io.Eventually.LIMIT;
   private static final AtomicInteger COUNTER = new AtomicInteger();
 
   private TcpTestSupport() {}
@@ -171,27 +166,6 @@ final class TcpTestSupport {
 
   static int portOf(String address) {
     return URI.create(address).getPort();
-  }
-
-  /** Polls {@code condition} until it holds; fails after {@link #LIMIT}. */
-  static void until(BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + LIMIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() - deadline > 0) {
-        throw new AssertionError("not within " + LIMIT.toSeconds() + " s: " + what);
-      }
-      LockSupport.parkNanos(1_000_000);
-    }
-  }
-
-  /** The future's failure, unwrapped; fails when it succeeds or does not end within {@link #LIMIT}. */
-  static Throwable failureOf(Future<?> future) throws InterruptedException, TimeoutException {
-    try {
-      Object value = future.get(LIMIT.toMillis(), TimeUnit.MILLISECONDS);
-      throw new AssertionError("expected a failure, got " + value);
-    } catch (ExecutionException e) {
-      return e.getCause();
-    }
   }
 
   // ---- raw frames ---------------------------------------------------------------------------------
