@@ -213,14 +213,7 @@ public final class IoQueue {
       handler.onRequest(this, request);
     } catch (RuntimeException | Error e) {
       LOG.log(System.Logger.Level.ERROR, "queue handler threw; completing its request with STATUS_UNSUCCESSFUL", e);
-      IoRequest.State s = request.state();
-      if (s == IoRequest.State.UNFORMATTED || s == IoRequest.State.FORMATTED) {
-        try {
-          request.complete(IoStatus.UNSUCCESSFUL);
-        } catch (IllegalStateException alreadyDone) {
-          // completed concurrently
-        }
-      }
+      request.completeIfOwned(IoStatus.UNSUCCESSFUL);
     }
   }
 

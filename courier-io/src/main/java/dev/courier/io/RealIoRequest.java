@@ -608,14 +608,7 @@ final class RealIoRequest implements IoRequest, Runnable {
     } catch (RuntimeException | Error e) {
       // The routine owned the request; unless it completed it before throwing, nobody else will.
       LOG.log(System.Logger.Level.ERROR, "cancel routine threw; completing its request with STATUS_CANCELLED", e);
-      State s = holder.state;
-      if (holder.origin == Origin.QUEUE_PRESENTED && (s == State.UNFORMATTED || s == State.FORMATTED || s == State.COMPLETED)) {
-        try {
-          holder.complete(IoStatus.CANCELLED);
-        } catch (IllegalStateException completedMeanwhile) {
-          // completed by the routine after all
-        }
-      }
+      holder.completeIfOwned(IoStatus.CANCELLED);
     }
     return true;
   }
@@ -811,6 +804,22 @@ final class RealIoRequest implements IoRequest, Runnable {
   // =============================================================================================
   // Presented requests: completion by the handler
   // =============================================================================================
+
+  /**
+   * Completes a presented request whose handler (a driver, a queue handler, a cancel routine) threw, if the
+   * handler still owned it: not yet sent on, or sent on and back. {@link #complete} decides ownership; a
+   * request that is in flight again, or already completed by someone else, is left alone.
+   */
+  void completeIfOwned(IoStatus st) {
+    if (origin != Origin.QUEUE_PRESENTED) {
+      return;
+    }
+    try {
+      complete(st);
+    } catch (IllegalStateException notOwned) {
+      // in flight again, or completed meanwhile
+    }
+  }
 
   @Override
   public void complete(IoStatus st, long info) {

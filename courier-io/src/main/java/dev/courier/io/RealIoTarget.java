@@ -138,14 +138,7 @@ final class RealIoTarget implements IoTarget {
       driver.dispatch(presented);
     } catch (RuntimeException | Error e) {
       LOG.log(System.Logger.Level.ERROR, "driver of target " + name + " threw from dispatch; completing the request with STATUS_UNSUCCESSFUL", e);
-      IoRequest.State s = presented.state();
-      if (s == IoRequest.State.UNFORMATTED || s == IoRequest.State.FORMATTED) {
-        try {
-          presented.complete(IoStatus.UNSUCCESSFUL);
-        } catch (IllegalStateException alreadyDone) {
-          // completed concurrently by the driver or a cancel routine
-        }
-      }
+      presented.completeIfOwned(IoStatus.UNSUCCESSFUL);
     }
   }
 

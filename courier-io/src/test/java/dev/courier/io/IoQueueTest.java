@@ -328,6 +328,30 @@ class IoQueueTest {
   }
 
   @Test
+  void aHandlerThatThrowsAfterItsForwardedRequestCameBackStillCompletesItForTheSender() throws Exception {
+    IoDevice lower = IoDevice.builder("lower")
+        .defaultQueue(IoQueue.parallel().onDefault((q, r) -> r.complete(IoStatus.SUCCESS)).build())
+        .build();
+    IoTarget lowerTarget = lower.openTarget();
+    IoDevice filter = IoDevice.builder("filter")
+        .defaultQueue(IoQueue.parallel().onDefault((q, r) -> {
+          r.formatUsingCurrentType();
+          r.send(lowerTarget, SendOptions.synchronously());     // back, completed, and still the filter's
+          throw new IllegalStateException("the filter fails after forwarding");
+        }).build())
+        .build();
+    IoTarget top = filter.openTarget();
+    IoRequest r = IoRequest.create();
+    r.formatDeviceControl(top, PING, null, null);
+    java.util.concurrent.CompletableFuture<IoStatus> done = new java.util.concurrent.CompletableFuture<>();
+    r.setCompletionRoutine((req, t, p, c) -> done.complete(p.status()), null);
+
+    assertThat(r.send(top)).isTrue();
+
+    assertThat(done.get(Eventually.LIMIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(IoStatus.UNSUCCESSFUL);
+  }
+
+  @Test
   void attachmentTravelsToTheHandlerAndAFilterMayReplaceItForTheDeviceBelow() {
     AtomicReference<Object> seenBelow = new AtomicReference<>();
     IoDevice lower = IoDevice.builder("lower")
