@@ -521,7 +521,7 @@ public final class TcpBinding implements Binding, AutoCloseable {
         goAway.writeByte(TcpPeer.GO_AWAY);
         goAway.writeInt(0);
         goAway.writeInt(0);
-        WireCodec.writeVarint(goAway, 2);
+        WireCodec.writeVarint(goAway, TcpPeer.GO_AWAY_UNSUPPORTED_VERSION);
         WireCodec.writeString(goAway, "unsupported protocol version " + version + " (expected: " + VERSION + ")");
         goAway.setInt(0, goAway.readableBytes() - 4);
         ctx.writeAndFlush(goAway).addListener(io.netty.channel.ChannelFutureListener.CLOSE);

@@ -79,6 +79,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
 
   static final int GO_AWAY_NO_ERROR = 0;
   static final int GO_AWAY_PROTOCOL_ERROR = 1;
+  static final int GO_AWAY_UNSUPPORTED_VERSION = 2;
   static final int GO_AWAY_MESSAGE_TOO_LARGE = 3;
   static final int GO_AWAY_IDLE = 4;
 
@@ -534,26 +535,19 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
     }
     if (draining) {
       // The host is closing: a client that picked this connection from its pool opens the session afresh.
-      ByteBuf refusal = frame(STATUS, id, 0);
-      refusal.writeInt(IoStatus.INVALID_DEVICE_STATE.value());
-      WireCodec.writeString(refusal, "the endpoint is closing");
-      finish(refusal);
-      channel.writeAndFlush(refusal);
+      channel.writeAndFlush(statusFrame(id, 0, IoStatus.INVALID_DEVICE_STATE, "the endpoint is closing"));
       return;
     }
     IoTarget peer = peerTarget(id, "courier.tcp callbacks of session " + id);
-    ByteBuf answer = frame(STATUS, id, 0);
+    ByteBuf answer;
     try {
       Session session = endpoint.openSession(peer, remote());
       sessions.put(id, new PeerSession(endpoint.contract(), session, localTarget(session, id), peer));
-      answer.writeInt(IoStatus.SUCCESS.value());
-      WireCodec.writeString(answer, "");
+      answer = statusFrame(id, 0, IoStatus.SUCCESS, "");
     } catch (RuntimeException e) {
       peer.close();
-      answer.writeInt(RpcStatus.SERVER_TOO_BUSY.value());
-      WireCodec.writeString(answer, String.valueOf(e.getMessage()));
+      answer = statusFrame(id, 0, RpcStatus.SERVER_TOO_BUSY, String.valueOf(e.getMessage()));
     }
-    finish(answer);
     channel.writeAndFlush(answer);
   }
 
@@ -729,9 +723,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
       } else if (status.equals(IoStatus.CANCELLED) || status.equals(IoStatus.IO_TIMEOUT)) {
         return;                     // the caller has completed its call already
       } else {
-        frame = frame(STATUS, session, callId);
-        frame.writeInt(status.value());
-        WireCodec.writeString(frame, "");
+        frame = statusFrame(session, callId, status, "");
       }
       if (frame.readableBytes() - 4 > settings.maxMessageSize()) {
         // A peer with the same limit would refuse it and close the connection: a fault that fits goes instead.
@@ -771,11 +763,16 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
     if (oneWay) {
       return;
     }
+    channel.writeAndFlush(statusFrame(session, callId, status, ""));
+  }
+
+  /** A finished STATUS frame: an outcome that is neither a reply nor a fault, or the answer to SESSION_OPEN. */
+  private ByteBuf statusFrame(int session, int callId, IoStatus status, String message) {
     ByteBuf frame = frame(STATUS, session, callId);
     frame.writeInt(status.value());
-    WireCodec.writeString(frame, "");
+    WireCodec.writeString(frame, message);
     finish(frame);
-    channel.writeAndFlush(frame);
+    return frame;
   }
 
   private void onAnswer(int type, int session, int callId, ByteBuf in) {

@@ -428,6 +428,7 @@ final class WireCodec {
     private final Class<?> type;
     private final RecordComponent[] components;
     private final MethodHandle[] accessors;     // (Object) -> the component's type
+    private final Class<?>[] unboxed;           // int, long, double, boolean: read off unboxed; else Object
     private final MethodHandle constructor;     // (Object[]) -> Object
     private volatile Form[] forms;
 
@@ -435,6 +436,7 @@ final class WireCodec {
       this.type = type;
       this.components = type.getRecordComponents();
       this.accessors = new MethodHandle[components.length];
+      this.unboxed = new Class<?>[components.length];
       Class<?>[] types = new Class<?>[components.length];
       try {
         for (int i = 0; i < components.length; i++) {
@@ -443,6 +445,7 @@ final class WireCodec {
           accessor.setAccessible(true);
           Class<?> t = types[i];
           Class<?> erased = t == int.class || t == long.class || t == double.class || t == boolean.class ? t : Object.class;
+          unboxed[i] = erased;
           accessors[i] = LOOKUP.unreflect(accessor).asType(MethodType.methodType(erased, Object.class));
         }
         java.lang.reflect.Constructor<?> ctor = type.getDeclaredConstructor(types);
@@ -476,7 +479,7 @@ final class WireCodec {
       try {
         for (int i = 0; i < f.length; i++) {
           MethodHandle accessor = accessors[i];
-          Class<?> t = accessor.type().returnType();
+          Class<?> t = unboxed[i];
           if (t == Object.class) {
             f[i].write(out, (Object) accessor.invokeExact(record), inner);
             continue;
@@ -487,9 +490,9 @@ final class WireCodec {
           } else if (t == long.class) {
             writeZigzag(out, (long) accessor.invokeExact(record));
           } else if (t == double.class) {
-            out.writeLongLE(Double.doubleToRawLongBits((double) accessor.invokeExact(record)));
+            writeDouble(out, (double) accessor.invokeExact(record));
           } else {
-            out.writeByte((boolean) accessor.invokeExact(record) ? 1 : 0);
+            writeBoolean(out, (boolean) accessor.invokeExact(record));
           }
         }
       } catch (RuntimeException | Error e) {
@@ -516,15 +519,23 @@ final class WireCodec {
     }
   }
 
+  private static void writeBoolean(ByteBuf out, boolean value) {
+    out.writeByte(value ? 1 : 0);
+  }
+
+  private static void writeDouble(ByteBuf out, double value) {
+    out.writeLongLE(Double.doubleToRawLongBits(value));
+  }
+
   private static void writePrimitive(ByteBuf out, Class<?> c, Object value) {
     if (c == int.class) {
       writeZigzag(out, (Integer) value);
     } else if (c == long.class) {
       writeZigzag(out, (Long) value);
     } else if (c == boolean.class) {
-      out.writeByte((Boolean) value ? 1 : 0);
+      writeBoolean(out, (Boolean) value);
     } else if (c == double.class) {
-      out.writeLongLE(Double.doubleToRawLongBits((Double) value));
+      writeDouble(out, (Double) value);
     } else if (c == float.class) {
       out.writeIntLE(Float.floatToRawIntBits((Float) value));
     } else if (c == byte.class) {
