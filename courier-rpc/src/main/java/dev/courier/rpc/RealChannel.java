@@ -47,7 +47,6 @@ final class RealChannel implements InvocationHandler, ClientChannel {
   private final Map<Method, InvocationAdapter> adapters = new HashMap<>();
   private final Map<OperationDescription, CompletedListener<Object>> listeners = new ConcurrentHashMap<>();
   private final Map<Object, List<ClientCall>> eventCalls = new HashMap<>();    // guarded by itself
-  private int busy;                                                            // guarded by eventCalls
   private final Object stateLock = new Object();      // not this: users hold the channel object
   private volatile CommunicationState state = CommunicationState.OPENED;   // changed under stateLock
   private volatile String lostBecause;                                     // set with FAULTED
@@ -404,7 +403,6 @@ final class RealChannel implements InvocationHandler, ClientChannel {
             + " is in use by a call still in flight (expected: a unique user state per pending call)");
       }
       eventCalls.computeIfAbsent(userState, k -> new ArrayList<>(1)).add(call);
-      busy++;
     }
     call.start(args, (result, error) -> {
       synchronized (eventCalls) {
@@ -412,7 +410,6 @@ final class RealChannel implements InvocationHandler, ClientChannel {
         if (calls != null && calls.remove(call) && calls.isEmpty()) {
           eventCalls.remove(userState);
         }
-        busy--;
       }
       CompletedListener<Object> listener = listeners.get(op);
       if (listener == null) {
@@ -437,7 +434,7 @@ final class RealChannel implements InvocationHandler, ClientChannel {
 
   private boolean isBusy() {
     synchronized (eventCalls) {
-      return busy > 0;
+      return !eventCalls.isEmpty();        // a user state's list goes once its last call has ended
     }
   }
 }
