@@ -97,7 +97,12 @@ class BenchRunnerSmokeTest {
         if (kind.available()) {
           assertThat(text.lines().filter(l -> l.startsWith("| " + cell) && l.contains(" | " + kind.label() + " | ")))
               .as("%s, %s", cell, kind.label())
-              .singleElement().asString().doesNotStartWith("| n/a").matches(l -> !l.contains("| n/a | n/a | n/a | n/a |"));
+              .singleElement().asString().doesNotStartWith("| n/a").matches(l -> !l.contains("| n/a | n/a | n/a | n/a |"))
+              .satisfies(l -> {
+                String[] columns = l.split("\\|");     // "", cell, target, calls/s, p50, p99, CPU
+                assertThat(columns[3].trim()).as("calls/s of %s, %s", cell, kind.label()).matches("[0-9][0-9,.]*( \\(.*\\))?");
+                assertThat(columns[6].trim()).as("CPU of %s, %s", cell, kind.label()).matches("[0-9][0-9,.]*( \\(.*\\))?");
+              });
         }
       }
     }

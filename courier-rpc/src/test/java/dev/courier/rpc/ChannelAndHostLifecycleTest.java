@@ -57,6 +57,7 @@ class ChannelAndHostLifecycleTest {
     final BlockingQueue<OperationContext> entered = new LinkedBlockingQueue<>();
     final BlockingQueue<OperationContext> cancelled = new LinkedBlockingQueue<>();
     final CompletableFuture<Void> release = new CompletableFuture<>();
+    final BlockingQueue<String> endings = new LinkedBlockingQueue<>();   // how each held call ended
 
     @Override
     public int work(int n) {
@@ -68,6 +69,7 @@ class ChannelAndHostLifecycleTest {
       }
       try {
         CompletableFuture.anyOf(release, ctx.cancellation().toCompletableFuture()).get(LIMIT.toSeconds(), TimeUnit.SECONDS);
+        endings.add(ctx.isCancelled() ? "cancelled" : "released");
       } catch (Exception e) {
         throw new IllegalStateException("held call was neither released nor cancelled", e);
       }
@@ -381,6 +383,9 @@ class ChannelAndHostLifecycleTest {
     assertThat(service.awaitCancelled().isCancelled()).isTrue();
     service.awaitCancelled();
     assertThat(service.release).as("the service ended because it was cancelled, not released").isNotDone();
+    assertThat(List.of(service.endings.poll(LIMIT.toSeconds(), TimeUnit.SECONDS),
+        service.endings.poll(LIMIT.toSeconds(), TimeUnit.SECONDS)))
+        .as("how the two held calls ended").containsExactly("cancelled", "cancelled");
     until(() -> host.callsInFlight() == 0 && host.sessionCount() == 0, "the host let go of the channel and its calls");
     assertThat(host.state()).isEqualTo(CommunicationState.OPENED);
   }

@@ -460,6 +460,8 @@ class TcpLimitsTest {
     AtomicInteger sent = new AtomicInteger();
     Thread sender = Thread.ofPlatform().name("one-way sender").daemon().start(() -> {
       for (int i = 0; i < messages; i++) {
+        megabyte[0] = (byte) i;                     // its number: encoded before post returns, so the array is reused
+        megabyte[1] = (byte) (i >> 8);
         client.post(megabyte);
         sent.incrementAndGet();
       }
@@ -474,6 +476,8 @@ class TcpLimitsTest {
     sender.join(LIMIT.toMillis());
     assertThat(sender.isAlive()).as("sender still blocked").isFalse();
     until(() -> service.postsDone.get() == messages, "every one-way message delivered");
+    assertThat(service.postsSeen()).as("the messages the service ran")
+        .containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.range(0, messages).boxed().toList());
     assertThat(service.mostPostsRunning).hasValue(2);
     assertThat(client.echo(new byte[] {7})).containsExactly(7);
   }
@@ -501,13 +505,14 @@ class TcpLimitsTest {
     LimitsClient client = channel(DEFAULTS, host);
     int messages = 200;
     for (int i = 0; i < messages; i++) {
-      client.post(new byte[] {(byte) i, 0, 0, 0});
+      client.post(new byte[] {(byte) i, (byte) (i >> 8), 0, 0});
     }
     ((ClientChannel) client).close();               // the last channel: its connection closes too
     until(() -> service.postsRunning.get() >= 2, "one-way messages running, the rest held back");
     service.openPosts();
     until(() -> service.postsDone.get() == messages, "every message sent before the close delivered");
-    assertThat(service.postsSeen()).hasSize(messages);
+    assertThat(service.postsSeen()).hasSize(messages)
+        .containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.range(0, messages).boxed().toList());
   }
 
   @Test

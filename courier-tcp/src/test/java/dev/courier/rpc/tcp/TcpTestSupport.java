@@ -123,8 +123,8 @@ final class TcpTestSupport {
 
     @Override
     public void post(byte[] data) {
-      if (data.length > 0) {
-        seen.add((int) data[0]);
+      if (data.length > 0) {                      // the message's number: its first byte, or first two (little-endian)
+        seen.add(data.length == 1 ? data[0] & 0xFF : (data[0] & 0xFF) | (data[1] & 0xFF) << 8);
       }
       mostPostsRunning.accumulateAndGet(postsRunning.incrementAndGet(), Math::max);
       try {
@@ -135,7 +135,7 @@ final class TcpTestSupport {
       }
     }
 
-    /** The first byte of every post the service ran, in the order they entered it. */
+    /** The number of every post the service ran, in the order they entered it. */
     List<Integer> postsSeen() {
       return List.copyOf(seen);
     }
