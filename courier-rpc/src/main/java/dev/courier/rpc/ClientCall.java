@@ -117,15 +117,7 @@ final class ClientCall implements CompletionRoutine<Object> {
     }
     request.attach(invocation);
     request.setCompletionRoutine(this, null);
-    SendOptions.Builder options = SendOptions.builder();
-    if (timeoutNanos != Invocation.NO_DEADLINE) {
-      options.timeout(Duration.ofNanos(timeoutNanos));
-    }
-    if (synchronous) {
-      options.synchronous();
-    } else if (channel.completionExecutor() != null) {
-      options.completionExecutor(channel.completionExecutor());   // keep user code off the binding's I/O thread
-    }
+    SendOptions options = channel.sendOptions(timeoutNanos, synchronous);
     if (parent != null && !op.isOneWay()) {
       if (parent.concurrency() == ConcurrencyMode.REENTRANT) {
         releasedGate = parent.releaseGate();
@@ -135,7 +127,7 @@ final class ClientCall implements CompletionRoutine<Object> {
       }
       forgetParent = parent.addCancelListener(this::cancel);   // a cancelled caller cancels the calls it made
     }
-    if (!request.send(target, options.build())) {
+    if (!request.send(target, options)) {
       forgetParent.run();
       RuntimeException refused = outcome(request.status());
       if (releasedGate != null) {

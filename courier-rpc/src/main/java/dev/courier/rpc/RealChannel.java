@@ -2,6 +2,7 @@ package dev.courier.rpc;
 
 import dev.courier.io.IoClock;
 import dev.courier.io.IoTarget;
+import dev.courier.io.SendOptions;
 import dev.courier.io.StopAction;
 import dev.courier.rpc.spi.Connection;
 import dev.courier.rpc.spi.Invocation;
@@ -41,6 +42,8 @@ final class RealChannel implements InvocationHandler, ClientChannel {
   private final Connection connection;
   private final String address;
   private final long timeoutNanos;
+  private final SendOptions synchronousSend;      // the channel's own timeout: built once, not per call
+  private final SendOptions asynchronousSend;
   private final Map<String, String> headers;
   private final Executor eventExecutor;
   private final boolean callbackChannel;
@@ -58,6 +61,8 @@ final class RealChannel implements InvocationHandler, ClientChannel {
     this.connection = connection;
     this.address = address;
     this.timeoutNanos = timeout == null ? Invocation.NO_DEADLINE : timeout.toNanos();
+    this.synchronousSend = sendOptions(timeoutNanos, true, null);
+    this.asynchronousSend = sendOptions(timeoutNanos, false, connection.completionExecutor());
     this.headers = Map.copyOf(headers);
     this.eventExecutor = eventExecutor;
     this.callbackChannel = callbackChannel;
@@ -180,6 +185,27 @@ final class RealChannel implements InvocationHandler, ClientChannel {
 
   java.util.concurrent.Executor completionExecutor() {
     return connection.completionExecutor();
+  }
+
+  /** How a call of this channel is sent: with {@code timeoutNanos} left, waiting for it or not. */
+  SendOptions sendOptions(long timeoutNanos, boolean synchronous) {
+    if (timeoutNanos == this.timeoutNanos) {
+      return synchronous ? synchronousSend : asynchronousSend;
+    }
+    return sendOptions(timeoutNanos, synchronous, connection.completionExecutor());
+  }
+
+  private static SendOptions sendOptions(long timeoutNanos, boolean synchronous, Executor executor) {
+    SendOptions.Builder options = SendOptions.builder();
+    if (timeoutNanos != Invocation.NO_DEADLINE) {
+      options.timeout(Duration.ofNanos(timeoutNanos));
+    }
+    if (synchronous) {
+      options.synchronous();
+    } else if (executor != null) {
+      options.completionExecutor(executor);      // keep user code off the binding's I/O thread
+    }
+    return options.build();
   }
 
   long timeoutNanos() {
