@@ -427,7 +427,7 @@ public final class TcpBinding implements Binding, AutoCloseable {
     Channel server = b.bind(socket).syncUninterruptibly().channel();
     InetSocketAddress bound = (InetSocketAddress) server.localAddress();
     URI u = address.uri();
-    EndpointAddress actual = EndpointAddress.of(u.getScheme() + "://" + hostForAddress(socket, bound) + ":"
+    EndpointAddress actual = EndpointAddress.of(u.getScheme() + "://" + TcpPeer.bracketed(socket.getHostString()) + ":"
         + bound.getPort() + (u.getRawPath() == null ? "" : u.getRawPath()));
     return new Listener() {
       @Override
@@ -441,11 +441,6 @@ public final class TcpBinding implements Binding, AutoCloseable {
         accepted.forEach(TcpPeer::closeWhenIdle);   // the connections go once their calls have ended
       }
     };
-  }
-
-  private static String hostForAddress(InetSocketAddress requested, InetSocketAddress bound) {
-    String host = requested.getHostString();
-    return host.contains(":") ? "[" + host + "]" : host;
   }
 
   // =============================================================================================

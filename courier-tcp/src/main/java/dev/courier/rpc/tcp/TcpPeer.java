@@ -222,9 +222,14 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   private static String hostAndPort(java.net.SocketAddress address) {
     if (address instanceof InetSocketAddress socket) {
       String host = socket.getAddress() != null ? socket.getAddress().getHostAddress() : socket.getHostString();
-      return (host.contains(":") ? "[" + host + "]" : host) + ":" + socket.getPort();
+      return bracketed(host) + ":" + socket.getPort();
     }
     return address == null ? "unknown" : address.toString();
+  }
+
+  /** A host as it stands in an address: an IPv6 literal in brackets. */
+  static String bracketed(String host) {
+    return host.contains(":") ? "[" + host + "]" : host;
   }
 
   private static Peer describe(Channel ch) {

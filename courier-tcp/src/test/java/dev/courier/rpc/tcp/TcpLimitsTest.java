@@ -103,10 +103,15 @@ class TcpLimitsTest {
     return closeLater(peer);
   }
 
-  /** A new client on a new connection is served: the host survived whatever came before. */
-  private void assertServesANewClient(TcpBinding binding, ServiceHost host) {
-    LimitsClient fresh = channel(binding, host);
+  /**
+   * A new client on a new connection is served: the host survived whatever came before, and accepts
+   * connections still (a binding of its own, so no pooled connection stands in for a new one).
+   */
+  private void assertServesANewClient(ServiceHost host) {
+    TcpBinding own = closeLater(TcpBinding.builder().connectionPerChannel().build());
+    LimitsClient fresh = channel(own, host);
     assertThat(fresh.echo(new byte[] {4, 2})).containsExactly(4, 2);
+    assertThat(own.openConnections()).as("connections of the new client").isEqualTo(1);
     ((ClientChannel) fresh).abort();
   }
 
@@ -143,7 +148,7 @@ class TcpLimitsTest {
     assertThat(generous.echo(new byte[] {1})).containsExactly(1);
     assertThatThrownBy(() -> generous.echo(new byte[SMALL_MAX + 100])).isInstanceOf(CommunicationException.class);
     assertThat(bystander.echo(new byte[] {2})).containsExactly(2);
-    assertServesANewClient(BIG, host);
+    assertServesANewClient(host);
   }
 
   @Test
@@ -155,7 +160,7 @@ class TcpLimitsTest {
     peer.send(ByteBufUtil.getBytes(header));                     // the header and a few bytes: enough to refuse
     Frame goAway = RawPeer.goAway(peer.framesUntilClosed(LIMIT));
     assertThat(goAway.goAwayCode()).isEqualTo(TcpPeer.GO_AWAY_MESSAGE_TOO_LARGE);
-    assertServesANewClient(SMALL, host);
+    assertServesANewClient(host);
   }
 
   /** The bytes of an echo argument whose REQUEST frame (no deadline, no headers) has this length field. */
@@ -194,7 +199,7 @@ class TcpLimitsTest {
     Frame goAway = RawPeer.goAway(peer.framesUntilClosed(LIMIT));
     assertThat(goAway.goAwayCode()).isEqualTo(TcpPeer.GO_AWAY_MESSAGE_TOO_LARGE);
     assertThat(goAway.goAwayMessage()).contains("frame length " + (SMALL_MAX + 1), "at most " + SMALL_MAX);
-    assertServesANewClient(SMALL, host);
+    assertServesANewClient(host);
   }
 
   @Test
@@ -235,7 +240,7 @@ class TcpLimitsTest {
     LimitsClient client = channel(small, host);
     assertThatThrownBy(() -> client.blob(SMALL_MAX + 100)).isInstanceOf(CommunicationException.class)
         .satisfies(e -> assertThat(((CommunicationException) e).mayHaveReachedService()).as(e.getMessage()).isTrue());
-    assertServesANewClient(SMALL, host);
+    assertServesANewClient(host);
   }
 
   @Test
@@ -253,7 +258,7 @@ class TcpLimitsTest {
       assertThat(millis).as("ms to close a connection that announced %d bytes", length).isLessThan(2_000);
       assertThat(bystander.echo(new byte[] {3})).containsExactly(3);
     }
-    assertServesANewClient(DEFAULTS, host);
+    assertServesANewClient(host);
   }
 
   // =============================================================================================
@@ -269,7 +274,7 @@ class TcpLimitsTest {
     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     assertThat(frames).as("the server sends nothing before the client's preamble").isEmpty();
     assertThat(millis).as("ms until the silent connection was closed (handshake timeout 300 ms)").isBetween(200L, 3_000L);
-    assertServesANewClient(QUICK_HANDSHAKE, host);
+    assertServesANewClient(host);
   }
 
   @Test
@@ -284,7 +289,7 @@ class TcpLimitsTest {
     assertThat(frames).as("frames sent before the client's preamble (no PING, no GO_AWAY IDLE)").isEmpty();
     assertThat(millis).as("ms until closed by the 800 ms handshake timeout, not the 100 ms idle timeout")
         .isGreaterThanOrEqualTo(600L);
-    assertServesANewClient(idleBeforeHandshake, host);
+    assertServesANewClient(host);
   }
 
   @Test
@@ -298,7 +303,7 @@ class TcpLimitsTest {
       long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
       assertThat(millis).as("ms to close a peer that sent %s", hello.strip()).isLessThan(1_500);
     }
-    assertServesANewClient(DEFAULTS, host);
+    assertServesANewClient(host);
   }
 
   @Test
@@ -312,7 +317,7 @@ class TcpLimitsTest {
     Frame goAway = RawPeer.goAway(peer.framesUntilClosed(LIMIT));
     assertThat(goAway.goAwayCode()).isEqualTo(2);
     assertThat(goAway.goAwayMessage()).contains("version 2");
-    assertServesANewClient(DEFAULTS, host);
+    assertServesANewClient(host);
   }
 
   @Test
@@ -369,7 +374,7 @@ class TcpLimitsTest {
     assertThat(reply.type()).isEqualTo(TcpPeer.REPLY);
     assertThat(reply.callId()).isEqualTo(1);
     assertThat((byte[]) WireCodec.read(Unpooled.wrappedBuffer(reply.payload()), byte[].class)).containsExactly(6, 6);
-    assertServesANewClient(DEFAULTS, host);
+    assertServesANewClient(host);
   }
 
   private static byte[] concat(byte[] a, byte[] b) {
@@ -471,7 +476,7 @@ class TcpLimitsTest {
         "the sender blocked while the service runs two one-way messages");
     assertThat(sent).as("messages the sender got rid of").hasValueLessThan(messages);
     assertThat(service.mostPostsRunning).as("one-way messages running at once").hasValue(2);
-    assertServesANewClient(BIG, host);       // another connection (another client binding) is served meanwhile
+    assertServesANewClient(host);       // another connection (another client binding) is served meanwhile
     service.openPosts();
     sender.join(LIMIT.toMillis());
     assertThat(sender.isAlive()).as("sender still blocked").isFalse();
@@ -528,7 +533,7 @@ class TcpLimitsTest {
     peer.send(burst.toByteArray());                 // one write: the host reads them in one go
     until(() -> service.postsRunning.get() == 2, "two one-way messages running");
     for (int i = 0; i < 5; i++) {                   // time for any wrongly dispatched message to start
-      assertServesANewClient(BIG, host);
+      assertServesANewClient(host);
     }
     assertThat(service.postsRunning).as("one-way messages running while the rest wait").hasValue(2);
     service.openPosts();
@@ -609,7 +614,7 @@ class TcpLimitsTest {
     assertThat(frames.get(1).goAwayCode()).isEqualTo(TcpPeer.GO_AWAY_IDLE);
     assertThat(millis).as("ms until a silent peer was closed (idle timeout %s)", IDLE)
         .isBetween(IDLE.toMillis() * 3 / 2, IDLE.toMillis() * 2 + 1_500);
-    assertServesANewClient(SHORT_IDLE, host);
+    assertServesANewClient(host);
   }
 
   // =============================================================================================
@@ -667,7 +672,7 @@ class TcpLimitsTest {
 
     int ranAtStall = service.calls.get();
     assertThat(bystander.echo(new byte[] {1})).as("another client while the flood is stuck").containsExactly(1);
-    assertServesANewClient(DEFAULTS, host);
+    assertServesANewClient(host);
     // 300 ms more of trying to write: nothing more goes in, nothing more runs.
     long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
     long extra = 0;
