@@ -429,12 +429,22 @@ public abstract class ContractSuite {
     CallAdapter.Pending failing = calls.start(EVENT, "divide", 1, 0);
     CallAdapter.Pending second = calls.start(EVENT, "echo", SuiteData.emptyParcel());
 
+    List<Outcome> outcomes = new java.util.ArrayList<>();
     for (CallAdapter.Pending p : List.of(first, failing, second)) {
       Outcome o = await(p);
       assertThat(o.thread()).isEqualTo(UI_THREAD);
       assertThat(o.userState()).isSameAs(p.userState());
+      outcomes.add(o);
     }
     assertThat(first.userState()).isNotEqualTo(second.userState());
+    // each user state carries its own call's outcome, not another's
+    assertSucceeded(outcomes.get(0));
+    assertThat(outcomes.get(0).value()).usingRecursiveComparison().withStrictTypeChecking()
+        .isEqualTo(SuiteServices.echoed(SuiteData.fullParcel(), service));
+    assertThat(assertFault(outcomes.get(1)).detail()).isEqualTo(new DivideByZero(1));
+    assertSucceeded(outcomes.get(2));
+    assertThat(outcomes.get(2).value()).usingRecursiveComparison().withStrictTypeChecking()
+        .isEqualTo(SuiteServices.echoed(SuiteData.emptyParcel(), service));
   }
 
   @ParameterizedTest(name = "event-based -> {0} service: isBusy is true while a call is pending and false after")

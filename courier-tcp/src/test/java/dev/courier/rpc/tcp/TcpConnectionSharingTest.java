@@ -91,9 +91,12 @@ class TcpConnectionSharingTest {
   }
 
   @Test
-  void aClosedBindingLetsItsEventLoopThreadGo() {
+  void aClosedBindingLetsItsEventLoopThreadGo() throws InterruptedException {
+    java.util.Set<Thread> others = courierTcpThreads();        // other test classes' bindings may live on
     TcpBinding binding = TcpBinding.create();
     twoChannels(binding, 1);
+    java.util.Set<Thread> its = courierTcpThreads();
+    its.removeAll(others);
     long before = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("courier-tcp")).count();
 
     binding.close();
@@ -102,5 +105,15 @@ class TcpConnectionSharingTest {
         .filter(t -> t.getName().startsWith("courier-tcp") && t.isAlive()).count();
     assertThat(before).isPositive();
     assertThat(after).isLessThan(before);
+    assertThat(its).as("the binding's own threads").isNotEmpty();
+    for (Thread t : its) {
+      t.join(dev.courier.io.Eventually.LIMIT.toMillis());
+      assertThat(t.isAlive()).as("%s after the binding closed", t.getName()).isFalse();
+    }
+  }
+
+  private static java.util.Set<Thread> courierTcpThreads() {
+    return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("courier-tcp"))
+        .collect(java.util.stream.Collectors.toCollection(java.util.HashSet::new));
   }
 }
