@@ -33,7 +33,11 @@ class LoadDriverSmokeTest {
     try (EchoTarget target = kind.open(new EchoTarget.Options(1, true, delivered::countDown))) {
       byte[] payload = {1, 2, 3, 4, 5};
       assertThat(target.call(payload).get(5, TimeUnit.SECONDS)).containsExactly(1, 2, 3, 4, 5);
-      assertThat(target.call(new byte[4096]).get(5, TimeUnit.SECONDS)).hasSize(4096);
+      byte[] page = new byte[4096];
+      for (int i = 0; i < page.length; i++) {
+        page[i] = (byte) (i * 31 + 7);             // a pattern: a target cannot answer with fresh zeros
+      }
+      assertThat(target.call(page).get(5, TimeUnit.SECONDS)).hasSize(4096).containsExactly(page);
       target.oneWay(payload);
       target.oneWay(payload);
       assertThat(delivered.await(5, TimeUnit.SECONDS)).as("both one-way messages delivered").isTrue();
