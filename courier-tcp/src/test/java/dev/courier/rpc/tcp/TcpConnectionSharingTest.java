@@ -101,15 +101,15 @@ class TcpConnectionSharingTest {
 
     binding.close();
 
-    long after = Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> t.getName().startsWith("courier-tcp") && t.isAlive()).count();
-    assertThat(before).isPositive();
-    assertThat(after).isLessThan(before);
     assertThat(its).as("the binding's own threads").isNotEmpty();
     for (Thread t : its) {
       t.join(dev.courier.io.Eventually.LIMIT.toMillis());
       assertThat(t.isAlive()).as("%s after the binding closed", t.getName()).isFalse();
     }
+    long after = Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().startsWith("courier-tcp") && t.isAlive()).count();
+    assertThat(before).isPositive();
+    assertThat(after).isLessThan(before);
   }
 
   private static java.util.Set<Thread> courierTcpThreads() {
