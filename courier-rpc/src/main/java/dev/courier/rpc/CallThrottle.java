@@ -4,10 +4,11 @@ import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
 
 /**
- * Caps the calls a host runs at once (maxConcurrentCalls): excess calls wait in a FIFO, as tasks, and
- * start on the executor as running calls finish. Tracks the peak for observation.
+ * Caps the calls that run at once without holding a thread: excess calls wait in a FIFO, as tasks, and
+ * start on the executor as running calls finish. A host's maxConcurrentCalls is one; a service instance's
+ * gate ({@link InstanceGate}) is one of one. Tracks the peak for observation.
  */
-final class CallThrottle {
+class CallThrottle {
   private final int max;
   private final Executor executor;
   private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();  // guarded by this
@@ -19,10 +20,24 @@ final class CallThrottle {
     this.executor = executor;
   }
 
+  /** Runs {@code start} now (on this thread) if under the cap, else when a running call hands over its place. */
   void admit(Runnable start) {
+    admit(start, false);
+  }
+
+  /** Like {@link #admit}, but ahead of every waiting call. */
+  void admitFirst(Runnable start) {
+    admit(start, true);
+  }
+
+  private void admit(Runnable start, boolean first) {
     synchronized (this) {
       if (running >= max) {
-        waiting.addLast(start);
+        if (first) {
+          waiting.addFirst(start);
+        } else {
+          waiting.addLast(start);
+        }
         return;
       }
       running++;
@@ -31,6 +46,7 @@ final class CallThrottle {
     start.run();
   }
 
+  /** A running call is done: its place goes to the next waiting call, which starts on the executor. */
   void release() {
     Runnable next;
     synchronized (this) {
