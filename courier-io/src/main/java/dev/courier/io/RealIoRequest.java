@@ -402,7 +402,7 @@ final class RealIoRequest implements IoRequest, Runnable {
       syncWaiter = null;
     }
     IoStatus outcome = t.submit(this, opts.ignoreTargetState());
-    if (outcome != RealIoTarget.DELIVER && outcome != RealIoTarget.QUEUED) {
+    if (!outcome.equals(RealIoTarget.DELIVER) && !outcome.equals(RealIoTarget.QUEUED)) {   // by value, not identity
       syncWaiter = null;
       systemBufferSent = false;
       return refuse(outcome);
@@ -410,7 +410,7 @@ final class RealIoRequest implements IoRequest, Runnable {
     if (opts.hasTimeout()) {
       armTimer(t, opts, gen);
     }
-    if (outcome == RealIoTarget.DELIVER) {
+    if (outcome.equals(RealIoTarget.DELIVER)) {
       t.deliver(this);
     }
     if (opts.synchronous()) {

@@ -15,9 +15,9 @@ import java.util.Objects;
 final class RealIoTarget implements IoTarget {
   private static final System.Logger LOG = System.getLogger(IoTarget.class.getName());
 
-  /** Outcome of {@link #submit}: deliver now. */
-  static final IoStatus DELIVER = new IoStatus(IoStatus.PENDING.value());
-  /** Outcome of {@link #submit}: queued (STATUS_WDF_QUEUED). */
+  /** Outcome of {@link #submit}: accepted, deliver now (STATUS_PENDING; no refusal has this value). */
+  static final IoStatus DELIVER = IoStatus.PENDING;
+  /** Outcome of {@link #submit}: accepted and queued (STATUS_WDF_QUEUED; no refusal has this value). */
   static final IoStatus QUEUED = new IoStatus(0x4020_0000);
 
   private final String name;
