@@ -28,7 +28,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
-import java.lang.reflect.Type;
 import java.net.InetSocketAddress;
 import java.security.Principal;
 import java.security.cert.Certificate;
@@ -375,11 +374,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
         WireCodec.writeString(frame, h.getKey());
         WireCodec.writeString(frame, h.getValue());
       }
-      List<Type> types = op.parameterTypes();
-      Object[] args = inv.arguments();
-      for (int i = 0; i < types.size(); i++) {
-        WireCodec.write(frame, types.get(i), args[i]);
-      }
+      WireCodec.writeArguments(frame, op, inv.arguments());
       finish(frame);
     } catch (RuntimeException e) {
       frame.release();
@@ -584,11 +579,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
       }
       return;
     }
-    List<Type> types = op.parameterTypes();
-    Object[] args = new Object[types.size()];
-    for (int i = 0; i < args.length; i++) {
-      args[i] = WireCodec.read(in, types.get(i));
-    }
+    Object[] args = WireCodec.readArguments(in, op);
     if (in.isReadable()) {
       throw new WireCodec.WireException(in.readableBytes() + " bytes left after the arguments of " + op.name());
     }
@@ -716,7 +707,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
         frame = frame(REPLY, session, callId);
         try {
           if (op.hasResult()) {
-            WireCodec.write(frame, op.resultType(), inv.reply());
+            WireCodec.writeResult(frame, op, inv.reply());
           }
         } catch (RuntimeException e) {
           frame.release();
@@ -821,7 +812,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
     if (type == REPLY) {
       Object value = null;
       if (call.operation().hasResult()) {
-        value = WireCodec.read(in, call.operation().resultType());
+        value = WireCodec.readResult(in, call.operation());
       }
       inv.reply(value);
       status = IoStatus.SUCCESS;

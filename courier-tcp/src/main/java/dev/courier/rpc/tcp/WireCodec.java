@@ -1,5 +1,6 @@
 package dev.courier.rpc.tcp;
 
+import dev.courier.rpc.OperationDescription;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import java.lang.invoke.MethodHandle;
@@ -33,6 +34,15 @@ final class WireCodec {
 
   /** The form of every type met so far: built once per type, so encoding reflects on nothing. */
   private static final Map<Type, Form> FORMS = new ConcurrentHashMap<>();
+  /** The forms of an operation's parameters and result, found by the description itself (identity). */
+  private static final Map<OperationDescription, OperationForms> OPERATIONS = new ConcurrentHashMap<>();
+
+  private record OperationForms(Form[] parameters, Form result) {
+    static OperationForms of(OperationDescription op) {
+      return new OperationForms(op.parameterTypes().stream().map(WireCodec::form).toArray(Form[]::new),
+          op.hasResult() ? form(op.resultType()) : null);
+    }
+  }
 
   private WireCodec() {}
 
@@ -128,6 +138,34 @@ final class WireCodec {
   /** Reads a value of {@code type}. */
   static Object read(ByteBuf in, Type type) {
     return form(type).read(in, 0);
+  }
+
+  /** Writes the arguments of a call of {@code op}, each by its parameter's type. */
+  static void writeArguments(ByteBuf out, OperationDescription op, Object[] args) {
+    Form[] parameters = OPERATIONS.computeIfAbsent(op, OperationForms::of).parameters();
+    for (int i = 0; i < parameters.length; i++) {
+      parameters[i].write(out, args[i], 0);
+    }
+  }
+
+  /** Reads the arguments of a call of {@code op}. */
+  static Object[] readArguments(ByteBuf in, OperationDescription op) {
+    Form[] parameters = OPERATIONS.computeIfAbsent(op, OperationForms::of).parameters();
+    Object[] args = new Object[parameters.length];
+    for (int i = 0; i < args.length; i++) {
+      args[i] = parameters[i].read(in, 0);
+    }
+    return args;
+  }
+
+  /** Writes the result of {@code op}, which has one. */
+  static void writeResult(ByteBuf out, OperationDescription op, Object value) {
+    OPERATIONS.computeIfAbsent(op, OperationForms::of).result().write(out, value, 0);
+  }
+
+  /** Reads the result of {@code op}, which has one. */
+  static Object readResult(ByteBuf in, OperationDescription op) {
+    return OPERATIONS.computeIfAbsent(op, OperationForms::of).result().read(in, 0);
   }
 
   private static void checkWriteDepth(int depth) {
