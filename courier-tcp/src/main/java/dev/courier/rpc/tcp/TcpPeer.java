@@ -108,7 +108,52 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   private final java.util.concurrent.atomic.AtomicBoolean goneAway = new java.util.concurrent.atomic.AtomicBoolean();
 
   /** A call this end sent and waits on. */
-  private record Outgoing(IoRequest request, OperationDescription operation, int session, boolean[] written) {}
+  private final class Outgoing implements dev.courier.io.CancelRoutine, io.netty.channel.ChannelFutureListener {
+    private final IoRequest request;
+    private final OperationDescription operation;
+    private final int session;
+    private final int callId;
+    private boolean written;                  // event loop only: its REQUEST frame went out
+
+    Outgoing(IoRequest request, OperationDescription operation, int session, int callId) {
+      this.request = request;
+      this.operation = operation;
+      this.session = session;
+      this.callId = callId;
+    }
+
+    IoRequest request() {
+      return request;
+    }
+
+    OperationDescription operation() {
+      return operation;
+    }
+
+    int session() {
+      return session;
+    }
+
+    boolean written() {
+      return written;
+    }
+
+    /** The caller cancelled: CANCEL goes to the other end. */
+    @Override
+    public void onCancel(IoRequest r) {
+      cancelOutgoing(callId, r);
+    }
+
+    /** The REQUEST frame was written, or could not be. */
+    @Override
+    public void operationComplete(io.netty.channel.ChannelFuture f) {
+      if (f.isSuccess()) {
+        written = true;
+      } else if (outgoing.remove(callId) != null && !request.unmarkCancelable().equals(IoStatus.CANCELLED)) {
+        request.complete(IoStatus.DEVICE_REMOVED_NOT_SENT);
+      }
+    }
+  }
 
   /** A session: its calls go to {@code local}, its calls back go through {@code peer}. */
   private record PeerSession(ContractDescription contract, Session session, IoTarget local, IoTarget peer,
@@ -362,8 +407,6 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
     }
     OperationDescription op = inv.operation();
     int callId = nextCallId.getAndAdd(2);
-    boolean[] written = new boolean[1];
-    Outgoing call = new Outgoing(request, op, session, written);
     ByteBuf frame = frame(op.isOneWay() ? ONE_WAY : REQUEST, session, callId);
     try {
       long micros = inv.timeoutNanos() == Invocation.NO_DEADLINE ? 0 : Math.max(1, inv.timeoutNanos() / 1000);
@@ -390,25 +433,18 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
       request.complete(RpcStatus.FAULT);
       return;
     }
-    if (!op.isOneWay()) {
-      if (request.markCancelable(r -> cancelOutgoing(callId, r)).equals(IoStatus.CANCELLED)) {
-        frame.release();
-        request.complete(IoStatus.CANCELLED);
-        return;
-      }
-      outgoing.put(callId, call);
-    }
     if (op.isOneWay()) {
       sendOneWay(ch, frame, request);
       return;
     }
-    ch.writeAndFlush(frame).addListener(f -> {
-      if (f.isSuccess()) {
-        written[0] = true;
-      } else if (outgoing.remove(callId) != null && !request.unmarkCancelable().equals(IoStatus.CANCELLED)) {
-        request.complete(IoStatus.DEVICE_REMOVED_NOT_SENT);
-      }
-    });
+    Outgoing call = new Outgoing(request, op, session, callId);    // one object: the call, its cancel, its write
+    if (request.markCancelable(call).equals(IoStatus.CANCELLED)) {
+      frame.release();
+      request.complete(IoStatus.CANCELLED);
+      return;
+    }
+    outgoing.put(callId, call);
+    ch.writeAndFlush(frame).addListener(call);
   }
 
   /**
@@ -919,7 +955,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
     for (Integer id : List.copyOf(outgoing.keySet())) {
       Outgoing call = outgoing.remove(id);
       if (call != null && !call.request().unmarkCancelable().equals(IoStatus.CANCELLED)) {
-        call.request().complete(call.written()[0] ? RpcStatus.CONNECTION_LOST : IoStatus.DEVICE_REMOVED_NOT_SENT);
+        call.request().complete(call.written() ? RpcStatus.CONNECTION_LOST : IoStatus.DEVICE_REMOVED_NOT_SENT);
       }
     }
     for (Integer id : List.copyOf(sessionOpens.keySet())) {
