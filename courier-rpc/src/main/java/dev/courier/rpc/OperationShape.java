@@ -25,6 +25,9 @@ public enum OperationShape {
   TASK,
   /** A {@code beginOp}/{@code endOp} pair. */
   BEGIN_END,
-  /** An {@code opAsync(args, userState)} method whose result arrives as an event (client only). */
+  /**
+   * An {@code opAsync(args, userState)} method whose result arrives as an event (client only), to the one
+   * listener set with {@code onOpCompleted}; a call without a listener is refused (see {@link CompletedListener}).
+   */
   EVENT
 }

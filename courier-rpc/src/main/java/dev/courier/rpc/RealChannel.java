@@ -401,18 +401,30 @@ final class RealChannel implements InvocationHandler, ClientChannel {
     OperationDescription call = find(contract, m, OperationShape.EVENT);
     if (call != null) {
       int n = m.getParameterCount() - 1;
+      String listen = call.completedListenerMethod().map(Method::getName)
+          .orElse("on" + ContractReader.capitalize(call.name()) + "Completed");
+      String unheard = m.getName() + ": no listener is registered with " + listen + ", so the call's completion"
+          + " would reach no one; it was not sent (expected: " + listen + "(listener) before the call)";
       return (channel, args) -> {
+        if (!channel.listeners.containsKey(call)) {
+          throw new IllegalStateException(unheard);
+        }
         channel.startEventCall(call, java.util.Arrays.copyOf(args, n), args[n]);
         return null;
       };
     }
     for (OperationDescription op : contract.operations()) {
       if (op.completedListenerMethod().filter(m::equals).isPresent()) {
+        String taken = m.getName() + ": a listener is registered already (expected: " + m.getName()
+            + "(null) to remove it before registering another)";
         return (channel, args) -> {
           if (args[0] == null) {
             channel.listeners.remove(op);
-          } else {
-            channel.listeners.put(op, (CompletedListener<Object>) args[0]);
+            return null;
+          }
+          CompletedListener<Object> was = channel.listeners.putIfAbsent(op, (CompletedListener<Object>) args[0]);
+          if (was != null && was != args[0]) {
+            throw new IllegalStateException(taken);
           }
           return null;
         };
@@ -421,6 +433,10 @@ final class RealChannel implements InvocationHandler, ClientChannel {
     return null;
   }
 
+  /**
+   * Starts an event-based call. Its completion goes to the listener registered for the operation when it
+   * completes; one removed meanwhile, and none registered since, leaves it unreported.
+   */
   private void startEventCall(OperationDescription op, Object[] args, Object userState) {
     ClientCall call = new ClientCall(this, op);
     synchronized (eventCalls) {

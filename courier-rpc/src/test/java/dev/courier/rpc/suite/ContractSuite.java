@@ -447,6 +447,33 @@ public abstract class ContractSuite {
         .isEqualTo(SuiteServices.echoed(SuiteData.emptyParcel(), service));
   }
 
+  @org.junit.jupiter.api.Test
+  void eventCallsHaveOneListenerAnotherIsRefusedUntilNullRemovesItAndACallWithoutOneIsNotSent() throws Exception {
+    Client client = suiteClient(SYNC, LONG_TIMEOUT);
+    CompletableFuture<dev.courier.rpc.CompletedEvent<Parcel>> first = new CompletableFuture<>();
+    CompletableFuture<dev.courier.rpc.CompletedEvent<Parcel>> second = new CompletableFuture<>();
+    dev.courier.rpc.CompletedListener<Parcel> listener = first::complete;
+
+    Throwable unheard = catchThrowable(() -> client.echoAsync(SuiteData.emptyParcel(), "unheard"));
+    assertThat(unheard).isInstanceOf(IllegalStateException.class).hasMessage("echoAsync: no listener is registered"
+        + " with onEchoCompleted, so the call's completion would reach no one; it was not sent"
+        + " (expected: onEchoCompleted(listener) before the call)");
+    assertThat(client.isBusy()).as("a call that was not sent").isFalse();
+
+    client.onEchoCompleted(listener);
+    client.onEchoCompleted(listener);                         // the same listener again: nothing changes
+    Throwable another = catchThrowable(() -> client.onEchoCompleted(second::complete));
+    assertThat(another).isInstanceOf(IllegalStateException.class).hasMessage("onEchoCompleted: a listener is"
+        + " registered already (expected: onEchoCompleted(null) to remove it before registering another)");
+    client.echoAsync(SuiteData.emptyParcel(), "heard");
+    assertThat(first.get(CallAdapter.WAIT.toMillis(), TimeUnit.MILLISECONDS).userState()).isEqualTo("heard");
+
+    client.onEchoCompleted(null);
+    client.onEchoCompleted(second::complete);
+    client.echoAsync(SuiteData.emptyParcel(), "heard again");
+    assertThat(second.get(CallAdapter.WAIT.toMillis(), TimeUnit.MILLISECONDS).userState()).isEqualTo("heard again");
+  }
+
   @ParameterizedTest(name = "event-based -> {0} service: isBusy is true while a call is pending and false after")
   @EnumSource(value = OperationShape.class, names = {"SYNC", "TASK", "BEGIN_END"})
   void eventIsBusyWhileACallIsPending(OperationShape service) throws Exception {
