@@ -19,6 +19,10 @@ import java.lang.annotation.Target;
  *
  * <p>Every abstract method of the interface declares an operation, in one of the shapes described in
  * {@link OperationShape}; several methods may declare the same operation in different shapes.
+ *
+ * <p>Null travels as null, on every binding: a null argument, result, record component, list element or map
+ * value of a reference type arrives as null, and a null {@code Optional} as null, not as
+ * {@code Optional.empty()}. A service that refuses nulls checks its arguments itself.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)

@@ -174,6 +174,24 @@ public abstract class ContractSuite {
     assertThat(divide.value()).isEqualTo(3);
   }
 
+  @ParameterizedTest(name = "request/reply: {0} client: null arguments, components and Optionals arrive as null, as a null result returns")
+  @EnumSource(value = OperationShape.class, names = {"SYNC", "TASK", "BEGIN_END", "EVENT"})
+  void requestReplyNullsTravelAsNull(OperationShape client) throws Exception {
+    CallAdapter calls = suite(SYNC, LONG_TIMEOUT);
+
+    Outcome nulls = await(calls.start(client, "echo", SuiteData.nullParcel()));
+    Outcome none = await(calls.start(client, "echo", new Object[] {null}));
+
+    assertSucceeded(nulls);
+    Parcel echoed = (Parcel) nulls.value();
+    assertThat(echoed.comment()).as("a null Optional component").isNull();
+    assertThat(echoed.lines().get(0).size()).as("a null Optional inside a list's record").isNull();
+    assertThat(echoed).usingRecursiveComparison().withStrictTypeChecking()
+        .isEqualTo(SuiteServices.echoed(SuiteData.nullParcel(), SYNC));
+    assertSucceeded(none);
+    assertThat(none.value()).as("the reply to a null argument").isNull();
+  }
+
   @ParameterizedTest(name = "request/reply: {0} client -> {1} service: cancelling a completed call changes nothing")
   @MethodSource("matrix")
   void requestReplyCancelAfterCompletion(OperationShape client, OperationShape service) throws Exception {

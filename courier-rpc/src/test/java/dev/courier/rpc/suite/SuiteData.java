@@ -43,10 +43,15 @@ public final class SuiteData {
           payload, box);
     }
 
-    /** A deep copy: new collections and a new byte array, so a reply never shares the request's objects. */
+    /**
+     * A deep copy: new collections and a new byte array, so a reply never shares the request's objects; null
+     * components stay null.
+     */
     public Parcel copy(String newId) {
-      return new Parcel(newId, count, weightGrams, price, fragile, grade, priority, List.copyOf(lines),
-          Map.copyOf(stock), Map.copyOf(notes), comment, payload.clone(), box);
+      return new Parcel(newId, count, weightGrams, price, fragile, grade, priority,
+          lines == null ? null : List.copyOf(lines),
+          stock == null ? null : Map.copyOf(stock), notes == null ? null : Map.copyOf(notes), comment,
+          payload == null ? null : payload.clone(), box);
     }
   }
 
@@ -69,6 +74,15 @@ public final class SuiteData {
         Optional.of("leave at the door"),
         new byte[] {0, 1, -1, 127, -128, 42},
         new Dimensions(30, 40, 50));
+  }
+
+  /**
+   * A parcel whose every reference component is null, a null {@code Optional} among them, with one line whose
+   * optional size is null.
+   */
+  public static Parcel nullParcel() {
+    return new Parcel(null, 1, 2L, 3.0, true, 'N', null, List.of(new Line(null, 4, null)), null, null, null, null,
+        null);
   }
 
   /** A parcel with empty collections, an empty optional and an empty byte array. */

@@ -90,9 +90,9 @@ public final class SuiteServices {
     };
   }
 
-  /** What {@code echo} returns for {@code parcel} from a service of {@code shape}: a deep copy, marked. */
+  /** What {@code echo} returns for {@code parcel} from a service of {@code shape}: a deep copy, marked; null for null. */
   public static Parcel echoed(Parcel parcel, OperationShape shape) {
-    return parcel.copy(parcel.id() + " via " + shape);
+    return parcel == null ? null : parcel.copy(parcel.id() + " via " + shape);
   }
 
   /** What {@code hold} returns when released. */

@@ -220,16 +220,16 @@ final class WireCodec {
       } else {
         return new Unsupported(c.getName());
       }
-      return new Reference(value, false);
+      return new Reference(value);
     }
     if (type instanceof ParameterizedType pt && pt.getRawType() instanceof Class<?> raw) {
       Type[] args = pt.getActualTypeArguments();
       if (raw == List.class) {
-        return new Reference(new ListForm(args[0]), false);
+        return new Reference(new ListForm(args[0]));
       } else if (raw == Map.class) {
-        return new Reference(new MapForm(args[0], args[1]), false);
+        return new Reference(new MapForm(args[0], args[1]));
       } else if (raw == Optional.class) {
-        return new Reference(new OptionalForm(args[0]), true);
+        return new Reference(new OptionalForm(args[0]));
       }
     }
     return new Unsupported(String.valueOf(type));
@@ -259,14 +259,15 @@ final class WireCodec {
     }
   }
 
-  /** A reference: a presence byte, then the value by its form. A missing Optional reads as empty. */
+  /**
+   * A reference: a presence byte, then the value by its form. Null travels as null, an {@code Optional} too
+   * (a null {@code Optional} is not an empty one), as it does in process.
+   */
   private static final class Reference extends Form {
     private final Form value;
-    private final boolean optional;
 
-    Reference(Form value, boolean optional) {
+    Reference(Form value) {
       this.value = value;
-      this.optional = optional;
     }
 
     @Override
@@ -288,7 +289,7 @@ final class WireCodec {
       }
       int presence = in.readByte();
       if (presence == 0) {
-        return optional ? Optional.empty() : null;
+        return null;
       }
       if (presence != 1) {
         throw new WireException("presence byte " + presence + " (expected: 0 or 1)");
