@@ -169,6 +169,13 @@ final class ContractReader {
         if (!f.value().isRecord()) {
           throw new IllegalArgumentException("fault detail " + f.value().getName() + " (expected: a record)" + where(m));
         }
+        for (Class<? extends Record> other : faults) {
+          if (other != f.value() && other.getSimpleName().equals(f.value().getSimpleName())) {
+            throw new IllegalArgumentException("faults " + other.getName() + " and " + f.value().getName()
+                + " of operation " + opName + " have one name, " + other.getSimpleName()
+                + " (expected: fault records of distinct simple names: a fault travels by its name)" + where(m));
+          }
+        }
         faults.add(f.value());
       }
       switch (part.role()) {

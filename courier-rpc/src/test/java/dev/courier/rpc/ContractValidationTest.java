@@ -378,6 +378,25 @@ class ContractValidationTest {
         "fault detail java.lang.String (expected: a record)");
   }
 
+  record Refused(int code) {}
+
+  static final class Elsewhere {
+    record Refused(String why) {}
+  }
+
+  interface TwoFaultsOfOneName {
+    @FaultContract(Refused.class)
+    @FaultContract(Elsewhere.Refused.class)
+    int divide(int a, int b);
+  }
+
+  @Test
+  void twoFaultsOfOneNameOnAnOperationAreRejectedSinceTheNameTellsThemApartOnTheWire() {
+    assertRejected(TwoFaultsOfOneName.class, "TwoFaultsOfOneName.divide", "faults "
+        + Refused.class.getName() + " and " + Elsewhere.Refused.class.getName() + " of operation divide have one"
+        + " name, Refused (expected: fault records of distinct simple names: a fault travels by its name)");
+  }
+
   interface ListenerWithoutEventCall {
     CompletableFuture<Integer> addAsync(int a, int b);
 
