@@ -18,7 +18,9 @@ import java.util.concurrent.CompletableFuture;
  * channel's target and completed exactly once. Every calling shape is an adapter over this.
  *
  * <p>The outcome is mapped to what every shape reports alike: the reply, a {@link FaultException}, a
- * {@link CancellationException}, a {@link CallTimeoutException} or a {@link CommunicationException}.
+ * {@link CancellationException}, a {@link CallTimeoutException} or a {@link CommunicationException}. A reply
+ * that does not decode by the caller's contract is a {@link CommunicationException} that says so and that the
+ * service ran the call ({@link CommunicationException#mayHaveReachedService()}).
  */
 final class ClientCall implements CompletionRoutine<Object> {
   /** The device type of RPC control codes; the function is the operation's index. */
@@ -196,6 +198,12 @@ final class ClientCall implements CompletionRoutine<Object> {
     if (status.equals(RpcStatus.SERVER_TOO_BUSY)) {
       return new CommunicationException("call to " + op.name() + " at " + channel.address()
           + " was refused: the server is too busy", false);
+    }
+    if (status.equals(RpcStatus.REPLY_UNREADABLE)) {
+      // A transport failure, as WCF reports a reply it cannot deserialize: the service answered, but not in
+      // the caller's terms. It ran the call, so a retry is not safe.
+      return new CommunicationException("call to " + op.name() + " at " + channel.address()
+          + " failed: its reply could not be read (" + invocation.failureReason() + "); the service ran it", true);
     }
     if (status.equals(RpcStatus.CONNECTION_LOST)) {
       return new CommunicationException("call to " + op.name() + " at " + channel.address()

@@ -15,6 +15,11 @@ import java.lang.annotation.Target;
  * record DivideByZero(int dividend) {}
  * @FaultContract(DivideByZero.class) int divide(int a, int b);
  * }</pre>
+ *
+ * <p>A fault is known by its record's simple name, so the faults of one operation have distinct simple
+ * names, and a client may declare them in any order. A client that does not declare a fault the service
+ * returns (or declares a record of that name with other components) still gets the {@link FaultException}
+ * with its code and reason, without the typed detail, as WCF does.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)

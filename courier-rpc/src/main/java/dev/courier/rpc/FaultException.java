@@ -25,6 +25,11 @@ public class FaultException extends RuntimeException {
   public static final String SENDER = "Sender";
   /** The code of an undeclared service exception. */
   public static final String INTERNAL = "InternalServiceFault";
+  /**
+   * The code of a call whose arguments the receiving side could not read (its contract declares other
+   * types): the service did not run it.
+   */
+  public static final String DESERIALIZATION_FAILED = "DeserializationFailed";
 
   private final String code;
   private final transient Object detail;

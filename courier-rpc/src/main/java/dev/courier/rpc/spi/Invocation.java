@@ -36,6 +36,7 @@ public final class Invocation {
   private final long timeoutNanos;
   private Object reply;
   private FaultException fault;
+  private String failureReason;
   private volatile Runnable onServiceFinished;
 
   /**
@@ -107,6 +108,19 @@ public final class Invocation {
   /** Sets the fault (by the receiving side). */
   public void fault(FaultException fault) {
     this.fault = fault;
+  }
+
+  /**
+   * Why the binding failed the call, for a status that comes with a reason ({@link RpcStatus#REPLY_UNREADABLE}),
+   * or {@code null}.
+   */
+  public String failureReason() {
+    return failureReason;
+  }
+
+  /** Sets why the binding failed the call (by the binding, before it completes the call's request). */
+  public void failureReason(String reason) {
+    this.failureReason = reason;
   }
 
   /**

@@ -12,6 +12,8 @@ import dev.courier.io.IoStatus;
  *   <li>{@link IoStatus#CANCELLED}, {@link IoStatus#IO_TIMEOUT}: cancelled by the caller or its deadline.
  *   <li>{@link #SERVER_TOO_BUSY}: refused by a throttle before it reached the service.
  *   <li>{@link IoStatus#INVALID_DEVICE_STATE}: the endpoint is closing or closed; not delivered.
+ *   <li>{@link #REPLY_UNREADABLE}: the service ran the call but its reply does not decode by the caller's
+ *       contract; why is in {@link Invocation#failureReason()}.
  * </ul>
  */
 public final class RpcStatus {
@@ -23,4 +25,9 @@ public final class RpcStatus {
   public static final IoStatus SERVER_TOO_BUSY = IoStatus.of(0xE0C0_0002);
   /** The connection broke after the request was sent: the service may have run it. */
   public static final IoStatus CONNECTION_LOST = IoStatus.of(0xE0C0_0003);
+  /**
+   * The service ran the call, but its reply does not decode by the caller's contract (the two contracts
+   * declare other types); the connection goes on. The binding says why in {@link Invocation#failureReason()}.
+   */
+  public static final IoStatus REPLY_UNREADABLE = IoStatus.of(0xE0C0_0004);
 }

@@ -91,7 +91,7 @@ import javax.net.ssl.SSLException;
 public final class TcpBinding implements Binding, AutoCloseable {
   private static final System.Logger LOG = System.getLogger(TcpBinding.class.getName());
   static final byte[] MAGIC = {'C', 'R', 'T', 'P'};
-  static final int VERSION = 1;
+  static final int VERSION = 2;
 
   /** The limits and threads of a binding. */
   record Settings(int maxMessageSize, Duration handshakeTimeout, Duration idleTimeout, int maxCallsInFlight,
@@ -559,10 +559,15 @@ public final class TcpBinding implements Binding, AutoCloseable {
   /**
    * Cuts frames on their 4-byte length field and refuses, as soon as it has read it, a length field above the
    * maximum message size: the same bound a sender of that size puts on the frames it sends.
+   *
+   * <p>An answer above the maximum (REPLY or FAULT) is not buffered either, and does not close the connection:
+   * once its header has arrived the peer is told ({@link TcpPeer.OversizedAnswer}) and its bytes are skipped
+   * as they arrive, so that only its call fails.
    */
   static final class FrameDecoder extends LengthFieldBasedFrameDecoder {
     private final int maxMessageSize;
     private long length;          // the last length field read
+    private long skipping;        // bytes of an oversized answer still to skip
 
     FrameDecoder(int maxMessageSize) {
       // Netty's maximum counts the length field's own 4 bytes: a length field of maxMessageSize is the largest.
@@ -578,6 +583,30 @@ public final class TcpBinding implements Binding, AutoCloseable {
 
     @Override
     protected Object decode(ChannelHandlerContext ctx, ByteBuf in) throws Exception {
+      int at = in.readerIndex();
+      if (skipping == 0 && in.readableBytes() >= 4 && in.getUnsignedInt(at) > maxMessageSize) {
+        if (in.readableBytes() < 5) {
+          return null;            // its type says whether it may be an answer
+        }
+        int type = in.getUnsignedByte(at + 4);
+        boolean answer = type == TcpPeer.REPLY || type == TcpPeer.FAULT;
+        if (answer && in.readableBytes() < 13) {
+          return null;            // and its call id, which call it answers
+        }
+        if (answer) {
+          long oversized = in.getUnsignedInt(at);
+          int callId = in.getInt(at + 9);
+          in.skipBytes(13);
+          skipping = oversized - 9;
+          ctx.fireUserEventTriggered(new TcpPeer.OversizedAnswer(callId, oversized));
+        }
+      }
+      if (skipping > 0) {
+        int n = (int) Math.min(skipping, in.readableBytes());
+        in.skipBytes(n);
+        skipping -= n;
+        return null;
+      }
       try {
         return super.decode(ctx, in);
       } catch (TooLongFrameException e) {

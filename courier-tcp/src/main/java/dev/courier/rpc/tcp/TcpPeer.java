@@ -73,8 +73,18 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   /** The fault code of a call or an answer above the sender's maximum message size. */
   static final String MESSAGE_TOO_LARGE = "MessageTooLarge";
 
-  /** The fault detail index of an {@link ExceptionDetail} (a host that includes exception detail in faults). */
+  /** The fault detail kind of a fault without detail. */
+  static final long NO_DETAIL = 0;
+  /** The fault detail kind of a declared fault: its name, then its record. */
+  static final long DECLARED_DETAIL = 1;
+  /** The fault detail kind of an {@link ExceptionDetail} (a host that includes exception detail in faults). */
   static final long EXCEPTION_DETAIL = 0xFFFF_FFFFL;
+
+  /**
+   * Told by the frame decoder, in the order of the frames: a REPLY or FAULT frame of {@code length} bytes,
+   * above the maximum message size, answered call {@code callId}; its bytes are skipped.
+   */
+  record OversizedAnswer(int callId, long length) {}
 
   static final int GO_AWAY_NO_ERROR = 0;
   static final int GO_AWAY_PROTOCOL_ERROR = 1;
@@ -606,18 +616,21 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
     OperationDescription op = ps.contract().operationByAction(action).orElse(null);
     if (op == null) {
       if (!oneWay) {
-        ByteBuf fault = frame(FAULT, session, callId);
-        WireCodec.writeString(fault, "ActionNotSupported");
-        WireCodec.writeString(fault, "no operation with action " + action + " in contract " + ps.contract().name());
-        WireCodec.writeVarint(fault, 0);
-        finish(fault);
-        channel.writeAndFlush(fault);
+        answerFault(session, callId, "ActionNotSupported",
+            "no operation with action " + action + " in contract " + ps.contract().name());
       }
       return;
     }
-    Object[] args = WireCodec.readArguments(in, op);
-    if (in.isReadable()) {
-      throw new WireCodec.WireException(in.readableBytes() + " bytes left after the arguments of " + op.name());
+    Object[] args;
+    try {
+      args = WireCodec.readArguments(in, op);
+      if (in.isReadable()) {
+        throw new WireCodec.WireException(in.readableBytes() + " bytes left after the last argument (expected: none)");
+      }
+    } catch (WireCodec.WireException | IndexOutOfBoundsException e) {
+      // A whole frame whose arguments do not decode by this side's contract: that call fails, nothing else.
+      argumentsUnreadable(session, callId, oneWay, op, e.getMessage());
+      return;
     }
     if (!oneWay && callsRunning() >= settings.maxCallsInFlight()) {
       answerStatus(session, callId, false, RpcStatus.SERVER_TOO_BUSY);
@@ -649,6 +662,29 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
       answerStatus(session, callId, oneWay, r.status());
       closeIfDrained();
     }
+  }
+
+  /**
+   * The arguments of a call do not decode by the operation's parameter types: the caller gets a fault that
+   * says so, and the service never sees the call. A one-way call cannot be answered: it is dropped and logged.
+   */
+  private void argumentsUnreadable(int session, int callId, boolean oneWay, OperationDescription op, String why) {
+    String reason = "the arguments of " + op.name() + " could not be read: " + why;
+    if (oneWay) {
+      LOG.log(System.Logger.Level.WARNING, () -> "one-way call from " + remoteName + " dropped: " + reason);
+      return;
+    }
+    answerFault(session, callId, FaultException.DESERIALIZATION_FAILED, reason);
+  }
+
+  /** Answers a call with a fault of {@code code} that carries no detail. */
+  private void answerFault(int session, int callId, String code, String reason) {
+    ByteBuf fault = frame(FAULT, session, callId);
+    WireCodec.writeString(fault, code);
+    WireCodec.writeString(fault, reason);
+    WireCodec.writeVarint(fault, 0);
+    finish(fault);
+    channel.writeAndFlush(fault);
   }
 
   private int callsRunning() {
@@ -777,14 +813,14 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
       WireCodec.writeString(frame, fault.code());
       WireCodec.writeString(frame, fault.reason());
       Object detail = fault.detail();
-      int index = detail == null ? -1 : op.faults().indexOf(detail.getClass());
       if (detail instanceof ExceptionDetail) {
         WireCodec.writeVarint(frame, EXCEPTION_DETAIL);
         WireCodec.write(frame, ExceptionDetail.class, detail);
-      } else if (index < 0) {
-        WireCodec.writeVarint(frame, 0);
+      } else if (detail == null || !op.faults().contains(detail.getClass())) {
+        WireCodec.writeVarint(frame, NO_DETAIL);
       } else {
-        WireCodec.writeVarint(frame, index + 1);
+        WireCodec.writeVarint(frame, DECLARED_DETAIL);
+        WireCodec.writeString(frame, detail.getClass().getSimpleName());
         WireCodec.write(frame, detail.getClass(), detail);
       }
       return frame;
@@ -830,42 +866,57 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
     IoStatus status;
     try {
       status = decodeAnswer(type, call, inv, in);
-    } catch (RuntimeException e) {
-      // The answer does not parse: the protocol error closes the connection, and this call, no longer
-      // among the outgoing ones that a closing connection fails, must be failed here.
-      if (!request.unmarkCancelable().equals(IoStatus.CANCELLED)) {
-        request.complete(RpcStatus.CONNECTION_LOST);
+    } catch (WireCodec.WireException | IndexOutOfBoundsException e) {
+      if (type != REPLY) {
+        throw answerUnreadable(request, e);
       }
-      throw e;
+      // A whole frame whose result does not decode by this side's contract: that call fails, nothing else.
+      inv.failureReason(e.getMessage());
+      status = RpcStatus.REPLY_UNREADABLE;
+    } catch (RuntimeException e) {
+      throw answerUnreadable(request, e);
     }
     if (!request.unmarkCancelable().equals(IoStatus.CANCELLED)) {
       request.complete(status);
     }
   }
 
+  /** An answer whose frame does not parse: a protocol error, which fails its call too. Returns {@code e}. */
+  private static RuntimeException answerUnreadable(IoRequest request, RuntimeException e) {
+    // The protocol error closes the connection, and this call, no longer among the outgoing ones that a
+    // closing connection fails, must be failed here.
+    if (!request.unmarkCancelable().equals(IoStatus.CANCELLED)) {
+      request.complete(RpcStatus.CONNECTION_LOST);
+    }
+    return e;
+  }
+
   private IoStatus decodeAnswer(int type, Outgoing call, Invocation inv, ByteBuf in) {
     IoStatus status;
     if (type == REPLY) {
       Object value = null;
-      if (call.operation().hasResult()) {
-        value = WireCodec.readResult(in, call.operation());
+      OperationDescription op = call.operation();
+      if (op.hasResult()) {
+        value = WireCodec.readResult(in, op);
+      }
+      if (in.isReadable()) {
+        throw new WireCodec.WireException(in.readableBytes() + " bytes left after the result (expected: "
+            + (op.hasResult() ? "exactly one " + op.resultType().getTypeName() : "none, the result is void") + ")");
       }
       inv.reply(value);
       status = IoStatus.SUCCESS;
     } else if (type == FAULT) {
       String code = WireCodec.readString(in);
       String reason = WireCodec.readString(in);
-      long index = WireCodec.readVarint(in);
+      long kind = WireCodec.readVarint(in);
       Object detail = null;
-      if (index == EXCEPTION_DETAIL) {
+      if (kind == EXCEPTION_DETAIL) {
         detail = WireCodec.read(in, ExceptionDetail.class);
-      } else if (index > 0) {
-        List<Class<? extends Record>> faults = call.operation().faults();
-        if (index > faults.size()) {
-          throw new WireCodec.WireException("fault detail " + index + " of operation " + call.operation().name()
-              + " which declares " + faults.size());
-        }
-        detail = WireCodec.read(in, faults.get((int) index - 1));
+      } else if (kind == DECLARED_DETAIL) {
+        detail = declaredDetail(call.operation(), WireCodec.readString(in), in);
+      } else if (kind != NO_DETAIL) {
+        throw new WireCodec.WireException("fault detail kind " + kind + " (expected: " + NO_DETAIL + ", "
+            + DECLARED_DETAIL + " or " + EXCEPTION_DETAIL + ")");
       }
       inv.fault(new FaultException(code, reason, detail));
       status = RpcStatus.FAULT;
@@ -875,12 +926,57 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
     return status;
   }
 
+  /**
+   * The detail of a fault named {@code name}, read as the fault of that name that {@code op} declares; or
+   * {@code null} when this side declares no such fault or its detail does not decode by that type: the caller
+   * then gets the fault's code and reason without a typed detail, as WCF does. Reads the rest of the frame.
+   */
+  private static Object declaredDetail(OperationDescription op, String name, ByteBuf in) {
+    Object detail = null;
+    for (Class<? extends Record> type : op.faults()) {
+      if (type.getSimpleName().equals(name)) {
+        try {
+          detail = WireCodec.read(in, type);
+          if (in.isReadable()) {
+            detail = null;                  // the same name, another shape
+          }
+        } catch (WireCodec.WireException | IndexOutOfBoundsException e) {
+          detail = null;
+        }
+        break;
+      }
+    }
+    in.skipBytes(in.readableBytes());
+    return detail;
+  }
+
+  /**
+   * An answer above this side's maximum message size, whose bytes the frame decoder skips: its call fails as a
+   * reply that could not be read, with both sizes, and every other call on the connection goes on.
+   */
+  private void onOversizedAnswer(int callId, long length) {
+    Outgoing call = outgoing.remove(callId);
+    if (call == null) {
+      return;                       // cancelled meanwhile, or unknown: ignored, as any answer
+    }
+    IoRequest request = call.request();
+    ((Invocation) request.attachment()).failureReason("the reply is " + length + " bytes; expected: at most "
+        + settings.maxMessageSize() + ", the maximum message size of this side");
+    if (!request.unmarkCancelable().equals(IoStatus.CANCELLED)) {
+      request.complete(RpcStatus.REPLY_UNREADABLE);
+    }
+  }
+
   // =============================================================================================
   // Connection events
   // =============================================================================================
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+    if (evt instanceof OversizedAnswer big) {
+      onOversizedAnswer(big.callId(), big.length());
+      return;
+    }
     if (evt instanceof IdleStateEvent) {
       if (ctx.pipeline().get(TcpBinding.PreambleHandler.class) != null) {
         return;                     // no frame before the peer's preamble; the handshake timeout rules until then

@@ -46,7 +46,10 @@ final class WireCodec {
 
   private WireCodec() {}
 
-  /** A body that does not decode by its contract: a protocol error. */
+  /**
+   * Bytes that do not decode by their type. In a frame's own fields a protocol error; in a body (arguments, a
+   * result, a fault's detail) the failure of that one call.
+   */
   static final class WireException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
@@ -152,8 +155,14 @@ final class WireCodec {
   static Object[] readArguments(ByteBuf in, OperationDescription op) {
     Form[] parameters = OPERATIONS.computeIfAbsent(op, OperationForms::of).parameters();
     Object[] args = new Object[parameters.length];
-    for (int i = 0; i < args.length; i++) {
-      args[i] = parameters[i].read(in, 0);
+    int i = 0;
+    try {
+      for (; i < args.length; i++) {
+        args[i] = parameters[i].read(in, 0);
+      }
+    } catch (WireException | IndexOutOfBoundsException e) {
+      throw new WireException("parameter " + (i + 1) + " (" + op.parameterTypes().get(i).getTypeName() + " "
+          + op.parameterNames().get(i) + "): " + e.getMessage());
     }
     return args;
   }
