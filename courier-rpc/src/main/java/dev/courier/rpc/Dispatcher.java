@@ -31,7 +31,9 @@ import java.util.function.Supplier;
  * <p>Threading: {@link DispatchSession#dispatch} runs on the delivering thread (for the in-process
  * binding, the caller's) and never blocks. A TASK or BEGIN_END implementation is invoked there and must
  * not block; a SYNC implementation runs on the executor (virtual threads by default). Each request is
- * completed exactly once: by the call's end, or by the caller's cancel, whichever comes first.
+ * completed exactly once: by the call's end, or by the caller's cancel, whichever comes first; and its
+ * {@link Invocation#serviceFinished()} is called exactly once, when the service has returned (after a cancel
+ * too) or at once when the call is not run.
  */
 final class Dispatcher {
   private static final System.Logger LOG = System.getLogger(ServiceHost.class.getName());
@@ -236,10 +238,12 @@ final class Dispatcher {
     if (invoker == null) {
       inv.fault(new FaultException("ActionNotSupported", "no operation with action " + inv.action()
           + " in contract " + contract.name() + " at " + name, null));
+      inv.serviceFinished();                     // not run: a binding counting the call lets it go now
       request.complete(RpcStatus.FAULT);
       return;
     }
     if (!accepting || session.isClosed()) {
+      inv.serviceFinished();
       request.complete(IoStatus.INVALID_DEVICE_STATE);
       return;
     }
@@ -252,6 +256,7 @@ final class Dispatcher {
       request.complete(IoStatus.SUCCESS);        // accepted: the caller returns now
     } else if (request.markCancelable(call::cancelledByCaller).equals(IoStatus.CANCELLED)) {
       inFlight.remove(call);
+      inv.serviceFinished();
       request.complete(IoStatus.CANCELLED);
       return;
     }

@@ -124,16 +124,18 @@ public final class Invocation {
   }
 
   /**
-   * Runs {@code action} once the service has finished this call, whatever its outcome. A one-way call's
-   * request completes when the call is accepted, before the service runs it; a binding that bounds the
-   * one-way calls it runs at once learns here when one is done.
+   * Runs {@code action} once the service has finished this call, whatever its outcome, or once the session
+   * that took the call decided not to run it. A one-way call's request completes when the call is accepted,
+   * before the service runs it, and a cancelled or timed-out call's request completes while its service may
+   * still run: a binding that bounds the calls it runs at once learns here when one is done.
    *
    * <pre>{@code
    * inv.onServiceFinished(running::decrementAndGet);
    * }</pre>
    *
-   * <p>Set it before the call's request is sent; {@code action} runs on the thread that finishes the call
-   * and must not block. A call that is not accepted (its request completes with a failure) never runs it.
+   * <p>Set it before the call's request reaches its session; {@code action} runs on the thread that finishes
+   * the call and must not block. A request that never reaches a session (not sent, or cancelled while it
+   * waited in a queue) never runs it.
    */
   public void onServiceFinished(Runnable action) {
     onServiceFinished = Objects.requireNonNull(action, "action");

@@ -11,10 +11,12 @@ public interface Session {
    * Takes a presented request whose attachment is an {@link Invocation}; the session completes it
    * exactly once. Called with no lock held; must not block.
    *
-   * <p>A one-way call's request completes when the session accepts the call; the session then calls
-   * {@link Invocation#serviceFinished()} once the service is done with it, whatever the outcome (a binding
-   * that bounds the one-way calls it runs at once counts on it, and would hold its connection back for
-   * good without it).
+   * <p>The session calls {@link Invocation#serviceFinished()} exactly once for every request it takes: when
+   * the service is done with the call, whatever the outcome, or at once when it does not run it (refused, or
+   * cancelled before it started). That may be after the request completed: a one-way call's request
+   * completes when the session accepts the call, and a caller's cancel or a deadline completes a request
+   * while its service may still run. A binding that bounds the calls it runs at once counts on it, and
+   * would hold its connection back for good without it.
    */
   void dispatch(IoRequest request);
 

@@ -666,7 +666,9 @@ public final class TcpBinding implements Binding, AutoCloseable {
      * The most calls a connection runs at once (1,000 by default): more requests are answered "server too
      * busy"; at the limit one-way calls, which have no answer, are held back by not reading the connection
      * (answers included: a one-way operation that waits on a call back to its own client waits until its
-     * deadline while the connection is held back).
+     * deadline while the connection is held back). A call counts from its frame's arrival until its service
+     * has returned, even when its caller cancelled it or its deadline passed before, so no sequence of
+     * frames (cancelling each call as soon as it is sent included) runs more calls at once.
      */
     public Builder maxCallsInFlight(int max) {
       if (max < 1) {

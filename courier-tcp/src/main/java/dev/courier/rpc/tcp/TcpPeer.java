@@ -100,7 +100,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   private final AtomicInteger nextCallId;
   private final AtomicInteger nextSessionId = new AtomicInteger(1);
   private final Map<Integer, Outgoing> outgoing = new ConcurrentHashMap<>();
-  private final Map<Long, IoRequest> incoming = new ConcurrentHashMap<>();
+  private final Map<Long, Incoming> incoming = new ConcurrentHashMap<>();   // the peer's calls that count
   private final Map<Integer, PeerSession> sessions = new ConcurrentHashMap<>();
   private final Map<Integer, CompletableFuture<Void>> sessionOpens = new ConcurrentHashMap<>();
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
@@ -108,8 +108,8 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   private volatile Peer remote;               // who is at the other end, once known
   private volatile String closedBecause;      // why the connection closed, when this end knows
   private volatile String remoteName = "the peer";
-  private final AtomicInteger oneWaysRunning = new AtomicInteger();
   private volatile boolean readsPaused;       // one-way messages at the cap: the rest wait in the connection
+  private volatile boolean refusingFrames;    // this side closes the connection (GO_AWAY): no frame runs any more
   private final java.util.ArrayDeque<ByteBuf> held = new java.util.ArrayDeque<>();   // event loop only
   private volatile ChannelHandlerContext context;
   private volatile boolean pingOutstanding;
@@ -161,6 +161,54 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
         written = true;
       } else if (outgoing.remove(callId) != null && !request.unmarkCancelable().equals(IoStatus.CANCELLED)) {
         request.complete(IoStatus.DEVICE_REMOVED_NOT_SENT);
+      }
+    }
+  }
+
+  /**
+   * A call the peer sent, in the connection's table of incoming calls: it counts against
+   * {@code maxCallsInFlight} from its frame's arrival until its request has completed (its answer written)
+   * and, once a session took it, its service has finished ({@link Invocation#onServiceFinished}). A caller's
+   * cancel or a deadline completes a request at once while its service may still run: the call keeps its
+   * place until the service returns, so no sequence of frames runs more calls at once than the limit.
+   * Its id is not reused while it is in the table.
+   */
+  private final class Incoming {
+    private static final java.util.concurrent.atomic.AtomicIntegerFieldUpdater<Incoming> HOLDS =
+        java.util.concurrent.atomic.AtomicIntegerFieldUpdater.newUpdater(Incoming.class, "holds");
+
+    private final long key;
+    private final IoRequest request;
+    private final Invocation invocation;
+    private final boolean oneWay;
+    private volatile int holds = 1;           // its request; one more while a session has it
+
+    Incoming(long key, IoRequest request, Invocation invocation, boolean oneWay) {
+      this.key = key;
+      this.request = request;
+      this.invocation = invocation;
+      this.oneWay = oneWay;
+    }
+
+    /** Its session takes the call (on the presenting thread): it holds its place until the service finished. */
+    Invocation taken() {
+      HOLDS.incrementAndGet(this);
+      invocation.onServiceFinished(this::release);
+      return invocation;
+    }
+
+    /** The peer cancelled the call, or went away: the service sees it. A one-way call runs whatever happens. */
+    void cancel() {
+      if (!oneWay) {
+        request.cancelSentRequest();
+      }
+    }
+
+    /** Its request completed, or its service finished: the last of the two frees its place. */
+    void release() {
+      if (HOLDS.decrementAndGet(this) == 0 && incoming.remove(key, this)) {
+        resumeReadsUnderTheCap();
+        closeIfDrained();             // a one-way may call back over this connection until it ends
       }
     }
   }
@@ -249,7 +297,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
 
   private void closeIfDrained() {
     Channel ch = channel;
-    if (draining && incoming.isEmpty() && oneWaysRunning.get() == 0 && ch != null
+    if (draining && incoming.isEmpty() && ch != null
         && goneAway.compareAndSet(false, true)) {
       ByteBuf frame = frame(GO_AWAY, 0, 0);
       WireCodec.writeVarint(frame, GO_AWAY_NO_ERROR);
@@ -393,7 +441,12 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   }
 
   private IoTarget localTarget(Session session, int id) {
-    IoQueue.Builder queue = IoQueue.parallel().onDefault((q, r) -> session.dispatch(r));
+    IoQueue.Builder queue = IoQueue.parallel().onDefault((q, r) -> {
+      if (r.attachment() instanceof Incoming call) {
+        r.attach(call.taken());         // the session sees the invocation; the call counts until it is done
+      }
+      session.dispatch(r);
+    });
     if (!settings.directDispatch()) {
       queue.executor(calls);            // no service code on the event loop
     }
@@ -498,8 +551,13 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     ByteBuf in = (ByteBuf) msg;
+    if (refusingFrames) {
+      in.release();                   // after a GO_AWAY of this side: what the same read brought runs no call
+      return;
+    }
     pingOutstanding = false;
-    if ((readsPaused || !held.isEmpty()) && in.readableBytes() >= 9 && heldBack(in.getUnsignedByte(in.readerIndex()))) {
+    int type = in.readableBytes() >= 9 ? in.getUnsignedByte(in.readerIndex()) : -1;
+    if (heldBack(type) && (readsPaused || !held.isEmpty() || (type == ONE_WAY && pauseAtTheCap()))) {
       // At the cap: frames decoded from bytes read before the pause wait here, in order, so that the cap holds
       // however many small frames one read brought; answers to this side's own calls still go through.
       held.add(in);
@@ -517,8 +575,11 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   private void runHeldFrames() {
     ChannelHandlerContext ctx = context;
     ByteBuf next;
-    while (!readsPaused && (next = held.poll()) != null) {
-      onFrame(ctx, next);
+    while (!readsPaused && !refusingFrames && (next = held.peek()) != null) {
+      if (next.getUnsignedByte(next.readerIndex()) == ONE_WAY && pauseAtTheCap()) {
+        return;                       // a one-way call is never refused: it waits until a call finishes
+      }
+      onFrame(ctx, held.poll());
     }
   }
 
@@ -534,9 +595,9 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
         case REQUEST, ONE_WAY -> onRequest(session, callId, type == ONE_WAY, in);
         case REPLY, FAULT, STATUS -> onAnswer(type, session, callId, in);
         case CANCEL -> {
-          IoRequest r = incoming.get(key(session, callId));
-          if (r != null) {
-            r.cancelSentRequest();
+          Incoming call = incoming.get(key(session, callId));
+          if (call != null) {
+            call.cancel();
           }
         }
         case PING -> {
@@ -601,6 +662,11 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
     if ((callId & 1) == (server ? 0 : 1)) {
       throw new WireCodec.WireException("call id " + callId + " has the parity of this side's own calls");
     }
+    long key = key(session, callId);
+    if (incoming.containsKey(key)) {
+      throw new WireCodec.WireException("call id " + callId + " of session " + session + " is in flight already"
+          + " (expected: a new call id; an id is not reused while its call is in flight)");
+    }
     PeerSession ps = sessions.get(session);
     long micros = WireCodec.readVarint(in);
     String action = WireCodec.readString(in);
@@ -619,6 +685,10 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
         answerFault(session, callId, "ActionNotSupported",
             "no operation with action " + action + " in contract " + ps.contract().name());
       }
+      return;
+    }
+    if (op.isOneWay() != oneWay) {
+      refuseMismatchedCall(ps, session, callId, op);
       return;
     }
     Object[] args;
@@ -640,28 +710,43 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
     Invocation inv = new Invocation(op, args, headers, timeout);
     IoRequest r = IoRequest.create();
     r.formatDeviceControl(ps.local(), CALL, null, null);
-    r.attach(inv);
-    long key = key(session, callId);
-    r.setCompletionRoutine(new Answer(session, callId, op, oneWay ? ps.arrivals() : null), inv);
+    Incoming call = new Incoming(key, r, inv, oneWay);
+    r.attach(call);                           // the session's queue hands the invocation on (localTarget)
+    r.setCompletionRoutine(new Answer(session, callId, op, oneWay ? ps.arrivals() : null, call), inv);
+    incoming.put(key, call);
     if (oneWay) {
-      inv.onServiceFinished(this::oneWayFinished);   // its request completes when accepted, before it runs
       ps.arrivals().arrived();
-      oneWayStarted();
-    } else {
-      incoming.put(key, r);
+      pauseAtTheCap();
     }
     SendOptions options = timeout == Invocation.NO_DEADLINE ? SendOptions.defaults()
         : SendOptions.withTimeout(Duration.ofNanos(timeout));
     if (!r.send(ps.local(), options)) {       // not sent: no completion routine runs
       if (oneWay) {
         ps.arrivals().accepted();
-        oneWayRefused(inv);
       }
-      incoming.remove(key);
-      resumeReadsUnderTheCap();               // a call that finished meanwhile may have left the lifting to this one
       answerStatus(session, callId, oneWay, r.status());
-      closeIfDrained();
+      call.release();
     }
+  }
+
+  /**
+   * A call whose frame type and operation disagree on one-way (the two sides' contracts differ): not run.
+   * A REQUEST gets a fault that says why; a ONE_WAY has no answer to carry one, so this side logs it.
+   */
+  private void refuseMismatchedCall(PeerSession ps, int session, int callId, OperationDescription op) {
+    String why = op.isOneWay()
+        ? "operation " + op.name() + " of contract " + ps.contract().name() + " is one-way: it is sent as ONE_WAY"
+            + " and never answered, not as a REQUEST (the client's contract and the service's disagree on oneWay);"
+            + " the call was not run"
+        : "operation " + op.name() + " of contract " + ps.contract().name() + " answers its calls: it is sent as"
+            + " a REQUEST, not as ONE_WAY (the client's contract and the service's disagree on oneWay); the call"
+            + " was not run";
+    if (!op.isOneWay()) {
+      LOG.log(System.Logger.Level.WARNING, () -> "call " + callId + " of session " + session + " from "
+          + remoteName + ": " + why);
+      return;
+    }
+    answerFault(session, callId, FaultException.SENDER, why);
   }
 
   /**
@@ -688,17 +773,17 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   }
 
   private int callsRunning() {
-    return incoming.size() + oneWaysRunning.get();
+    return incoming.size();
   }
 
   /**
    * A one-way message cannot be answered "too busy", so a peer that sends them faster than the service runs
    * them is held back instead: at the cap on calls in flight this end stops reading the connection (the
    * messages wait in the peer's socket and its sender blocks once its buffer is full) and reads again when
-   * one finishes. Runs on the event loop.
+   * one finishes. Returns whether reading is paused. Runs on the event loop.
    */
-  private void oneWayStarted() {
-    if (oneWaysRunning.incrementAndGet() + incoming.size() >= settings.maxCallsInFlight() && !readsPaused) {
+  private boolean pauseAtTheCap() {
+    if (!readsPaused && callsRunning() >= settings.maxCallsInFlight()) {
       readsPaused = true;
       // A call that finished between the count and the flag saw no pause to lift: look again.
       if (callsRunning() < settings.maxCallsInFlight()) {
@@ -706,17 +791,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
       }
       updateAutoRead(channel);
     }
-  }
-
-  /** A one-way call the service never accepted: it will not say it finished. */
-  private void oneWayRefused(Invocation inv) {
-    inv.serviceFinished();
-  }
-
-  private void oneWayFinished() {
-    oneWaysRunning.decrementAndGet();
-    resumeReadsUnderTheCap();
-    closeIfDrained();                 // a one-way may call back over this connection until it ends
+    return readsPaused;
   }
 
   private void resumeReadsUnderTheCap() {
@@ -743,12 +818,14 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
     private final int callId;
     private final OperationDescription op;
     private final Arrivals arrivals;          // a one-way call's session
+    private final Incoming call;
 
-    Answer(int session, int callId, OperationDescription op, Arrivals arrivals) {
+    Answer(int session, int callId, OperationDescription op, Arrivals arrivals, Incoming call) {
       this.session = session;
       this.callId = callId;
       this.op = op;
       this.arrivals = arrivals;
+      this.call = call;
     }
 
     @Override
@@ -756,20 +833,15 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
       try {
         answer(params, inv);
       } finally {
-        closeIfDrained();             // after the answer: writes keep their order
+        call.release();               // after the answer: writes keep their order
       }
     }
 
     private void answer(IoCompletionParams params, Invocation inv) {
       if (op.isOneWay()) {
-        arrivals.accepted();
-        if (!params.status().equals(IoStatus.SUCCESS)) {
-          oneWayRefused(inv);
-        }
+        arrivals.accepted();          // its service finishing, or not running it, releases it too
         return;
       }
-      incoming.remove(key(session, callId));
-      resumeReadsUnderTheCap();
       if (!isOpen()) {
         return;
       }
@@ -1022,6 +1094,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   }
 
   private void goAway(ChannelHandlerContext ctx, int code, String message) {
+    refusingFrames = true;
     LOG.log(System.Logger.Level.WARNING, "closing connection " + ctx.channel().remoteAddress() + ": " + message);
     closedBecause = "this side closed the connection to " + remoteName + ": " + message;
     if (ctx.channel().isActive()) {
@@ -1060,8 +1133,8 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
         f.completeExceptionally(new dev.courier.rpc.CommunicationException("connection closed", false));
       }
     }
-    for (IoRequest r : List.copyOf(incoming.values())) {
-      r.cancelSentRequest();          // the service sees its caller go away
+    for (Incoming call : List.copyOf(incoming.values())) {
+      call.cancel();                  // the service sees its caller go away
     }
     for (Integer id : List.copyOf(sessions.keySet())) {
       PeerSession ps = sessions.remove(id);
@@ -1074,9 +1147,9 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   }
 
   private void cancelIncoming(int session) {
-    for (Map.Entry<Long, IoRequest> e : List.copyOf(incoming.entrySet())) {
+    for (Map.Entry<Long, Incoming> e : List.copyOf(incoming.entrySet())) {
       if ((int) (e.getKey() >>> 32) == session) {
-        e.getValue().cancelSentRequest();
+        e.getValue().cancel();
       }
     }
   }
