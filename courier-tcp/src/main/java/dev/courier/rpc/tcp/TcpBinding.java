@@ -105,6 +105,12 @@ public final class TcpBinding implements Binding, AutoCloseable {
   private final SslContext serverTls;       // null: plain TCP, or TLS that does not listen
   private final SslContext clientTls;       // null: plain TCP, or TLS that does not connect
   private final Map<String, ClientConnection> connections = new ConcurrentHashMap<>();
+  /** Client connections that write what they accepted, then close (at most the handshake timeout). */
+  private final java.util.Set<Channel> closing = ConcurrentHashMap.newKeySet();
+  /** The local addresses of this binding's open client connections: its hosts know their own clients by them. */
+  private final java.util.Set<java.net.SocketAddress> ownClients = ConcurrentHashMap.newKeySet();
+  /** Connections this binding's hosts accepted from this binding's own client connections. */
+  private final java.util.Set<Channel> ownServed = ConcurrentHashMap.newKeySet();
   private final ExecutorService virtualThreads =
       Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("courier-tcp-call-", 0).factory());
   private volatile EventLoopGroup group;
@@ -190,6 +196,13 @@ public final class TcpBinding implements Binding, AutoCloseable {
   /**
    * Releases the binding's threads: closes its client connections and shuts its event loop down. Hosts
    * and channels that use it stop working; close them first.
+   *
+   * <p>What the binding's channels accepted is not lost: a one-way call accepted (queued on its connection)
+   * is written before its connection closes, and a host of this binding reads to the end what this
+   * binding's own channels wrote to it. Closing waits for that at most the handshake timeout (5 s by
+   * default, {@link Builder#handshakeTimeout}): a connection whose peer does not read its messages within
+   * it, or a host connection whose service holds its client back for longer, is closed then, and what it
+   * still held is lost. Blocks; must not be called on an event loop.
    */
   @Override
   public void close() {
@@ -199,8 +212,11 @@ public final class TcpBinding implements Binding, AutoCloseable {
       connections.clear();
     }
     for (ClientConnection c : open) {
-      c.channel.close();
+      closeAfterWrites(c.channel);
     }
+    long deadline = System.nanoTime() + settings.handshakeTimeout().toNanos();
+    awaitClosed(closing, deadline);       // what the channels accepted is written, and their connections closed
+    awaitClosed(ownServed, deadline);     // this binding's hosts read what this binding's channels wrote
     EventLoopGroup g;
     synchronized (this) {
       g = group;
@@ -210,6 +226,40 @@ public final class TcpBinding implements Binding, AutoCloseable {
       g.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
     virtualThreads.shutdown();
+  }
+
+  /**
+   * Closes a client connection once everything queued on it is written (its one-way calls accepted), or
+   * after the handshake timeout when its peer does not read them.
+   */
+  private void closeAfterWrites(Channel ch) {
+    if (!ch.isOpen() || ch.eventLoop().isShuttingDown()) {
+      ch.close();
+      return;
+    }
+    closing.add(ch);
+    ScheduledFuture<?> limit = ch.eventLoop().schedule(() -> {
+      if (ch.isActive()) {
+        LOG.log(System.Logger.Level.DEBUG, () -> "closing " + ch.remoteAddress() + " with writes pending after "
+            + settings.handshakeTimeout());
+      }
+      ch.close();
+    }, settings.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    ch.closeFuture().addListener(f -> {
+      limit.cancel(false);
+      closing.remove(ch);
+    });
+    // Written in order: the empty buffer completes once every write queued before it has been written.
+    ch.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(f -> ch.close());
+  }
+
+  private static void awaitClosed(java.util.Set<Channel> channels, long deadline) {
+    for (Channel ch : List.copyOf(channels)) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0 || !ch.closeFuture().awaitUninterruptibly(left, TimeUnit.NANOSECONDS)) {
+        return;                           // past the limit: the event loop's shutdown closes the rest
+      }
+    }
   }
 
   /** The client connections this binding has open now (channels to one host and port share one by default). */
@@ -243,9 +293,24 @@ public final class TcpBinding implements Binding, AutoCloseable {
     ch.pipeline()
         .addLast("flush", new FlushConsolidationHandler(256, true))
         .addLast("idle", new IdleStateHandler(settings.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS))
-        .addLast("preamble", new PreambleHandler(settings, server))
+        .addLast("preamble", new PreambleHandler(settings, server, this::started))
         .addLast("frames", new FrameDecoder(settings.maxMessageSize()))
         .addLast("peer", peer);
+  }
+
+  /**
+   * A connection starts, before a client sends its preamble and when a host has received one: the binding
+   * remembers its own client connections, and the connections its hosts accepted from them.
+   */
+  private void started(Channel ch, boolean server) {
+    if (!server) {
+      java.net.SocketAddress local = ch.localAddress();
+      ownClients.add(local);
+      ch.closeFuture().addListener(f -> ownClients.remove(local));
+    } else if (ownClients.contains(ch.remoteAddress())) {
+      ownServed.add(ch);
+      ch.closeFuture().addListener(f -> ownServed.remove(ch));
+    }
   }
 
   // =============================================================================================
@@ -335,7 +400,7 @@ public final class TcpBinding implements Binding, AutoCloseable {
       }
     }
     if (last) {
-      connection.channel.close();
+      closeAfterWrites(connection.channel);     // its one-way calls accepted are written first
     }
   }
 
@@ -437,7 +502,9 @@ public final class TcpBinding implements Binding, AutoCloseable {
 
       @Override
       public void close() {
-        server.close().syncUninterruptibly();
+        if (server.isOpen()) {                      // closed already when its binding closed first
+          server.close().syncUninterruptibly();
+        }
         accepted.forEach(TcpPeer::closeWhenIdle);   // the connections go once their calls have ended
       }
     };
@@ -451,18 +518,21 @@ public final class TcpBinding implements Binding, AutoCloseable {
   static final class PreambleHandler extends ByteToMessageDecoder {
     private final Settings settings;
     private final boolean server;
+    private final java.util.function.BiConsumer<Channel, Boolean> started;
     final io.netty.util.concurrent.DefaultPromise<Void> handshake =
         new io.netty.util.concurrent.DefaultPromise<>(io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
     private ScheduledFuture<?> timeout;
 
-    PreambleHandler(Settings settings, boolean server) {
+    PreambleHandler(Settings settings, boolean server, java.util.function.BiConsumer<Channel, Boolean> started) {
       this.settings = settings;
       this.server = server;
+      this.started = started;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
       if (!server) {
+        started.accept(ctx.channel(), false);
         ctx.writeAndFlush(preamble(ctx));
       }
       timeout = ctx.executor().schedule(() -> {
@@ -507,6 +577,7 @@ public final class TcpBinding implements Binding, AutoCloseable {
         return;
       }
       if (server) {
+        started.accept(ctx.channel(), true);
         ctx.writeAndFlush(preamble(ctx));
       }
       if (version != VERSION) {

@@ -1,0 +1,88 @@
+package dev.courier.rpc.tcp;
+
+import static dev.courier.io.Eventually.until;
+import static dev.courier.rpc.tcp.TcpTestSupport.newAddress;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.courier.rpc.ChannelFactory;
+import dev.courier.rpc.ClientChannel;
+import dev.courier.rpc.ServiceHost;
+import dev.courier.rpc.tcp.TcpTestSupport.Limits;
+import dev.courier.rpc.tcp.TcpTestSupport.LimitsClient;
+import dev.courier.rpc.tcp.TcpTestSupport.LimitsService;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * What one connection may hold of a server's memory and time, and what closing a binding keeps: answers a
+ * client does not read, sessions, frames that never complete, decoded frames, and one-way calls accepted
+ * before the close.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class TcpBoundsTest {
+  private static final TcpBinding DEFAULTS = TcpBinding.create();
+
+  private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+
+  @AfterEach
+  void closeEverything() throws Exception {
+    while (!resources.isEmpty()) {
+      resources.pop().close();
+    }
+  }
+
+  private <T extends AutoCloseable> T closeLater(T resource) {
+    resources.push(resource);
+    return resource;
+  }
+
+  private ServiceHost host(TcpBinding binding, LimitsService service) {
+    ServiceHost host = ServiceHost.builder(service).endpoint(Limits.class, binding, newAddress("bounds")).build().open();
+    closeLater(host::abort);
+    return host;
+  }
+
+  private static String addressOf(ServiceHost host) {
+    return host.listenAddresses().get(0);
+  }
+
+  private static LimitsClient channel(TcpBinding binding, ServiceHost host) {
+    return ChannelFactory.builder(LimitsClient.class).binding(binding).address(addressOf(host))
+        .operationTimeout(Duration.ofSeconds(10)).build().createChannel();
+  }
+
+  // =============================================================================================
+  // Closing a binding
+  // =============================================================================================
+
+  @Test
+  void oneWayCallsAcceptedBeforeTheChannelAndThenTheBindingCloseEachArriveExactlyOnce() {
+    LimitsService service = new LimitsService();
+    service.openPosts();
+    int messages = 60;
+    byte[] payload = new byte[16 * 1024];
+    for (int round = 0; round < 5; round++) {
+      TcpBinding client = TcpBinding.create();     // the binding of the host and of its client, as in its Javadoc
+      ServiceHost host = host(client, service);
+      LimitsClient channel = channel(client, host);
+      int first = round * messages;
+      for (int i = first; i < first + messages; i++) {
+        payload[0] = (byte) i;                      // its number: encoded before post returns
+        payload[1] = (byte) (i >> 8);
+        channel.post(payload);
+      }
+      ((ClientChannel) channel).close();
+      client.close();
+      int expected = first + messages;
+      until(() -> service.postsDone.get() >= expected, "every one-way message of round " + round + " delivered");
+    }
+    assertThat(service.postsSeen()).as("the numbers of the messages the service ran")
+        .containsExactlyInAnyOrderElementsOf(IntStream.range(0, 5 * messages).boxed().toList());
+  }
+}
