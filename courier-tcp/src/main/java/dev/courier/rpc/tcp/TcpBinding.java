@@ -292,9 +292,11 @@ public final class TcpBinding implements Binding, AutoCloseable {
     }
     ch.pipeline()
         .addLast("flush", new FlushConsolidationHandler(256, true))
-        .addLast("idle", new IdleStateHandler(settings.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS))
         .addLast("preamble", new PreambleHandler(settings, server, this::started))
         .addLast("frames", new FrameDecoder(settings.maxMessageSize()))
+        // After the frame decoder: keep-alive counts whole frames, so a frame that has begun arriving must
+        // be complete within the keep-alive timeout, however its bytes trickle in.
+        .addLast("idle", new IdleStateHandler(settings.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS))
         .addLast("peer", peer);
   }
 
@@ -698,7 +700,11 @@ public final class TcpBinding implements Binding, AutoCloseable {
       return this;
     }
 
-    /** After this long without a frame a PING goes out; after twice this long the connection closes (60 s). */
+    /**
+     * After this long without a frame a PING goes out; after twice this long the connection closes (60 s).
+     * Only whole frames count: a frame that has begun arriving must be complete within twice this long, or
+     * its connection closes with GO_AWAY IDLE, however its bytes trickle in.
+     */
     public Builder idleTimeout(Duration timeout) {
       this.idleTimeout = positive(timeout, "idleTimeout");
       return this;

@@ -1,7 +1,10 @@
 package dev.courier.rpc.tcp;
 
 import static dev.courier.io.Eventually.until;
+import static dev.courier.rpc.tcp.TcpTestSupport.LIMIT;
 import static dev.courier.rpc.tcp.TcpTestSupport.newAddress;
+import static dev.courier.rpc.tcp.TcpTestSupport.portOf;
+import static dev.courier.rpc.tcp.TcpTestSupport.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.courier.rpc.ChannelFactory;
@@ -10,10 +13,18 @@ import dev.courier.rpc.ServiceHost;
 import dev.courier.rpc.tcp.TcpTestSupport.Limits;
 import dev.courier.rpc.tcp.TcpTestSupport.LimitsClient;
 import dev.courier.rpc.tcp.TcpTestSupport.LimitsService;
+import dev.courier.rpc.tcp.TcpTestSupport.Frame;
+import dev.courier.rpc.tcp.TcpTestSupport.RawPeer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -55,6 +66,37 @@ class TcpBoundsTest {
   private static LimitsClient channel(TcpBinding binding, ServiceHost host) {
     return ChannelFactory.builder(LimitsClient.class).binding(binding).address(addressOf(host))
         .operationTimeout(Duration.ofSeconds(10)).build().createChannel();
+  }
+
+  // =============================================================================================
+  // Frames that never complete
+  // =============================================================================================
+
+  @Test
+  void aFrameDrippedOneByteAtATimeFasterThanTheIdleTimeoutIsClosedAsIdleAfterAPing() throws Exception {
+    Duration idle = Duration.ofMillis(200);
+    TcpBinding shortIdle = closeLater(TcpBinding.builder().idleTimeout(idle).build());
+    ServiceHost host = host(shortIdle, new LimitsService());
+    RawPeer peer = closeLater(RawPeer.handshake(portOf(addressOf(host))));
+    byte[] request = request(1, 1, "echo", (Object) new byte[1000]);   // never completes at this pace
+    ScheduledExecutorService drip = Executors.newSingleThreadScheduledExecutor();
+    closeLater(drip::shutdownNow);
+    AtomicInteger dripped = new AtomicInteger();
+    drip.scheduleAtFixedRate(() -> {
+      int i = dripped.getAndIncrement();
+      try {
+        if (i < request.length) {
+          peer.send(new byte[] {request[i]});
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);        // closed: ends the dripping
+      }
+    }, 0, idle.toMillis() / 4, TimeUnit.MILLISECONDS);
+
+    List<Frame> frames = peer.framesUntilClosed(LIMIT);
+    assertThat(frames).extracting(Frame::type).containsExactly(TcpPeer.PING, TcpPeer.GO_AWAY);
+    assertThat(RawPeer.goAway(frames).goAwayCode()).isEqualTo(TcpPeer.GO_AWAY_IDLE);
+    assertThat(dripped).as("bytes of the frame dripped before the close").hasValueLessThan(request.length);
   }
 
   // =============================================================================================
