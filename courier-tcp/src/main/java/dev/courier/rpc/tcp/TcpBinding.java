@@ -96,7 +96,7 @@ public final class TcpBinding implements Binding, AutoCloseable {
   /** The limits and threads of a binding. */
   record Settings(int maxMessageSize, Duration handshakeTimeout, Duration idleTimeout, int maxCallsInFlight,
       int eventLoopThreads, boolean nativeTransport, boolean directCompletions, boolean directDispatch,
-      boolean sharedConnections) {}
+      boolean sharedConnections, int maxSessionsPerConnection) {}
 
   private static final java.util.concurrent.atomic.AtomicLong CHANNELS = new java.util.concurrent.atomic.AtomicLong();
 
@@ -157,7 +157,10 @@ public final class TcpBinding implements Binding, AutoCloseable {
     return tls;
   }
 
-  /** A binding with the default limits: 4 MiB messages, 5 s handshake, 60 s idle, 1,000 calls in flight per connection. */
+  /**
+   * A binding with the default limits: 4 MiB messages, 5 s handshake, 60 s idle, 1,000 calls in flight and
+   * 100 sessions per connection.
+   */
   public static TcpBinding create() {
     return builder().build();
   }
@@ -326,16 +329,24 @@ public final class TcpBinding implements Binding, AutoCloseable {
           + "trustServers(...)): " + tls);
     }
     InetSocketAddress socket = socketAddress(address);
-    String key = socket.getHostString() + ":" + socket.getPort()
+    String hostAndPort = socket.getHostString() + ":" + socket.getPort()
         + (settings.sharedConnections() ? "" : "#" + CHANNELS.incrementAndGet());
     ClientConnection shared;
     IoTarget target;
+    String key;
     for (int attempt = 0; ; attempt++) {
       ClientConnection connection;
       boolean fresh;
       synchronized (connections) {
-        connection = connections.get(key);
-        fresh = connection == null || !connection.peer.isOpen();
+        // The first connection to the host and port with room for a session; a new one when all are full.
+        for (int n = 0; ; n++) {
+          key = n == 0 ? hostAndPort : hostAndPort + "/" + n;
+          connection = connections.get(key);
+          fresh = connection == null || !connection.peer.isOpen();
+          if (fresh || connection.sessions < settings.maxSessionsPerConnection()) {
+            break;
+          }
+        }
         if (fresh) {
           connection = open(socket, clock);
           connections.put(key, connection);
@@ -359,6 +370,7 @@ public final class TcpBinding implements Binding, AutoCloseable {
       }
     }
     ClientConnection sharedConnection = shared;
+    String sharedKey = key;
     IoTarget sessionTarget = target;
     java.util.concurrent.CompletableFuture<String> lost = sharedConnection.watch();
     return new Connection() {
@@ -388,7 +400,7 @@ public final class TcpBinding implements Binding, AutoCloseable {
         sharedConnection.unwatch(lost);     // a long-lived shared connection keeps no trace of closed channels
         sessionTarget.close();
         sharedConnection.peer.closeSession(sessionTarget);     // SESSION_CLOSE: the host ends the session (the connection may stay)
-        release(key, sharedConnection);
+        release(sharedKey, sharedConnection);
       }
     };
   }
@@ -666,6 +678,7 @@ public final class TcpBinding implements Binding, AutoCloseable {
     private Duration handshakeTimeout = Duration.ofSeconds(5);
     private Duration idleTimeout = Duration.ofSeconds(60);
     private int maxCallsInFlight = 1000;
+    private int maxSessionsPerConnection = 100;
     private int eventLoopThreads = 1;
     private boolean nativeTransport = true;
     private boolean directCompletions;
@@ -724,6 +737,21 @@ public final class TcpBinding implements Binding, AutoCloseable {
       return this;
     }
 
+    /**
+     * The most sessions (channels) one connection may have open at once (100 by default). A host refuses a
+     * session beyond it with STATUS SERVER_TOO_BUSY, so one connection cannot hold more of the host's
+     * memory, or of its {@code maxConcurrentSessions}, than this: give a host whose sessions are few a
+     * {@code maxConcurrentSessions} above this limit, and no single connection takes them all. A client
+     * opens another connection to the same host and port for its channels beyond it.
+     */
+    public Builder maxSessionsPerConnection(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxSessionsPerConnection: " + max + " (expected: >= 1)");
+      }
+      this.maxSessionsPerConnection = max;
+      return this;
+    }
+
     /** Event-loop threads (1 by default). */
     public Builder eventLoopThreads(int threads) {
       if (threads < 1) {
@@ -767,7 +795,8 @@ public final class TcpBinding implements Binding, AutoCloseable {
     /** The binding. */
     public TcpBinding build() {
       return new TcpBinding(new Settings(maxMessageSize, handshakeTimeout, idleTimeout, maxCallsInFlight,
-          eventLoopThreads, nativeTransport, directCompletions, directDispatch, sharedConnections), tls);
+          eventLoopThreads, nativeTransport, directCompletions, directDispatch, sharedConnections,
+          maxSessionsPerConnection), tls);
     }
 
     private static Duration positive(Duration d, String what) {

@@ -574,6 +574,13 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
       channel.writeAndFlush(statusFrame(id, 0, IoStatus.INVALID_DEVICE_STATE, "the endpoint is closing"));
       return;
     }
+    if (sessions.size() >= settings.maxSessionsPerConnection()) {
+      // Refused here, before the host counts it: one connection cannot take all of the host's sessions.
+      channel.writeAndFlush(statusFrame(id, 0, RpcStatus.SERVER_TOO_BUSY, "server too busy: this connection has "
+          + sessions.size() + " sessions open (expected: at most " + settings.maxSessionsPerConnection()
+          + ", the binding's maxSessionsPerConnection); the session was refused"));
+      return;
+    }
     IoTarget peer = peerTarget(id, "courier.tcp callbacks of session " + id);
     ByteBuf answer;
     try {

@@ -2,6 +2,7 @@ package dev.courier.rpc.tcp;
 
 import static dev.courier.io.Eventually.until;
 import static dev.courier.rpc.tcp.TcpTestSupport.LIMIT;
+import static dev.courier.rpc.tcp.TcpTestSupport.frame;
 import static dev.courier.rpc.tcp.TcpTestSupport.newAddress;
 import static dev.courier.rpc.tcp.TcpTestSupport.portOf;
 import static dev.courier.rpc.tcp.TcpTestSupport.request;
@@ -10,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.courier.rpc.ChannelFactory;
 import dev.courier.rpc.ClientChannel;
 import dev.courier.rpc.ServiceHost;
+import dev.courier.rpc.spi.RpcStatus;
 import dev.courier.rpc.tcp.TcpTestSupport.Limits;
 import dev.courier.rpc.tcp.TcpTestSupport.LimitsClient;
 import dev.courier.rpc.tcp.TcpTestSupport.LimitsService;
@@ -17,6 +19,7 @@ import dev.courier.rpc.tcp.TcpTestSupport.Frame;
 import dev.courier.rpc.tcp.TcpTestSupport.RawPeer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -66,6 +69,73 @@ class TcpBoundsTest {
   private static LimitsClient channel(TcpBinding binding, ServiceHost host) {
     return ChannelFactory.builder(LimitsClient.class).binding(binding).address(addressOf(host))
         .operationTimeout(Duration.ofSeconds(10)).build().createChannel();
+  }
+
+  // =============================================================================================
+  // Sessions
+  // =============================================================================================
+
+  /** Opens sessions {@code first} to {@code last} on {@code peer}; returns the status answering each. */
+  private static List<Integer> openSessions(RawPeer peer, int first, int last) throws IOException {
+    List<Integer> statuses = new java.util.ArrayList<>();
+    for (int id = first; id <= last; id++) {
+      peer.send(frame(TcpPeer.SESSION_OPEN, id, 0, new byte[0]));
+      Frame answer = peer.read();
+      assertThat(answer.session()).as("the session answered").isEqualTo(id);
+      statuses.add(answer.status());
+    }
+    return statuses;
+  }
+
+  @Test
+  void aConnectionOpeningMoreSessionsThanItsLimitIsRefusedAsTooBusyAndItsOpenSessionsGoOn() throws Exception {
+    TcpBinding fourSessions = closeLater(TcpBinding.builder().maxSessionsPerConnection(4).build());
+    ServiceHost host = host(fourSessions, new LimitsService());
+    RawPeer peer = closeLater(RawPeer.handshake(portOf(addressOf(host))));
+    int busy = RpcStatus.SERVER_TOO_BUSY.value();
+
+    assertThat(openSessions(peer, 1, 6)).containsExactly(0, 0, 0, 0, busy, busy);
+    peer.send(frame(TcpPeer.SESSION_OPEN, 7, 0, new byte[0]));
+    Frame refused = peer.read();
+    assertThat(new String(refused.payload(), StandardCharsets.UTF_8))
+        .contains("at most 4", "maxSessionsPerConnection");
+    assertThat(host.sessionCount()).as("sessions the host counts").isEqualTo(4);
+
+    peer.send(request(4, 1, "echo", (Object) new byte[] {4}));       // the open sessions are served still
+    Frame reply = peer.read();
+    assertThat(reply.type()).isEqualTo(TcpPeer.REPLY);
+    assertThat(reply.session()).isEqualTo(4);
+    peer.send(frame(TcpPeer.SESSION_CLOSE, 1, 0, new byte[0]));       // room again for one
+    until(() -> host.sessionCount() == 3, "the closed session ended on the host");
+    assertThat(openSessions(peer, 8, 9)).containsExactly(0, busy);
+  }
+
+  @Test
+  void oneConnectionCannotTakeEveryOneOfTheHostsSessionsAndAnotherClientStillGetsOne() throws Exception {
+    TcpBinding fourSessions = closeLater(TcpBinding.builder().maxSessionsPerConnection(4).build());
+    ServiceHost host = ServiceHost.builder(new LimitsService())
+        .endpoint(Limits.class, fourSessions, newAddress("bounds")).maxConcurrentSessions(6).build().open();
+    closeLater(host::abort);
+    RawPeer greedy = closeLater(RawPeer.handshake(portOf(addressOf(host))));
+    assertThat(openSessions(greedy, 1, 6)).filteredOn(status -> status == 0).as("sessions one connection got")
+        .hasSize(4);
+
+    TcpBinding other = closeLater(TcpBinding.create());
+    LimitsClient client = channel(other, host);
+    assertThat(client.echo(new byte[] {5})).containsExactly(5);
+    ((ClientChannel) client).close();
+  }
+
+  @Test
+  void aClientOpensAnotherConnectionForItsChannelsBeyondItsSessionLimit() {
+    ServiceHost host = host(DEFAULTS, new LimitsService());
+    TcpBinding twoSessions = closeLater(TcpBinding.builder().maxSessionsPerConnection(2).build());
+    List<LimitsClient> channels = IntStream.range(0, 5).mapToObj(i -> channel(twoSessions, host)).toList();
+    assertThat(twoSessions.openConnections()).as("connections for 5 channels at 2 sessions each").isEqualTo(3);
+    for (int i = 0; i < channels.size(); i++) {
+      assertThat(channels.get(i).echo(new byte[] {(byte) i})).containsExactly(i);
+    }
+    channels.forEach(c -> ((ClientChannel) c).close());
   }
 
   // =============================================================================================
