@@ -101,6 +101,8 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   private final AtomicInteger oneWaysRunning = new AtomicInteger();
   private volatile boolean readsPaused;       // one-way messages at the cap: the rest wait in the connection
   private final java.util.ArrayDeque<ByteBuf> held = new java.util.ArrayDeque<>();   // event loop only
+  /** Answers that wait, not yet encoded, for room in the outbound buffer; their calls count until written. */
+  private final java.util.Queue<Runnable> unwritten = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private volatile ChannelHandlerContext context;
   private volatile boolean pingOutstanding;
   private volatile boolean goingAway;
@@ -489,9 +491,11 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     ByteBuf in = (ByteBuf) msg;
     pingOutstanding = false;
-    if ((readsPaused || !held.isEmpty()) && in.readableBytes() >= 9 && heldBack(in.getUnsignedByte(in.readerIndex()))) {
-      // At the cap: frames decoded from bytes read before the pause wait here, in order, so that the cap holds
-      // however many small frames one read brought; answers to this side's own calls still go through.
+    if ((readsPaused || !held.isEmpty() || !ctx.channel().isWritable()) && in.readableBytes() >= 9
+        && heldBack(in.getUnsignedByte(in.readerIndex()))) {
+      // At the cap, or with no room for answers: frames decoded from bytes read before the pause wait here, in
+      // order, so that the cap holds however many small frames one read brought, and no call starts while its
+      // answer could not be written; answers to this side's own calls still go through.
       held.add(in);
       return;
     }
@@ -507,7 +511,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   private void runHeldFrames() {
     ChannelHandlerContext ctx = context;
     ByteBuf next;
-    while (!readsPaused && (next = held.poll()) != null) {
+    while (!readsPaused && ctx.channel().isWritable() && (next = held.poll()) != null) {
       onFrame(ctx, next);
     }
   }
@@ -724,6 +728,15 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
 
     @Override
     public void onCompletion(IoRequest request, IoTarget target, IoCompletionParams params, Invocation inv) {
+      if (!op.isOneWay()) {
+        // Encoded and written once the connection has room: until then it counts against maxCallsInFlight.
+        answerWhenWritable(() -> answerAndCloseIfDrained(params, inv));
+        return;
+      }
+      answerAndCloseIfDrained(params, inv);
+    }
+
+    private void answerAndCloseIfDrained(IoCompletionParams params, Invocation inv) {
       try {
         answer(params, inv);
       } finally {
@@ -795,6 +808,33 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
         WireCodec.write(frame, detail.getClass(), detail);
       }
       return frame;
+    }
+  }
+
+  /**
+   * Writes an answer now when the connection has room in its outbound buffer and no answer waits before it;
+   * otherwise it waits, not yet encoded, until the connection is writable again. So a peer that does not
+   * read holds at most the outbound buffer's high-water mark in encoded answers (plus what answers racing
+   * the check add), and the rest as the results its services returned, at most maxCallsInFlight of them.
+   */
+  private void answerWhenWritable(Runnable write) {
+    Channel ch = channel;
+    if (!ch.isActive() || (ch.isWritable() && unwritten.isEmpty())) {
+      write.run();                    // a closed connection: the answer only ends its call
+      return;
+    }
+    unwritten.add(write);
+    if (ch.isWritable()) {            // room came back between the check and the queueing
+      ch.eventLoop().execute(this::writeAnswersWhileWritable);
+    }
+  }
+
+  /** Writes the answers that wait while the connection has room. Runs on the event loop. */
+  private void writeAnswersWhileWritable() {
+    Channel ch = channel;
+    Runnable write;
+    while ((ch.isWritable() || !ch.isActive()) && (write = unwritten.poll()) != null) {
+      write.run();
     }
   }
 
@@ -911,7 +951,13 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
-    // A peer that does not read cannot make this side buffer without bound: stop reading its calls.
+    // A peer that does not read cannot make this side buffer without bound: stop reading and starting its
+    // calls while the outbound buffer is above its high-water mark; once below, write the answers that wait,
+    // then start the calls held back.
+    if (ctx.channel().isWritable()) {
+      writeAnswersWhileWritable();
+      runHeldFrames();
+    }
     updateAutoRead(ctx.channel());
     super.channelWritabilityChanged(ctx);
   }
@@ -951,6 +997,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
     // Held-back one-way calls were received whole and their sender was told they were sent: they still run
     // (at most what one read brought), before the sessions end. Nothing else held matters any more.
     readsPaused = false;
+    writeAnswersWhileWritable();      // the answers that waited only end their calls now
     for (ByteBuf frame; (frame = held.poll()) != null; ) {
       if (frame.getUnsignedByte(frame.readerIndex()) == ONE_WAY) {
         onFrame(ctx, frame);
