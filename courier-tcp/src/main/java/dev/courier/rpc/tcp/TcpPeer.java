@@ -626,7 +626,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
       }
       return;
     }
-    Object[] args = WireCodec.readArguments(in, op);
+    Object[] args = WireCodec.readArguments(in, op, WireCodec.Budget.forFrame(settings.maxMessageSize()));
     if (in.isReadable()) {
       throw new WireCodec.WireException(in.readableBytes() + " bytes left after the arguments of " + op.name());
     }
@@ -891,11 +891,12 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   }
 
   private IoStatus decodeAnswer(int type, Outgoing call, Invocation inv, ByteBuf in) {
+    WireCodec.Budget budget = WireCodec.Budget.forFrame(settings.maxMessageSize());
     IoStatus status;
     if (type == REPLY) {
       Object value = null;
       if (call.operation().hasResult()) {
-        value = WireCodec.readResult(in, call.operation());
+        value = WireCodec.readResult(in, call.operation(), budget);
       }
       inv.reply(value);
       status = IoStatus.SUCCESS;
@@ -905,14 +906,14 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
       long index = WireCodec.readVarint(in);
       Object detail = null;
       if (index == EXCEPTION_DETAIL) {
-        detail = WireCodec.read(in, ExceptionDetail.class);
+        detail = WireCodec.read(in, ExceptionDetail.class, budget);
       } else if (index > 0) {
         List<Class<? extends Record>> faults = call.operation().faults();
         if (index > faults.size()) {
           throw new WireCodec.WireException("fault detail " + index + " of operation " + call.operation().name()
               + " which declares " + faults.size());
         }
-        detail = WireCodec.read(in, faults.get((int) index - 1));
+        detail = WireCodec.read(in, faults.get((int) index - 1), budget);
       }
       inv.fault(new FaultException(code, reason, detail));
       status = RpcStatus.FAULT;
