@@ -76,7 +76,9 @@ import javax.net.ssl.SSLException;
  * <p>A one-way call returns as soon as its message is queued on a connection with room in its outbound
  * buffer, and waits for the write only when the connection is full; a host runs at most
  * {@link Builder#maxCallsInFlight} of a connection's calls at once and holds further one-way messages back
- * by not reading, so a fast sender slows down instead of filling the host's memory.
+ * by not reading, so a fast sender slows down instead of filling the host's memory. Likewise a peer that
+ * does not read its answers: while the connection's outbound buffer is above its high-water mark no call
+ * of it starts, and answers wait unencoded until there is room.
  *
  * <p>TLS when configured ({@link Builder#tls}, the JDK's TLS 1.3 or 1.2, optionally with client
  * certificates); plain TCP otherwise. With TLS the handshake comes first, then the preamble, inside it.
@@ -724,8 +726,9 @@ public final class TcpBinding implements Binding, AutoCloseable {
     }
 
     /**
-     * The most calls a connection runs at once (1,000 by default): more requests are answered "server too
-     * busy"; at the limit one-way calls, which have no answer, are held back by not reading the connection
+     * The most calls a connection runs at once (1,000 by default), a call counting until its answer is
+     * written: more requests are answered "server too busy"; at the limit one-way calls, which have no answer,
+     * are held back by not reading the connection
      * (answers included: a one-way operation that waits on a call back to its own client waits until its
      * deadline while the connection is held back).
      */
