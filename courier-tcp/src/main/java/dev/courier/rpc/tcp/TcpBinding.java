@@ -76,7 +76,9 @@ import javax.net.ssl.SSLException;
  * <p>A one-way call returns as soon as its message is queued on a connection with room in its outbound
  * buffer, and waits for the write only when the connection is full; a host runs at most
  * {@link Builder#maxCallsInFlight} of a connection's calls at once and holds further one-way messages back
- * by not reading, so a fast sender slows down instead of filling the host's memory.
+ * by not reading, so a fast sender slows down instead of filling the host's memory. Likewise a peer that
+ * does not read its answers: while the connection's outbound buffer is above its high-water mark no call
+ * of it starts, and answers wait unencoded until there is room.
  *
  * <p>TLS when configured ({@link Builder#tls}, the JDK's TLS 1.3 or 1.2, optionally with client
  * certificates); plain TCP otherwise. With TLS the handshake comes first, then the preamble, inside it.
@@ -96,7 +98,7 @@ public final class TcpBinding implements Binding, AutoCloseable {
   /** The limits and threads of a binding. */
   record Settings(int maxMessageSize, Duration handshakeTimeout, Duration idleTimeout, int maxCallsInFlight,
       int eventLoopThreads, boolean nativeTransport, boolean directCompletions, boolean directDispatch,
-      boolean sharedConnections) {}
+      boolean sharedConnections, int maxSessionsPerConnection) {}
 
   private static final java.util.concurrent.atomic.AtomicLong CHANNELS = new java.util.concurrent.atomic.AtomicLong();
 
@@ -105,6 +107,12 @@ public final class TcpBinding implements Binding, AutoCloseable {
   private final SslContext serverTls;       // null: plain TCP, or TLS that does not listen
   private final SslContext clientTls;       // null: plain TCP, or TLS that does not connect
   private final Map<String, ClientConnection> connections = new ConcurrentHashMap<>();
+  /** Client connections that write what they accepted, then close (at most the handshake timeout). */
+  private final java.util.Set<Channel> closing = ConcurrentHashMap.newKeySet();
+  /** The local addresses of this binding's open client connections: its hosts know their own clients by them. */
+  private final java.util.Set<java.net.SocketAddress> ownClients = ConcurrentHashMap.newKeySet();
+  /** Connections this binding's hosts accepted from this binding's own client connections. */
+  private final java.util.Set<Channel> ownServed = ConcurrentHashMap.newKeySet();
   private final ExecutorService virtualThreads =
       Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("courier-tcp-call-", 0).factory());
   private volatile EventLoopGroup group;
@@ -151,7 +159,10 @@ public final class TcpBinding implements Binding, AutoCloseable {
     return tls;
   }
 
-  /** A binding with the default limits: 4 MiB messages, 5 s handshake, 60 s idle, 1,000 calls in flight per connection. */
+  /**
+   * A binding with the default limits: 4 MiB messages, 5 s handshake, 60 s idle, 1,000 calls in flight and
+   * 100 sessions per connection.
+   */
   public static TcpBinding create() {
     return builder().build();
   }
@@ -190,6 +201,13 @@ public final class TcpBinding implements Binding, AutoCloseable {
   /**
    * Releases the binding's threads: closes its client connections and shuts its event loop down. Hosts
    * and channels that use it stop working; close them first.
+   *
+   * <p>What the binding's channels accepted is not lost: a one-way call accepted (queued on its connection)
+   * is written before its connection closes, and a host of this binding reads to the end what this
+   * binding's own channels wrote to it. Closing waits for that at most the handshake timeout (5 s by
+   * default, {@link Builder#handshakeTimeout}): a connection whose peer does not read its messages within
+   * it, or a host connection whose service holds its client back for longer, is closed then, and what it
+   * still held is lost. Blocks; must not be called on an event loop.
    */
   @Override
   public void close() {
@@ -199,8 +217,11 @@ public final class TcpBinding implements Binding, AutoCloseable {
       connections.clear();
     }
     for (ClientConnection c : open) {
-      c.channel.close();
+      closeAfterWrites(c.channel);
     }
+    long deadline = System.nanoTime() + settings.handshakeTimeout().toNanos();
+    awaitClosed(closing, deadline);       // what the channels accepted is written, and their connections closed
+    awaitClosed(ownServed, deadline);     // this binding's hosts read what this binding's channels wrote
     EventLoopGroup g;
     synchronized (this) {
       g = group;
@@ -210,6 +231,40 @@ public final class TcpBinding implements Binding, AutoCloseable {
       g.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
     virtualThreads.shutdown();
+  }
+
+  /**
+   * Closes a client connection once everything queued on it is written (its one-way calls accepted), or
+   * after the handshake timeout when its peer does not read them.
+   */
+  private void closeAfterWrites(Channel ch) {
+    if (!ch.isOpen() || ch.eventLoop().isShuttingDown()) {
+      ch.close();
+      return;
+    }
+    closing.add(ch);
+    ScheduledFuture<?> limit = ch.eventLoop().schedule(() -> {
+      if (ch.isActive()) {
+        LOG.log(System.Logger.Level.DEBUG, () -> "closing " + ch.remoteAddress() + " with writes pending after "
+            + settings.handshakeTimeout());
+      }
+      ch.close();
+    }, settings.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    ch.closeFuture().addListener(f -> {
+      limit.cancel(false);
+      closing.remove(ch);
+    });
+    // Written in order: the empty buffer completes once every write queued before it has been written.
+    ch.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(f -> ch.close());
+  }
+
+  private static void awaitClosed(java.util.Set<Channel> channels, long deadline) {
+    for (Channel ch : List.copyOf(channels)) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0 || !ch.closeFuture().awaitUninterruptibly(left, TimeUnit.NANOSECONDS)) {
+        return;                           // past the limit: the event loop's shutdown closes the rest
+      }
+    }
   }
 
   /** The client connections this binding has open now (channels to one host and port share one by default). */
@@ -242,10 +297,27 @@ public final class TcpBinding implements Binding, AutoCloseable {
     }
     ch.pipeline()
         .addLast("flush", new FlushConsolidationHandler(256, true))
-        .addLast("idle", new IdleStateHandler(settings.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS))
-        .addLast("preamble", new PreambleHandler(settings, server))
+        .addLast("preamble", new PreambleHandler(settings, server, this::started))
         .addLast("frames", new FrameDecoder(settings.maxMessageSize()))
+        // After the frame decoder: keep-alive counts whole frames, so a frame that has begun arriving must
+        // be complete within the keep-alive timeout, however its bytes trickle in.
+        .addLast("idle", new IdleStateHandler(settings.idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS))
         .addLast("peer", peer);
+  }
+
+  /**
+   * A connection starts, before a client sends its preamble and when a host has received one: the binding
+   * remembers its own client connections, and the connections its hosts accepted from them.
+   */
+  private void started(Channel ch, boolean server) {
+    if (!server) {
+      java.net.SocketAddress local = ch.localAddress();
+      ownClients.add(local);
+      ch.closeFuture().addListener(f -> ownClients.remove(local));
+    } else if (ownClients.contains(ch.remoteAddress())) {
+      ownServed.add(ch);
+      ch.closeFuture().addListener(f -> ownServed.remove(ch));
+    }
   }
 
   // =============================================================================================
@@ -259,16 +331,24 @@ public final class TcpBinding implements Binding, AutoCloseable {
           + "trustServers(...)): " + tls);
     }
     InetSocketAddress socket = socketAddress(address);
-    String key = socket.getHostString() + ":" + socket.getPort()
+    String hostAndPort = socket.getHostString() + ":" + socket.getPort()
         + (settings.sharedConnections() ? "" : "#" + CHANNELS.incrementAndGet());
     ClientConnection shared;
     IoTarget target;
+    String key;
     for (int attempt = 0; ; attempt++) {
       ClientConnection connection;
       boolean fresh;
       synchronized (connections) {
-        connection = connections.get(key);
-        fresh = connection == null || !connection.peer.isOpen();
+        // The first connection to the host and port with room for a session; a new one when all are full.
+        for (int n = 0; ; n++) {
+          key = n == 0 ? hostAndPort : hostAndPort + "/" + n;
+          connection = connections.get(key);
+          fresh = connection == null || !connection.peer.isOpen();
+          if (fresh || connection.sessions < settings.maxSessionsPerConnection()) {
+            break;
+          }
+        }
         if (fresh) {
           connection = open(socket, clock);
           connections.put(key, connection);
@@ -292,6 +372,7 @@ public final class TcpBinding implements Binding, AutoCloseable {
       }
     }
     ClientConnection sharedConnection = shared;
+    String sharedKey = key;
     IoTarget sessionTarget = target;
     java.util.concurrent.CompletableFuture<String> lost = sharedConnection.watch();
     return new Connection() {
@@ -321,7 +402,7 @@ public final class TcpBinding implements Binding, AutoCloseable {
         sharedConnection.unwatch(lost);     // a long-lived shared connection keeps no trace of closed channels
         sessionTarget.close();
         sharedConnection.peer.closeSession(sessionTarget);     // SESSION_CLOSE: the host ends the session (the connection may stay)
-        release(key, sharedConnection);
+        release(sharedKey, sharedConnection);
       }
     };
   }
@@ -335,7 +416,7 @@ public final class TcpBinding implements Binding, AutoCloseable {
       }
     }
     if (last) {
-      connection.channel.close();
+      closeAfterWrites(connection.channel);     // its one-way calls accepted are written first
     }
   }
 
@@ -437,7 +518,9 @@ public final class TcpBinding implements Binding, AutoCloseable {
 
       @Override
       public void close() {
-        server.close().syncUninterruptibly();
+        if (server.isOpen()) {                      // closed already when its binding closed first
+          server.close().syncUninterruptibly();
+        }
         accepted.forEach(TcpPeer::closeWhenIdle);   // the connections go once their calls have ended
       }
     };
@@ -451,18 +534,21 @@ public final class TcpBinding implements Binding, AutoCloseable {
   static final class PreambleHandler extends ByteToMessageDecoder {
     private final Settings settings;
     private final boolean server;
+    private final java.util.function.BiConsumer<Channel, Boolean> started;
     final io.netty.util.concurrent.DefaultPromise<Void> handshake =
         new io.netty.util.concurrent.DefaultPromise<>(io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
     private ScheduledFuture<?> timeout;
 
-    PreambleHandler(Settings settings, boolean server) {
+    PreambleHandler(Settings settings, boolean server, java.util.function.BiConsumer<Channel, Boolean> started) {
       this.settings = settings;
       this.server = server;
+      this.started = started;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
       if (!server) {
+        started.accept(ctx.channel(), false);
         ctx.writeAndFlush(preamble(ctx));
       }
       timeout = ctx.executor().schedule(() -> {
@@ -507,6 +593,7 @@ public final class TcpBinding implements Binding, AutoCloseable {
         return;
       }
       if (server) {
+        started.accept(ctx.channel(), true);
         ctx.writeAndFlush(preamble(ctx));
       }
       if (version != VERSION) {
@@ -622,6 +709,7 @@ public final class TcpBinding implements Binding, AutoCloseable {
     private Duration handshakeTimeout = Duration.ofSeconds(5);
     private Duration idleTimeout = Duration.ofSeconds(60);
     private int maxCallsInFlight = 1000;
+    private int maxSessionsPerConnection = 100;
     private int eventLoopThreads = 1;
     private boolean nativeTransport = true;
     private boolean directCompletions;
@@ -656,15 +744,20 @@ public final class TcpBinding implements Binding, AutoCloseable {
       return this;
     }
 
-    /** After this long without a frame a PING goes out; after twice this long the connection closes (60 s). */
+    /**
+     * After this long without a frame a PING goes out; after twice this long the connection closes (60 s).
+     * Only whole frames count: a frame that has begun arriving must be complete within twice this long, or
+     * its connection closes with GO_AWAY IDLE, however its bytes trickle in.
+     */
     public Builder idleTimeout(Duration timeout) {
       this.idleTimeout = positive(timeout, "idleTimeout");
       return this;
     }
 
     /**
-     * The most calls a connection runs at once (1,000 by default): more requests are answered "server too
-     * busy"; at the limit one-way calls, which have no answer, are held back by not reading the connection
+     * The most calls a connection runs at once (1,000 by default), a call counting until its answer is
+     * written: more requests are answered "server too busy"; at the limit one-way calls, which have no answer,
+     * are held back by not reading the connection
      * (answers included: a one-way operation that waits on a call back to its own client waits until its
      * deadline while the connection is held back). A call counts from its frame's arrival until its service
      * has returned, even when its caller cancelled it or its deadline passed before, so no sequence of
@@ -675,6 +768,21 @@ public final class TcpBinding implements Binding, AutoCloseable {
         throw new IllegalArgumentException("maxCallsInFlight: " + max + " (expected: >= 1)");
       }
       this.maxCallsInFlight = max;
+      return this;
+    }
+
+    /**
+     * The most sessions (channels) one connection may have open at once (100 by default). A host refuses a
+     * session beyond it with STATUS SERVER_TOO_BUSY, so one connection cannot hold more of the host's
+     * memory, or of its {@code maxConcurrentSessions}, than this: give a host whose sessions are few a
+     * {@code maxConcurrentSessions} above this limit, and no single connection takes them all. A client
+     * opens another connection to the same host and port for its channels beyond it.
+     */
+    public Builder maxSessionsPerConnection(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxSessionsPerConnection: " + max + " (expected: >= 1)");
+      }
+      this.maxSessionsPerConnection = max;
       return this;
     }
 
@@ -721,7 +829,8 @@ public final class TcpBinding implements Binding, AutoCloseable {
     /** The binding. */
     public TcpBinding build() {
       return new TcpBinding(new Settings(maxMessageSize, handshakeTimeout, idleTimeout, maxCallsInFlight,
-          eventLoopThreads, nativeTransport, directCompletions, directDispatch, sharedConnections), tls);
+          eventLoopThreads, nativeTransport, directCompletions, directDispatch, sharedConnections,
+          maxSessionsPerConnection), tls);
     }
 
     private static Duration positive(Duration d, String what) {

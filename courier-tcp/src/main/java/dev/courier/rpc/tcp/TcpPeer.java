@@ -111,6 +111,8 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   private volatile boolean readsPaused;       // one-way messages at the cap: the rest wait in the connection
   private volatile boolean refusingFrames;    // this side closes the connection (GO_AWAY): no frame runs any more
   private final java.util.ArrayDeque<ByteBuf> held = new java.util.ArrayDeque<>();   // event loop only
+  /** Answers that wait, not yet encoded, for room in the outbound buffer; their calls count until written. */
+  private final java.util.Queue<Runnable> unwritten = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private volatile ChannelHandlerContext context;
   private volatile boolean pingOutstanding;
   private volatile boolean goingAway;
@@ -557,9 +559,11 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
     }
     pingOutstanding = false;
     int type = in.readableBytes() >= 9 ? in.getUnsignedByte(in.readerIndex()) : -1;
-    if (heldBack(type) && (readsPaused || !held.isEmpty() || (type == ONE_WAY && pauseAtTheCap()))) {
-      // At the cap: frames decoded from bytes read before the pause wait here, in order, so that the cap holds
-      // however many small frames one read brought; answers to this side's own calls still go through.
+    if (heldBack(type) && (readsPaused || !held.isEmpty() || !ctx.channel().isWritable()
+        || (type == ONE_WAY && pauseAtTheCap()))) {
+      // At the cap, or with no room for answers: frames decoded from bytes read before the pause wait here, in
+      // order, so that the cap holds however many small frames one read brought, and no call starts while its
+      // answer could not be written; answers to this side's own calls still go through.
       held.add(in);
       return;
     }
@@ -575,7 +579,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   private void runHeldFrames() {
     ChannelHandlerContext ctx = context;
     ByteBuf next;
-    while (!readsPaused && !refusingFrames && (next = held.peek()) != null) {
+    while (!readsPaused && !refusingFrames && ctx.channel().isWritable() && (next = held.peek()) != null) {
       if (next.getUnsignedByte(next.readerIndex()) == ONE_WAY && pauseAtTheCap()) {
         return;                       // a one-way call is never refused: it waits until a call finishes
       }
@@ -645,6 +649,13 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
       channel.writeAndFlush(statusFrame(id, 0, IoStatus.INVALID_DEVICE_STATE, "the endpoint is closing"));
       return;
     }
+    if (sessions.size() >= settings.maxSessionsPerConnection()) {
+      // Refused here, before the host counts it: one connection cannot take all of the host's sessions.
+      channel.writeAndFlush(statusFrame(id, 0, RpcStatus.SERVER_TOO_BUSY, "server too busy: this connection has "
+          + sessions.size() + " sessions open (expected: at most " + settings.maxSessionsPerConnection()
+          + ", the binding's maxSessionsPerConnection); the session was refused"));
+      return;
+    }
     IoTarget peer = peerTarget(id, "courier.tcp callbacks of session " + id);
     ByteBuf answer;
     try {
@@ -693,7 +704,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
     }
     Object[] args;
     try {
-      args = WireCodec.readArguments(in, op);
+      args = WireCodec.readArguments(in, op, WireCodec.Budget.forFrame(settings.maxMessageSize()));
       if (in.isReadable()) {
         throw new WireCodec.WireException(in.readableBytes() + " bytes left after the last argument (expected: none)");
       }
@@ -830,6 +841,15 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
 
     @Override
     public void onCompletion(IoRequest request, IoTarget target, IoCompletionParams params, Invocation inv) {
+      if (!op.isOneWay()) {
+        // Encoded and written once the connection has room: until then it counts against maxCallsInFlight.
+        answerWhenWritable(() -> answerAndCloseIfDrained(params, inv));
+        return;
+      }
+      answerAndCloseIfDrained(params, inv);
+    }
+
+    private void answerAndCloseIfDrained(IoCompletionParams params, Invocation inv) {
       try {
         answer(params, inv);
       } finally {
@@ -899,6 +919,33 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /**
+   * Writes an answer now when the connection has room in its outbound buffer and no answer waits before it;
+   * otherwise it waits, not yet encoded, until the connection is writable again. So a peer that does not
+   * read holds at most the outbound buffer's high-water mark in encoded answers (plus what answers racing
+   * the check add), and the rest as the results its services returned, at most maxCallsInFlight of them.
+   */
+  private void answerWhenWritable(Runnable write) {
+    Channel ch = channel;
+    if (!ch.isActive() || (ch.isWritable() && unwritten.isEmpty())) {
+      write.run();                    // a closed connection: the answer only ends its call
+      return;
+    }
+    unwritten.add(write);
+    if (ch.isWritable()) {            // room came back between the check and the queueing
+      ch.eventLoop().execute(this::writeAnswersWhileWritable);
+    }
+  }
+
+  /** Writes the answers that wait while the connection has room. Runs on the event loop. */
+  private void writeAnswersWhileWritable() {
+    Channel ch = channel;
+    Runnable write;
+    while ((ch.isWritable() || !ch.isActive()) && (write = unwritten.poll()) != null) {
+      write.run();
+    }
+  }
+
   private void answerStatus(int session, int callId, boolean oneWay, IoStatus status) {
     if (oneWay) {
       return;
@@ -964,12 +1011,13 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   }
 
   private IoStatus decodeAnswer(int type, Outgoing call, Invocation inv, ByteBuf in) {
+    WireCodec.Budget budget = WireCodec.Budget.forFrame(settings.maxMessageSize());
     IoStatus status;
     if (type == REPLY) {
       Object value = null;
       OperationDescription op = call.operation();
       if (op.hasResult()) {
-        value = WireCodec.readResult(in, op);
+        value = WireCodec.readResult(in, op, budget);
       }
       if (in.isReadable()) {
         throw new WireCodec.WireException(in.readableBytes() + " bytes left after the result (expected: "
@@ -983,9 +1031,9 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
       long kind = WireCodec.readVarint(in);
       Object detail = null;
       if (kind == EXCEPTION_DETAIL) {
-        detail = WireCodec.read(in, ExceptionDetail.class);
+        detail = WireCodec.read(in, ExceptionDetail.class, budget);
       } else if (kind == DECLARED_DETAIL) {
-        detail = declaredDetail(call.operation(), WireCodec.readString(in), in);
+        detail = declaredDetail(call.operation(), WireCodec.readString(in), in, budget);
       } else if (kind != NO_DETAIL) {
         throw new WireCodec.WireException("fault detail kind " + kind + " (expected: " + NO_DETAIL + ", "
             + DECLARED_DETAIL + " or " + EXCEPTION_DETAIL + ")");
@@ -1003,12 +1051,12 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
    * {@code null} when this side declares no such fault or its detail does not decode by that type: the caller
    * then gets the fault's code and reason without a typed detail, as WCF does. Reads the rest of the frame.
    */
-  private static Object declaredDetail(OperationDescription op, String name, ByteBuf in) {
+  private static Object declaredDetail(OperationDescription op, String name, ByteBuf in, WireCodec.Budget budget) {
     Object detail = null;
     for (Class<? extends Record> type : op.faults()) {
       if (type.getSimpleName().equals(name)) {
         try {
-          detail = WireCodec.read(in, type);
+          detail = WireCodec.read(in, type, budget);
           if (in.isReadable()) {
             detail = null;                  // the same name, another shape
           }
@@ -1072,7 +1120,13 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
-    // A peer that does not read cannot make this side buffer without bound: stop reading its calls.
+    // A peer that does not read cannot make this side buffer without bound: stop reading and starting its
+    // calls while the outbound buffer is above its high-water mark; once below, write the answers that wait,
+    // then start the calls held back.
+    if (ctx.channel().isWritable()) {
+      writeAnswersWhileWritable();
+      runHeldFrames();
+    }
     updateAutoRead(ctx.channel());
     super.channelWritabilityChanged(ctx);
   }
@@ -1113,6 +1167,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
     // Held-back one-way calls were received whole and their sender was told they were sent: they still run
     // (at most what one read brought), before the sessions end. Nothing else held matters any more.
     readsPaused = false;
+    writeAnswersWhileWritable();      // the answers that waited only end their calls now
     for (ByteBuf frame; (frame = held.poll()) != null; ) {
       if (frame.getUnsignedByte(frame.readerIndex()) == ONE_WAY) {
         onFrame(ctx, frame);

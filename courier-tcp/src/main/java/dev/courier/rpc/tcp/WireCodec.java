@@ -23,8 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Encodes and decodes data contracts by their declared types (docs/tcp-protocol.md, section 3): no type
  * information travels, so only the contract's types can ever be built.
  *
- * <p>Decoding is bounded: counts cannot exceed the bytes left, nesting stops at {@link #MAX_DEPTH}, and a
- * malformed body raises {@link WireException}. Thread safe.
+ * <p>Decoding is bounded: counts cannot exceed the bytes left, nesting stops at {@link #MAX_DEPTH}, what a
+ * body builds stops at its {@link Budget}, and a malformed body raises {@link WireException}. Thread safe.
  *
  * <p>Each type is turned once into a {@link Form} that writes and reads its values: records through method
  * handles of their accessors and canonical constructor, primitive components without boxing on the way out.
@@ -138,9 +138,14 @@ final class WireCodec {
     form(type).write(out, value, 0);
   }
 
-  /** Reads a value of {@code type}. */
+  /** Reads a value of {@code type}, a body on its own: as a frame of the default maximum message size. */
   static Object read(ByteBuf in, Type type) {
-    return form(type).read(in, 0);
+    return read(in, type, Budget.forFrame(4 << 20));
+  }
+
+  /** Reads a value of {@code type}, charging what it builds to {@code budget}. */
+  static Object read(ByteBuf in, Type type, Budget budget) {
+    return form(type).read(in, 0, budget);
   }
 
   /** Writes the arguments of a call of {@code op}, each by its parameter's type. */
@@ -151,14 +156,14 @@ final class WireCodec {
     }
   }
 
-  /** Reads the arguments of a call of {@code op}. */
-  static Object[] readArguments(ByteBuf in, OperationDescription op) {
+  /** Reads the arguments of a call of {@code op}, charging what they build to {@code budget}. */
+  static Object[] readArguments(ByteBuf in, OperationDescription op, Budget budget) {
     Form[] parameters = OPERATIONS.computeIfAbsent(op, OperationForms::of).parameters();
     Object[] args = new Object[parameters.length];
     int i = 0;
     try {
       for (; i < args.length; i++) {
-        args[i] = parameters[i].read(in, 0);
+        args[i] = parameters[i].read(in, 0, budget);
       }
     } catch (WireException | IndexOutOfBoundsException e) {
       throw new WireException("parameter " + (i + 1) + " (" + op.parameterTypes().get(i).getTypeName() + " "
@@ -172,9 +177,65 @@ final class WireCodec {
     OPERATIONS.computeIfAbsent(op, OperationForms::of).result().write(out, value, 0);
   }
 
-  /** Reads the result of {@code op}, which has one. */
-  static Object readResult(ByteBuf in, OperationDescription op) {
-    return OPERATIONS.computeIfAbsent(op, OperationForms::of).result().read(in, 0);
+  /** Reads the result of {@code op}, which has one, charging what it builds to {@code budget}. */
+  static Object readResult(ByteBuf in, OperationDescription op, Budget budget) {
+    return OPERATIONS.computeIfAbsent(op, OperationForms::of).result().read(in, 0, budget);
+  }
+
+  /** What a box costs that stays in a decoded value: nothing for the boxes the JVM caches. */
+  private static long boxCost(Object box) {
+    if (box instanceof Boolean || box instanceof Byte) {
+      return 0;
+    }
+    if (box instanceof Integer || box instanceof Long || box instanceof Short) {
+      long v = ((Number) box).longValue();
+      return v >= -128 && v <= 127 ? 0 : Budget.OBJECT + (box instanceof Long ? 8 : 0);
+    }
+    if (box instanceof Character c) {
+      return c <= 127 ? 0 : Budget.OBJECT;
+    }
+    return box instanceof Double ? Budget.OBJECT + 8 : Budget.OBJECT;
+  }
+
+  /**
+   * What decoding one frame may build: at most {@link #FACTOR} times the maximum message size, in bytes of
+   * objects as the decoder estimates them (a 64-bit JVM with compressed references: an object's header and
+   * fields, and the reference that holds it). A body that would build more is refused with a
+   * {@link WireException} as soon as it passes the limit, so a frame costs at most that much memory, however
+   * its bytes are spent (a frame of empty lists costs about 24 times its size unbounded). Not thread safe:
+   * one frame's, on the thread that decodes it.
+   */
+  static final class Budget {
+    /** How many times the maximum message size a frame may build. */
+    static final int FACTOR = 8;
+    static final long OBJECT = 16;        // the least an object costs: header and padding
+    static final long SLOT = 8;           // a reference in a list or record, with room for a list to grow
+    static final long STRING = 40;        // a String and its byte array, empty
+    static final long LIST = 40;          // an ArrayList and its unmodifiable view
+    static final long MAP = 72;           // a LinkedHashMap, its table and its unmodifiable view
+    static final long ENTRY = 48;         // an entry of a LinkedHashMap and its slot in the table
+
+    private final long limit;
+    private final int maxMessageSize;
+    private long spent;
+
+    private Budget(long limit, int maxMessageSize) {
+      this.limit = limit;
+      this.maxMessageSize = maxMessageSize;
+    }
+
+    /** The budget of one frame under a maximum message size of {@code maxMessageSize} bytes. */
+    static Budget forFrame(int maxMessageSize) {
+      return new Budget((long) FACTOR * maxMessageSize, maxMessageSize);
+    }
+
+    void charge(long bytes) {
+      spent += bytes;
+      if (spent > limit) {
+        throw new WireException("body builds more than " + limit + " bytes of objects (expected: at most "
+            + FACTOR + " times the maximum message size of " + maxMessageSize + " bytes)");
+      }
+    }
   }
 
   private static void checkWriteDepth(int depth) {
@@ -193,7 +254,7 @@ final class WireCodec {
   private abstract static class Form {
     abstract void write(ByteBuf out, Object value, int depth);
 
-    abstract Object read(ByteBuf in, int depth);
+    abstract Object read(ByteBuf in, int depth, Budget budget);
   }
 
   private static Form form(Type type) {
@@ -263,7 +324,7 @@ final class WireCodec {
     }
 
     @Override
-    Object read(ByteBuf in, int depth) {
+    Object read(ByteBuf in, int depth, Budget budget) {
       throw new WireException("type " + name + " is not a data contract");
     }
   }
@@ -291,7 +352,7 @@ final class WireCodec {
     }
 
     @Override
-    Object read(ByteBuf in, int depth) {
+    Object read(ByteBuf in, int depth, Budget budget) {
       checkReadDepth(depth);
       if (!in.isReadable()) {
         throw new WireException("truncated body: a presence byte is missing");
@@ -303,7 +364,11 @@ final class WireCodec {
       if (presence != 1) {
         throw new WireException("presence byte " + presence + " (expected: 0 or 1)");
       }
-      return value.read(in, depth);
+      Object v = value.read(in, depth, budget);
+      if (value instanceof Primitive) {
+        budget.charge(boxCost(v));     // a box that stays: an element of a list or map, or a boxed component
+      }
+      return v;
     }
   }
 
@@ -326,7 +391,7 @@ final class WireCodec {
     }
 
     @Override
-    Object read(ByteBuf in, int depth) {
+    Object read(ByteBuf in, int depth, Budget budget) {
       checkReadDepth(depth);
       return readPrimitive(in, type);
     }
@@ -339,8 +404,10 @@ final class WireCodec {
     }
 
     @Override
-    Object read(ByteBuf in, int depth) {
-      return readString(in);
+    Object read(ByteBuf in, int depth, Budget budget) {
+      String s = readString(in);
+      budget.charge(s.isEmpty() ? 0 : Budget.STRING + 2L * s.length());    // Latin-1 takes half of that
+      return s;
     }
   }
 
@@ -353,8 +420,9 @@ final class WireCodec {
     }
 
     @Override
-    Object read(ByteBuf in, int depth) {
+    Object read(ByteBuf in, int depth, Budget budget) {
       int n = readCount(in);
+      budget.charge(Budget.OBJECT + n);
       byte[] b = new byte[n];
       in.readBytes(b);
       return b;
@@ -378,7 +446,7 @@ final class WireCodec {
     }
 
     @Override
-    Object read(ByteBuf in, int depth) {
+    Object read(ByteBuf in, int depth, Budget budget) {
       String name = readString(in);
       Object constant = constants.get(name);
       if (constant == null) {
@@ -405,13 +473,15 @@ final class WireCodec {
     }
 
     @Override
-    Object read(ByteBuf in, int depth) {
+    Object read(ByteBuf in, int depth, Budget budget) {
       int n = readCount(in);
+      budget.charge(Budget.LIST);          // and each element as it is read: the count is only a claim
       // Not presized to n: nested lists can each claim the whole body, and presizing every level would
       // allocate many times the body before a missing element is noticed.
       List<Object> list = new ArrayList<>(Math.min(n, 256));
       for (int i = 0; i < n; i++) {
-        list.add(element.read(in, depth + 1));
+        budget.charge(Budget.SLOT);
+        list.add(element.read(in, depth + 1, budget));
       }
       return java.util.Collections.unmodifiableList(list);
     }
@@ -437,11 +507,13 @@ final class WireCodec {
     }
 
     @Override
-    Object read(ByteBuf in, int depth) {
+    Object read(ByteBuf in, int depth, Budget budget) {
       int n = readCount(in);
+      budget.charge(Budget.MAP);
       Map<Object, Object> map = new LinkedHashMap<>();
       for (int i = 0; i < n; i++) {
-        map.put(key.read(in, depth + 1), value.read(in, depth + 1));
+        budget.charge(Budget.ENTRY);
+        map.put(key.read(in, depth + 1, budget), value.read(in, depth + 1, budget));
       }
       return java.util.Collections.unmodifiableMap(map);
     }
@@ -460,8 +532,10 @@ final class WireCodec {
     }
 
     @Override
-    Object read(ByteBuf in, int depth) {
-      return Optional.ofNullable(value.read(in, depth + 1));
+    Object read(ByteBuf in, int depth, Budget budget) {
+      Object v = value.read(in, depth + 1, budget);
+      budget.charge(v == null ? 0 : Budget.OBJECT);
+      return Optional.ofNullable(v);
     }
   }
 
@@ -551,11 +625,12 @@ final class WireCodec {
     }
 
     @Override
-    Object read(ByteBuf in, int depth) {
+    Object read(ByteBuf in, int depth, Budget budget) {
       Form[] f = forms();
+      budget.charge(Budget.OBJECT + (long) f.length * Budget.SLOT);
       Object[] values = new Object[f.length];
       for (int i = 0; i < values.length; i++) {
-        values[i] = f[i].read(in, depth + 1);
+        values[i] = f[i].read(in, depth + 1, budget);
       }
       try {
         return (Object) constructor.invokeExact(values);

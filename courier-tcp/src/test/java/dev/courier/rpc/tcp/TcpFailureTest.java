@@ -90,13 +90,16 @@ class TcpFailureTest {
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private final File errors;
 
-    private Child(int port) throws IOException, InterruptedException {
+    private Child(int port, String... jvmOptions) throws IOException, InterruptedException {
       String java = ProcessHandle.current().info().command().orElseThrow();
       errors = File.createTempFile("tcp-child-", ".err");
       errors.deleteOnExit();
-      process = new ProcessBuilder(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx128m",
-          "-cp", System.getProperty("java.class.path"), TcpChildServer.class.getName(), String.valueOf(port))
-          .redirectError(errors).start();
+      List<String> command = new ArrayList<>(List.of(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1",
+          "-XX:+UseSerialGC", "-Xmx128m"));
+      command.addAll(List.of(jvmOptions));
+      command.addAll(List.of("-cp", System.getProperty("java.class.path"), TcpChildServer.class.getName(),
+          String.valueOf(port)));
+      process = new ProcessBuilder(command).redirectError(errors).start();
       Thread.ofVirtual().name("tcp-child-stdout").start(() -> {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
           for (String line = r.readLine(); line != null; line = r.readLine()) {
@@ -111,6 +114,16 @@ class TcpFailureTest {
 
     static Child start(int port) throws IOException, InterruptedException {
       return new Child(port);
+    }
+
+    /** A child started with {@code jvmOptions} after the usual ones. */
+    static Child start(int port, String... jvmOptions) throws IOException, InterruptedException {
+      return new Child(port, jvmOptions);
+    }
+
+    /** What the child printed on its standard error so far. */
+    String errors() throws IOException {
+      return Files.readString(errors.toPath());
     }
 
     /** The next line starting with {@code prefix}, waiting at most {@code limit}. */
@@ -324,6 +337,52 @@ class TcpFailureTest {
     List<Frame> rest = peer.framesUntilClosed(LIMIT);
     assertThat(rest).extracting(Frame::type).containsExactly(TcpPeer.REPLY, TcpPeer.GO_AWAY);
     closing.get(LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  @Test
+  void aClientThatNeverReadsItsAnswersCannotExhaustAServersDirectMemoryAndAnotherClientIsServedMeanwhile()
+      throws Exception {
+    // 20,000 answers of 32 KiB would take 640 MiB: a server that encoded every answer it had no room to send
+    // would run out of its 32 MiB of direct memory long before.
+    Child child = closeLater(Child.start(0, "-XX:MaxDirectMemorySize=32m", "-Dio.netty.allocator.type=pooled"));
+    LimitsClient bystander = channel(factory(child.address));
+    assertThat(bystander.echo(new byte[] {1})).containsExactly(1);
+
+    java.nio.channels.SocketChannel flood = closeLater(java.nio.channels.SocketChannel.open());
+    flood.socket().setReceiveBufferSize(16 * 1024);
+    flood.connect(new java.net.InetSocketAddress("127.0.0.1", portOf(child.address)));
+    java.io.ByteArrayOutputStream opening = new java.io.ByteArrayOutputStream();
+    opening.write(TcpTestSupport.PREAMBLE);
+    opening.write(TcpTestSupport.frame(TcpPeer.SESSION_OPEN, 1, 0, new byte[0]));
+    for (java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(opening.toByteArray()); b.hasRemaining(); ) {
+      flood.write(b);
+    }
+    flood.configureBlocking(false);
+    int requests = 20_000;
+    java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+    for (int i = 0; i < requests; i++) {
+      all.write(TcpTestSupport.request(1, 1 + 2 * i, "blob", 32 * 1024));
+    }
+    java.nio.ByteBuffer pending = java.nio.ByteBuffer.wrap(all.toByteArray());
+    // Written as fast as the server takes them, until all are written, the server has taken nothing for
+    // 500 ms, or 3 s have passed; the client never reads.
+    long start = System.nanoTime();
+    long lastProgress = start;
+    while (pending.hasRemaining() && System.nanoTime() - lastProgress < TimeUnit.MILLISECONDS.toNanos(500)
+        && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(3)) {
+      if (flood.write(pending) > 0) {
+        lastProgress = System.nanoTime();
+      } else {
+        java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+      }
+    }
+
+    assertThat(bystander.echo(new byte[] {2})).as("another client while one does not read").containsExactly(2);
+    LimitsClient newcomer = channel(factory(child.address));
+    assertThat(newcomer.echo(new byte[] {3})).as("a new client while one does not read").containsExactly(3);
+    assertThat(child.process.isAlive()).as("the server is alive").isTrue();
+    assertThat(child.errors()).as("what the server printed on its standard error")
+        .doesNotContain("OutOfDirectMemoryError").doesNotContain("OutOfMemoryError");
   }
 
   @Test

@@ -1,0 +1,200 @@
+package dev.courier.rpc.tcp;
+
+import static dev.courier.io.Eventually.until;
+import static dev.courier.rpc.tcp.TcpTestSupport.LIMIT;
+import static dev.courier.rpc.tcp.TcpTestSupport.frame;
+import static dev.courier.rpc.tcp.TcpTestSupport.newAddress;
+import static dev.courier.rpc.tcp.TcpTestSupport.portOf;
+import static dev.courier.rpc.tcp.TcpTestSupport.request;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.courier.rpc.ChannelFactory;
+import dev.courier.rpc.ClientChannel;
+import dev.courier.rpc.ServiceHost;
+import dev.courier.rpc.spi.RpcStatus;
+import dev.courier.rpc.tcp.TcpTestSupport.Limits;
+import dev.courier.rpc.tcp.TcpTestSupport.LimitsClient;
+import dev.courier.rpc.tcp.TcpTestSupport.LimitsService;
+import dev.courier.rpc.tcp.TcpTestSupport.Frame;
+import dev.courier.rpc.tcp.TcpTestSupport.RawPeer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * What one connection may hold of a server's memory and time, and what closing a binding keeps: answers a
+ * client does not read, sessions, frames that never complete, decoded frames, and one-way calls accepted
+ * before the close.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class TcpBoundsTest {
+  private static final TcpBinding DEFAULTS = TcpBinding.create();
+
+  private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+
+  @AfterEach
+  void closeEverything() throws Exception {
+    while (!resources.isEmpty()) {
+      resources.pop().close();
+    }
+  }
+
+  private <T extends AutoCloseable> T closeLater(T resource) {
+    resources.push(resource);
+    return resource;
+  }
+
+  private ServiceHost host(TcpBinding binding, LimitsService service) {
+    ServiceHost host = ServiceHost.builder(service).endpoint(Limits.class, binding, newAddress("bounds")).build().open();
+    closeLater(host::abort);
+    return host;
+  }
+
+  private static String addressOf(ServiceHost host) {
+    return host.listenAddresses().get(0);
+  }
+
+  private static LimitsClient channel(TcpBinding binding, ServiceHost host) {
+    return ChannelFactory.builder(LimitsClient.class).binding(binding).address(addressOf(host))
+        .operationTimeout(Duration.ofSeconds(10)).build().createChannel();
+  }
+
+  // =============================================================================================
+  // Sessions
+  // =============================================================================================
+
+  /** Opens sessions {@code first} to {@code last} on {@code peer}; returns the status answering each. */
+  private static List<Integer> openSessions(RawPeer peer, int first, int last) throws IOException {
+    List<Integer> statuses = new java.util.ArrayList<>();
+    for (int id = first; id <= last; id++) {
+      peer.send(frame(TcpPeer.SESSION_OPEN, id, 0, new byte[0]));
+      Frame answer = peer.read();
+      assertThat(answer.session()).as("the session answered").isEqualTo(id);
+      statuses.add(answer.status());
+    }
+    return statuses;
+  }
+
+  @Test
+  void aConnectionOpeningMoreSessionsThanItsLimitIsRefusedAsTooBusyAndItsOpenSessionsGoOn() throws Exception {
+    TcpBinding fourSessions = closeLater(TcpBinding.builder().maxSessionsPerConnection(4).build());
+    ServiceHost host = host(fourSessions, new LimitsService());
+    RawPeer peer = closeLater(RawPeer.handshake(portOf(addressOf(host))));
+    int busy = RpcStatus.SERVER_TOO_BUSY.value();
+
+    assertThat(openSessions(peer, 1, 6)).containsExactly(0, 0, 0, 0, busy, busy);
+    peer.send(frame(TcpPeer.SESSION_OPEN, 7, 0, new byte[0]));
+    Frame refused = peer.read();
+    assertThat(new String(refused.payload(), StandardCharsets.UTF_8))
+        .contains("at most 4", "maxSessionsPerConnection");
+    assertThat(host.sessionCount()).as("sessions the host counts").isEqualTo(4);
+
+    peer.send(request(4, 1, "echo", (Object) new byte[] {4}));       // the open sessions are served still
+    Frame reply = peer.read();
+    assertThat(reply.type()).isEqualTo(TcpPeer.REPLY);
+    assertThat(reply.session()).isEqualTo(4);
+    peer.send(frame(TcpPeer.SESSION_CLOSE, 1, 0, new byte[0]));       // room again for one
+    until(() -> host.sessionCount() == 3, "the closed session ended on the host");
+    assertThat(openSessions(peer, 8, 9)).containsExactly(0, busy);
+  }
+
+  @Test
+  void oneConnectionCannotTakeEveryOneOfTheHostsSessionsAndAnotherClientStillGetsOne() throws Exception {
+    TcpBinding fourSessions = closeLater(TcpBinding.builder().maxSessionsPerConnection(4).build());
+    ServiceHost host = ServiceHost.builder(new LimitsService())
+        .endpoint(Limits.class, fourSessions, newAddress("bounds")).maxConcurrentSessions(6).build().open();
+    closeLater(host::abort);
+    RawPeer greedy = closeLater(RawPeer.handshake(portOf(addressOf(host))));
+    assertThat(openSessions(greedy, 1, 6)).filteredOn(status -> status == 0).as("sessions one connection got")
+        .hasSize(4);
+
+    TcpBinding other = closeLater(TcpBinding.create());
+    LimitsClient client = channel(other, host);
+    assertThat(client.echo(new byte[] {5})).containsExactly(5);
+    ((ClientChannel) client).close();
+  }
+
+  @Test
+  void aClientOpensAnotherConnectionForItsChannelsBeyondItsSessionLimit() {
+    ServiceHost host = host(DEFAULTS, new LimitsService());
+    TcpBinding twoSessions = closeLater(TcpBinding.builder().maxSessionsPerConnection(2).build());
+    List<LimitsClient> channels = IntStream.range(0, 5).mapToObj(i -> channel(twoSessions, host)).toList();
+    assertThat(twoSessions.openConnections()).as("connections for 5 channels at 2 sessions each").isEqualTo(3);
+    for (int i = 0; i < channels.size(); i++) {
+      assertThat(channels.get(i).echo(new byte[] {(byte) i})).containsExactly(i);
+    }
+    channels.forEach(c -> ((ClientChannel) c).close());
+  }
+
+  // =============================================================================================
+  // Frames that never complete
+  // =============================================================================================
+
+  @Test
+  void aFrameDrippedOneByteAtATimeFasterThanTheIdleTimeoutIsClosedAsIdleAfterAPing() throws Exception {
+    Duration idle = Duration.ofMillis(200);
+    TcpBinding shortIdle = closeLater(TcpBinding.builder().idleTimeout(idle).build());
+    ServiceHost host = host(shortIdle, new LimitsService());
+    RawPeer peer = closeLater(RawPeer.handshake(portOf(addressOf(host))));
+    byte[] request = request(1, 1, "echo", (Object) new byte[1000]);   // never completes at this pace
+    ScheduledExecutorService drip = Executors.newSingleThreadScheduledExecutor();
+    closeLater(drip::shutdownNow);
+    AtomicInteger dripped = new AtomicInteger();
+    drip.scheduleAtFixedRate(() -> {
+      int i = dripped.getAndIncrement();
+      try {
+        if (i < request.length) {
+          peer.send(new byte[] {request[i]});
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);        // closed: ends the dripping
+      }
+    }, 0, idle.toMillis() / 4, TimeUnit.MILLISECONDS);
+
+    List<Frame> frames = peer.framesUntilClosed(LIMIT);
+    assertThat(frames).extracting(Frame::type).containsExactly(TcpPeer.PING, TcpPeer.GO_AWAY);
+    assertThat(RawPeer.goAway(frames).goAwayCode()).isEqualTo(TcpPeer.GO_AWAY_IDLE);
+    assertThat(dripped).as("bytes of the frame dripped before the close").hasValueLessThan(request.length);
+  }
+
+  // =============================================================================================
+  // Closing a binding
+  // =============================================================================================
+
+  @Test
+  void oneWayCallsAcceptedBeforeTheChannelAndThenTheBindingCloseEachArriveExactlyOnce() {
+    LimitsService service = new LimitsService();
+    service.openPosts();
+    int messages = 60;
+    byte[] payload = new byte[16 * 1024];
+    for (int round = 0; round < 5; round++) {
+      TcpBinding client = TcpBinding.create();     // the binding of the host and of its client, as in its Javadoc
+      ServiceHost host = host(client, service);
+      LimitsClient channel = channel(client, host);
+      int first = round * messages;
+      for (int i = first; i < first + messages; i++) {
+        payload[0] = (byte) i;                      // its number: encoded before post returns
+        payload[1] = (byte) (i >> 8);
+        channel.post(payload);
+      }
+      ((ClientChannel) channel).close();
+      client.close();
+      int expected = first + messages;
+      until(() -> service.postsDone.get() >= expected, "every one-way message of round " + round + " delivered");
+    }
+    assertThat(service.postsSeen()).as("the numbers of the messages the service ran")
+        .containsExactlyInAnyOrderElementsOf(IntStream.range(0, 5 * messages).boxed().toList());
+  }
+}
