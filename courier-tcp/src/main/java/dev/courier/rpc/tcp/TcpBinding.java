@@ -519,7 +519,9 @@ public final class TcpBinding implements Binding, AutoCloseable {
       @Override
       public void close() {
         if (server.isOpen()) {                      // closed already when its binding closed first
-          server.close().syncUninterruptibly();
+          // Not sync: a binding closing at the same moment ends the event loop, which closes the socket too,
+          // and the close then fails only with the loop's refusal.
+          server.close().awaitUninterruptibly();
         }
         accepted.forEach(TcpPeer::closeWhenIdle);   // the connections go once their calls have ended
       }
