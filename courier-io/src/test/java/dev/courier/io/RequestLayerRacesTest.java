@@ -1,0 +1,155 @@
+package dev.courier.io;
+
+import static dev.courier.io.IoStatus.CANCELLED;
+import static dev.courier.io.IoStatus.SUCCESS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.courier.io.spi.IoDriver;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The request layer's races and chains: a handler's late {@code unmarkCancelable}, a handler that throws after
+ * completing, a timer armed while its request was cancelled and resent, a close racing ignore-state sends, and
+ * resend chains far deeper than a thread's stack.
+ */
+@Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class RequestLayerRacesTest {
+  final ManualClock clock = new ManualClock();
+
+  /** A target over a device of its own whose one parallel queue takes every request to {@code handler}. */
+  private IoTarget deviceTarget(IoQueue.Handler handler) {
+    return ScriptedDevice.handlerTarget("device", clock, handler);
+  }
+
+  /** A created request formatted for a read of nothing at {@code deviceOffset} of {@code target}. */
+  private static IoRequest readOf(IoTarget target, long deviceOffset) {
+    IoRequest r = IoRequest.create();
+    assertThat(r.formatRead(target, null, deviceOffset)).isEqualTo(SUCCESS);
+    return r;
+  }
+
+  /** Resends a completed request with {@code routine}, reused first: a cancelled one refuses a send until reuse. */
+  private static void resendAfterCancel(
+      RecordingRoutine routine, IoRequest request, IoTarget target, SendOptions options) {
+    request.reuse();
+    assertThat(request.formatRead(target, null, 0)).isEqualTo(SUCCESS);
+    request.setCompletionRoutine(routine, null);
+    assertThat(request.send(target, options)).isTrue();
+  }
+
+  /** Spins (yielding after a while) until {@code condition} gives 1; false on abort or past the deadline. */
+  private static boolean spinUntil(IntSupplier condition, AtomicBoolean abort, long deadline) {
+    for (int spins = 0; condition.getAsInt() == 0; spins++) {
+      if (spins < 200) {
+        Thread.onSpinWait();
+      } else {
+        if ((spins & 0xFF) == 0 && (abort.get() || System.nanoTime() - deadline > 0)) {
+          return false;
+        }
+        Thread.yield();
+      }
+    }
+    return true;
+  }
+
+  private static void jitter() {
+    int n = ThreadLocalRandom.current().nextInt(64);
+    for (int i = 0; i < n; i++) {
+      Thread.onSpinWait();
+    }
+  }
+
+  // =============================================================================================
+  // close() racing sends made with ignoreTargetState
+  // =============================================================================================
+
+  @Test
+  void closeWaitsForEveryIgnoreStateRequestTheDriverWasGivenBeforeItsOnCloseRunsInThreeHundredRounds()
+      throws Exception {
+    final int rounds = 300;
+    final int senders = 3;
+    final int requestsPerSender = 1_500;
+    SendOptions ignoreState = SendOptions.builder().ignoreTargetState().build();
+    List<String> violations = new ArrayList<>();
+    for (int round = 0; round < rounds && violations.isEmpty(); round++) {
+      AtomicInteger holding = new AtomicInteger();
+      AtomicBoolean driverClosed = new AtomicBoolean();
+      AtomicBoolean closeReturned = new AtomicBoolean();
+      ConcurrentLinkedQueue<String> seen = new ConcurrentLinkedQueue<>();
+      IoDriver driver = new IoDriver() {
+        @Override
+        public void dispatch(IoRequest request) {
+          holding.incrementAndGet();
+          if (driverClosed.get()) {
+            seen.add("a request reached the driver after its onClose");
+          }
+          jitter();
+          holding.decrementAndGet();
+          request.complete(SUCCESS);
+        }
+
+        @Override
+        public void onClose() {
+          if (holding.get() > 0) {
+            seen.add("onClose ran while the driver held a request");
+          }
+          driverClosed.set(true);
+        }
+      };
+      IoTarget t = IoTargets.create("ignoring", driver, clock);
+      CompletionRoutine<Object> routine = (req, target, params, ctx) -> {
+        if (closeReturned.get()) {
+          seen.add("a request completed after close() returned");
+        }
+      };
+      // Formatted before the close (a closing target refuses a format), each sent once (close cancels the
+      // requests it finds in flight, and a cancelled request refuses its next send).
+      AtomicInteger sent = new AtomicInteger();
+      List<BackgroundCall<Void>> sending = new ArrayList<>();
+      for (int s = 0; s < senders; s++) {
+        IoRequest[] requests = new IoRequest[requestsPerSender];
+        for (int i = 0; i < requests.length; i++) {
+          requests[i] = readOf(t, 0);
+        }
+        sending.add(BackgroundCall.start("sender " + s, () -> {
+          for (IoRequest r : requests) {
+            r.setCompletionRoutine(routine, null);
+            if (!r.send(t, ignoreState)) {
+              return;
+            }
+            sent.incrementAndGet();
+          }
+        }));
+      }
+      int warm = ThreadLocalRandom.current().nextInt(50, 1_000);
+      Eventually.until(() -> sent.get() >= warm, "the senders to be sending");
+
+      t.close();
+      closeReturned.set(true);
+      int pendingWhenClosed = t.pendingCount();
+
+      for (BackgroundCall<Void> s : sending) {
+        s.join();
+      }
+      if (pendingWhenClosed != 0) {
+        seen.add("close() returned with " + pendingWhenClosed + " pending");
+      }
+      for (String s : seen) {
+        violations.add("round " + round + ": " + s);
+      }
+    }
+    assertThat(violations).isEmpty();
+  }
+}
