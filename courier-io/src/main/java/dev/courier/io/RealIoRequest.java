@@ -28,6 +28,7 @@ final class RealIoRequest implements IoRequest, Runnable {
   private static final VarHandle REFS;
   private static final VarHandle STATE;
   private static final VarHandle SLOT;
+  private static final VarHandle TIMER;
 
   static {
     try {
@@ -35,6 +36,7 @@ final class RealIoRequest implements IoRequest, Runnable {
       REFS = lookup.findVarHandle(RealIoRequest.class, "refs", int.class);
       STATE = lookup.findVarHandle(RealIoRequest.class, "state", State.class);
       SLOT = lookup.findVarHandle(RealIoRequest.class, "slotRoutine", CancelRoutine.class);
+      TIMER = lookup.findVarHandle(RealIoRequest.class, "timer", TimeoutTask.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -90,7 +92,8 @@ final class RealIoRequest implements IoRequest, Runnable {
   RealIoRequest prev;                         // guarded by the lock of the list holding this request
   RealIoRequest next;
   private SendOptions sendOptions = SendOptions.defaults();
-  private volatile IoClock.Scheduled timer;
+  private volatile TimeoutTask timer;         // the newest send's armed timeout, or null
+  private volatile int timerDropped;          // the generation whose timeout a start dropped
   private volatile boolean timedOut;
   private volatile int generation;
   private volatile boolean syncDone;
@@ -462,15 +465,34 @@ final class RealIoRequest implements IoRequest, Runnable {
     state = State.SENT;
   }
 
+  /**
+   * Arms the timeout of send {@code gen}. Scheduling may take a while (a clock's own lock), during which this
+   * send may complete and the request be sent again from its routine: a timer is installed only over an older
+   * send's, and cancels itself when its send completed, or was delivered by a start, before it was installed.
+   */
   private void armTimer(RealIoTarget t, SendOptions opts, int gen) {
     IoClock clock = t.clock();
     long delay = opts.deadline() != null
         ? java.time.Duration.between(clock.instant(), opts.deadline()).toNanos()
         : opts.timeout().toNanos();
-    IoClock.Scheduled scheduled = clock.schedule(new TimeoutTask(this, gen), delay);
-    timer = scheduled;
-    if (generation != gen || (int) REFS.getAcquire(this) == 0) {
-      scheduled.cancel();   // completed before the timer was armed
+    TimeoutTask task = new TimeoutTask(this, gen);
+    task.scheduled = clock.schedule(task, delay);
+    for (;;) {
+      TimeoutTask current = timer;
+      if (current != null && current.generation - gen > 0) {
+        task.cancel();      // a later send's timer is armed already
+        return;
+      }
+      if (TIMER.compareAndSet(this, current, task)) {
+        if (current != null) {
+          current.cancel();   // an earlier send's, left by a send that was still arming it
+        }
+        break;
+      }
+    }
+    if (generation != gen || (int) REFS.getAcquire(this) == 0 || timerDropped == gen) {
+      TIMER.compareAndSet(this, task, null);   // completed, or delivered by a start, before the timer was armed
+      task.cancel();
     }
   }
 
@@ -479,17 +501,34 @@ final class RealIoRequest implements IoRequest, Runnable {
     if (sendOptions.synchronous()) {
       return;     // a synchronous caller's wait keeps its timeout
     }
-    IoClock.Scheduled scheduled = timer;
-    if (scheduled != null) {
-      timer = null;
-      scheduled.cancel();
+    timerDropped = generation;    // before reading the timer: a send still arming it cancels it itself
+    TimeoutTask armed = timer;
+    if (armed != null && TIMER.compareAndSet(this, armed, null)) {
+      armed.cancel();
     }
   }
 
-  private record TimeoutTask(RealIoRequest request, int generation) implements Runnable {
+  /** The timeout of one send; its handle is set once scheduled, before anyone else can see the task. */
+  private static final class TimeoutTask implements Runnable {
+    final RealIoRequest request;
+    final int generation;
+    volatile IoClock.Scheduled scheduled;
+
+    TimeoutTask(RealIoRequest request, int generation) {
+      this.request = request;
+      this.generation = generation;
+    }
+
     @Override
     public void run() {
       request.onTimeout(generation);
+    }
+
+    void cancel() {
+      IoClock.Scheduled s = scheduled;
+      if (s != null) {
+        s.cancel();
+      }
     }
   }
 
@@ -722,10 +761,11 @@ final class RealIoRequest implements IoRequest, Runnable {
   }
 
   private void finishCompletion() {
-    IoClock.Scheduled scheduled = timer;
-    if (scheduled != null) {
-      timer = null;
-      scheduled.cancel();
+    if (timer != null) {
+      TimeoutTask armed = (TimeoutTask) TIMER.getAndSet(this, (TimeoutTask) null);
+      if (armed != null) {
+        armed.cancel();
+      }
     }
     IoStatus st = status;
     if (timedOut && st.equals(IoStatus.CANCELLED)) {

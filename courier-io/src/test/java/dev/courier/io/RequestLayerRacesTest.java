@@ -72,6 +72,80 @@ class RequestLayerRacesTest {
   }
 
   // =============================================================================================
+  // start() and a timer armed while its request was cancelled and resent
+  // =============================================================================================
+
+  /** A manual clock whose first {@code schedule} waits, inside the call, until the test opens the gate. */
+  static final class GatedClock implements IoClock {
+    final ManualClock inner = new ManualClock();
+    final CountDownLatch entered = new CountDownLatch(1);
+    final CountDownLatch gate = new CountDownLatch(1);
+    private final AtomicBoolean first = new AtomicBoolean(true);
+
+    @Override
+    public long nanoTime() {
+      return inner.nanoTime();
+    }
+
+    @Override
+    public java.time.Instant instant() {
+      return inner.instant();
+    }
+
+    @Override
+    public Scheduled schedule(Runnable task, long delayNanos) {
+      if (first.compareAndSet(true, false)) {
+        entered.countDown();
+        try {
+          if (!gate.await(Eventually.LIMIT.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("the test did not open the gate");
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return inner.schedule(task, delayNanos);
+    }
+  }
+
+  @Test
+  void startDropsTheTimeoutOfAQueuedResendEvenWhenItsFirstSendWasStillArmingItsTimerWhenCancelled() throws Exception {
+    GatedClock gated = new GatedClock();
+    ScriptedDevice dev = new ScriptedDevice("t");
+    dev.mode = ScriptedDevice.Mode.HOLD_HONOUR_CANCEL;
+    IoTarget t = dev.openTarget(gated);
+    t.stop(StopAction.LEAVE_SENT_IO_PENDING);
+    SendOptions timed = SendOptions.withTimeout(Duration.ofSeconds(1));
+    IoRequest r = readOf(t, 0);
+    AtomicBoolean resent = new AtomicBoolean();
+    RecordingRoutine routine = new RecordingRoutine((self, request, target, params) -> {
+      if (self.count() == 1) {
+        resendAfterCancel(self, request, target, timed);
+        resent.set(true);
+      }
+    });
+    r.setCompletionRoutine(routine, null);
+    BackgroundCall<Boolean> firstSend = BackgroundCall.start("first send", () -> r.send(t, timed));
+    assertThat(gated.entered.await(Eventually.LIMIT.toMillis(), TimeUnit.MILLISECONDS))
+        .as("the first send reached its timer").isTrue();
+
+    assertThat(r.cancelSentRequest()).isTrue();    // completes the queued send; its routine resends, queued
+    gated.gate.countDown();
+    assertThat(firstSend.join()).isTrue();
+    assertThat(resent).isTrue();
+    assertThat(t.start()).isEqualTo(SUCCESS);
+    IoRequest held = dev.nextHeld();
+
+    assertThat(gated.inner.scheduledCount()).as("no timer left: start dropped the resend's").isZero();
+    gated.inner.advance(Duration.ofSeconds(5));
+    assertThat(routine.errors()).isEmpty();
+    assertThat(routine.calls()).extracting(RecordingRoutine.Call::status).containsExactly(CANCELLED);
+    assertThat(held.isCanceled()).isFalse();
+    assertThat(ScriptedDevice.completeHeld(held, SUCCESS, 7)).isTrue();
+    assertThat(routine.calls()).extracting(RecordingRoutine.Call::status).containsExactly(CANCELLED, SUCCESS);
+  }
+
+  // =============================================================================================
   // close() racing sends made with ignoreTargetState
   // =============================================================================================
 
