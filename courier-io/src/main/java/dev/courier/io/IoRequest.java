@@ -279,13 +279,16 @@ public interface IoRequest {
 
   /**
    * Makes a presented request not cancelable again before the handler completes it. Returns
-   * {@link IoStatus#SUCCESS}, or {@link IoStatus#CANCELLED} when a cancel has claimed the routine (or the
-   * routine has completed the request already): the routine completes the request and the handler
-   * must not touch it again.
+   * {@link IoStatus#SUCCESS}: the handler owns the request again and completes it; or
+   * {@link IoStatus#CANCELLED}: a cancel has claimed the routine, which completes the request (or has
+   * completed it already), and the handler must not complete it.
    *
-   * <p>As in KMDF, a handler that completes from another thread must not race its own cancel routine
-   * past this point: once the routine has completed the request, the framework may present the same
-   * object again for the sender's next send.
+   * <p>A call racing the cancel routine has exactly these two outcomes, whichever thread gets there first
+   * and however far the routine has got (running, completed, or the sender already sent the request
+   * again from its completion routine): a presented request whose cancel routine was claimed is never
+   * presented again, so the handler may call this at any time after marking it, from any thread, without
+   * a lock shared with the routine. It throws {@link IllegalStateException} only for a misuse: a created
+   * request, one sent and forgotten, or one this handler did not mark cancelable.
    */
   IoStatus unmarkCancelable();
 

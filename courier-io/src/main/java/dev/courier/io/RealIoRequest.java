@@ -65,7 +65,8 @@ final class RealIoRequest implements IoRequest, Runnable {
   private RealIoRequest source;           // the request this one presents (QUEUE_PRESENTED only)
   private PresentationOwner owner;        // told when this presented request is finished
   private RealIoRequest companion;        // this request as presented to a driver, reused per send
-  private boolean markedCancelable;
+  private boolean markedCancelable;      // written only by the handler owning this presentation
+  private volatile boolean cancelClaimed; // a cancel took this presentation's cancel routine; never presented again
 
   private Object attachment;
 
@@ -642,6 +643,7 @@ final class RealIoRequest implements IoRequest, Runnable {
       return false;
     }
     RealIoRequest holder = root.slotRequest;
+    holder.claimedByCancel();
     try {
       r.onCancel(holder);
     } catch (RuntimeException | Error e) {
@@ -650,6 +652,21 @@ final class RealIoRequest implements IoRequest, Runnable {
       holder.completeIfOwned(IoStatus.CANCELLED);
     }
     return true;
+  }
+
+  /**
+   * Records that a cancel took this request's cancel routine, before the routine runs: the handler holding a
+   * presented request may call {@link #unmarkCancelable()} at any time after, and the routine's completion
+   * must not make the framework present the same object again for the sender's next send, which the handler
+   * would then be touching.
+   */
+  private void claimedByCancel() {
+    if (origin == Origin.QUEUE_PRESENTED) {
+      cancelClaimed = true;
+      if (source.companion == this) {
+        source.companion = null;
+      }
+    }
   }
 
   /** Installs a cancel routine in the IRP slot; false when the IRP is cancelled already. */
@@ -688,10 +705,18 @@ final class RealIoRequest implements IoRequest, Runnable {
 
   @Override
   public IoStatus unmarkCancelable() {
-    if (origin == Origin.QUEUE_PRESENTED && state == State.DRIVER_COMPLETED) {
-      return IoStatus.CANCELLED;   // the cancel routine has completed it already
+    if (origin != Origin.QUEUE_PRESENTED) {
+      throw new IllegalStateException("unmarkCancelable: only a presented request can be (un)marked cancelable");
     }
-    checkPresented("unmarkCancelable");
+    // The state is read before the claim: a cancel routine records its claim before it can complete the
+    // request, so a completion seen here is either the routine's (claimed) or the handler's own.
+    State s = state;
+    if (cancelClaimed || s == State.DRIVER_COMPLETED) {
+      return IoStatus.CANCELLED;   // the cancel routine completes it, or has completed it
+    }
+    if (s == State.FORGOTTEN) {
+      throw new IllegalStateException("request no longer owned: it is " + s);
+    }
     if (!markedCancelable) {
       throw new IllegalStateException("unmarkCancelable: request is not marked cancelable");
     }
@@ -700,11 +725,11 @@ final class RealIoRequest implements IoRequest, Runnable {
     if (current != null && removeCancelRoutine(current)) {
       return IoStatus.SUCCESS;
     }
-    return IoStatus.CANCELLED;
+    return IoStatus.CANCELLED;     // a cancel took the routine meanwhile
   }
 
   private void dropCancelMark() {
-    if (markedCancelable) {
+    if (!cancelClaimed && markedCancelable) {   // once claimed, the mark is the handler's: the routine leaves it
       markedCancelable = false;
       CancelRoutine current = irpRoot().slotRoutine;
       if (current != null) {

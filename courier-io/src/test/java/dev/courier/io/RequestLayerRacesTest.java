@@ -72,6 +72,123 @@ class RequestLayerRacesTest {
   }
 
   // =============================================================================================
+  // unmarkCancelable racing the cancel routine
+  // =============================================================================================
+
+  @Test
+  void aLateUnmarkCancelableAnswersCancelledAndLeavesTheSendersNextSendAloneWhenItsRoutineResentInline() {
+    List<IoRequest> presented = new ArrayList<>();
+    IoTarget t = deviceTarget((q, request) -> {
+      presented.add(request);
+      if (request.markCancelable(x -> x.complete(CANCELLED)).equals(CANCELLED)) {
+        request.complete(CANCELLED);
+      }
+    });
+    IoRequest r = readOf(t, 0);
+    RecordingRoutine routine = new RecordingRoutine((self, request, target, params) -> {
+      if (self.count() == 1) {
+        resendAfterCancel(self, request, target, SendOptions.defaults());
+      }
+    });
+    r.setCompletionRoutine(routine, null);
+    assertThat(r.send(t)).isTrue();
+
+    assertThat(r.cancelSentRequest()).isTrue();     // its routine resends inline: a second presentation
+
+    assertThat(routine.errors()).isEmpty();
+    assertThat(presented).hasSize(2);
+    IoRequest first = presented.get(0);
+    AtomicReference<Object> unmarked = new AtomicReference<>();
+    try {
+      unmarked.set(first.unmarkCancelable());     // the first handler, late: its cancel routine completed it
+    } catch (RuntimeException e) {
+      unmarked.set(e);
+    }
+    assertThat(unmarked.get()).isEqualTo(CANCELLED);
+    assertThat(r.state()).as("the second send is still held").isEqualTo(IoRequest.State.SENT);
+    assertThat(r.cancelSentRequest()).as("the second presentation is still cancelable").isTrue();
+    assertThat(routine.calls()).extracting(RecordingRoutine.Call::status).containsExactly(CANCELLED, CANCELLED);
+    assertThat(t.pendingCount()).isZero();
+  }
+
+  @Test
+  void unmarkCancelableRacingTheCancelRoutineAnswersSuccessOrCancelledNeverThrowsInTwoHundredThousandRounds()
+      throws Exception {
+    final int rounds = 200_000;
+    ScriptedDevice dev = new ScriptedDevice("t");
+    dev.mode = ScriptedDevice.Mode.HOLD_HONOUR_CANCEL;
+    IoTarget t = dev.openTarget(clock);
+    IoRequest r = IoRequest.create();
+    AtomicInteger calls = new AtomicInteger();
+    AtomicInteger unmarkedFirst = new AtomicInteger();
+    AtomicInteger cancelledFirst = new AtomicInteger();
+    CompletionRoutine<Object> routine = (req, target, params, ctx) -> calls.incrementAndGet();
+    AtomicInteger go = new AtomicInteger();
+    AtomicInteger cancelled = new AtomicInteger();
+    AtomicBoolean abort = new AtomicBoolean();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    BackgroundCall<Void> canceller = BackgroundCall.start("canceller", () -> {
+      for (int i = 1; i <= rounds; i++) {
+        final int round = i;
+        if (!spinUntil(() -> go.get() >= round ? 1 : 0, abort, deadline)) {
+          return;
+        }
+        jitter();
+        r.cancelSentRequest();
+        cancelled.set(round);
+      }
+    });
+    String failure = null;
+    try {
+      for (int i = 1; i <= rounds && failure == null; i++) {
+        final int round = i;
+        r.reuse();
+        r.formatRead(t, null, 0);
+        r.setCompletionRoutine(routine, null);
+        if (!r.send(t)) {
+          failure = "round " + i + ": send refused with " + r.status();
+          break;
+        }
+        IoRequest held = dev.held.poll();
+        if (held == null) {
+          failure = "round " + i + ": the device holds nothing";
+          break;
+        }
+        go.set(i);
+        jitter();
+        try {
+          IoStatus unmarked = held.unmarkCancelable();
+          if (unmarked.equals(SUCCESS)) {
+            unmarkedFirst.incrementAndGet();
+            held.complete(SUCCESS, 1);
+          } else if (unmarked.equals(CANCELLED)) {
+            cancelledFirst.incrementAndGet();
+          } else {
+            failure = "round " + i + ": unmarkCancelable answered " + unmarked;
+          }
+        } catch (RuntimeException e) {
+          failure = "round " + i + ": unmarkCancelable threw " + e;
+        }
+        if (!spinUntil(() -> cancelled.get() >= round ? 1 : 0, abort, deadline)) {
+          failure = failure != null ? failure : "round " + i + ": the canceller did not finish in time";
+          break;
+        }
+        if (failure == null && calls.get() != i) {
+          failure = "round " + i + ": " + calls.get() + " routine calls (expected " + i + ")";
+        }
+      }
+    } finally {
+      abort.set(true);
+      canceller.join();
+    }
+
+    assertThat(failure).isNull();
+    assertThat(calls).hasValue(rounds);
+    assertThat(unmarkedFirst.get() + cancelledFirst.get()).as("rounds either side won").isEqualTo(rounds);
+    assertThat(t.pendingCount()).isZero();
+  }
+
+  // =============================================================================================
   // start() and a timer armed while its request was cancelled and resent
   // =============================================================================================
 
