@@ -39,7 +39,9 @@ import java.util.concurrent.CompletableFuture;
  * parameters ({@link #type()}, {@link #length()}, {@link #inputBuffer()}, ...), completes them with
  * {@link #complete(IoStatus, long)}, marks them cancelable, or forwards them with
  * {@link #formatUsingCurrentType()} and {@link #send}. A presented request object is valid until it is
- * completed or forgotten; the framework may present the same object again later.
+ * completed or forgotten; the framework may present the same object again for the sender's next send,
+ * but never while a framework call that completes it if its handler throws is still running, and never
+ * once a cancel has claimed its cancel routine.
  */
 public interface IoRequest {
 

@@ -28,6 +28,7 @@ final class RealIoRequest implements IoRequest, Runnable {
   private static final VarHandle REFS;
   private static final VarHandle STATE;
   private static final VarHandle SLOT;
+  private static final VarHandle FRAMES;
   private static final VarHandle TIMER;
 
   static {
@@ -36,6 +37,7 @@ final class RealIoRequest implements IoRequest, Runnable {
       REFS = lookup.findVarHandle(RealIoRequest.class, "refs", int.class);
       STATE = lookup.findVarHandle(RealIoRequest.class, "state", State.class);
       SLOT = lookup.findVarHandle(RealIoRequest.class, "slotRoutine", CancelRoutine.class);
+      FRAMES = lookup.findVarHandle(RealIoRequest.class, "frames", int.class);
       TIMER = lookup.findVarHandle(RealIoRequest.class, "timer", TimeoutTask.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
@@ -67,6 +69,8 @@ final class RealIoRequest implements IoRequest, Runnable {
   private RealIoRequest companion;        // this request as presented to a driver, reused per send
   private boolean markedCancelable;      // written only by the handler owning this presentation
   private volatile boolean cancelClaimed; // a cancel took this presentation's cancel routine; never presented again
+  @SuppressWarnings("unused") // through FRAMES
+  private volatile int frames;            // framework frames (dispatch, handler) that may complete this presentation
 
   private Object attachment;
 
@@ -125,15 +129,30 @@ final class RealIoRequest implements IoRequest, Runnable {
         "request: " + request + " (expected: a request made by IoRequest.create() or presented by Courier)");
   }
 
-  /** This request as a driver sees it: a presented request whose completion completes this one. */
+  /**
+   * This request as a driver sees it: a presented request whose completion completes this one. The object is
+   * reused from send to send, unless a framework frame that may still complete its previous presentation (a
+   * dispatch or handler call that has not returned, and completes the request if it throws) is on a stack: then
+   * this send gets a new object, so that the frame's completion cannot reach it.
+   */
   RealIoRequest presentation(PresentationOwner owner) {
     RealIoRequest q = companion;
-    if (q == null) {
+    if (q == null || (int) FRAMES.getVolatile(q) != 0) {
       q = new RealIoRequest(Origin.QUEUE_PRESENTED, this);
       companion = q;
     }
     q.present(owner);
     return q;
+  }
+
+  /** A framework frame that completes this presented request if its handler throws begins. */
+  void enterFrame() {
+    FRAMES.getAndAdd(this, 1);
+  }
+
+  /** The frame begun by {@link #enterFrame()} has ended. */
+  void exitFrame() {
+    FRAMES.getAndAdd(this, -1);
   }
 
   /** A fresh presented request for a send-and-forget, completing this request's sender directly. */

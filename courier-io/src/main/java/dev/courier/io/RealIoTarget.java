@@ -126,11 +126,21 @@ final class RealIoTarget implements IoTarget {
 
   /** Hands an accepted request to the driver, outside any lock. */
   void deliver(RealIoRequest r) {
-    dispatch(r.presentation(null));
+    deliverPresented(r.presentation(null));
   }
 
   void deliverForgotten(RealIoRequest presented) {
-    dispatch(presented);
+    deliverPresented(presented);
+  }
+
+  /** Calls the driver; the request is not presented again for its sender's next send until the call returns. */
+  private void deliverPresented(RealIoRequest presented) {
+    presented.enterFrame();
+    try {
+      dispatch(presented);
+    } finally {
+      presented.exitFrame();
+    }
   }
 
   private void dispatch(RealIoRequest presented) {

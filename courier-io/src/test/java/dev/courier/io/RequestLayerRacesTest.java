@@ -189,6 +189,94 @@ class RequestLayerRacesTest {
   }
 
   // =============================================================================================
+  // A handler that throws after completing, while the sender's routine resent inline
+  // =============================================================================================
+
+  /** A routine that resends its request once, inline, from its first call. */
+  private static RecordingRoutine resendingOnce() {
+    return new RecordingRoutine((self, request, target, params) -> {
+      if (self.count() == 1) {
+        resendAfterCancel(self, request, target, SendOptions.defaults());
+      }
+    });
+  }
+
+  @Test
+  void aQueueHandlerThatThrowsAfterCompletingLeavesTheResendItsCompletionStartedToItsNextHandler() {
+    List<IoRequest> held = new ArrayList<>();
+    IoTarget t = deviceTarget((q, request) -> {
+      if (held.isEmpty()) {
+        held.add(null);     // the first presentation: complete (the sender resends inline), then throw
+        request.complete(SUCCESS, 1);
+        throw new IllegalStateException("handler bug after completing");
+      }
+      held.add(request);    // the resend: held for the test to complete
+    });
+    assertInlineResendSurvivesAThrowAfterCompleting(t, held);
+  }
+
+  @Test
+  void aDriverThatThrowsAfterCompletingLeavesTheResendItsCompletionStartedToItsNextDispatch() {
+    List<IoRequest> held = new ArrayList<>();
+    IoDriver driver = request -> {
+      if (held.isEmpty()) {
+        held.add(null);
+        request.complete(SUCCESS, 1);
+        throw new IllegalStateException("driver bug after completing");
+      }
+      held.add(request);
+    };
+    assertInlineResendSurvivesAThrowAfterCompleting(IoTargets.create("driver", driver, clock), held);
+  }
+
+  private static void assertInlineResendSurvivesAThrowAfterCompleting(IoTarget t, List<IoRequest> held) {
+    IoRequest r = readOf(t, 0);
+    RecordingRoutine routine = resendingOnce();
+    r.setCompletionRoutine(routine, null);
+
+    assertThat(r.send(t)).isTrue();
+
+    assertThat(routine.errors()).isEmpty();
+    assertThat(held).hasSize(2);
+    assertThat(routine.calls()).as("only the first send has completed").hasSize(1);
+    assertThat(routine.calls().getFirst().status()).isEqualTo(SUCCESS);
+    assertThat(r.state()).as("the resend is held by its handler").isEqualTo(IoRequest.State.SENT);
+    held.get(1).complete(SUCCESS, 2);
+    assertThat(routine.calls()).extracting(RecordingRoutine.Call::status).containsExactly(SUCCESS, SUCCESS);
+    assertThat(routine.calls()).extracting(RecordingRoutine.Call::information).containsExactly(1L, 2L);
+    assertThat(t.pendingCount()).isZero();
+  }
+
+  @Test
+  void aCancelRoutineThatThrowsAfterCompletingLeavesTheResendItsCompletionStartedToItsNextHandler() {
+    List<IoRequest> held = new ArrayList<>();
+    IoTarget t = deviceTarget((q, request) -> {
+      boolean first = held.isEmpty();
+      held.add(request);
+      if (first) {
+        request.markCancelable(x -> {
+          x.complete(CANCELLED);
+          throw new IllegalStateException("cancel routine bug after completing");
+        });
+      }
+    });
+    IoRequest r = readOf(t, 0);
+    RecordingRoutine routine = resendingOnce();
+    r.setCompletionRoutine(routine, null);
+    assertThat(r.send(t)).isTrue();
+
+    assertThat(r.cancelSentRequest()).isTrue();
+
+    assertThat(routine.errors()).isEmpty();
+    assertThat(held).hasSize(2);
+    assertThat(routine.calls()).extracting(RecordingRoutine.Call::status).containsExactly(CANCELLED);
+    assertThat(r.state()).as("the resend is held by its handler").isEqualTo(IoRequest.State.SENT);
+    held.get(1).complete(SUCCESS, 2);
+    assertThat(routine.calls()).extracting(RecordingRoutine.Call::status).containsExactly(CANCELLED, SUCCESS);
+    assertThat(t.pendingCount()).isZero();
+  }
+
+  // =============================================================================================
   // start() and a timer armed while its request was cancelled and resent
   // =============================================================================================
 
