@@ -148,7 +148,10 @@ public interface IoRequest {
    * {@link IoStatus#CANCELLED} (cancelled since its last reuse),
    * {@link IoStatus#INVALID_DEVICE_REQUEST} (a presented request sent asynchronously with no routine).
    * A synchronous send returns after the completion routine has run; read the result from
-   * {@link #status()}.
+   * {@link #status()}. An asynchronous send nested more than 16 deliveries deep on one thread (a
+   * chain of resends from completion routines through drivers that complete inline) is accepted at once
+   * and handed to its driver when the outermost delivery of the thread returns, so that any chain
+   * completes without exhausting the stack.
    *
    * @throws IllegalStateException if the request is queued or sent already, no longer owned, or a
    *     synchronous send is made from a completion routine

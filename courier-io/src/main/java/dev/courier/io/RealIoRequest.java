@@ -71,6 +71,8 @@ final class RealIoRequest implements IoRequest, Runnable {
   private volatile boolean cancelClaimed; // a cancel took this presentation's cancel routine; never presented again
   @SuppressWarnings("unused") // through FRAMES
   private volatile int frames;            // framework frames (dispatch, handler) that may complete this presentation
+  RealIoRequest deferredNext;             // the next presentation waiting on a delivery trampoline
+  RealIoTarget deferredTo;                // the target delivering it
 
   private Object attachment;
 
@@ -153,6 +155,11 @@ final class RealIoRequest implements IoRequest, Runnable {
   /** The frame begun by {@link #enterFrame()} has ended. */
   void exitFrame() {
     FRAMES.getAndAdd(this, -1);
+  }
+
+  /** Whether the send in flight is synchronous: its sender waits for it. */
+  boolean isSynchronousSend() {
+    return sendOptions.synchronous();
   }
 
   /** A fresh presented request for a send-and-forget, completing this request's sender directly. */

@@ -126,20 +126,38 @@ final class RealIoTarget implements IoTarget {
 
   /** Hands an accepted request to the driver, outside any lock. */
   void deliver(RealIoRequest r) {
-    deliverPresented(r.presentation(null));
+    deliverPresented(r.presentation(null), !r.isSynchronousSend());
   }
 
   void deliverForgotten(RealIoRequest presented) {
-    deliverPresented(presented);
+    deliverPresented(presented, true);
   }
 
-  /** Calls the driver; the request is not presented again for its sender's next send until the call returns. */
-  private void deliverPresented(RealIoRequest presented) {
+  /** Delivers a presented request that waited on this thread's {@link DeliveryTrampoline}. */
+  void deliverDeferred(RealIoRequest presented) {
+    deliverPresented(presented, true);
+  }
+
+  /**
+   * Calls the driver, or, nested deeper than {@link DeliveryTrampoline#MAX_DEPTH} deliveries on this thread,
+   * leaves the request to the outermost one (never a synchronous send: its sender waits on this thread).
+   */
+  private void deliverPresented(RealIoRequest presented, boolean mayDefer) {
+    DeliveryTrampoline trampoline = DeliveryTrampoline.current();
+    if (mayDefer && trampoline.depth >= DeliveryTrampoline.MAX_DEPTH) {
+      trampoline.defer(presented, this);
+      return;
+    }
+    trampoline.depth++;
     presented.enterFrame();
     try {
       dispatch(presented);
     } finally {
       presented.exitFrame();
+      trampoline.depth--;
+    }
+    if (trampoline.depth == 0) {
+      trampoline.runDeferred();
     }
   }
 

@@ -431,4 +431,74 @@ class RequestLayerRacesTest {
     }
     assertThat(violations).isEmpty();
   }
+
+  // =============================================================================================
+  // Resend chains
+  // =============================================================================================
+
+  private static final int CHAIN = 100_000;
+
+  /** Resends its request from each completion until {@link #CHAIN} sends completed; records what it saw. */
+  static final class ChainRoutine implements CompletionRoutine<Object> {
+    final AtomicInteger accepted = new AtomicInteger(1);
+    final AtomicInteger completions = new AtomicInteger();
+    final AtomicInteger notSuccess = new AtomicInteger();
+    final AtomicInteger refused = new AtomicInteger();
+    final ConcurrentLinkedQueue<Throwable> thrown = new ConcurrentLinkedQueue<>();
+    volatile long lastInformation = -1;
+
+    @Override
+    public void onCompletion(IoRequest request, IoTarget target, IoCompletionParams params, Object context) {
+      try {
+        int n = completions.incrementAndGet();
+        if (!params.status().equals(SUCCESS)) {
+          notSuccess.incrementAndGet();
+        }
+        lastInformation = params.information();
+        if (n < CHAIN) {
+          request.setCompletionRoutine(this, null);
+          request.formatRead(target, null, n);
+          if (request.send(target)) {
+            accepted.incrementAndGet();
+          } else {
+            refused.incrementAndGet();
+          }
+        }
+      } catch (Throwable e) {
+        thrown.add(e);
+        throw e;
+      }
+    }
+  }
+
+  private void assertAChainOfAHundredThousandResendsCompletes(IoTarget t) throws Exception {
+    ChainRoutine routine = new ChainRoutine();
+    IoRequest r = readOf(t, 0);
+    r.setCompletionRoutine(routine, null);
+
+    assertThat(r.send(t)).isTrue();
+
+    assertThat(routine.thrown).isEmpty();
+    assertThat(routine.refused).hasValue(0);
+    assertThat(routine.accepted).hasValue(CHAIN);
+    assertThat(routine.completions).as("every send completed, none twice").hasValue(CHAIN);
+    assertThat(routine.notSuccess).hasValue(0);
+    assertThat(routine.lastInformation).as("the last completion arrived").isEqualTo(CHAIN - 1);
+    assertThat(r.state()).isEqualTo(IoRequest.State.COMPLETED);
+    assertThat(t.pendingCount()).isZero();
+    BackgroundCall.start("close", t::close).join();
+  }
+
+  @Test
+  void aHundredThousandResendsChainedFromCompletionRoutinesThroughAnInlineDriverAllComplete() throws Exception {
+    IoDriver inline = request -> request.complete(SUCCESS, request.deviceOffset());
+    assertAChainOfAHundredThousandResendsCompletes(IoTargets.create("inline", inline, clock));
+  }
+
+  @Test
+  void aHundredThousandResendsChainedFromCompletionRoutinesThroughAnInlineQueueHandlerAllComplete()
+      throws Exception {
+    assertAChainOfAHundredThousandResendsCompletes(
+        deviceTarget((q, request) -> request.complete(SUCCESS, request.deviceOffset())));
+  }
 }
