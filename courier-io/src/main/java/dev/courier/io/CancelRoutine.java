@@ -11,8 +11,8 @@ package dev.courier.io;
  *
  * <p>The routine runs at most once, on the cancelling thread, with no framework lock held, and owns
  * the request: it completes it. After a routine has been claimed by a cancel,
- * {@link IoRequest#unmarkCancelable()} returns {@link IoStatus#CANCELLED} and the handler must leave
- * the request to the routine.
+ * {@link IoRequest#unmarkCancelable()} returns {@link IoStatus#CANCELLED}, whether the routine has
+ * run yet or not, and the handler must leave the request to the routine.
  */
 @FunctionalInterface
 public interface CancelRoutine {

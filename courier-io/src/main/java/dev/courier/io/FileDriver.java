@@ -88,8 +88,7 @@ final class FileDriver implements IoDriver {
       return;
     }
     // Whoever claims the request first owns it: the cancel routine completes it CANCELLED, the worker
-    // performs it. A worker that lost must not touch it: the framework may present the same object again
-    // for the sender's next send as soon as the cancel has completed it.
+    // performs it. A worker that lost must not touch it: the cancel routine has completed it, or will.
     AtomicBoolean claimed = new AtomicBoolean();
     CancelRoutine cancelWaiting = r -> {
       if (claimed.compareAndSet(false, true)) {

@@ -203,7 +203,21 @@ public final class IoQueue {
     request.complete(IoStatus.CANCELLED);
   }
 
+  /**
+   * Presents {@code request} to its handler. Until this returns, the object is not presented again for its
+   * sender's next send: a handler that completes it and then throws has it completed by {@link #handle}
+   * only if it is still this send's.
+   */
   private void invoke(RealIoRequest request) {
+    request.enterFrame();
+    try {
+      handle(request);
+    } finally {
+      request.exitFrame();
+    }
+  }
+
+  private void handle(RealIoRequest request) {
     Handler handler = handlers.getOrDefault(request.type(), defaultHandler);
     if (handler == null) {
       request.complete(IoStatus.INVALID_DEVICE_REQUEST);

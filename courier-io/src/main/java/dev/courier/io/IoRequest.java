@@ -39,7 +39,9 @@ import java.util.concurrent.CompletableFuture;
  * parameters ({@link #type()}, {@link #length()}, {@link #inputBuffer()}, ...), completes them with
  * {@link #complete(IoStatus, long)}, marks them cancelable, or forwards them with
  * {@link #formatUsingCurrentType()} and {@link #send}. A presented request object is valid until it is
- * completed or forgotten; the framework may present the same object again later.
+ * completed or forgotten; the framework may present the same object again for the sender's next send,
+ * but never while a framework call that completes it if its handler throws is still running, and never
+ * once a cancel has claimed its cancel routine.
  */
 public interface IoRequest {
 
@@ -146,7 +148,10 @@ public interface IoRequest {
    * {@link IoStatus#CANCELLED} (cancelled since its last reuse),
    * {@link IoStatus#INVALID_DEVICE_REQUEST} (a presented request sent asynchronously with no routine).
    * A synchronous send returns after the completion routine has run; read the result from
-   * {@link #status()}.
+   * {@link #status()}. An asynchronous send nested more than 16 deliveries deep on one thread (a
+   * chain of resends from completion routines through drivers that complete inline) is accepted at once
+   * and handed to its driver when the outermost delivery of the thread returns, so that any chain
+   * completes without exhausting the stack.
    *
    * @throws IllegalStateException if the request is queued or sent already, no longer owned, or a
    *     synchronous send is made from a completion routine
@@ -279,13 +284,16 @@ public interface IoRequest {
 
   /**
    * Makes a presented request not cancelable again before the handler completes it. Returns
-   * {@link IoStatus#SUCCESS}, or {@link IoStatus#CANCELLED} when a cancel has claimed the routine (or the
-   * routine has completed the request already): the routine completes the request and the handler
-   * must not touch it again.
+   * {@link IoStatus#SUCCESS}: the handler owns the request again and completes it; or
+   * {@link IoStatus#CANCELLED}: a cancel has claimed the routine, which completes the request (or has
+   * completed it already), and the handler must not complete it.
    *
-   * <p>As in KMDF, a handler that completes from another thread must not race its own cancel routine
-   * past this point: once the routine has completed the request, the framework may present the same
-   * object again for the sender's next send.
+   * <p>A call racing the cancel routine has exactly these two outcomes, whichever thread gets there first
+   * and however far the routine has got (running, completed, or the sender already sent the request
+   * again from its completion routine): a presented request whose cancel routine was claimed is never
+   * presented again, so the handler may call this at any time after marking it, from any thread, without
+   * a lock shared with the routine. It throws {@link IllegalStateException} only for a misuse: a created
+   * request, one sent and forgotten, or one this handler did not mark cancelable.
    */
   IoStatus unmarkCancelable();
 

@@ -48,7 +48,9 @@ public interface IoTarget extends AutoCloseable {
 
   /**
    * Closes the target: queued requests are flushed, delivered and ignore-state requests are cancelled
-   * and waited for, and later formats and sends are refused until {@link #open()}.
+   * and waited for, and later formats and sends are refused until {@link #open()}. While it waits, sends
+   * with {@code ignoreTargetState} are still accepted, and waited for too: close returns, and the
+   * driver's {@code onClose} runs, only once nothing is pending, and every later send is refused.
    */
   @Override
   void close();

@@ -28,6 +28,8 @@ final class RealIoRequest implements IoRequest, Runnable {
   private static final VarHandle REFS;
   private static final VarHandle STATE;
   private static final VarHandle SLOT;
+  private static final VarHandle FRAMES;
+  private static final VarHandle TIMER;
 
   static {
     try {
@@ -35,6 +37,8 @@ final class RealIoRequest implements IoRequest, Runnable {
       REFS = lookup.findVarHandle(RealIoRequest.class, "refs", int.class);
       STATE = lookup.findVarHandle(RealIoRequest.class, "state", State.class);
       SLOT = lookup.findVarHandle(RealIoRequest.class, "slotRoutine", CancelRoutine.class);
+      FRAMES = lookup.findVarHandle(RealIoRequest.class, "frames", int.class);
+      TIMER = lookup.findVarHandle(RealIoRequest.class, "timer", TimeoutTask.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -63,7 +67,12 @@ final class RealIoRequest implements IoRequest, Runnable {
   private RealIoRequest source;           // the request this one presents (QUEUE_PRESENTED only)
   private PresentationOwner owner;        // told when this presented request is finished
   private RealIoRequest companion;        // this request as presented to a driver, reused per send
-  private boolean markedCancelable;
+  private boolean markedCancelable;      // written only by the handler owning this presentation
+  private volatile boolean cancelClaimed; // a cancel took this presentation's cancel routine; never presented again
+  @SuppressWarnings("unused") // through FRAMES
+  private volatile int frames;            // framework frames (dispatch, handler) that may complete this presentation
+  RealIoRequest deferredNext;             // the next presentation waiting on a delivery trampoline
+  RealIoTarget deferredTo;                // the target delivering it
 
   private Object attachment;
 
@@ -90,7 +99,8 @@ final class RealIoRequest implements IoRequest, Runnable {
   RealIoRequest prev;                         // guarded by the lock of the list holding this request
   RealIoRequest next;
   private SendOptions sendOptions = SendOptions.defaults();
-  private volatile IoClock.Scheduled timer;
+  private volatile TimeoutTask timer;         // the newest send's armed timeout, or null
+  private volatile int timerDropped;          // the generation whose timeout a start dropped
   private volatile boolean timedOut;
   private volatile int generation;
   private volatile boolean syncDone;
@@ -121,15 +131,35 @@ final class RealIoRequest implements IoRequest, Runnable {
         "request: " + request + " (expected: a request made by IoRequest.create() or presented by Courier)");
   }
 
-  /** This request as a driver sees it: a presented request whose completion completes this one. */
+  /**
+   * This request as a driver sees it: a presented request whose completion completes this one. The object is
+   * reused from send to send, unless a framework frame that may still complete its previous presentation (a
+   * dispatch or handler call that has not returned, and completes the request if it throws) is on a stack: then
+   * this send gets a new object, so that the frame's completion cannot reach it.
+   */
   RealIoRequest presentation(PresentationOwner owner) {
     RealIoRequest q = companion;
-    if (q == null) {
+    if (q == null || (int) FRAMES.getVolatile(q) != 0) {
       q = new RealIoRequest(Origin.QUEUE_PRESENTED, this);
       companion = q;
     }
     q.present(owner);
     return q;
+  }
+
+  /** A framework frame that completes this presented request if its handler throws begins. */
+  void enterFrame() {
+    FRAMES.getAndAdd(this, 1);
+  }
+
+  /** The frame begun by {@link #enterFrame()} has ended. */
+  void exitFrame() {
+    FRAMES.getAndAdd(this, -1);
+  }
+
+  /** Whether the send in flight is synchronous: its sender waits for it. */
+  boolean isSynchronousSend() {
+    return sendOptions.synchronous();
   }
 
   /** A fresh presented request for a send-and-forget, completing this request's sender directly. */
@@ -462,15 +492,34 @@ final class RealIoRequest implements IoRequest, Runnable {
     state = State.SENT;
   }
 
+  /**
+   * Arms the timeout of send {@code gen}. Scheduling may take a while (a clock's own lock), during which this
+   * send may complete and the request be sent again from its routine: a timer is installed only over an older
+   * send's, and cancels itself when its send completed, or was delivered by a start, before it was installed.
+   */
   private void armTimer(RealIoTarget t, SendOptions opts, int gen) {
     IoClock clock = t.clock();
     long delay = opts.deadline() != null
         ? java.time.Duration.between(clock.instant(), opts.deadline()).toNanos()
         : opts.timeout().toNanos();
-    IoClock.Scheduled scheduled = clock.schedule(new TimeoutTask(this, gen), delay);
-    timer = scheduled;
-    if (generation != gen || (int) REFS.getAcquire(this) == 0) {
-      scheduled.cancel();   // completed before the timer was armed
+    TimeoutTask task = new TimeoutTask(this, gen);
+    task.scheduled = clock.schedule(task, delay);
+    for (;;) {
+      TimeoutTask current = timer;
+      if (current != null && current.generation - gen > 0) {
+        task.cancel();      // a later send's timer is armed already
+        return;
+      }
+      if (TIMER.compareAndSet(this, current, task)) {
+        if (current != null) {
+          current.cancel();   // an earlier send's, left by a send that was still arming it
+        }
+        break;
+      }
+    }
+    if (generation != gen || (int) REFS.getAcquire(this) == 0 || timerDropped == gen) {
+      TIMER.compareAndSet(this, task, null);   // completed, or delivered by a start, before the timer was armed
+      task.cancel();
     }
   }
 
@@ -479,17 +528,34 @@ final class RealIoRequest implements IoRequest, Runnable {
     if (sendOptions.synchronous()) {
       return;     // a synchronous caller's wait keeps its timeout
     }
-    IoClock.Scheduled scheduled = timer;
-    if (scheduled != null) {
-      timer = null;
-      scheduled.cancel();
+    timerDropped = generation;    // before reading the timer: a send still arming it cancels it itself
+    TimeoutTask armed = timer;
+    if (armed != null && TIMER.compareAndSet(this, armed, null)) {
+      armed.cancel();
     }
   }
 
-  private record TimeoutTask(RealIoRequest request, int generation) implements Runnable {
+  /** The timeout of one send; its handle is set once scheduled, before anyone else can see the task. */
+  private static final class TimeoutTask implements Runnable {
+    final RealIoRequest request;
+    final int generation;
+    volatile IoClock.Scheduled scheduled;
+
+    TimeoutTask(RealIoRequest request, int generation) {
+      this.request = request;
+      this.generation = generation;
+    }
+
     @Override
     public void run() {
       request.onTimeout(generation);
+    }
+
+    void cancel() {
+      IoClock.Scheduled s = scheduled;
+      if (s != null) {
+        s.cancel();
+      }
     }
   }
 
@@ -603,6 +669,7 @@ final class RealIoRequest implements IoRequest, Runnable {
       return false;
     }
     RealIoRequest holder = root.slotRequest;
+    holder.claimedByCancel();
     try {
       r.onCancel(holder);
     } catch (RuntimeException | Error e) {
@@ -611,6 +678,21 @@ final class RealIoRequest implements IoRequest, Runnable {
       holder.completeIfOwned(IoStatus.CANCELLED);
     }
     return true;
+  }
+
+  /**
+   * Records that a cancel took this request's cancel routine, before the routine runs: the handler holding a
+   * presented request may call {@link #unmarkCancelable()} at any time after, and the routine's completion
+   * must not make the framework present the same object again for the sender's next send, which the handler
+   * would then be touching.
+   */
+  private void claimedByCancel() {
+    if (origin == Origin.QUEUE_PRESENTED) {
+      cancelClaimed = true;
+      if (source.companion == this) {
+        source.companion = null;
+      }
+    }
   }
 
   /** Installs a cancel routine in the IRP slot; false when the IRP is cancelled already. */
@@ -649,10 +731,18 @@ final class RealIoRequest implements IoRequest, Runnable {
 
   @Override
   public IoStatus unmarkCancelable() {
-    if (origin == Origin.QUEUE_PRESENTED && state == State.DRIVER_COMPLETED) {
-      return IoStatus.CANCELLED;   // the cancel routine has completed it already
+    if (origin != Origin.QUEUE_PRESENTED) {
+      throw new IllegalStateException("unmarkCancelable: only a presented request can be (un)marked cancelable");
     }
-    checkPresented("unmarkCancelable");
+    // The state is read before the claim: a cancel routine records its claim before it can complete the
+    // request, so a completion seen here is either the routine's (claimed) or the handler's own.
+    State s = state;
+    if (cancelClaimed || s == State.DRIVER_COMPLETED) {
+      return IoStatus.CANCELLED;   // the cancel routine completes it, or has completed it
+    }
+    if (s == State.FORGOTTEN) {
+      throw new IllegalStateException("request no longer owned: it is " + s);
+    }
     if (!markedCancelable) {
       throw new IllegalStateException("unmarkCancelable: request is not marked cancelable");
     }
@@ -661,11 +751,11 @@ final class RealIoRequest implements IoRequest, Runnable {
     if (current != null && removeCancelRoutine(current)) {
       return IoStatus.SUCCESS;
     }
-    return IoStatus.CANCELLED;
+    return IoStatus.CANCELLED;     // a cancel took the routine meanwhile
   }
 
   private void dropCancelMark() {
-    if (markedCancelable) {
+    if (!cancelClaimed && markedCancelable) {   // once claimed, the mark is the handler's: the routine leaves it
       markedCancelable = false;
       CancelRoutine current = irpRoot().slotRoutine;
       if (current != null) {
@@ -722,10 +812,11 @@ final class RealIoRequest implements IoRequest, Runnable {
   }
 
   private void finishCompletion() {
-    IoClock.Scheduled scheduled = timer;
-    if (scheduled != null) {
-      timer = null;
-      scheduled.cancel();
+    if (timer != null) {
+      TimeoutTask armed = (TimeoutTask) TIMER.getAndSet(this, (TimeoutTask) null);
+      if (armed != null) {
+        armed.cancel();
+      }
     }
     IoStatus st = status;
     if (timedOut && st.equals(IoStatus.CANCELLED)) {

@@ -126,11 +126,39 @@ final class RealIoTarget implements IoTarget {
 
   /** Hands an accepted request to the driver, outside any lock. */
   void deliver(RealIoRequest r) {
-    dispatch(r.presentation(null));
+    deliverPresented(r.presentation(null), !r.isSynchronousSend());
   }
 
   void deliverForgotten(RealIoRequest presented) {
-    dispatch(presented);
+    deliverPresented(presented, true);
+  }
+
+  /** Delivers a presented request that waited on this thread's {@link DeliveryTrampoline}. */
+  void deliverDeferred(RealIoRequest presented) {
+    deliverPresented(presented, true);
+  }
+
+  /**
+   * Calls the driver, or, nested deeper than {@link DeliveryTrampoline#MAX_DEPTH} deliveries on this thread,
+   * leaves the request to the outermost one (never a synchronous send: its sender waits on this thread).
+   */
+  private void deliverPresented(RealIoRequest presented, boolean mayDefer) {
+    DeliveryTrampoline trampoline = DeliveryTrampoline.current();
+    if (mayDefer && trampoline.depth >= DeliveryTrampoline.MAX_DEPTH) {
+      trampoline.defer(presented, this);
+      return;
+    }
+    trampoline.depth++;
+    presented.enterFrame();
+    try {
+      dispatch(presented);
+    } finally {
+      presented.exitFrame();
+      trampoline.depth--;
+    }
+    if (trampoline.depth == 0) {
+      trampoline.runDeferred();
+    }
   }
 
   private void dispatch(RealIoRequest presented) {
@@ -274,7 +302,7 @@ final class RealIoTarget implements IoTarget {
     }
     cancelAll(toCancel);
     if (action != StopAction.LEAVE_SENT_IO_PENDING) {
-      awaitDrained(false);
+      awaitDrained();
     }
   }
 
@@ -297,7 +325,7 @@ final class RealIoTarget implements IoTarget {
     flushAll(flush);
     cancelAll(toCancel);
     if (action == PurgeAction.PURGE_IO_AND_WAIT) {
-      awaitDrained(false);
+      awaitDrained();
     }
   }
 
@@ -332,14 +360,7 @@ final class RealIoTarget implements IoTarget {
     }
     flushAll(flush);
     cancelAll(toCancel);
-    awaitDrained(true);
-    boolean closeDriver;
-    synchronized (this) {
-      removing = false;
-      closeDriver = !driverClosed;
-      driverClosed = true;
-    }
-    if (closeDriver) {
+    if (awaitRemoved()) {
       try {
         driver.onClose();
       } catch (RuntimeException e) {
@@ -385,12 +406,44 @@ final class RealIoTarget implements IoTarget {
     }
   }
 
-  private void awaitDrained(boolean everything) {
+  /**
+   * Waits until nothing is pending, then ends the removal in the same hold of the lock, so that a request sent
+   * with ignoreTargetState while removing is waited for, and one sent after is refused: the driver's onClose
+   * never runs while it holds a request. Returns whether the driver is still to be closed.
+   */
+  private boolean awaitRemoved() {
+    boolean interrupted = false;
+    boolean closeDriver;
+    synchronized (this) {
+      waiters++;
+      try {
+        while (pending > 0) {
+          try {
+            wait();
+          } catch (InterruptedException e) {
+            interrupted = true;
+          }
+        }
+      } finally {
+        waiters--;
+      }
+      removing = false;
+      closeDriver = !driverClosed;
+      driverClosed = true;
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    return closeDriver;
+  }
+
+  /** Waits until no delivered request is pending (stop and purge with waiting). */
+  private void awaitDrained() {
     boolean interrupted = false;
     synchronized (this) {
       waiters++;
       try {
-        while (everything ? pending > 0 : (sent.size > 0 || completingSent > 0)) {
+        while (sent.size > 0 || completingSent > 0) {
           try {
             wait();
           } catch (InterruptedException e) {

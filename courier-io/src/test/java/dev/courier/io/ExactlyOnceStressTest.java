@@ -64,8 +64,7 @@ class ExactlyOnceStressTest {
    * A device whose handler completes at once, holds the request for a completer thread (marked cancelable
    * or not), or holds it until a cancel. It follows the KMDF pattern for held requests: the list, the
    * cancel routine and the completer synchronise on one lock, and {@code unmarkCancelable} is called under
-   * it, so that a request the cancel routine completes is never touched again (its object is presented
-   * again for the sender's next send).
+   * it, so that a request the cancel routine completes is never touched again.
    */
   static final class StressDevice {
     final String name;

@@ -122,7 +122,7 @@ final class ScriptedDevice {
         return false;
       }
     } catch (IllegalStateException notMarkedOrGone) {
-      // held without a cancel routine, or a racing cancel's routine has completed it already
+      // held without a cancel routine (HOLD_IGNORE_CANCEL); a racing cancel gives CANCELLED, never a throw
     }
     try {
       request.complete(status, information);

@@ -16,9 +16,10 @@ import dev.courier.io.IoStatus;
  * }</pre>
  *
  * <p>Threading: {@link #dispatch} is called with no framework lock held, on the sending thread (or the
- * thread that starts a stopped target). It must not block: hand slow work to another thread and
- * complete the request from there. To let a sender's cancel reach a request it holds, a driver marks it
- * cancelable ({@link IoRequest#markCancelable}).
+ * thread that starts a stopped target; for a send nested in more than 16 deliveries on one thread, such
+ * as a long chain of resends from completion routines, after the outermost delivery has returned). It
+ * must not block: hand slow work to another thread and complete the request from there. To let a
+ * sender's cancel reach a request it holds, a driver marks it cancelable ({@link IoRequest#markCancelable}).
  */
 @FunctionalInterface
 public interface IoDriver {
