@@ -84,6 +84,7 @@ class TcpFailureTest {
   }
 
   /** A {@link TcpChildServer} in its own JVM. */
+  @SuppressWarnings("try") // close() waits for the process, so it may throw InterruptedException
   private static final class Child implements AutoCloseable {
     final Process process;
     final String address;
