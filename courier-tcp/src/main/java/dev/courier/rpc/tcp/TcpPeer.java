@@ -93,6 +93,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   static final int GO_AWAY_IDLE = 4;
 
   private final TcpBinding.Settings settings;
+  private final WireCodec.Budget frameBudget;   // event loop only: renewed for each frame it decodes
   private final boolean server;
   private final Endpoint endpoint;            // server: the listener's endpoint
   private final IoClock clock;
@@ -261,6 +262,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
 
   TcpPeer(TcpBinding.Settings settings, boolean server, Endpoint endpoint, IoClock clock, Executor calls) {
     this.settings = settings;
+    this.frameBudget = WireCodec.Budget.forFrame(settings.maxMessageSize());
     this.server = server;
     this.endpoint = endpoint;
     this.clock = clock;
@@ -704,7 +706,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
     }
     Object[] args;
     try {
-      args = WireCodec.readArguments(in, op, WireCodec.Budget.forFrame(settings.maxMessageSize()));
+      args = WireCodec.readArguments(in, op, frameBudget.renewed());
       if (in.isReadable()) {
         throw new WireCodec.WireException(in.readableBytes() + " bytes left after the last argument (expected: none)");
       }
@@ -1011,7 +1013,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   }
 
   private IoStatus decodeAnswer(int type, Outgoing call, Invocation inv, ByteBuf in) {
-    WireCodec.Budget budget = WireCodec.Budget.forFrame(settings.maxMessageSize());
+    WireCodec.Budget budget = frameBudget.renewed();
     IoStatus status;
     if (type == REPLY) {
       Object value = null;

@@ -229,6 +229,12 @@ final class WireCodec {
       return new Budget((long) FACTOR * maxMessageSize, maxMessageSize);
     }
 
+    /** This budget, spent on nothing again: one budget serves the frames of one thread in turn. */
+    Budget renewed() {
+      spent = 0;
+      return this;
+    }
+
     void charge(long bytes) {
       spent += bytes;
       if (spent > limit) {
