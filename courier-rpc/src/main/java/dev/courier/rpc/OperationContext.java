@@ -1,5 +1,6 @@
 package dev.courier.rpc;
 
+import dev.courier.io.CallbackFailureHandler;
 import dev.courier.io.IoClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -185,9 +186,8 @@ public final class OperationContext {
     for (Runnable r : run) {
       try {
         r.run();
-      } catch (RuntimeException e) {
-        System.getLogger(OperationContext.class.getName())
-            .log(System.Logger.Level.WARNING, "cancellation listener threw", e);
+      } catch (RuntimeException | Error e) {
+        CallbackFailureHandler.report("cancellation listener " + r, e);
       }
     }
   }
