@@ -56,11 +56,6 @@ public final class CapturedLogs implements BeforeEachCallback, AfterEachCallback
     }
   }
 
-  /** The messages of {@link #take()}'s records, formatted without their parameters' stack traces. */
-  public static List<String> takeMessages() {
-    return take().stream().map(r -> r.getLevel() + " " + r.getMessage()).toList();
-  }
-
   @Override
   public void beforeEach(ExtensionContext context) {
     install();
@@ -79,8 +74,11 @@ public final class CapturedLogs implements BeforeEachCallback, AfterEachCallback
       RECORDS.clear();
     }
     if (!left.isEmpty()) {
-      print(new LogRecord(Level.WARNING, left.size() + " log record(s) not asserted by "
-          + context.getDisplayName() + " in " + context.getRequiredTestClass().getName() + ":"));
+      LogRecord header = new LogRecord(Level.WARNING, left.size() + " log record(s) not asserted by "
+          + context.getRequiredTestClass().getSimpleName() + "." + context.getRequiredTestMethod().getName()
+          + " " + context.getDisplayName() + ":");
+      header.setLoggerName(CapturedLogs.class.getName());
+      print(header);
       left.forEach(CapturedLogs::print);
     }
   }
