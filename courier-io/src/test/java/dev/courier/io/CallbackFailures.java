@@ -35,6 +35,16 @@ public final class CallbackFailures implements BeforeEachCallback, AfterEachCall
     }
   }
 
+  /** Waits (at most {@link Eventually#LIMIT}) until {@code count} failures are recorded, then takes them all. */
+  public static List<Failure> take(int count) {
+    Eventually.until(() -> {
+      synchronized (RECORDED) {
+        return RECORDED.size() >= count;
+      }
+    }, count + " callback failure(s)");
+    return take();
+  }
+
   /** The handler this extension installs for each test (for a test that replaces it and puts it back). */
   public static CallbackFailureHandler recorder() {
     return RECORDER;

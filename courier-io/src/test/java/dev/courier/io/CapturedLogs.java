@@ -47,11 +47,11 @@ public final class CapturedLogs implements BeforeEachCallback, AfterEachCallback
     }
   }
 
-  /** The records logged so far in this test at {@code level} or above, removed; the others stay. */
-  public static List<LogRecord> take(Level level) {
+  /** The records logged so far in this test whose message starts with {@code prefix}, removed; the others stay. */
+  public static List<LogRecord> take(String prefix) {
     synchronized (RECORDS) {
       List<LogRecord> taken = new ArrayList<>();
-      RECORDS.removeIf(r -> r.getLevel().intValue() >= level.intValue() && taken.add(r));
+      RECORDS.removeIf(r -> r.getMessage() != null && r.getMessage().startsWith(prefix) && taken.add(r));
       return List.copyOf(taken);
     }
   }
