@@ -56,6 +56,19 @@ public final class CapturedLogs implements BeforeEachCallback, AfterEachCallback
     }
   }
 
+  /**
+   * Waits (at most {@link Eventually#LIMIT}) until {@code count} records whose message starts with
+   * {@code prefix} were logged in this test, for records logged on another thread; then takes those.
+   */
+  public static List<LogRecord> take(String prefix, int count) {
+    Eventually.until(() -> {
+      synchronized (RECORDS) {
+        return RECORDS.stream().filter(r -> r.getMessage() != null && r.getMessage().startsWith(prefix)).count() >= count;
+      }
+    }, count + " log record(s) starting with \"" + prefix + "\"");
+    return take(prefix);
+  }
+
   @Override
   public void beforeEach(ExtensionContext context) {
     install();
