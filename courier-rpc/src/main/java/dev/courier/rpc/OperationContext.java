@@ -146,7 +146,10 @@ public final class OperationContext {
     return cancellation.minimalCompletionStage();
   }
 
-  /** Runs {@code listener} once when the call is cancelled (at once, on this thread, if it is already). */
+  /**
+   * Runs {@code listener} once when the call is cancelled (at once, on this thread, if it is already). What a
+   * listener run by the cancellation throws goes to {@link dev.courier.io.CallbackFailureHandler}.
+   */
   public void onCancel(Runnable listener) {
     Objects.requireNonNull(listener, "listener");
     synchronized (cancelListeners) {

@@ -668,7 +668,6 @@ public abstract class ContractSuite {
     return o;
   }
 
-  /** The call succeeded; fails with its error as the cause otherwise. */
   /** The service logged one warning {@code message} with the exception (its message containing {@code thrown}). */
   protected static void assertServiceLogged(String message, String thrown) {
     assertThat(CapturedLogs.take(message)).as("records logged as %s", message).singleElement().satisfies(r -> {
@@ -686,6 +685,7 @@ public abstract class ContractSuite {
     });
   }
 
+  /** The call succeeded; fails with its error as the cause otherwise. */
   protected static void assertSucceeded(Outcome o) {
     if (o.error() != null) {
       throw new AssertionError("expected a successful call, got " + o, o.error());

@@ -106,10 +106,6 @@ class TcpLimitsTest {
     return closeLater(peer);
   }
 
-  /**
-   * A new client on a new connection is served: the host survived whatever came before, and accepts
-   * connections still (a binding of its own, so no pooled connection stands in for a new one).
-   */
   /** This side logged one warning for each connection it closed, in order, each naming its reason. */
   private static void assertClosedConnectionsLogged(String... reasons) {
     List<LogRecord> records = CapturedLogs.take("closing connection ", reasons.length);
@@ -120,6 +116,10 @@ class TcpLimitsTest {
     }
   }
 
+  /**
+   * A new client on a new connection is served: the host survived whatever came before, and accepts
+   * connections still (a binding of its own, so no pooled connection stands in for a new one).
+   */
   private void assertServesANewClient(ServiceHost host) {
     TcpBinding own = closeLater(TcpBinding.builder().connectionPerChannel().build());
     LimitsClient fresh = channel(own, host);
