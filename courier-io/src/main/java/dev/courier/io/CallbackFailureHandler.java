@@ -53,7 +53,7 @@ public interface CallbackFailureHandler {
 
   /**
    * Reports a failure to the {@link #current()} handler, on this thread; for the framework's layers and for
-   * drivers that call user code themselves. Never throws (except that {@code failure} must not be null).
+   * drivers that call user code themselves. Throws nothing but for a null argument.
    *
    * @throws NullPointerException when {@code callback} or {@code failure} is null
    */
