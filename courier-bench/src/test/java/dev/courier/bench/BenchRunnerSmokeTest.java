@@ -2,18 +2,41 @@ package dev.courier.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Keeps the benchmark harness working: one quick round, no speed assertion. */
 class BenchRunnerSmokeTest {
 
+  /** Runs {@code round} with what it prints (JMH's progress, the forks' output) kept, and shown only if it fails. */
+  private static <T> T quietly(Callable<T> round) throws Exception {
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    PrintStream kept = new PrintStream(printed, true, StandardCharsets.UTF_8);
+    System.setOut(kept);
+    System.setErr(kept);
+    try {
+      return round.call();
+    } catch (Exception | Error e) {
+      out.print(printed.toString(StandardCharsets.UTF_8));
+      throw e;
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+    }
+  }
+
   @Test
   void quickRoundWritesAReportWithEveryComparison(@TempDir Path out) throws Exception {
-    Path report = BenchRunner.run(1, true, out);
+    Path report = quietly(() -> BenchRunner.run(1, true, out));
 
     String text = Files.readString(report);
     assertThat(text)
@@ -27,7 +50,7 @@ class BenchRunnerSmokeTest {
 
   @Test
   void quickRpcRoundWritesAReportWithEveryShapeAgainstGrpc(@TempDir Path out) throws Exception {
-    List<Path> reports = BenchRunner.run(BenchRunner.Suite.RPC, 1, true, out);
+    List<Path> reports = quietly(() -> BenchRunner.run(BenchRunner.Suite.RPC, 1, true, out));
 
     assertThat(reports).containsExactly(out.resolve("courier-rpc.md"));
     String text = Files.readString(reports.getFirst());
@@ -49,7 +72,7 @@ class BenchRunnerSmokeTest {
 
   @Test
   void quickCodecRunWritesAReportWithEveryCodecForEveryPayload(@TempDir Path out) throws Exception {
-    List<Path> reports = BenchRunner.run(BenchRunner.Suite.CODEC, 1, true, out);
+    List<Path> reports = quietly(() -> BenchRunner.run(BenchRunner.Suite.CODEC, 1, true, out));
 
     assertThat(reports).containsExactly(out.resolve("courier-codec.md"));
     String text = Files.readString(reports.getFirst());
@@ -79,7 +102,7 @@ class BenchRunnerSmokeTest {
 
   @Test
   void quickTcpRoundWritesAReportWithEveryCellForEveryAvailableTarget(@TempDir Path out) throws Exception {
-    List<Path> reports = BenchRunner.run(BenchRunner.Suite.TCP, 1, true, out);
+    List<Path> reports = quietly(() -> BenchRunner.run(BenchRunner.Suite.TCP, 1, true, out));
 
     assertThat(reports).containsExactly(out.resolve("courier-tcp.md"));
     String text = Files.readString(reports.getFirst());

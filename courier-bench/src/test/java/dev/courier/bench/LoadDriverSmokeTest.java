@@ -71,17 +71,20 @@ class LoadDriverSmokeTest {
   void anOpenLoopRunKeepsToItsRate(Kind kind) throws Exception {
     LoadResult r = LoadDriver.run(LoadSpec.openLoop(kind, 2_000, 16).withTiming(WARMUP, Duration.ofMillis(300)));
 
-    // 2,000 calls/s for 0.3 s: about 600 calls, issued in bursts every 200 µs
-    assertThat(r.calls()).isBetween(300L, 900L);
+    // 2,000 calls/s for 0.3 s: at most about 600 calls, issued in bursts every 200 µs; a loaded machine may
+    // fall behind the rate (fewer calls), but no machine may run ahead of it
+    assertThat(r.calls()).isPositive().isLessThanOrEqualTo(900L);
     assertThat(r.p99Micros()).isPositive();
   }
 
   @Test
   void aRunStopsAtItsCallLimitBeforeItsDuration() throws Exception {
-    LoadResult r = LoadDriver.run(LoadSpec.unary(Kind.RAW, 4, 16).withTiming(Duration.ZERO, Duration.ofMillis(300))
-        .withMaxCalls(100));
+    // 20 calls take milliseconds; the 2 s duration is only the bound on waiting for them (as Eventually's)
+    LoadResult r = LoadDriver.run(LoadSpec.unary(Kind.RAW, 4, 16).withTiming(Duration.ZERO, Duration.ofSeconds(2))
+        .withMaxCalls(20));
 
-    assertThat(r.calls()).isBetween(90L, 100L);
+    // all 20, less those that completed before the (immediate) start of the measurement: at most the 4 in flight
+    assertThat(r.calls()).isBetween(16L, 20L);
   }
 
   @Test

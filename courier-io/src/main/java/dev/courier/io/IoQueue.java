@@ -31,7 +31,6 @@ import java.util.concurrent.Executor;
  * it already.
  */
 public final class IoQueue {
-  private static final System.Logger LOG = System.getLogger(IoQueue.class.getName());
 
   /** How a queue presents requests ({@code WDF_IO_QUEUE_DISPATCH_TYPE}). */
   public enum Dispatch {
@@ -226,7 +225,7 @@ public final class IoQueue {
     try {
       handler.onRequest(this, request);
     } catch (RuntimeException | Error e) {
-      LOG.log(System.Logger.Level.ERROR, "queue handler threw; completing its request with STATUS_UNSUCCESSFUL", e);
+      CallbackFailureHandler.report("queue handler for " + request + " (the request is completed with STATUS_UNSUCCESSFUL)", e);
       request.completeIfOwned(IoStatus.UNSUCCESSFUL);
     }
   }

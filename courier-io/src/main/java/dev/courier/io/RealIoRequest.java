@@ -674,7 +674,7 @@ final class RealIoRequest implements IoRequest, Runnable {
       r.onCancel(holder);
     } catch (RuntimeException | Error e) {
       // The routine owned the request; unless it completed it before throwing, nobody else will.
-      LOG.log(System.Logger.Level.ERROR, "cancel routine threw; completing its request with STATUS_CANCELLED", e);
+      CallbackFailureHandler.report("cancel routine of " + holder + " (the request is completed with STATUS_CANCELLED)", e);
       holder.completeIfOwned(IoStatus.CANCELLED);
     }
     return true;
@@ -878,7 +878,7 @@ final class RealIoRequest implements IoRequest, Runnable {
         try {
           r.onCompletion(this, t, params, ctx);
         } catch (RuntimeException | Error e) {
-          LOG.log(System.Logger.Level.ERROR, "completion routine threw; the request is completed regardless", e);
+          CallbackFailureHandler.report("completion routine of " + this + " (the request is completed regardless)", e);
         } finally {
           RoutineScope.exit(depth);
         }

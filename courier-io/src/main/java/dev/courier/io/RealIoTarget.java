@@ -13,7 +13,6 @@ import java.util.Objects;
  * for list and counter updates; drivers, completion routines and cancel routines always run outside it.
  */
 final class RealIoTarget implements IoTarget {
-  private static final System.Logger LOG = System.getLogger(IoTarget.class.getName());
 
   /** Outcome of {@link #submit}: accepted, deliver now (STATUS_PENDING; no refusal has this value). */
   static final IoStatus DELIVER = IoStatus.PENDING;
@@ -165,7 +164,7 @@ final class RealIoTarget implements IoTarget {
     try {
       driver.dispatch(presented);
     } catch (RuntimeException | Error e) {
-      LOG.log(System.Logger.Level.ERROR, "driver of target " + name + " threw from dispatch; completing the request with STATUS_UNSUCCESSFUL", e);
+      CallbackFailureHandler.report("dispatch of the driver of target " + name + " (the request is completed with STATUS_UNSUCCESSFUL)", e);
       presented.completeIfOwned(IoStatus.UNSUCCESSFUL);
     }
   }
@@ -364,7 +363,7 @@ final class RealIoTarget implements IoTarget {
       try {
         driver.onClose();
       } catch (RuntimeException e) {
-        LOG.log(System.Logger.Level.WARNING, "driver of target " + name + " failed to close", e);
+        CallbackFailureHandler.report("onClose of the driver of target " + name, e);
       }
     }
   }

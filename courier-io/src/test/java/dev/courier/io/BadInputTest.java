@@ -693,6 +693,8 @@ class BadInputTest {
     assertThat(markedThenThrew.status).isEqualTo(IoStatus.UNSUCCESSFUL);
     assertThat(target.pendingCount()).isZero();
     assertServes(target);
+    assertThat(CallbackFailures.take()).extracting(f -> f.failure().getMessage())
+        .containsExactly("handler bug", "bug after completing", "bug after marking cancelable");
   }
 
   @Test
@@ -708,6 +710,8 @@ class BadInputTest {
     assertThat(calls.count).hasValue(1);
     assertThat(calls.status).isEqualTo(IoStatus.UNSUCCESSFUL);
     assertServes(target);
+    assertThat(CallbackFailures.take()).extracting(f -> f.failure().getMessage())
+        .containsExactly("driver bug");
   }
 
   @Test
@@ -763,6 +767,8 @@ class BadInputTest {
     assertThat(r.send(t)).isTrue();
     assertThat(calls).as("the routine registration was consumed each time").hasValue(4);
     assertServes(t);
+    assertThat(CallbackFailures.take()).extracting(f -> f.failure().getMessage())
+        .containsExactly("routine bug", "routine assertion", "routine bug", "routine bug");
   }
 
   @Test
@@ -794,6 +800,8 @@ class BadInputTest {
     assertThat(calls.count).hasValue(1);
     assertThat(target.pendingCount()).isZero();
     assertServes(target);
+    assertThat(CallbackFailures.take()).extracting(f -> f.failure().getMessage())
+        .containsExactly("cancel routine bug");
   }
 
   @Test

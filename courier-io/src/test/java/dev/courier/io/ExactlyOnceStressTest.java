@@ -616,10 +616,14 @@ class ExactlyOnceStressTest {
       assertThat(run.completionExecutor.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
     }
     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-    System.out.printf("stress (seed %d): %d sends in %d ms; statuses %s; resent from routines %d; stops %d; synchronous %d%n",
-        seed, TOTAL_SENDS, millis, run.statuses, run.resentFromRoutine.sum(), run.stops.sum(),
-        run.synchronousSends.sum());
-    run.verify();
+    try {
+      run.verify();
+    } catch (AssertionError e) {          // the run, to reproduce it; printed only when it failed
+      throw new AssertionError(String.format(
+          "stress (seed %d): %d sends in %d ms; statuses %s; resent from routines %d; stops %d; synchronous %d",
+          seed, TOTAL_SENDS, millis, run.statuses, run.resentFromRoutine.sum(), run.stops.sum(),
+          run.synchronousSends.sum()), e);
+    }
   }
 
   // =============================================================================================

@@ -469,6 +469,11 @@ class FileTargetTest {
       // the file is really closed: gone while closed, it cannot be reopened (no CREATE), and the target stays closed
       Files.move(file, dir.resolve("aside"));
       assertThat(f.open()).isEqualTo(IoStatus.IO_DEVICE_ERROR);
+      assertThat(CapturedLogs.take()).singleElement().satisfies(r -> {
+        assertThat(r.getLevel()).isEqualTo(java.util.logging.Level.WARNING);
+        assertThat(r.getMessage()).isEqualTo("file " + file + " could not be opened again");
+        assertThat(r.getThrown()).isInstanceOf(NoSuchFileException.class);
+      });
       assertThat(f.state()).isEqualTo(IoTargetState.CLOSED);
       Files.move(dir.resolve("aside"), file);
 

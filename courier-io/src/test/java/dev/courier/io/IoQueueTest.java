@@ -349,6 +349,8 @@ class IoQueueTest {
     assertThat(r.send(top)).isTrue();
 
     assertThat(done.get(Eventually.LIMIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(IoStatus.UNSUCCESSFUL);
+    assertThat(CallbackFailures.take()).extracting(f -> f.failure().getMessage())
+        .containsExactly("the filter fails after forwarding");
   }
 
   @Test

@@ -57,5 +57,6 @@ class SystemClockTest {
     clock.schedule(next::countDown, TimeUnit.MILLISECONDS.toNanos(5));
 
     assertThat(next.await(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(CallbackFailures.take()).extracting(f -> f.failure().getMessage()).containsExactly("timer task bug");
   }
 }

@@ -8,7 +8,8 @@ package dev.courier.rpc;
  * }</pre>
  *
  * <p>It runs on the thread that completed the call; it must not block, except that calling the
- * matching {@code endOp} inside it returns at once.
+ * matching {@code endOp} inside it returns at once. What it throws goes to
+ * {@link dev.courier.io.CallbackFailureHandler}; the call's outcome stays as it was.
  */
 @FunctionalInterface
 public interface AsyncCallback {

@@ -2,7 +2,7 @@ package dev.courier.rpc;
 
 /**
  * Receives the completion of an event-based call ({@code OpCompletedEventHandler}), on the event executor
- * chosen for the channel (a UI thread, say).
+ * chosen for the channel (a UI thread, say). What it throws goes to {@link dev.courier.io.CallbackFailureHandler}.
  *
  * <p>An operation has at most one listener per channel, set with {@code onOpCompleted(listener)}: setting
  * another while one is set throws {@link IllegalStateException} (setting the same one again changes nothing),

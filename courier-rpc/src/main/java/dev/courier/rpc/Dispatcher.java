@@ -1,5 +1,6 @@
 package dev.courier.rpc;
 
+import dev.courier.io.CallbackFailureHandler;
 import dev.courier.io.IoClock;
 import dev.courier.io.IoRequest;
 import dev.courier.io.IoStatus;
@@ -224,7 +225,7 @@ final class Dispatcher {
       try {
         c.close();
       } catch (Exception e) {
-        LOG.log(System.Logger.Level.WARNING, "service instance failed to close", e);
+        CallbackFailureHandler.report("close of service instance " + instance, e);
       }
     }
   }
@@ -405,7 +406,7 @@ final class Dispatcher {
       release();
       if (invoker.op().isOneWay()) {
         if (error != null) {
-          LOG.log(System.Logger.Level.WARNING, "one-way operation " + invoker.op().name() + " failed", unwrap(error));
+          CallbackFailureHandler.report("one-way operation " + invoker.op().name(), unwrap(error));
         }
         return;
       }

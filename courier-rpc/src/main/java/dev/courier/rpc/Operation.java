@@ -25,6 +25,9 @@ public @interface Operation {
   /** The action that identifies the operation on the wire; {@code namespace + contract + "/" + name} when empty. */
   String action() default "";
 
-  /** Whether the operation is one-way: no reply, and the caller returns once the message is accepted. */
+  /**
+   * Whether the operation is one-way: no reply, and the caller returns once the message is accepted. What a
+   * one-way operation throws reaches nobody's call: it goes to {@link dev.courier.io.CallbackFailureHandler}.
+   */
   boolean oneWay() default false;
 }

@@ -1,5 +1,6 @@
 package dev.courier.rpc;
 
+import dev.courier.io.CallbackFailureHandler;
 import dev.courier.io.IoClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -145,7 +146,10 @@ public final class OperationContext {
     return cancellation.minimalCompletionStage();
   }
 
-  /** Runs {@code listener} once when the call is cancelled (at once, on this thread, if it is already). */
+  /**
+   * Runs {@code listener} once when the call is cancelled (at once, on this thread, if it is already). What a
+   * listener run by the cancellation throws goes to {@link dev.courier.io.CallbackFailureHandler}.
+   */
   public void onCancel(Runnable listener) {
     Objects.requireNonNull(listener, "listener");
     synchronized (cancelListeners) {
@@ -185,9 +189,8 @@ public final class OperationContext {
     for (Runnable r : run) {
       try {
         r.run();
-      } catch (RuntimeException e) {
-        System.getLogger(OperationContext.class.getName())
-            .log(System.Logger.Level.WARNING, "cancellation listener threw", e);
+      } catch (RuntimeException | Error e) {
+        CallbackFailureHandler.report("cancellation listener " + r, e);
       }
     }
   }

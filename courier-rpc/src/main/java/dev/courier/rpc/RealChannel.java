@@ -1,5 +1,6 @@
 package dev.courier.rpc;
 
+import dev.courier.io.CallbackFailureHandler;
 import dev.courier.io.IoClock;
 import dev.courier.io.IoTarget;
 import dev.courier.io.SendOptions;
@@ -361,7 +362,13 @@ final class RealChannel implements InvocationHandler, ClientChannel {
       this.channel = channel;
       this.delegate = delegate;
       if (callback != null) {
-        delegate.whenDone(() -> callback.completed(this));
+        delegate.whenDone(() -> {
+          try {
+            callback.completed(this);
+          } catch (RuntimeException | Error e) {
+            CallbackFailureHandler.report("AsyncCallback of begin" + ContractReader.capitalize(operation.name()), e);
+          }
+        });
       }
     }
 
@@ -459,7 +466,13 @@ final class RealChannel implements InvocationHandler, ClientChannel {
       }
       CompletedEvent<Object> event = error == null
           ? CompletedEvent.succeeded(result, userState) : CompletedEvent.failed(error, userState);
-      eventExecutor.execute(() -> listener.completed(event));
+      eventExecutor.execute(() -> {
+        try {
+          listener.completed(event);
+        } catch (RuntimeException | Error e) {
+          CallbackFailureHandler.report("completed listener of " + op.name() + "Async", e);
+        }
+      });
     });
   }
 

@@ -1,5 +1,6 @@
 package dev.courier.rpc;
 
+import dev.courier.io.CallbackFailureHandler;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -25,7 +26,11 @@ final class StageAsyncResult implements AsyncResult {
         future.complete(value);
       }
       if (callback != null) {
-        callback.completed(this);
+        try {
+          callback.completed(this);
+        } catch (RuntimeException | Error e) {
+          CallbackFailureHandler.report("AsyncCallback of " + this, e);
+        }
       }
     });
   }

@@ -249,6 +249,10 @@ class ChannelAndHostLifecycleTest {
     host.close(Duration.ofMillis(50));
     assertThat(Duration.ofNanos(System.nanoTime() - start)).as("close waited for its timeout").isGreaterThanOrEqualTo(Duration.ofMillis(50));
     assertThat(host.state()).isEqualTo(CommunicationState.CLOSED);
+    assertThat(dev.courier.io.CapturedLogs.take()).singleElement().satisfies(r -> {
+      assertThat(r.getLevel()).isEqualTo(java.util.logging.Level.WARNING);
+      assertThat(r.getMessage()).isEqualTo("2 calls still running after PT0.05S; aborting them");
+    });
 
     CommunicationException taskFailure = communicationFailure(failureOf(task));
     CommunicationException endFailure = communicationFailure(catchThrowable(() -> worker.endWork(beginEnd)));

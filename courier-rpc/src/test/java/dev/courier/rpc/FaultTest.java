@@ -7,6 +7,7 @@ import static dev.courier.rpc.RpcTestSupport.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.courier.io.CapturedLogs;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -207,6 +209,7 @@ class FaultTest {
   void aFaultWithAnUndeclaredDetailBecomesAnInternalFaultWithoutDetail(OperationShape serviceShape) throws Exception {
     Bank bank = bank(serviceShape, false);
     assertSameFaultEverywhere(failuresInEveryShape(bank, Failure.UNDECLARED_DETAIL, 8), FaultException.INTERNAL, GENERIC, null);
+    assertServiceLogged("operation withdraw raised a fault with undeclared detail " + Undeclared.class.getName() + "; the caller gets an internal fault", 4);
   }
 
   @ParameterizedTest(name = "{0} service")
@@ -221,6 +224,7 @@ class FaultTest {
         assertThat(t.getStackTrace()).as("no stack from the service").isEmpty();
       });
     }
+    assertServiceLogged("operation withdraw failed", 8);
   }
 
   @ParameterizedTest(name = "{0} service")
@@ -249,5 +253,15 @@ class FaultTest {
     FaultException declared = (FaultException) catchThrowable(() -> bank.withdraw(Failure.DECLARED, 8));
     assertThat(declared.code()).isEqualTo(FaultException.SENDER);
     assertThat(declared.detail()).isEqualTo(new Overdrawn(10, 8));
+    assertServiceLogged("operation withdraw failed", 8);
+    assertServiceLogged("operation withdraw raised a fault with undeclared detail " + Undeclared.class.getName() + "; the caller gets an internal fault", 1);
+  }
+
+  /** The service logged {@code message} as a warning once for each of {@code calls} failed calls. */
+  private static void assertServiceLogged(String message, int calls) {
+    assertThat(CapturedLogs.take(message)).as("records logged as %s", message).hasSize(calls).allSatisfy(r -> {
+      assertThat(r.getLevel()).isEqualTo(Level.WARNING);
+      assertThat(r.getMessage()).isEqualTo(message);
+    });
   }
 }

@@ -353,6 +353,11 @@ class HostingTest {
     assertThat(asked).as("the callback was never sent").hasValue(0);
     assertThat(client.inner(3)).as("the instance is not stuck").isEqualTo(30);
     assertThat(host.callsInFlight()).isZero();
+    assertThat(dev.courier.io.CapturedLogs.take()).singleElement().satisfies(r -> {
+      assertThat(r.getLevel()).isEqualTo(java.util.logging.Level.WARNING);
+      assertThat(r.getMessage()).isEqualTo("operation outer failed");
+      assertThat(r.getThrown()).isSameAs(service.refused.get());
+    });
   }
 
   // ---- throttles ----------------------------------------------------------------------------------

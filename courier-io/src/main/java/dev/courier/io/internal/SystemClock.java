@@ -1,5 +1,6 @@
 package dev.courier.io.internal;
 
+import dev.courier.io.CallbackFailureHandler;
 import dev.courier.io.IoClock;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -19,7 +20,6 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class SystemClock implements IoClock {
   /** The shared instance. */
   public static final SystemClock INSTANCE = new SystemClock();
-  private static final System.Logger LOG = System.getLogger(SystemClock.class.getName());
   private static final int PURGE_AT_LEAST = 1024;
 
   private final ReentrantLock lock = new ReentrantLock();
@@ -97,7 +97,7 @@ public final class SystemClock implements IoClock {
         try {
           head.runnable.run();
         } catch (RuntimeException | Error e) {
-          LOG.log(System.Logger.Level.ERROR, "timer task threw", e);
+          CallbackFailureHandler.report("timer task " + head.runnable, e);
         } finally {
           lock.lock();
         }

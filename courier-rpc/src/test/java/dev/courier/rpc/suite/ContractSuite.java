@@ -7,6 +7,8 @@ import static dev.courier.rpc.OperationShape.TASK;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.courier.io.CallbackFailures;
+import dev.courier.io.CapturedLogs;
 import dev.courier.rpc.AsyncResult;
 import dev.courier.rpc.CallTimeoutException;
 import dev.courier.rpc.ChannelFactory;
@@ -40,6 +42,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.logging.Level;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -244,6 +247,7 @@ public abstract class ContractSuite {
     assertThat(fault.detail()).isNull();
     assertThat(fault).hasNoCause();
     assertThat(fault.toString()).doesNotContain(secret).doesNotContain(IllegalStateException.class.getSimpleName());
+    assertServiceLogged("operation explode failed", "the secret is " + secret);
   }
 
   @ParameterizedTest(name = "request/reply: {0} client -> {1} service: a timeout gives CallTimeoutException and the service sees the cancellation")
@@ -313,6 +317,7 @@ public abstract class ContractSuite {
     assertThat(next.value()).isEqualTo(4);
     assertThat(held.context().isCancelled()).as("one-way call cancelled after it was accepted").isFalse();
     assertThat(held.cancelSeen).isNotDone();
+    assertOneWayFailureReported("post", "the secret is post m-1");
   }
 
   @ParameterizedTest(name = "one-way: {0} client -> {1} service: the operation timeout does not cancel an accepted message")
@@ -331,6 +336,7 @@ public abstract class ContractSuite {
     assertThat(held.finished).isNotDone();
     held.release.complete(null);
     assertThat(held.finished.get(5, TimeUnit.SECONDS)).isEqualTo("threw");
+    assertOneWayFailureReported("post", "the secret is post m-2");
   }
 
   // ---- duplex --------------------------------------------------------------------------------------
@@ -434,6 +440,7 @@ public abstract class ContractSuite {
     assertThat(detail.type()).isEqualTo(IllegalStateException.class.getName());
     assertThat(detail.message()).contains("would deadlock");
     assertThat(callback.decorated).isEmpty();
+    assertServiceLogged("operation greet failed", "callback decorate would deadlock");
   }
 
   // ---- event-based specifics -----------------------------------------------------------------------
@@ -704,6 +711,23 @@ public abstract class ContractSuite {
       case SYNC, TASK -> { }
     }
     return o;
+  }
+
+  /** The service logged one warning {@code message} with the exception (its message containing {@code thrown}). */
+  protected static void assertServiceLogged(String message, String thrown) {
+    assertThat(CapturedLogs.take(message)).as("records logged as %s", message).singleElement().satisfies(r -> {
+      assertThat(r.getLevel()).isEqualTo(Level.WARNING);
+      assertThat(r.getMessage()).isEqualTo(message);
+      assertThat(r.getThrown()).hasMessageContaining(thrown);
+    });
+  }
+
+  /** The one-way operation's failure, on the service, reached the callback failure handler (and nothing else). */
+  protected static void assertOneWayFailureReported(String operation, String thrown) {
+    assertThat(CallbackFailures.take(1)).singleElement().satisfies(f -> {
+      assertThat(f.callback()).isEqualTo("one-way operation " + operation);
+      assertThat(f.failure()).hasMessage(thrown);
+    });
   }
 
   /** The call succeeded; fails with its error as the cause otherwise. */

@@ -13,6 +13,7 @@ import static dev.courier.rpc.tcp.TcpTestSupport.requestPayload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.courier.io.CapturedLogs;
 import dev.courier.rpc.ChannelFactory;
 import dev.courier.rpc.ClientChannel;
 import dev.courier.rpc.CommunicationException;
@@ -49,6 +50,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -103,6 +106,16 @@ class TcpLimitsTest {
     return closeLater(peer);
   }
 
+  /** This side logged one warning for each connection it closed, in order, each naming its reason. */
+  private static void assertClosedConnectionsLogged(String... reasons) {
+    List<LogRecord> records = CapturedLogs.take("closing connection ", reasons.length);
+    assertThat(records).as("connections closed").hasSize(reasons.length);
+    for (int i = 0; i < reasons.length; i++) {
+      assertThat(records.get(i).getLevel()).isEqualTo(Level.WARNING);
+      assertThat(records.get(i).getMessage()).contains(reasons[i]);
+    }
+  }
+
   /**
    * A new client on a new connection is served: the host survived whatever came before, and accepts
    * connections still (a binding of its own, so no pooled connection stands in for a new one).
@@ -149,6 +162,7 @@ class TcpLimitsTest {
     assertThatThrownBy(() -> generous.echo(new byte[SMALL_MAX + 100])).isInstanceOf(CommunicationException.class);
     assertThat(bystander.echo(new byte[] {2})).containsExactly(2);
     assertServesANewClient(host);
+    assertClosedConnectionsLogged("(expected: at most " + SMALL_MAX);
   }
 
   @Test
@@ -161,6 +175,7 @@ class TcpLimitsTest {
     Frame goAway = RawPeer.goAway(peer.framesUntilClosed(LIMIT));
     assertThat(goAway.goAwayCode()).isEqualTo(TcpPeer.GO_AWAY_MESSAGE_TOO_LARGE);
     assertServesANewClient(host);
+    assertClosedConnectionsLogged("frame length " + (SMALL_MAX + 10) + " (expected: at most " + SMALL_MAX);
   }
 
   /** The bytes of an echo argument whose REQUEST frame (no deadline, no headers) has this length field. */
@@ -200,6 +215,7 @@ class TcpLimitsTest {
     assertThat(goAway.goAwayCode()).isEqualTo(TcpPeer.GO_AWAY_MESSAGE_TOO_LARGE);
     assertThat(goAway.goAwayMessage()).contains("frame length " + (SMALL_MAX + 1), "at most " + SMALL_MAX);
     assertServesANewClient(host);
+    assertClosedConnectionsLogged("frame length " + (SMALL_MAX + 1));
   }
 
   @Test
@@ -241,6 +257,7 @@ class TcpLimitsTest {
     assertThatThrownBy(() -> client.blob(SMALL_MAX + 100)).isInstanceOf(CommunicationException.class)
         .satisfies(e -> assertThat(((CommunicationException) e).mayHaveReachedService()).as(e.getMessage()).isTrue());
     assertServesANewClient(host);
+    assertClosedConnectionsLogged("(expected: at most " + SMALL_MAX);
   }
 
   @Test
@@ -250,15 +267,14 @@ class TcpLimitsTest {
     for (long length : new long[] {0x7FFF_FFFFL, 0xFFFF_FFFFL}) {
       RawPeer peer = raw(RawPeer.withSession(portOf(addressOf(host))));
       ByteBuf header = Unpooled.buffer().writeInt((int) length).writeByte(TcpPeer.REQUEST);
-      long start = System.nanoTime();
-      peer.send(ByteBufUtil.getBytes(header));                   // no body follows, ever
+      peer.send(ByteBufUtil.getBytes(header));                   // no body follows, ever: the GO_AWAY cannot wait for it
       Frame goAway = RawPeer.goAway(peer.framesUntilClosed(LIMIT));
-      long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
       assertThat(goAway.goAwayCode()).as("GO_AWAY code for length %d", length).isEqualTo(TcpPeer.GO_AWAY_MESSAGE_TOO_LARGE);
-      assertThat(millis).as("ms to close a connection that announced %d bytes", length).isLessThan(2_000);
       assertThat(bystander.echo(new byte[] {3})).containsExactly(3);
     }
     assertServesANewClient(host);
+    assertClosedConnectionsLogged("frame length 2147483647 (expected: at most 4194304",
+        "frame length 4294967295 (expected: at most 4194304");
   }
 
   // =============================================================================================
@@ -268,12 +284,12 @@ class TcpLimitsTest {
   @Test
   void aConnectionThatSendsNothingIsClosedWithinTheHandshakeTimeout() throws Exception {
     ServiceHost host = host(QUICK_HANDSHAKE, new LimitsService());
+    long start = System.nanoTime();                               // before the server's timer can start
     RawPeer silent = raw(RawPeer.connect(portOf(addressOf(host))));
-    long start = System.nanoTime();
-    List<Frame> frames = silent.framesUntilClosed(LIMIT);
+    List<Frame> frames = silent.framesUntilClosed(LIMIT);        // closed within the bounded wait
     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     assertThat(frames).as("the server sends nothing before the client's preamble").isEmpty();
-    assertThat(millis).as("ms until the silent connection was closed (handshake timeout 300 ms)").isBetween(200L, 3_000L);
+    assertThat(millis).as("ms until the silent connection was closed (handshake timeout 300 ms)").isGreaterThanOrEqualTo(200L);
     assertServesANewClient(host);
   }
 
@@ -282,8 +298,8 @@ class TcpLimitsTest {
     TcpBinding idleBeforeHandshake = TcpBinding.builder().idleTimeout(Duration.ofMillis(100))
         .handshakeTimeout(Duration.ofMillis(800)).build();
     ServiceHost host = host(idleBeforeHandshake, new LimitsService());
+    long start = System.nanoTime();                               // before the server's timers can start
     RawPeer silent = raw(RawPeer.connect(portOf(addressOf(host))));
-    long start = System.nanoTime();
     List<Frame> frames = silent.framesUntilClosed(LIMIT);
     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     assertThat(frames).as("frames sent before the client's preamble (no PING, no GO_AWAY IDLE)").isEmpty();
@@ -294,14 +310,13 @@ class TcpLimitsTest {
 
   @Test
   void aConnectionWhosePreambleIsNotCourierIsClosedAtOnce() throws Exception {
-    ServiceHost host = host(DEFAULTS, new LimitsService());                 // handshake timeout 5 s
+    TcpBinding patient = TcpBinding.builder().handshakeTimeout(Duration.ofMinutes(5)).build();
+    closeLater(patient::close);
+    ServiceHost host = host(patient, new LimitsService());   // closed within LIMIT: not by the handshake timeout
     for (String hello : List.of("GET / HTTP/1.1\r\nHost: x\r\n\r\n", "SSH-2.0-", "GET ")) {
       RawPeer peer = raw(RawPeer.connect(portOf(addressOf(host))));
-      long start = System.nanoTime();
       peer.send(hello.getBytes(StandardCharsets.US_ASCII));
       peer.framesUntilClosed(LIMIT);
-      long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-      assertThat(millis).as("ms to close a peer that sent %s", hello.strip()).isLessThan(1_500);
     }
     assertServesANewClient(host);
   }
@@ -330,7 +345,7 @@ class TcpLimitsTest {
       assertThatThrownBy(factory::createChannel).isInstanceOf(CommunicationException.class)
           .hasMessageContaining("preamble")
           .satisfies(e -> assertThat(((CommunicationException) e).mayHaveReachedService()).isFalse());
-      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isBetween(200L, 3_000L);
+      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isGreaterThanOrEqualTo(200L);
     }
   }
 
@@ -371,6 +386,7 @@ class TcpLimitsTest {
     assertThat(reply.callId()).isEqualTo(1);
     assertThat((byte[]) WireCodec.read(Unpooled.wrappedBuffer(reply.payload()), byte[].class)).containsExactly(6, 6);
     assertServesANewClient(host);
+    assertClosedConnectionsLogged("unknown frame type 127", "frame of 5 bytes (expected: at least 9)", "truncated varint", "count 127 exceeds the 1 bytes left", "presence byte 2 (expected: 0 or 1)", "1 bytes left after the arguments of echo", "call id 2 has the parity of this side's own calls", "session 1 is open already", "");
   }
 
   private static byte[] concat(byte[] a, byte[] b) {
@@ -416,6 +432,7 @@ class TcpLimitsTest {
       ((ClientChannel) client).abort();
       served.get(LIMIT.toMillis(), TimeUnit.MILLISECONDS);
     }
+    assertClosedConnectionsLogged("presence byte 7 (expected: 0 or 1)");
   }
 
   /** Reads one frame; returns {type, session, call id}. */
@@ -607,15 +624,16 @@ class TcpLimitsTest {
   @Test
   void aPeerThatNeverAnswersIsClosedAfterAboutTwiceTheIdleTimeout() throws Exception {
     ServiceHost host = host(SHORT_IDLE, new LimitsService());
+    long start = System.nanoTime();                               // before the server's last read
     RawPeer peer = raw(RawPeer.handshake(portOf(addressOf(host))));
-    long start = System.nanoTime();
     List<Frame> frames = peer.framesUntilClosed(LIMIT);
     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     assertThat(frames).extracting(Frame::type).containsExactly(TcpPeer.PING, TcpPeer.GO_AWAY);
     assertThat(frames.get(1).goAwayCode()).isEqualTo(TcpPeer.GO_AWAY_IDLE);
     assertThat(millis).as("ms until a silent peer was closed (idle timeout %s)", IDLE)
-        .isBetween(IDLE.toMillis() * 3 / 2, IDLE.toMillis() * 2 + 1_500);
+        .isGreaterThanOrEqualTo(IDLE.toMillis() * 3 / 2);       // no upper bound: a loaded machine is slower
     assertServesANewClient(host);
+    assertClosedConnectionsLogged("no frame within the keep-alive timeout");
   }
 
   // =============================================================================================
@@ -646,11 +664,12 @@ class TcpLimitsTest {
     ByteBuffer pending = ByteBuffer.allocate(0);
     long start = System.nanoTime();
     long lastProgress = start;
-    // Write requests as fast as the server takes them, until it has taken nothing for 500 ms; at most 6 s and
-    // 150,000 requests (what a server that never stopped reading would answer with 600 MiB of replies).
+    // Write requests as fast as the server takes them, until it has taken nothing for 1 s; at most 500,000
+    // requests (far more than the kernel's socket buffers on both sides hold once the server stops reading).
+    // No time cap: a loaded machine takes longer to fill the buffers, but it fills them all the same.
     long requestSize = request(1, 1, "blob", replySize).length;
-    while (System.nanoTime() - lastProgress < TimeUnit.MILLISECONDS.toNanos(500)
-        && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(6) && written < 150_000 * requestSize) {
+    long cap = 500_000 * requestSize;
+    while (System.nanoTime() - lastProgress < TimeUnit.SECONDS.toNanos(1) && written < cap) {
       if (!pending.hasRemaining()) {
         ByteBuf b = Unpooled.buffer();
         for (int i = 0; i < batch; i++) {
@@ -668,8 +687,8 @@ class TcpLimitsTest {
       }
     }
     long floodMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-    assertThat(System.nanoTime() - lastProgress).as("the server stopped taking requests (ms written: %d, bytes %d)",
-        floodMillis, written).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(500));
+    assertThat(written).as("bytes written before the server stopped taking requests (in %d ms)", floodMillis)
+        .isLessThan(cap);
 
     int ranAtStall = service.calls.get();
     assertThat(bystander.echo(new byte[] {1})).as("another client while the flood is stuck").containsExactly(1);
@@ -683,9 +702,6 @@ class TcpLimitsTest {
     }
     int ranAfter = service.calls.get();
     long memoryGrowth = allocatorMemory() - memoryBefore;
-    System.out.printf("slow reader: %d requests written (%d KiB) in %d ms, %d run by the service, %d bytes more accepted"
-        + " later, allocator grew %d KiB%n", written / requestSize, written / 1024, floodMillis, ranAfter, extra,
-        memoryGrowth / 1024);
     assertThat(extra).as("bytes the stalled server accepted later").isLessThan(64 * 1024);
     assertThat(ranAfter - ranAtStall).as("calls run after the stall").isLessThanOrEqualTo(batch);
     // The bound is what the server read before its outbound buffer went over the high-water mark and it
