@@ -245,6 +245,8 @@ class RequestLayerRacesTest {
     assertThat(routine.calls()).extracting(RecordingRoutine.Call::status).containsExactly(SUCCESS, SUCCESS);
     assertThat(routine.calls()).extracting(RecordingRoutine.Call::information).containsExactly(1L, 2L);
     assertThat(t.pendingCount()).isZero();
+    assertThat(CallbackFailures.take()).extracting(f -> f.failure().getMessage())
+        .singleElement().asString().endsWith("bug after completing");
   }
 
   @Test
@@ -274,6 +276,8 @@ class RequestLayerRacesTest {
     held.get(1).complete(SUCCESS, 2);
     assertThat(routine.calls()).extracting(RecordingRoutine.Call::status).containsExactly(CANCELLED, SUCCESS);
     assertThat(t.pendingCount()).isZero();
+    assertThat(CallbackFailures.take()).extracting(f -> f.failure().getMessage())
+        .containsExactly("cancel routine bug after completing");
   }
 
   // =============================================================================================
