@@ -214,4 +214,31 @@ class CallbackFailureHandlerTest {
       assertThat(record.getThrown().getSuppressed()).singleElement().asString().contains("routine boom");
     });
   }
+
+  @Test
+  void aHandlerThatRethrowsTheFailureItWasGivenIsLoggedOnceAndTheFrameworkStillCompletesTheRequest() {
+    CallbackFailureHandler.setDefault((callback, failure) -> {
+      if (failure instanceof RuntimeException e) {
+        throw e;
+      }
+    });
+    ScriptedDevice dev = new ScriptedDevice("t");
+    IoTarget t = dev.openTarget(clock);
+    IoRequest r = IoRequest.create();
+    r.formatRead(t, null, 0);
+    RuntimeException boom = new RuntimeException("routine boom");
+    r.setCompletionRoutine((req, target, params, ctx) -> {
+      throw boom;
+    }, null);
+
+    assertThat(r.send(t)).isTrue();
+
+    assertThat(r.status()).isEqualTo(IoStatus.SUCCESS);
+    assertThat(t.pendingCount()).isZero();
+    assertThat(CapturedLogs.take()).singleElement().satisfies(record -> {
+      assertThat(record.getMessage()).startsWith("callback failure handler threw while handling a failure of completion routine");
+      assertThat(record.getThrown()).isSameAs(boom);
+      assertThat(boom.getSuppressed()).isEmpty();
+    });
+  }
 }

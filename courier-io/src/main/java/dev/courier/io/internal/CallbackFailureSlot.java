@@ -34,7 +34,9 @@ public final class CallbackFailureSlot {
     try {
       handler.callbackFailed(callback, failure);
     } catch (RuntimeException | Error e) {
-      e.addSuppressed(failure);
+      if (e != failure) {                     // a handler may rethrow what it was given
+        e.addSuppressed(failure);
+      }
       LOG.log(System.Logger.Level.ERROR, "callback failure handler threw while handling a failure of " + callback, e);
     }
   }
