@@ -112,6 +112,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   private volatile boolean readsPaused;       // one-way messages at the cap: the rest wait in the connection
   private volatile boolean refusingFrames;    // this side closes the connection (GO_AWAY): no frame runs any more
   private final java.util.ArrayDeque<ByteBuf> held = new java.util.ArrayDeque<>();   // event loop only
+  private final java.util.Set<OperationDescription> droppedWarned = new java.util.HashSet<>();   // event loop only
   /** Answers that wait, not yet encoded, for room in the outbound buffer; their calls count until written. */
   private final java.util.Queue<Runnable> unwritten = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private volatile ChannelHandlerContext context;
@@ -446,10 +447,19 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
 
   private IoTarget localTarget(Session session, int id) {
     IoQueue.Builder queue = IoQueue.parallel().onDefault((q, r) -> {
+      Invocation taken = null;
       if (r.attachment() instanceof Incoming call) {
-        r.attach(call.taken());         // the session sees the invocation; the call counts until it is done
+        taken = call.taken();           // the session sees the invocation; the call counts until it is done
+        r.attach(taken);
       }
-      session.dispatch(r);
+      try {
+        session.dispatch(r);
+      } catch (RuntimeException | Error e) {
+        if (taken != null) {
+          taken.serviceFinished();      // a session that throws runs nothing: the call's place is free again
+        }
+        throw e;                        // the queue reports it and completes the request
+      }
     });
     if (!settings.directDispatch()) {
       queue.executor(calls);            // no service code on the event loop
@@ -755,11 +765,19 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
             + " a REQUEST, not as ONE_WAY (the client's contract and the service's disagree on oneWay); the call"
             + " was not run";
     if (!op.isOneWay()) {
-      LOG.log(System.Logger.Level.WARNING, () -> "call " + callId + " of session " + session + " from "
-          + remoteName + ": " + why);
+      logDropped(op, () -> "call " + callId + " of session " + session + " from " + remoteName + ": " + why);
       return;
     }
     answerFault(session, callId, FaultException.SENDER, why);
+  }
+
+  /**
+   * Logs a one-way call dropped because the two sides' contracts disagree: a WARNING for the first of each
+   * operation on this connection, DEBUG after it, so that a peer's flood of such frames cannot flood the log.
+   * Runs on the event loop.
+   */
+  private void logDropped(OperationDescription op, java.util.function.Supplier<String> message) {
+    LOG.log(droppedWarned.add(op) ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG, message);
   }
 
   /**
@@ -769,7 +787,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   private void argumentsUnreadable(int session, int callId, boolean oneWay, OperationDescription op, String why) {
     String reason = "the arguments of " + op.name() + " could not be read: " + why;
     if (oneWay) {
-      LOG.log(System.Logger.Level.WARNING, () -> "one-way call from " + remoteName + " dropped: " + reason);
+      logDropped(op, () -> "one-way call from " + remoteName + " dropped: " + reason);
       return;
     }
     answerFault(session, callId, FaultException.DESERIALIZATION_FAILED, reason);
@@ -934,8 +952,14 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
       return;
     }
     unwritten.add(write);
-    if (ch.isWritable()) {            // room came back between the check and the queueing
-      ch.eventLoop().execute(this::writeAnswersWhileWritable);
+    if (ch.isWritable() || !ch.isActive()) {
+      // Room came back, or the connection closed (its last drain may have run already), between the check and
+      // the queueing: the answer must not wait for a change that has happened.
+      try {
+        ch.eventLoop().execute(this::writeAnswersWhileWritable);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        writeAnswersWhileWritable();  // the event loop has ended with its connection: answers only end their calls
+      }
     }
   }
 
@@ -1033,7 +1057,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
       long kind = WireCodec.readVarint(in);
       Object detail = null;
       if (kind == EXCEPTION_DETAIL) {
-        detail = WireCodec.read(in, ExceptionDetail.class, budget);
+        detail = exceptionDetail(in, budget);
       } else if (kind == DECLARED_DETAIL) {
         detail = declaredDetail(call.operation(), WireCodec.readString(in), in, budget);
       } else if (kind != NO_DETAIL) {
@@ -1046,6 +1070,21 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
       status = IoStatus.of(in.readInt());
     }
     return status;
+  }
+
+  /** The exception detail of a fault, or {@code null} when it does not decode: the call still gets its fault. */
+  private static Object exceptionDetail(ByteBuf in, WireCodec.Budget budget) {
+    Object detail;
+    try {
+      detail = WireCodec.read(in, ExceptionDetail.class, budget);
+      if (in.isReadable()) {
+        detail = null;
+      }
+    } catch (WireCodec.WireException | IndexOutOfBoundsException e) {
+      detail = null;
+    }
+    in.skipBytes(in.readableBytes());
+    return detail;
   }
 
   /**

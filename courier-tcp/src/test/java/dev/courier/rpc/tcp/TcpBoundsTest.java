@@ -167,6 +167,8 @@ class TcpBoundsTest {
     assertThat(frames).extracting(Frame::type).containsExactly(TcpPeer.PING, TcpPeer.GO_AWAY);
     assertThat(RawPeer.goAway(frames).goAwayCode()).isEqualTo(TcpPeer.GO_AWAY_IDLE);
     assertThat(dripped).as("bytes of the frame dripped before the close").hasValueLessThan(request.length);
+    assertThat(dev.courier.io.CapturedLogs.take("closing connection ", 1)).singleElement()
+        .satisfies(r -> assertThat(r.getMessage()).endsWith("no frame within the keep-alive timeout"));
   }
 
   // =============================================================================================

@@ -257,7 +257,7 @@ class TcpLimitsTest {
     assertThatThrownBy(() -> client.blob(SMALL_MAX + 100)).isInstanceOf(CommunicationException.class)
         .satisfies(e -> assertThat(((CommunicationException) e).mayHaveReachedService()).as(e.getMessage()).isTrue());
     assertServesANewClient(host);
-    assertClosedConnectionsLogged("(expected: at most " + SMALL_MAX);
+    assertClosedConnectionsLogged();                  // the oversized reply failed its call, not the connection
   }
 
   @Test
@@ -386,7 +386,7 @@ class TcpLimitsTest {
     assertThat(reply.callId()).isEqualTo(1);
     assertThat((byte[]) WireCodec.read(Unpooled.wrappedBuffer(reply.payload()), byte[].class)).containsExactly(6, 6);
     assertServesANewClient(host);
-    assertClosedConnectionsLogged("unknown frame type 127", "frame of 5 bytes (expected: at least 9)", "truncated varint", "count 127 exceeds the 1 bytes left", "presence byte 2 (expected: 0 or 1)", "1 bytes left after the arguments of echo", "call id 2 has the parity of this side's own calls", "session 1 is open already", "");
+    assertClosedConnectionsLogged("unknown frame type 127", "frame of 5 bytes (expected: at least 9)", "truncated varint", "count 127 exceeds the 1 bytes left", "call id 2 has the parity of this side's own calls", "session 1 is open already", "");
   }
 
   private static byte[] concat(byte[] a, byte[] b) {
@@ -397,6 +397,41 @@ class TcpLimitsTest {
 
   @Test
   void aReplyThatDoesNotDecodeFailsTheCallWithACommunicationExceptionNotAsCancelled() throws Exception {
+    Throwable failure = firstCallToAFakeServerAnswering((session, callId) ->
+        frame(TcpPeer.REPLY, session, callId, new byte[] {7, 7, 7}));
+
+    assertThat(failure).isInstanceOf(CommunicationException.class)
+        .hasMessageContaining("its reply could not be read (presence byte 7 (expected: 0 or 1))")
+        .satisfies(e -> assertThat(((CommunicationException) e).mayHaveReachedService()).isTrue());
+    assertClosedConnectionsLogged();                  // the unreadable reply failed its call, not the connection
+  }
+
+  @Test
+  void aFaultWhoseExceptionDetailDoesNotDecodeStillReachesTheCallerWithItsCodeAndReason() throws Exception {
+    Throwable failure = firstCallToAFakeServerAnswering((session, callId) -> {
+      ByteBuf fault = Unpooled.buffer();
+      WireCodec.writeString(fault, "Boom");
+      WireCodec.writeString(fault, "it broke");
+      WireCodec.writeVarint(fault, 4294967295L);     // an exception detail follows ...
+      fault.writeByte(7);                               // ... that does not decode
+      return frame(TcpPeer.FAULT, session, callId, ByteBufUtil.getBytes(fault));
+    });
+
+    assertThat(failure).isInstanceOfSatisfying(FaultException.class, f -> {
+      assertThat(f.code()).isEqualTo("Boom");
+      assertThat(f.reason()).isEqualTo("it broke");
+      assertThat(f.detail()).isNull();
+    });
+    assertClosedConnectionsLogged();                  // the unreadable detail failed nothing but its call
+  }
+
+  /**
+   * Calls {@code echo} through a fake server that answers the first call with {@code firstAnswer(session,
+   * callId)} and the next with the bytes {8}, and returns what the first call threw, once the second call on
+   * the same connection has been seen to succeed.
+   */
+  private Throwable firstCallToAFakeServerAnswering(java.util.function.BiFunction<Integer, Integer, byte[]> firstAnswer)
+      throws Exception {
     try (ServerSocket fake = new ServerSocket()) {
       fake.bind(new InetSocketAddress("127.0.0.1", 0));
       // Own threads: the common pool may have a single worker on a 2-core machine.
@@ -412,7 +447,7 @@ class TcpLimitsTest {
           WireCodec.writeString(ok, "");
           s.getOutputStream().write(frame(TcpPeer.STATUS, header[1], 0, ByteBufUtil.getBytes(ok)));
           int[] call = readHeader(in);                                        // the REQUEST
-          s.getOutputStream().write(frame(TcpPeer.REPLY, call[1], call[2], new byte[] {7, 7, 7}));
+          s.getOutputStream().write(firstAnswer.apply(call[1], call[2]));
           int[] next = readHeader(in);                                        // the connection goes on
           s.getOutputStream().write(frame(TcpPeer.REPLY, next[1], next[2], new byte[] {1, 1, 8}));
           in.read();                                                          // until the client closes
@@ -425,14 +460,12 @@ class TcpLimitsTest {
           .build().createChannel();
       closeLater(((ClientChannel) client)::abort);
       CompletableFuture<byte[]> call = CompletableFuture.supplyAsync(() -> client.echo(new byte[] {1}), threads);
-      assertThat(failureOf(call)).isInstanceOf(CommunicationException.class)
-          .hasMessageContaining("its reply could not be read (presence byte 7 (expected: 0 or 1))")
-          .satisfies(e -> assertThat(((CommunicationException) e).mayHaveReachedService()).isTrue());
+      Throwable failure = failureOf(call);
       assertThat(client.echo(new byte[] {2})).as("the next call on the connection").containsExactly(8);
       ((ClientChannel) client).abort();
       served.get(LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+      return failure;
     }
-    assertClosedConnectionsLogged("presence byte 7 (expected: 0 or 1)");
   }
 
   /** Reads one frame; returns {type, session, call id}. */
