@@ -177,17 +177,17 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
    * place until the service returns, so no sequence of frames runs more calls at once than the limit.
    * Its id is not reused while it is in the table.
    */
-  private final class Incoming {
+  private final class Incoming implements Runnable {
     private static final java.util.concurrent.atomic.AtomicIntegerFieldUpdater<Incoming> HOLDS =
         java.util.concurrent.atomic.AtomicIntegerFieldUpdater.newUpdater(Incoming.class, "holds");
 
-    private final long key;
+    private final Long key;                   // boxed once, for the table
     private final IoRequest request;
     private final Invocation invocation;
     private final boolean oneWay;
     private volatile int holds = 1;           // its request; one more while a session has it
 
-    Incoming(long key, IoRequest request, Invocation invocation, boolean oneWay) {
+    Incoming(Long key, IoRequest request, Invocation invocation, boolean oneWay) {
       this.key = key;
       this.request = request;
       this.invocation = invocation;
@@ -197,8 +197,14 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
     /** Its session takes the call (on the presenting thread): it holds its place until the service finished. */
     Invocation taken() {
       HOLDS.incrementAndGet(this);
-      invocation.onServiceFinished(this::release);
+      invocation.onServiceFinished(this);
       return invocation;
+    }
+
+    /** Its service has finished. */
+    @Override
+    public void run() {
+      release();
     }
 
     /** The peer cancelled the call, or went away: the service sees it. A one-way call runs whatever happens. */
@@ -685,7 +691,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
     if ((callId & 1) == (server ? 0 : 1)) {
       throw new WireCodec.WireException("call id " + callId + " has the parity of this side's own calls");
     }
-    long key = key(session, callId);
+    Long key = key(session, callId);
     if (incoming.containsKey(key)) {
       throw new WireCodec.WireException("call id " + callId + " of session " + session + " is in flight already"
           + " (expected: a new call id; an id is not reused while its call is in flight)");
@@ -861,12 +867,12 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
 
     @Override
     public void onCompletion(IoRequest request, IoTarget target, IoCompletionParams params, Invocation inv) {
-      if (!op.isOneWay()) {
+      if (!op.isOneWay() && answerMustWait()) {
         // Encoded and written once the connection has room: until then it counts against maxCallsInFlight.
-        answerWhenWritable(() -> answerAndCloseIfDrained(params, inv));
+        answerLater(() -> answerAndCloseIfDrained(params, inv));
         return;
       }
-      answerAndCloseIfDrained(params, inv);
+      answerAndCloseIfDrained(params, inv);   // a closed connection: the answer only ends its call
     }
 
     private void answerAndCloseIfDrained(IoCompletionParams params, Invocation inv) {
@@ -940,17 +946,20 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * Writes an answer now when the connection has room in its outbound buffer and no answer waits before it;
+   * Whether an answer must wait: it is written at once when the connection has room in its outbound buffer
+   * and no answer waits before it (or when the connection has closed, where writing it only ends its call);
    * otherwise it waits, not yet encoded, until the connection is writable again. So a peer that does not
    * read holds at most the outbound buffer's high-water mark in encoded answers (plus what answers racing
    * the check add), and the rest as the results its services returned, at most maxCallsInFlight of them.
    */
-  private void answerWhenWritable(Runnable write) {
+  private boolean answerMustWait() {
     Channel ch = channel;
-    if (!ch.isActive() || (ch.isWritable() && unwritten.isEmpty())) {
-      write.run();                    // a closed connection: the answer only ends its call
-      return;
-    }
+    return ch.isActive() && (!ch.isWritable() || !unwritten.isEmpty());
+  }
+
+  /** Queues an answer that {@link #answerMustWait() must wait}, and writes it at once if room came meanwhile. */
+  private void answerLater(Runnable write) {
+    Channel ch = channel;
     unwritten.add(write);
     if (ch.isWritable() || !ch.isActive()) {
       // Room came back, or the connection closed (its last drain may have run already), between the check and
