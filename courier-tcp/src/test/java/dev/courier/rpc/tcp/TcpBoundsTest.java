@@ -9,17 +9,29 @@ import static dev.courier.rpc.tcp.TcpTestSupport.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.courier.io.IoTarget;
 import dev.courier.rpc.ChannelFactory;
 import dev.courier.rpc.ClientChannel;
 import dev.courier.rpc.CommunicationException;
+import dev.courier.rpc.ContractDescription;
+import dev.courier.rpc.EndpointAddress;
 import dev.courier.rpc.ServiceHost;
+import dev.courier.rpc.spi.Endpoint;
+import dev.courier.rpc.spi.Session;
 import dev.courier.rpc.tcp.TcpTestSupport.Limits;
 import dev.courier.rpc.tcp.TcpTestSupport.LimitsClient;
 import dev.courier.rpc.tcp.TcpTestSupport.LimitsService;
 import dev.courier.rpc.tcp.TcpTestSupport.Frame;
 import dev.courier.rpc.tcp.TcpTestSupport.RawPeer;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -195,6 +207,62 @@ class TcpBoundsTest {
       assertThat(opening.get(i).get(30, TimeUnit.SECONDS).echo(new byte[] {(byte) i})).containsExactly(i);
     }
     assertThat(host.sessionCount()).isEqualTo(10);
+  }
+
+  @Test
+  void aChannelRefusedAsConnectionFullOnAConnectionWithNoneOfItsSessionsFailsWithoutTryingAnother() throws Exception {
+    try (ServerSocket fake = new ServerSocket()) {
+      fake.bind(new InetSocketAddress("127.0.0.1", 0));
+      AtomicInteger accepted = new AtomicInteger();
+      Thread.ofVirtual().start(() -> {
+        while (true) {
+          try (Socket s = fake.accept()) {
+            accepted.incrementAndGet();
+            DataInputStream in = new DataInputStream(s.getInputStream());
+            in.readFully(new byte[8]);
+            s.getOutputStream().write(TcpTestSupport.PREAMBLE);
+            int length = in.readInt();                                       // SESSION_OPEN
+            in.readUnsignedByte();
+            int session = in.readInt();
+            in.readFully(new byte[length - 5]);
+            ByteBuf full = Unpooled.buffer().writeInt(TcpPeer.CONNECTION_FULL.value());
+            WireCodec.writeString(full, "connection full: says the fake");
+            s.getOutputStream().write(frame(TcpPeer.STATUS, session, 0, ByteBufUtil.getBytes(full)));
+            in.read();                                                       // until the client closes
+          } catch (IOException e) {
+            return;                                                          // the test closed the fake
+          }
+        }
+      });
+      TcpBinding client = closeLater(TcpBinding.create());
+      Throwable refused = catchThrowable(() -> ChannelFactory.builder(LimitsClient.class).binding(client)
+          .address("courier.tcp://127.0.0.1:" + fake.getLocalPort() + "/fake").build().createChannel());
+      assertThat(refused).isInstanceOf(CommunicationException.class).hasMessageContaining("says the fake");
+      assertThat(accepted).as("connections the client made").hasValue(1);
+    }                                                                        // closing the fake ends its thread
+  }
+
+  @Test
+  void anEndpointWhoseHostHoldsNoSessionIsRefusedByListenNamingItsLimit() {
+    Endpoint none = new Endpoint() {
+      @Override
+      public ContractDescription contract() {
+        return TcpTestSupport.LIMITS;
+      }
+
+      @Override
+      public Session openSession(IoTarget peer) {
+        throw new CommunicationException("no session", false);
+      }
+
+      @Override
+      public int maxConcurrentSessions() {
+        return 0;
+      }
+    };
+    Throwable refused = catchThrowable(() -> DEFAULTS.listen(EndpointAddress.of(newAddress("bounds")), none));
+    assertThat(refused).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("endpoint's maxConcurrentSessions: 0 (expected: >= 1)");
   }
 
   @Test
