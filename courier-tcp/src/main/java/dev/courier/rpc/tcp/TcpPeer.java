@@ -102,7 +102,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   private final WireCodec.Budget frameBudget;   // event loop only: renewed for each frame it decodes
   private final boolean server;
   private final Endpoint endpoint;            // server: the listener's endpoint
-  private final int maxSessions;              // server: the sessions this connection may hold (sessionShare)
+  private final int maxSessions;              // server: the sessions the peer may hold here (sessionShare)
   private final IoClock clock;
   private final Executor calls;               // where incoming calls are presented to their session
   private final AtomicInteger nextCallId;
@@ -282,9 +282,9 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
 
   /**
    * The sessions one connection may hold on a host that holds at most {@code hostLimit}: the binding's
-   * limit, and at most half the host's, so that one connection never takes all of a host's sessions and
-   * a second peer is served still (one, when the host holds only one). A client with more channels opens
-   * them on further connections.
+   * limit, and at most half the host's (at least one), so that one connection never takes all of a host's
+   * sessions and a second peer is still served. A client with more channels opens them on further
+   * connections.
    */
   static int sessionShare(int maxSessionsPerConnection, int hostLimit) {
     return Math.min(maxSessionsPerConnection, Math.max(1, hostLimit / 2));
