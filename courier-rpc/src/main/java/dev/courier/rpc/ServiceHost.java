@@ -132,8 +132,7 @@ public final class ServiceHost implements AutoCloseable {
       for (int i = 0; i < endpoints.size(); i++) {
         EndpointSpec e = endpoints.get(i);
         Dispatcher d = dispatchers.get(i);
-        Endpoint endpoint = Endpoint.of(d.contract(), (peer, remote) -> openSession(d, peer, remote));
-        listeners.add(e.binding().listen(e.address(), endpoint));
+        listeners.add(e.binding().listen(e.address(), new HostEndpoint(d)));
       }
     } catch (RuntimeException e) {
       state = CommunicationState.FAULTED;
@@ -142,6 +141,35 @@ public final class ServiceHost implements AutoCloseable {
     }
     state = CommunicationState.OPENED;
     return this;
+  }
+
+  /** An endpoint of this host: its sessions count against the host's limit, which its binding is told. */
+  private final class HostEndpoint implements Endpoint {
+    private final Dispatcher dispatcher;
+
+    HostEndpoint(Dispatcher dispatcher) {
+      this.dispatcher = dispatcher;
+    }
+
+    @Override
+    public ContractDescription contract() {
+      return dispatcher.contract();
+    }
+
+    @Override
+    public Session openSession(IoTarget peer) {
+      return ServiceHost.this.openSession(dispatcher, peer, Peer.UNKNOWN);
+    }
+
+    @Override
+    public Session openSession(IoTarget peer, Peer remote) {
+      return ServiceHost.this.openSession(dispatcher, peer, Objects.requireNonNull(remote, "remote"));
+    }
+
+    @Override
+    public int maxConcurrentSessions() {
+      return maxConcurrentSessions;
+    }
   }
 
   private Session openSession(Dispatcher dispatcher, IoTarget peer, Peer remote) {
@@ -289,7 +317,12 @@ public final class ServiceHost implements AutoCloseable {
       return this;
     }
 
-    /** The most open channels; more are refused. */
+    /**
+     * The most open channels (sessions) over all the host's endpoints and connections; more are refused
+     * ("server too busy"). A binding that carries many channels on one connection tells each connection only
+     * a share of it (TCP: half, see {@code TcpBinding.Builder.maxSessionsPerConnection}), so that one peer
+     * cannot take them all; a client's binding opens another connection for its channels beyond that share.
+     */
     public Builder maxConcurrentSessions(int max) {
       if (max < 1) {
         throw new IllegalArgumentException("maxConcurrentSessions: " + max + " (expected: >= 1)");

@@ -36,6 +36,16 @@ public interface Endpoint {
     return openSession(peer);
   }
 
+  /**
+   * The most sessions this endpoint's host holds open at once, over all its connections and endpoints
+   * ({@link Integer#MAX_VALUE}, no limit, by default): {@link #openSession} refuses more. A binding that
+   * carries many sessions on one connection keeps any one connection to a share of it, so that one peer
+   * cannot take every session and refuse everyone else.
+   */
+  default int maxConcurrentSessions() {
+    return Integer.MAX_VALUE;
+  }
+
   /** An endpoint serving {@code contract} whose sessions come from {@code opener}. */
   static Endpoint of(ContractDescription contract, Function<IoTarget, Session> opener) {
     Objects.requireNonNull(opener, "opener");

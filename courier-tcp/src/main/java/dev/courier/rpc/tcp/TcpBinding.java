@@ -336,7 +336,8 @@ public final class TcpBinding implements Binding, AutoCloseable {
     ClientConnection shared;
     IoTarget target;
     String key;
-    for (int attempt = 0; ; attempt++) {
+    boolean retried = false;
+    while (true) {
       ClientConnection connection;
       boolean fresh;
       synchronized (connections) {
@@ -345,7 +346,7 @@ public final class TcpBinding implements Binding, AutoCloseable {
           key = n == 0 ? hostAndPort : hostAndPort + "/" + n;
           connection = connections.get(key);
           fresh = connection == null || !connection.peer.isOpen();
-          if (fresh || connection.sessions < settings.maxSessionsPerConnection()) {
+          if (fresh || !connection.full && connection.sessions < settings.maxSessionsPerConnection()) {
             break;
           }
         }
@@ -359,11 +360,24 @@ public final class TcpBinding implements Binding, AutoCloseable {
         target = connection.peer.openSession(callbacks, settings.handshakeTimeout());
         shared = connection;
         break;
-      } catch (RuntimeException e) {
-        release(key, connection);
-        if (fresh || attempt > 0) {
+      } catch (TcpPeer.ConnectionFull e) {
+        // The host keeps each connection to a share of its sessions: this one is full (until one of its
+        // sessions ends), and the session opens on another. A host that refuses a connection on which this
+        // binding has no session open would refuse every connection: then the channel fails.
+        if (e.openSessions() == 0) {
+          release(key, connection, false);
           throw e;
         }
+        synchronized (connections) {
+          connection.full = true;
+        }
+        release(key, connection, false);
+      } catch (RuntimeException e) {
+        release(key, connection, false);
+        if (fresh || retried) {
+          throw e;
+        }
+        retried = true;
         // A pooled connection may belong to a host that has just closed (a new one may listen on the port
         // now): drop it from the pool and try once on a fresh connection.
         synchronized (connections) {
@@ -402,14 +416,18 @@ public final class TcpBinding implements Binding, AutoCloseable {
         sharedConnection.unwatch(lost);     // a long-lived shared connection keeps no trace of closed channels
         sessionTarget.close();
         sharedConnection.peer.closeSession(sessionTarget);     // SESSION_CLOSE: the host ends the session (the connection may stay)
-        release(sharedKey, sharedConnection);
+        release(sharedKey, sharedConnection, true);
       }
     };
   }
 
-  private void release(String key, ClientConnection connection) {
+  /** A session of {@code connection} ended ({@code opened}: it was open), or did not open. */
+  private void release(String key, ClientConnection connection, boolean opened) {
     boolean last;
     synchronized (connections) {
+      if (opened) {
+        connection.full = false;       // room again, as far as the host's share goes
+      }
       last = --connection.sessions == 0;
       if (last) {
         connections.remove(key, connection);
@@ -423,7 +441,8 @@ public final class TcpBinding implements Binding, AutoCloseable {
   private static final class ClientConnection {
     final Channel channel;
     final TcpPeer peer;
-    int sessions;   // guarded by connections
+    int sessions;   // guarded by connections: the sessions open and opening
+    boolean full;   // guarded by connections: the host refused a session as beyond this connection's share
     private final java.util.Set<java.util.concurrent.CompletableFuture<String>> watchers =
         ConcurrentHashMap.newKeySet();
 
@@ -492,6 +511,10 @@ public final class TcpBinding implements Binding, AutoCloseable {
           + "serverKeys(...)): " + tls);
     }
     InetSocketAddress socket = socketAddress(address);
+    if (endpoint.maxConcurrentSessions() < 1) {
+      throw new IllegalArgumentException("endpoint's maxConcurrentSessions: " + endpoint.maxConcurrentSessions()
+          + " (expected: >= 1)");
+    }
     java.util.Set<TcpPeer> accepted = ConcurrentHashMap.newKeySet();
     ServerBootstrap b = new ServerBootstrap().group(group())
         .channel(useEpoll() ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
@@ -774,11 +797,13 @@ public final class TcpBinding implements Binding, AutoCloseable {
     }
 
     /**
-     * The most sessions (channels) one connection may have open at once (100 by default). A host refuses a
-     * session beyond it with STATUS SERVER_TOO_BUSY, so one connection cannot hold more of the host's
-     * memory, or of its {@code maxConcurrentSessions}, than this: give a host whose sessions are few a
-     * {@code maxConcurrentSessions} above this limit, and no single connection takes them all. A client
-     * opens another connection to the same host and port for its channels beyond it.
+     * The most sessions (channels) one connection may have open at once (100 by default). A host holds a
+     * connection to this many, and to at most half of its {@code maxConcurrentSessions} (at least one), so
+     * that one connection cannot hold more of its memory than this, nor take every session it has and refuse
+     * everyone else. It refuses a session beyond that with STATUS CONNECTION_FULL (docs/tcp-protocol.md),
+     * before it counts it. A client opens another connection to the same host and port for its channels
+     * beyond its own limit, or beyond what the host refused on a connection, so one client still gets every
+     * session of the host over several connections.
      */
     public Builder maxSessionsPerConnection(int max) {
       if (max < 1) {

@@ -70,6 +70,12 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   static final int SESSION_OPEN = 0x0A;
   static final int SESSION_CLOSE = 0x0B;
 
+  /**
+   * The STATUS answering a SESSION_OPEN beyond the sessions one connection may hold (docs/tcp-protocol.md):
+   * the connection is full, not the host, and the client opens the session on another connection.
+   */
+  static final IoStatus CONNECTION_FULL = IoStatus.of(0xE0C1_0001);
+
   /** The fault code of a call or an answer above the sender's maximum message size. */
   static final String MESSAGE_TOO_LARGE = "MessageTooLarge";
 
@@ -96,6 +102,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   private final WireCodec.Budget frameBudget;   // event loop only: renewed for each frame it decodes
   private final boolean server;
   private final Endpoint endpoint;            // server: the listener's endpoint
+  private final int maxSessions;              // server: the sessions the peer may hold here (sessionShare)
   private final IoClock clock;
   private final Executor calls;               // where incoming calls are presented to their session
   private final AtomicInteger nextCallId;
@@ -104,6 +111,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   private final Map<Long, Incoming> incoming = new ConcurrentHashMap<>();   // the peer's calls that count
   private final Map<Integer, PeerSession> sessions = new ConcurrentHashMap<>();
   private final Map<Integer, CompletableFuture<Void>> sessionOpens = new ConcurrentHashMap<>();
+  private final AtomicInteger openSessions = new AtomicInteger();   // client: sessions the server accepted
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
   private volatile Channel channel;
   private volatile Peer remote;               // who is at the other end, once known
@@ -272,9 +280,43 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
     this.frameBudget = WireCodec.Budget.forFrame(settings.maxMessageSize());
     this.server = server;
     this.endpoint = endpoint;
+    this.maxSessions = server ? sessionShare(settings.maxSessionsPerConnection(), endpoint.maxConcurrentSessions())
+        : settings.maxSessionsPerConnection();
     this.clock = clock;
     this.calls = calls;
     this.nextCallId = new AtomicInteger(server ? 2 : 1);
+  }
+
+  /**
+   * The sessions one connection may hold on a host that holds at most {@code hostLimit}: the binding's
+   * limit, and at most half the host's (at least one), so that one connection never takes all of a host's
+   * sessions and a second peer is still served. A client with more channels opens them on further
+   * connections.
+   */
+  static int sessionShare(int maxSessionsPerConnection, int hostLimit) {
+    return Math.min(maxSessionsPerConnection, Math.max(1, hostLimit / 2));
+  }
+
+  /**
+   * A SESSION_OPEN refused with {@link #CONNECTION_FULL}: this connection holds its share of the host's
+   * sessions, and another connection may still open one.
+   */
+  static final class ConnectionFull extends dev.courier.rpc.CommunicationException {
+    private static final long serialVersionUID = 1L;
+    private final int openSessions;
+
+    ConnectionFull(String message, int openSessions) {
+      super(message, false);
+      this.openSessions = openSessions;
+    }
+
+    /**
+     * The sessions of this side open on the connection when the refusal arrived. None: the server refuses
+     * a connection on which it holds no session of ours, and would refuse any other connection the same.
+     */
+    int openSessions() {
+      return openSessions;
+    }
   }
 
   /** Completes, on the event loop, when the connection has closed. */
@@ -392,11 +434,11 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
       throw e.getCause() instanceof RuntimeException re ? re
           : new dev.courier.rpc.CommunicationException("session refused: " + e.getCause(), false);
     } catch (java.util.concurrent.TimeoutException e) {
-      dropSession(id);
+      abandonOpen(id, opened);
       throw new dev.courier.rpc.CommunicationException("no answer to the session open within " + timeout, false);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      dropSession(id);
+      abandonOpen(id, opened);
       throw new dev.courier.rpc.CommunicationException("interrupted while opening a session", false);
     } finally {
       sessionOpens.remove(id);
@@ -404,9 +446,20 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
     return target;
   }
 
+  /** Client: the opener of session {@code id} stopped waiting; the session is dropped, even if accepted meanwhile. */
+  private void abandonOpen(int id, CompletableFuture<Void> opened) {
+    if (!opened.cancel(false) && !opened.isCompletedExceptionally()) {
+      openSessions.decrementAndGet();         // accepted as the wait ended
+    }
+    dropSession(id);
+  }
+
   /** Client: the channel of session {@code id} closed. */
   void closeSession(int id) {
     PeerSession ps = sessions.remove(id);
+    if (ps != null) {
+      openSessions.decrementAndGet();
+    }
     if (ps != null && isOpen()) {
       ByteBuf frame = frame(SESSION_CLOSE, id, 0);
       finish(frame);
@@ -667,11 +720,13 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
       channel.writeAndFlush(statusFrame(id, 0, IoStatus.INVALID_DEVICE_STATE, "the endpoint is closing"));
       return;
     }
-    if (sessions.size() >= settings.maxSessionsPerConnection()) {
+    if (sessions.size() >= maxSessions) {
       // Refused here, before the host counts it: one connection cannot take all of the host's sessions.
-      channel.writeAndFlush(statusFrame(id, 0, RpcStatus.SERVER_TOO_BUSY, "server too busy: this connection has "
-          + sessions.size() + " sessions open (expected: at most " + settings.maxSessionsPerConnection()
-          + ", the binding's maxSessionsPerConnection); the session was refused"));
+      String limit = maxSessions == settings.maxSessionsPerConnection() ? "the binding's maxSessionsPerConnection"
+          : "half of the host's maxConcurrentSessions " + endpoint.maxConcurrentSessions();
+      channel.writeAndFlush(statusFrame(id, 0, CONNECTION_FULL, "connection full: this connection has "
+          + sessions.size() + " sessions open (expected: at most " + maxSessions + ", " + limit
+          + "); open the session on another connection"));
       return;
     }
     IoTarget peer = peerTarget(id, "courier.tcp callbacks of session " + id);
@@ -999,12 +1054,17 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
 
   private void onAnswer(int type, int session, int callId, ByteBuf in) {
     if (type == STATUS && callId == 0) {
-      CompletableFuture<Void> open = sessionOpens.get(session);
+      CompletableFuture<Void> open = sessionOpens.remove(session);
       int value = in.readInt();
       String message = WireCodec.readString(in);
       if (open != null) {
         if (value == IoStatus.SUCCESS.value()) {
-          open.complete(null);
+          openSessions.incrementAndGet();       // counted before its opener sees it (a refusal after it sees the count)
+          if (!open.complete(null)) {
+            openSessions.decrementAndGet();     // its opener stopped waiting and dropped it
+          }
+        } else if (value == CONNECTION_FULL.value()) {
+          open.completeExceptionally(new ConnectionFull(message, openSessions.get()));
         } else {
           open.completeExceptionally(new dev.courier.rpc.CommunicationException(message, false));
         }

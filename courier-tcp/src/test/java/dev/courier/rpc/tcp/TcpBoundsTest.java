@@ -7,24 +7,40 @@ import static dev.courier.rpc.tcp.TcpTestSupport.newAddress;
 import static dev.courier.rpc.tcp.TcpTestSupport.portOf;
 import static dev.courier.rpc.tcp.TcpTestSupport.request;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.courier.io.IoTarget;
 import dev.courier.rpc.ChannelFactory;
 import dev.courier.rpc.ClientChannel;
+import dev.courier.rpc.CommunicationException;
+import dev.courier.rpc.ContractDescription;
+import dev.courier.rpc.EndpointAddress;
 import dev.courier.rpc.ServiceHost;
-import dev.courier.rpc.spi.RpcStatus;
+import dev.courier.rpc.spi.Endpoint;
+import dev.courier.rpc.spi.Session;
 import dev.courier.rpc.tcp.TcpTestSupport.Limits;
 import dev.courier.rpc.tcp.TcpTestSupport.LimitsClient;
 import dev.courier.rpc.tcp.TcpTestSupport.LimitsService;
 import dev.courier.rpc.tcp.TcpTestSupport.Frame;
 import dev.courier.rpc.tcp.TcpTestSupport.RawPeer;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -88,13 +104,13 @@ class TcpBoundsTest {
   }
 
   @Test
-  void aConnectionOpeningMoreSessionsThanItsLimitIsRefusedAsTooBusyAndItsOpenSessionsGoOn() throws Exception {
+  void aConnectionOpeningMoreSessionsThanItsLimitIsRefusedAsFullAndItsOpenSessionsGoOn() throws Exception {
     TcpBinding fourSessions = closeLater(TcpBinding.builder().maxSessionsPerConnection(4).build());
     ServiceHost host = host(fourSessions, new LimitsService());
     RawPeer peer = closeLater(RawPeer.handshake(portOf(addressOf(host))));
-    int busy = RpcStatus.SERVER_TOO_BUSY.value();
+    int full = TcpPeer.CONNECTION_FULL.value();
 
-    assertThat(openSessions(peer, 1, 6)).containsExactly(0, 0, 0, 0, busy, busy);
+    assertThat(openSessions(peer, 1, 6)).containsExactly(0, 0, 0, 0, full, full);
     peer.send(frame(TcpPeer.SESSION_OPEN, 7, 0, new byte[0]));
     Frame refused = peer.read();
     assertThat(new String(refused.payload(), StandardCharsets.UTF_8))
@@ -107,7 +123,7 @@ class TcpBoundsTest {
     assertThat(reply.session()).isEqualTo(4);
     peer.send(frame(TcpPeer.SESSION_CLOSE, 1, 0, new byte[0]));       // room again for one
     until(() -> host.sessionCount() == 3, "the closed session ended on the host");
-    assertThat(openSessions(peer, 8, 9)).containsExactly(0, busy);
+    assertThat(openSessions(peer, 8, 9)).containsExactly(0, full);
   }
 
   @Test
@@ -117,13 +133,136 @@ class TcpBoundsTest {
         .endpoint(Limits.class, fourSessions, newAddress("bounds")).maxConcurrentSessions(6).build().open();
     closeLater(host::abort);
     RawPeer greedy = closeLater(RawPeer.handshake(portOf(addressOf(host))));
-    assertThat(openSessions(greedy, 1, 6)).filteredOn(status -> status == 0).as("sessions one connection got")
-        .hasSize(4);
+    assertThat(openSessions(greedy, 1, 6)).filteredOn(status -> status == 0)
+        .as("sessions one connection got: at most 4 by its binding, 3 by half the host's 6").hasSize(3);
 
     TcpBinding other = closeLater(TcpBinding.create());
     LimitsClient client = channel(other, host);
     assertThat(client.echo(new byte[] {5})).containsExactly(5);
     ((ClientChannel) client).close();
+  }
+
+  @Test
+  void oneConnectionGetsAtMostHalfOfTheHostsSessionLimitAndAnotherClientThenStillOpensASession() throws Exception {
+    ServiceHost host = ServiceHost.builder(new LimitsService())
+        .endpoint(Limits.class, DEFAULTS, newAddress("bounds")).maxConcurrentSessions(10).build().open();
+    closeLater(host::abort);
+    RawPeer greedy = closeLater(RawPeer.handshake(portOf(addressOf(host))));
+    int full = TcpPeer.CONNECTION_FULL.value();
+
+    assertThat(openSessions(greedy, 1, 10)).containsExactly(0, 0, 0, 0, 0, full, full, full, full, full);
+    greedy.send(frame(TcpPeer.SESSION_OPEN, 11, 0, new byte[0]));
+    Frame refused = greedy.read();
+    assertThat(new String(refused.payload(), StandardCharsets.UTF_8))
+        .contains("at most 5", "maxConcurrentSessions 10");
+    assertThat(host.sessionCount()).as("sessions the host counts").isEqualTo(5);
+
+    TcpBinding other = closeLater(TcpBinding.create());
+    LimitsClient client = channel(other, host);
+    assertThat(client.echo(new byte[] {6})).containsExactly(6);
+    assertThat(host.sessionCount()).isEqualTo(6);
+    ((ClientChannel) client).close();
+  }
+
+  @Test
+  void oneClientGetsEveryOneOfTheHostsSessionsOverMoreThanOneConnectionAndTheNextIsRefusedAsTooBusy() {
+    ServiceHost host = ServiceHost.builder(new LimitsService())
+        .endpoint(Limits.class, DEFAULTS, newAddress("bounds")).maxConcurrentSessions(10).build().open();
+    closeLater(host::abort);
+    TcpBinding client = closeLater(TcpBinding.create());
+    List<LimitsClient> channels = IntStream.range(0, 10).mapToObj(i -> channel(client, host)).toList();
+    assertThat(host.sessionCount()).isEqualTo(10);
+    assertThat(client.openConnections()).as("connections for 10 channels, at most 5 on each").isEqualTo(2);
+    for (int i = 0; i < channels.size(); i++) {
+      assertThat(channels.get(i).echo(new byte[] {(byte) i})).containsExactly(i);
+    }
+
+    Throwable refused = catchThrowable(() -> channel(client, host));
+    assertThat(refused).isInstanceOf(CommunicationException.class)
+        .hasMessageContaining("server too busy").hasMessageContaining("maxConcurrentSessions");
+    assertThat(((CommunicationException) refused).mayHaveReachedService()).isFalse();
+    assertThat(host.sessionCount()).isEqualTo(10);
+    assertThat(client.openConnections()).as("no connection left behind by the refused channel").isEqualTo(2);
+    channels.forEach(c -> ((ClientChannel) c).close());
+  }
+
+  @Test
+  void tenChannelsOpenedAtOnceByOneClientEachGetOneOfTheHostsTenSessions() throws Exception {
+    ServiceHost host = ServiceHost.builder(new LimitsService())
+        .endpoint(Limits.class, DEFAULTS, newAddress("bounds")).maxConcurrentSessions(10).build().open();
+    closeLater(host::abort);
+    TcpBinding client = closeLater(TcpBinding.create());
+    ExecutorService threads = Executors.newFixedThreadPool(10);
+    closeLater(threads::shutdownNow);
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<LimitsClient>> opening = new java.util.ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      opening.add(threads.submit(() -> {
+        start.await();
+        return channel(client, host);       // most of them meet a full connection first
+      }));
+    }
+    start.countDown();
+    for (int i = 0; i < opening.size(); i++) {
+      assertThat(opening.get(i).get(30, TimeUnit.SECONDS).echo(new byte[] {(byte) i})).containsExactly(i);
+    }
+    assertThat(host.sessionCount()).isEqualTo(10);
+  }
+
+  @Test
+  void aChannelRefusedAsConnectionFullOnAConnectionWithNoneOfItsSessionsFailsWithoutTryingAnother() throws Exception {
+    try (ServerSocket fake = new ServerSocket()) {
+      fake.bind(new InetSocketAddress("127.0.0.1", 0));
+      AtomicInteger accepted = new AtomicInteger();
+      Thread.ofVirtual().start(() -> {
+        while (true) {
+          try (Socket s = fake.accept()) {
+            accepted.incrementAndGet();
+            DataInputStream in = new DataInputStream(s.getInputStream());
+            in.readFully(new byte[8]);
+            s.getOutputStream().write(TcpTestSupport.PREAMBLE);
+            int length = in.readInt();                                       // SESSION_OPEN
+            in.readUnsignedByte();
+            int session = in.readInt();
+            in.readFully(new byte[length - 5]);
+            ByteBuf full = Unpooled.buffer().writeInt(TcpPeer.CONNECTION_FULL.value());
+            WireCodec.writeString(full, "connection full: says the fake");
+            s.getOutputStream().write(frame(TcpPeer.STATUS, session, 0, ByteBufUtil.getBytes(full)));
+            in.read();                                                       // until the client closes
+          } catch (IOException e) {
+            return;                                                          // the test closed the fake
+          }
+        }
+      });
+      TcpBinding client = closeLater(TcpBinding.create());
+      Throwable refused = catchThrowable(() -> ChannelFactory.builder(LimitsClient.class).binding(client)
+          .address("courier.tcp://127.0.0.1:" + fake.getLocalPort() + "/fake").build().createChannel());
+      assertThat(refused).isInstanceOf(CommunicationException.class).hasMessageContaining("says the fake");
+      assertThat(accepted).as("connections the client made").hasValue(1);
+    }                                                                        // closing the fake ends its thread
+  }
+
+  @Test
+  void anEndpointWhoseHostHoldsNoSessionIsRefusedByListenNamingItsLimit() {
+    Endpoint none = new Endpoint() {
+      @Override
+      public ContractDescription contract() {
+        return TcpTestSupport.LIMITS;
+      }
+
+      @Override
+      public Session openSession(IoTarget peer) {
+        throw new CommunicationException("no session", false);
+      }
+
+      @Override
+      public int maxConcurrentSessions() {
+        return 0;
+      }
+    };
+    Throwable refused = catchThrowable(() -> DEFAULTS.listen(EndpointAddress.of(newAddress("bounds")), none));
+    assertThat(refused).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("endpoint's maxConcurrentSessions: 0 (expected: >= 1)");
   }
 
   @Test
