@@ -772,13 +772,15 @@ class TcpLimitsTest {
   void closingOneOfTwoChannelsOnASharedConnectionEndsItsSessionOnTheHost() {
     LimitsService service = new LimitsService();
     ServiceHost host = ServiceHost.builder(service).endpoint(Limits.class, DEFAULTS, newAddress("sessions"))
-        .maxConcurrentSessions(2).build().open();
+        .maxConcurrentSessions(4).build().open();                    // a connection may hold 2 of them
     closeLater(host::abort);
     LimitsClient first = channel(DEFAULTS, host);
-    LimitsClient second = channel(DEFAULTS, host);
-    assertThat(host.sessionCount()).isEqualTo(2);
+    LimitsClient second = channel(DEFAULTS, host);                 // the same connection as the first
+    channel(DEFAULTS, host);
+    channel(DEFAULTS, host);                                       // these two on another: the host is full
+    assertThat(host.sessionCount()).isEqualTo(4);
     ((ClientChannel) second).close();
-    dev.courier.io.Eventually.until(() -> host.sessionCount() == 1, "the closed channel's session ended on the host");
+    dev.courier.io.Eventually.until(() -> host.sessionCount() == 3, "the closed channel's session ended on the host");
     LimitsClient third = channel(DEFAULTS, host);                  // within maxConcurrentSessions again
     assertThat(third.echo(new byte[] {3})).containsExactly(3);
     assertThat(first.echo(new byte[] {1})).containsExactly(1);
