@@ -156,13 +156,24 @@ class TcpCallTableTest {
 
     /** Waits until {@code n} more invocations have entered the service. */
     void awaitEntered(int n) throws InterruptedException {
-      assertThat(entered.tryAcquire(n, LIMIT.toMillis(), TimeUnit.MILLISECONDS))
-          .as("%d invocations entered the service", n).isTrue();
+      awaitEntered(n, LIMIT);
+    }
+
+    /** Waits at most {@code limit} until {@code n} more invocations entered the service. */
+    void awaitEntered(int n, java.time.Duration limit) throws InterruptedException {
+      assertThat(entered.tryAcquire(n, limit.toNanos(), TimeUnit.NANOSECONDS))
+          .as("%d invocations entered the service within %s", n, limit).isTrue();
     }
 
     /** Whether every invocation that entered the service so far sees its call cancelled. */
     boolean allCancelled() {
       return contexts.stream().allMatch(OperationContext::isCancelled);
+    }
+
+    /** Completes when every invocation that entered the service so far sees its call cancelled. */
+    CompletableFuture<Void> allCancelledFuture() {
+      return CompletableFuture.allOf(contexts.stream().map(c -> c.cancellation().toCompletableFuture())
+          .toArray(CompletableFuture<?>[]::new));
     }
 
     /** Lets every invocation through, now and later. */
@@ -371,12 +382,18 @@ class TcpCallTableTest {
     GatedService service = new GatedService();
     ServiceHost host = host(FOUR_IN_FLIGHT, service);
     RawPeer peer = peer(host);
-    long deadlineMicros = TimeUnit.SECONDS.toMicros(2);   // only has to outlast the dispatch of four calls
+    // The calls' deadline is the test's bound on waiting for them to enter the service, counted from before they
+    // were sent: a call whose deadline passes before its service starts is not run, but then the wait fails
+    // anyway, so the deadline adds no bound of its own on the machine's speed. The service holds the calls until
+    // the test has seen their deadline pass.
+    java.time.Duration deadline = LIMIT;
+    long sent = System.nanoTime();
     for (int i = 0; i < CAP; i++) {
-      peer.send(echoWithDeadline(1 + 2 * i, deadlineMicros, new byte[] {(byte) i}));
+      peer.send(echoWithDeadline(1 + 2 * i, deadline.toNanos() / 1000, new byte[] {(byte) i}));
     }
-    service.awaitEntered(CAP);
-    until(service::allCancelled, "the service sees its calls' deadline pass");
+    service.awaitEntered(CAP, deadline.minusNanos(System.nanoTime() - sent));
+    assertThat(service.allCancelledFuture()).as("the service sees its calls' deadline pass")
+        .succeedsWithin(deadline.plus(LIMIT));
 
     peer.send(concat(request(1, 101, "echo", (Object) new byte[] {1}), PING));
 

@@ -338,8 +338,7 @@ class TcpFailureTest {
   @Test
   void aClientThatNeverReadsItsAnswersCannotExhaustAServersDirectMemoryAndAnotherClientIsServedMeanwhile()
       throws Exception {
-    // 20,000 answers of 32 KiB would take 640 MiB: a server that encoded every answer it had no room to send
-    // would run out of its 32 MiB of direct memory long before.
+    // The server has 32 MiB of direct memory: 1,024 answers of 32 KiB fill it.
     Child child = closeLater(Child.start(0, "-XX:MaxDirectMemorySize=32m", "-Dio.netty.allocator.type=pooled"));
     LimitsClient bystander = channel(factory(child.address));
     assertThat(bystander.echo(new byte[] {1})).containsExactly(1);
@@ -354,24 +353,38 @@ class TcpFailureTest {
       flood.write(b);
     }
     flood.configureBlocking(false);
-    int requests = 20_000;
-    java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
-    for (int i = 0; i < requests; i++) {
-      all.write(TcpTestSupport.request(1, 1 + 2 * i, "blob", 32 * 1024));
-    }
-    java.nio.ByteBuffer pending = java.nio.ByteBuffer.wrap(all.toByteArray());
-    // Written as fast as the server takes them, until all are written, the server has taken nothing for
-    // 500 ms, or 3 s have passed; the client never reads.
+    // Requests written as fast as the server takes them, until it has taken nothing for 1 s; at most 500,000
+    // (far more than the kernel's socket buffers on both sides hold once the server stops reading). No time
+    // cap: a loaded machine takes longer to fill the buffers, but it fills them all the same. The client never
+    // reads: a server that encoded every answer it had no room to send would need 500,000 x 32 KiB.
+    int batch = 256;
+    long requestSize = TcpTestSupport.request(1, 1, "blob", 32 * 1024).length;
+    long cap = 500_000 * requestSize;
+    long written = 0;
+    int nextCallId = 1;
+    java.nio.ByteBuffer pending = java.nio.ByteBuffer.allocate(0);
     long start = System.nanoTime();
     long lastProgress = start;
-    while (pending.hasRemaining() && System.nanoTime() - lastProgress < TimeUnit.MILLISECONDS.toNanos(500)
-        && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(3)) {
-      if (flood.write(pending) > 0) {
+    while (System.nanoTime() - lastProgress < TimeUnit.SECONDS.toNanos(1) && written < cap) {
+      if (!pending.hasRemaining()) {
+        java.io.ByteArrayOutputStream next = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < batch; i++) {
+          next.write(TcpTestSupport.request(1, nextCallId, "blob", 32 * 1024));
+          nextCallId += 2;
+        }
+        pending = java.nio.ByteBuffer.wrap(next.toByteArray());
+      }
+      int n = flood.write(pending);
+      if (n > 0) {
+        written += n;
         lastProgress = System.nanoTime();
       } else {
         java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
       }
     }
+    long floodMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    assertThat(written).as("bytes written before the server stopped taking requests (in %d ms)", floodMillis)
+        .isLessThan(cap);
 
     assertThat(bystander.echo(new byte[] {2})).as("another client while one does not read").containsExactly(2);
     LimitsClient newcomer = channel(factory(child.address));
