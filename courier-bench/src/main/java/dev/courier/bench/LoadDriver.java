@@ -97,7 +97,7 @@ public final class LoadDriver {
    *     calls (open loop)
    * @param payloadBytes the size of each request (and of each reply)
    * @param rate calls per second of an open-loop run; {@code 0} for a closed loop
-   * @param warmup driven but not measured
+   * @param warmup driven but not measured; with none, a closed loop is measured from its first call
    * @param duration measured
    * @param eventLoopThreads event-loop threads on each side
    * @param nativeTransport epoll where available (NIO otherwise)
@@ -301,15 +301,20 @@ public final class LoadDriver {
           : spec.openLoop() ? new OpenLoad(target, spec, payload, spec.rate()) : new ClosedLoad(target, spec, payload);
       LoadResult result;
       try {
+        Snapshot start;
         if (spec.openLoop()) {
           warmUpOpen(target, spec, payload);
           load.start();
           load.awaitFailure(spec.warmup().compareTo(OPEN_LOOP_SETTLE) < 0 ? spec.warmup() : OPEN_LOOP_SETTLE);
+          start = load.snapshot();
+        } else if (spec.warmup().isZero()) {
+          start = load.snapshot();            // no warm-up: every call of the run is measured
+          load.start();
         } else {
           load.start();
           load.awaitFailure(spec.warmup());
+          start = load.snapshot();
         }
-        Snapshot start = load.snapshot();
         load.awaitFailure(spec.duration());
         Snapshot end = load.snapshot();
         long calls = end.calls() - start.calls();
