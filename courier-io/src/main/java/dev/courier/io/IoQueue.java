@@ -109,15 +109,14 @@ public final class IoQueue {
       throw new IllegalStateException("retrieveNextRequest: queue is " + dispatch + " (expected: MANUAL)");
     }
     for (;;) {
-      RealIoRequest next;
-      synchronized (lock) {
-        next = waiting.poll();
-      }
-      if (next == null) {
-        return null;
-      }
-      if (next.removeCancelRoutine(waitingCancel)) {
-        return next;
+      synchronized (lock) {   // claimed under the lock: see drain()
+        RealIoRequest next = waiting.poll();
+        if (next == null) {
+          return null;
+        }
+        if (next.removeCancelRoutine(waitingCancel)) {
+          return next;
+        }
       }
       // being cancelled: its cancel routine completes it
     }
@@ -156,23 +155,21 @@ public final class IoQueue {
         if (draining || busy != null || waiting.isEmpty()) {
           return;
         }
+        // The cancel routine is claimed under the lock that installs it: a cancel taking it first must remove the
+        // request here before completing it, so no resend of the same sender (a new presentation, installing the
+        // same waitingCancel) can be waiting yet, and the claim never takes the resend's routine.
         next = waiting.poll();
+        if (!next.removeCancelRoutine(waitingCancel)) {
+          continue;   // being cancelled: its cancel routine completes it
+        }
         busy = next;
         draining = true;
       }
       try {
-        if (next.removeCancelRoutine(waitingCancel)) {
-          if (executor == null) {
-            invoke(next);
-          } else {
-            executor.execute(() -> invoke(next));
-          }
+        if (executor == null) {
+          invoke(next);
         } else {
-          synchronized (lock) {
-            if (busy == next) {
-              busy = null;
-            }
-          }
+          executor.execute(() -> invoke(next));
         }
       } finally {
         synchronized (lock) {

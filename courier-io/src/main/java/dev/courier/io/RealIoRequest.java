@@ -709,10 +709,15 @@ final class RealIoRequest implements IoRequest, Runnable {
     return true;
   }
 
-  /** Takes the cancel routine out of the IRP slot if it is still {@code r}; false when a cancel claimed it. */
+  /**
+   * Takes the cancel routine out of the IRP slot if it is still {@code r} installed by this request; false when a
+   * cancel claimed it, or when the slot holds a later presentation's routine (one routine object may serve many
+   * requests: a queue's). A caller that can race a new installation of {@code r} claims under the lock it installs
+   * {@code r} with.
+   */
   boolean removeCancelRoutine(CancelRoutine r) {
     RealIoRequest root = irpRoot();
-    return SLOT.compareAndSet(root, r, (CancelRoutine) null);
+    return root.slotRequest == this && SLOT.compareAndSet(root, r, (CancelRoutine) null);
   }
 
   @Override

@@ -188,6 +188,41 @@ class RequestLayerRacesTest {
     assertThat(t.pendingCount()).isZero();
   }
 
+  /**
+   * What a sequential queue's drain and a manual queue's retrieval do with a request they took from their list:
+   * claim its cancel routine, one routine object shared by every waiting request. A cancel that completed the
+   * first presentation and whose routine resent the request has a second presentation waiting with that same
+   * routine: the first, stale one must not claim it, or it is presented although completed and the resend is
+   * never presented (the stress test's send that never completed).
+   */
+  @Test
+  void aCompletedPresentationCannotClaimTheCancelRoutineTheSendersResendInstalledWithTheSameRoutineObject() {
+    List<RealIoRequest> waiting = new ArrayList<>();
+    CancelRoutine shared = request -> request.complete(CANCELLED);
+    IoTarget t = IoTargets.create("waiting", request -> {
+      RealIoRequest presented = (RealIoRequest) request;
+      waiting.add(presented);
+      assertThat(presented.installCancelRoutine(shared)).isTrue();
+    }, clock);
+    IoRequest r = readOf(t, 0);
+    RecordingRoutine routine = resendingOnce();
+    r.setCompletionRoutine(routine, null);
+    assertThat(r.send(t)).isTrue();
+
+    assertThat(r.cancelSentRequest()).isTrue();   // completes the first presentation; the routine resends inline
+
+    assertThat(routine.errors()).isEmpty();
+    assertThat(waiting).hasSize(2);
+    RealIoRequest stale = waiting.get(0);
+    RealIoRequest current = waiting.get(1);
+    assertThat(stale.state()).isEqualTo(IoRequest.State.DRIVER_COMPLETED);
+    assertThat(stale.removeCancelRoutine(shared)).as("the completed presentation claims nothing").isFalse();
+    assertThat(current.removeCancelRoutine(shared)).as("the resend's presentation still holds its routine").isTrue();
+    current.complete(SUCCESS, 3);
+    assertThat(routine.calls()).extracting(RecordingRoutine.Call::status).containsExactly(CANCELLED, SUCCESS);
+    assertThat(t.pendingCount()).isZero();
+  }
+
   // =============================================================================================
   // A handler that throws after completing, while the sender's routine resent inline
   // =============================================================================================
