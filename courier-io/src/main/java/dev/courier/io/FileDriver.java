@@ -103,7 +103,9 @@ final class FileDriver implements IoDriver {
       if (!claimed.compareAndSet(false, true)) {
         return;     // cancelled while it waited; the cancel routine completed it
       }
-      request.unmarkCancelable();   // the system call starts: a cancel no longer reaches it
+      // The system call starts: a cancel no longer reaches it. Unmarking may answer CANCELLED when a cancel
+      // took the routine meanwhile; that routine lost the claim above and leaves the request to this worker.
+      request.unmarkCancelable();
       perform(request);
     });
   }
