@@ -98,8 +98,8 @@ final class BackgroundCall<T> {
    * rethrows what it threw; fails if it is still running.
    */
   T join() throws Exception {
-    thread.join(LIMIT);
-    if (thread.isAlive()) {
+    // join's answer, not isAlive(): a thread that join saw end may still be "alive" for a moment after
+    if (!thread.join(LIMIT)) {
       throw new AssertionError(thread.getName() + " still running after " + LIMIT.toSeconds()
           + " s (state " + thread.getState() + "; deadlock?)");
     }
