@@ -411,21 +411,10 @@ final class RealIoTarget implements IoTarget {
    * never runs while it holds a request. Returns whether the driver is still to be closed.
    */
   private boolean awaitRemoved() {
-    boolean interrupted = false;
+    boolean interrupted;
     boolean closeDriver;
     synchronized (this) {
-      waiters++;
-      try {
-        while (pending > 0) {
-          try {
-            wait();
-          } catch (InterruptedException e) {
-            interrupted = true;
-          }
-        }
-      } finally {
-        waiters--;
-      }
+      interrupted = waitUntil(() -> pending == 0);
       removing = false;
       closeDriver = !driverClosed;
       driverClosed = true;
@@ -438,24 +427,34 @@ final class RealIoTarget implements IoTarget {
 
   /** Waits until no delivered request is pending (stop and purge with waiting). */
   private void awaitDrained() {
-    boolean interrupted = false;
+    boolean interrupted;
     synchronized (this) {
-      waiters++;
-      try {
-        while (sent.size > 0 || completingSent > 0) {
-          try {
-            wait();
-          } catch (InterruptedException e) {
-            interrupted = true;
-          }
-        }
-      } finally {
-        waiters--;
-      }
+      interrupted = waitUntil(() -> sent.size == 0 && completingSent == 0);
     }
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /**
+   * Waits on this target's monitor, which the caller holds, until {@code done}; returns whether the thread was
+   * interrupted meanwhile (the wait goes on: a target's removal is not abandoned half way).
+   */
+  private boolean waitUntil(java.util.function.BooleanSupplier done) {
+    boolean interrupted = false;
+    waiters++;
+    try {
+      while (!done.getAsBoolean()) {
+        try {
+          wait();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    } finally {
+      waiters--;
+    }
+    return interrupted;
   }
 
   @Override
