@@ -1,0 +1,33 @@
+package dev.courier.rpc.metadata;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import javax.xml.namespace.QName;
+
+/**
+ * A complex type: a sequence of elements. A record is one, in component order; so are WCF's array
+ * ({@code ArrayOfX}: one repeated element) and map ({@code ArrayOfKeyValueOfKV}) types.
+ *
+ * <pre>{@code
+ * <xs:complexType name="Point"><xs:sequence>
+ *   <xs:element name="x" type="xs:int"/><xs:element name="y" type="xs:int"/>
+ * </xs:sequence></xs:complexType>
+ * }</pre>
+ *
+ * @param name the type's name
+ * @param elements the elements, in order
+ */
+public record ComplexType(QName name, List<SchemaElement> elements) implements SchemaType {
+
+  /** Copies the elements. */
+  public ComplexType {
+    Objects.requireNonNull(name, "name");
+    elements = List.copyOf(elements);
+  }
+
+  /** The repeated item when this is an array type (exactly one element, repeated). */
+  public Optional<SchemaElement> arrayItem() {
+    return elements.size() == 1 && elements.getFirst().repeated() ? Optional.of(elements.getFirst()) : Optional.empty();
+  }
+}

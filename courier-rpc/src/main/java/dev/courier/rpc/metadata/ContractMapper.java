@@ -1,0 +1,172 @@
+package dev.courier.rpc.metadata;
+
+import dev.courier.rpc.ContractDescription;
+import dev.courier.rpc.OperationDescription;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.xml.namespace.QName;
+
+/**
+ * Maps contract descriptions and their Java data types to metadata, collecting the schema types on the way.
+ * One mapper per document: it names every type once and refuses two types that would share a name.
+ */
+final class ContractMapper {
+  private static final Map<Class<?>, QName> BUILT_IN = Map.ofEntries(
+      Map.entry(boolean.class, SchemaType.XS_BOOLEAN), Map.entry(Boolean.class, SchemaType.XS_BOOLEAN),
+      Map.entry(byte.class, SchemaType.XS_BYTE), Map.entry(Byte.class, SchemaType.XS_BYTE),
+      Map.entry(short.class, SchemaType.XS_SHORT), Map.entry(Short.class, SchemaType.XS_SHORT),
+      Map.entry(int.class, SchemaType.XS_INT), Map.entry(Integer.class, SchemaType.XS_INT),
+      Map.entry(long.class, SchemaType.XS_LONG), Map.entry(Long.class, SchemaType.XS_LONG),
+      Map.entry(float.class, SchemaType.XS_FLOAT), Map.entry(Float.class, SchemaType.XS_FLOAT),
+      Map.entry(double.class, SchemaType.XS_DOUBLE), Map.entry(Double.class, SchemaType.XS_DOUBLE),
+      Map.entry(char.class, SchemaType.XS_UNSIGNED_SHORT), Map.entry(Character.class, SchemaType.XS_UNSIGNED_SHORT),
+      Map.entry(String.class, SchemaType.XS_STRING), Map.entry(byte[].class, SchemaType.XS_BASE64_BINARY));
+
+  private final String namespace;
+  private final Map<QName, SchemaType> types = new LinkedHashMap<>();
+  private final Map<QName, Type> owners = new HashMap<>();
+
+  ContractMapper(String namespace) {
+    this.namespace = namespace;
+  }
+
+  /** The named types met so far, in the order they were first met. */
+  List<SchemaType> types() {
+    return List.copyOf(types.values());
+  }
+
+  ContractMetadata contract(ContractDescription contract) {
+    List<OperationMetadata> operations = new ArrayList<>();
+    Map<String, String> names = new HashMap<>();
+    for (OperationDescription op : contract.operations()) {
+      names.put(op.name(), contract.name());
+      operations.add(operation(op, false));
+    }
+    Optional<ContractDescription> callbacks = contract.callbackContract();
+    if (callbacks.isPresent()) {
+      for (OperationDescription op : callbacks.get().operations()) {
+        String clash = names.put(op.name(), callbacks.get().name());
+        if (clash != null) {
+          throw new IllegalArgumentException("callback operation " + callbacks.get().name() + "." + op.name()
+              + " has the name of operation " + clash + "." + op.name() + " (expected: distinct names, since a "
+              + "duplex contract's callbacks are operations of the same port type)");
+        }
+        operations.add(operation(op, true));
+      }
+    }
+    return new ContractMetadata(new QName(namespace, contract.name()), operations);
+  }
+
+  private OperationMetadata operation(OperationDescription op, boolean callback) {
+    List<SchemaElement> parameters = new ArrayList<>();
+    for (int i = 0; i < op.parameterTypes().size(); i++) {
+      parameters.add(element(op.parameterNames().get(i), op.parameterTypes().get(i)));
+    }
+    MessageMetadata request = new MessageMetadata(op.action(), new QName(namespace, op.name()), parameters);
+    OperationMetadata.Pattern pattern = callback
+        ? (op.isOneWay() ? OperationMetadata.Pattern.CALLBACK_ONE_WAY : OperationMetadata.Pattern.CALLBACK_REQUEST_REPLY)
+        : (op.isOneWay() ? OperationMetadata.Pattern.ONE_WAY : OperationMetadata.Pattern.REQUEST_REPLY);
+    Optional<MessageMetadata> reply = Optional.empty();
+    if (pattern.hasReply()) {
+      reply = Optional.of(new MessageMetadata(op.action() + "Response", new QName(namespace, op.name() + "Response"),
+          op.hasResult() ? List.of(element(op.name() + "Result", op.resultType())) : List.of()));
+    }
+    List<FaultMetadata> faults = new ArrayList<>();
+    for (Class<? extends Record> fault : op.faults()) {
+      QName type = typeName(fault);
+      faults.add(new FaultMetadata(fault.getSimpleName() + "Fault", op.action() + fault.getSimpleName() + "Fault",
+          new QName(namespace, fault.getSimpleName()), type));
+    }
+    return new OperationMetadata(op.name(), pattern, request, reply, faults);
+  }
+
+  /** The element called {@code name} holding a {@code type}: an {@code Optional} may be absent, a reference be nil. */
+  private SchemaElement element(String name, Type type) {
+    if (type instanceof ParameterizedType p && p.getRawType() == Optional.class) {
+      return new SchemaElement(new QName(namespace, name), typeName(p.getActualTypeArguments()[0]), 0, false, false);
+    }
+    return new SchemaElement(new QName(namespace, name), typeName(type), 1, false, nillable(type));
+  }
+
+  private static boolean nillable(Type type) {
+    return !(type instanceof Class<?> c && c.isPrimitive());
+  }
+
+  /** The schema name of {@code type}, defining it (and what it uses) the first time it is met. */
+  private QName typeName(Type type) {
+    if (type instanceof Class<?> c) {
+      QName builtIn = BUILT_IN.get(c);
+      if (builtIn != null) {
+        return builtIn;
+      }
+      if (c.isEnum()) {
+        QName name = claim(c.getSimpleName(), c);
+        if (!types.containsKey(name)) {
+          types.put(name, new EnumType(name, Arrays.stream(c.getEnumConstants()).map(e -> ((Enum<?>) e).name()).toList()));
+        }
+        return name;
+      }
+      if (c.isRecord()) {
+        QName name = claim(c.getSimpleName(), c);
+        if (!types.containsKey(name)) {
+          types.put(name, new ComplexType(name, List.of())); // holds its place, and ends a recursion
+          List<SchemaElement> elements = new ArrayList<>();
+          for (RecordComponent rc : c.getRecordComponents()) {
+            elements.add(element(rc.getName(), rc.getGenericType()));
+          }
+          types.put(name, new ComplexType(name, elements));
+        }
+        return name;
+      }
+    } else if (type instanceof ParameterizedType p && p.getRawType() instanceof Class<?> raw) {
+      Type[] args = p.getActualTypeArguments();
+      if (raw == java.util.List.class) {
+        Type item = args[0] instanceof ParameterizedType o && o.getRawType() == Optional.class
+            ? o.getActualTypeArguments()[0] : args[0];
+        QName itemType = typeName(item);
+        QName name = new QName(namespace, "ArrayOf" + itemType.getLocalPart()); // the same name is the same type
+        types.putIfAbsent(name, new ComplexType(name, List.of(
+            new SchemaElement(new QName(namespace, itemType.getLocalPart()), itemType, 0, true, nillable(item)))));
+        return name;
+      }
+      if (raw == Map.class) {
+        QName key = typeName(args[0]);
+        QName value = typeName(args[1]);
+        String entry = "KeyValueOf" + key.getLocalPart() + value.getLocalPart();
+        QName entryName = new QName(namespace, entry);
+        types.putIfAbsent(entryName, new ComplexType(entryName, List.of(
+            new SchemaElement(new QName(namespace, "Key"), key, 1, false, false),
+            new SchemaElement(new QName(namespace, "Value"), value, 1, false, nillable(args[1])))));
+        QName name = new QName(namespace, "ArrayOf" + entry);
+        types.putIfAbsent(name, new ComplexType(name, List.of(
+            new SchemaElement(new QName(namespace, entry), entryName, 0, true, false))));
+        return name;
+      }
+      if (raw == Optional.class) {
+        return typeName(args[0]);
+      }
+    }
+    throw new IllegalArgumentException("type " + type.getTypeName() + " has no XML Schema form (expected: a data "
+        + "contract: a record, enum, primitive or its box, String, byte[], List, Map or Optional of those)");
+  }
+
+  /** The name {@code localName} for {@code owner}; throws when another type holds it. */
+  private QName claim(String localName, Type owner) {
+    QName name = new QName(namespace, localName);
+    Type previous = owners.putIfAbsent(name, owner);
+    if (previous != null && !previous.equals(owner)) {
+      throw new IllegalArgumentException("types " + previous.getTypeName() + " and " + owner.getTypeName()
+          + " would both be named " + localName + " in the schema of " + namespace
+          + " (expected: distinct simple names for the records and enums of one document)");
+    }
+    return name;
+  }
+}

@@ -1,0 +1,196 @@
+package dev.courier.rpc.metadata;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.courier.rpc.ContractDescription;
+import dev.courier.rpc.EndpointAddress;
+import dev.courier.rpc.metadata.MetadataContracts.Calculator;
+import dev.courier.rpc.metadata.MetadataContracts.Chat;
+import dev.courier.rpc.metadata.MetadataContracts.Drawing;
+import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.List;
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.transform.Source;
+import javax.xml.transform.dom.DOMSource;
+import javax.xml.validation.SchemaFactory;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+import org.xml.sax.InputSource;
+
+class WsdlTest {
+
+  static ServiceMetadata metadataOf(Class<?> contract) {
+    ContractDescription d = ContractDescription.of(contract);
+    ServiceMetadata.Builder b = ServiceMetadata.builder(d.name() + "Service")
+        .endpoint(d, EndpointAddress.of("courier.tcp://localhost:8808/" + d.name()));
+    if (!d.isDuplex()) {
+      b.endpoint(d, EndpointAddress.of("http://localhost:8080/" + d.name()));
+    }
+    return b.build();
+  }
+
+  static List<Class<?>> contracts() {
+    return MetadataContracts.all();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("contracts")
+  void theSchemaOfEveryContractCompilesWithTheJdksSchemaFactory(Class<?> contract) throws Exception {
+    Document doc = parse(Wsdl.write(metadataOf(contract)));
+    NodeList schemas = doc.getElementsByTagNameNS(XMLConstants.W3C_XML_SCHEMA_NS_URI, "schema");
+    List<Source> sources = new ArrayList<>();
+    for (int i = 0; i < schemas.getLength(); i++) {
+      sources.add(new DOMSource(schemas.item(i)));
+    }
+    assertThat(sources).isNotEmpty();
+    assertThat(SchemaFactory.newDefaultInstance().newSchema(sources.toArray(Source[]::new))).isNotNull();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("contracts")
+  void everyContractReadBackDescribesTheSameOperationsTypesAndEndpoints(Class<?> contract) {
+    ServiceMetadata written = metadataOf(contract);
+    assertThat(Wsdl.read(Wsdl.write(written))).isEqualTo(written);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("contracts")
+  void theSameContractIsWrittenAsTheSameBytes(Class<?> contract) {
+    assertThat(Wsdl.write(metadataOf(contract))).isEqualTo(Wsdl.write(metadataOf(contract)));
+  }
+
+  @Test
+  void anOperationDeclaredInEveryShapeIsOneWsdlOperationWithWcfsNames() throws Exception {
+    Document doc = parse(Wsdl.write(metadataOf(Calculator.class)));
+    Element portType = only(doc, "portType");
+    List<String> operations = names(portType.getElementsByTagNameNS(Wsdl.NAMESPACE, "operation"));
+    assertThat(operations).containsExactly("add", "divide", "reset");
+
+    OperationMetadata add = metadataOf(Calculator.class).contract("Calculator").operation("add");
+    assertThat(add.pattern()).isEqualTo(OperationMetadata.Pattern.REQUEST_REPLY);
+    assertThat(add.request().action()).isEqualTo("http://example.com/calc/Calculator/add");
+    assertThat(add.request().wrapper().getLocalPart()).isEqualTo("add");
+    assertThat(add.request().elements()).extracting(e -> e.name().getLocalPart()).containsExactly("a", "b");
+    assertThat(add.reply().orElseThrow().action()).isEqualTo("http://example.com/calc/Calculator/addResponse");
+    assertThat(add.reply().orElseThrow().elements()).containsExactly(SchemaElement.required(
+        new javax.xml.namespace.QName("http://example.com/calc/", "addResult"), SchemaType.XS_INT));
+    assertThat(names(doc.getElementsByTagNameNS(Wsdl.NAMESPACE, "message"))).contains(
+        "Calculator_add_InputMessage", "Calculator_add_OutputMessage", "Calculator_divide_DivideByZeroFault_FaultMessage");
+  }
+
+  @Test
+  void aOneWayOperationIsInputOnlyAndFaultsAreWsdlFaultsWhoseDetailIsTheRecordsType() throws Exception {
+    Document doc = parse(Wsdl.write(metadataOf(Calculator.class)));
+    Element reset = named(only(doc, "portType").getElementsByTagNameNS(Wsdl.NAMESPACE, "operation"), "reset");
+    assertThat(reset.getElementsByTagNameNS(Wsdl.NAMESPACE, "input").getLength()).isEqualTo(1);
+    assertThat(reset.getElementsByTagNameNS(Wsdl.NAMESPACE, "output").getLength()).isZero();
+
+    OperationMetadata divide = metadataOf(Calculator.class).contract("Calculator").operation("divide");
+    FaultMetadata fault = divide.faults().getFirst();
+    assertThat(fault.name()).isEqualTo("DivideByZeroFault");
+    assertThat(fault.detailType().getLocalPart()).isEqualTo("DivideByZero");
+    ServiceMetadata m = metadataOf(Calculator.class);
+    assertThat(m.type(fault.detailType()).orElseThrow()).isInstanceOfSatisfying(ComplexType.class,
+        t -> assertThat(t.elements()).extracting(e -> e.name().getLocalPart()).containsExactly("dividend", "reason"));
+  }
+
+  @Test
+  void dataContractsMapToSchemaTypesAsDocumented() {
+    ServiceMetadata m = metadataOf(Drawing.class);
+    String ns = "http://example.com/shapes/";
+    ComplexType shape = (ComplexType) m.type(new javax.xml.namespace.QName(ns, "Shape")).orElseThrow();
+    assertThat(shape.elements()).extracting(e -> e.name().getLocalPart() + ":" + e.type().getLocalPart()
+        + (e.optional() ? "?" : "") + (e.nillable() ? "~" : "") + (e.repeated() ? "*" : "")).containsExactly(
+        "name:string~", "color:Color~", "points:ArrayOfPoint~", "tags:ArrayOfKeyValueOfstringint~", "note:string?",
+        "thumbnail:base64Binary~", "origin:Point~", "id:long~", "closed:boolean", "mark:unsignedShort",
+        "grid:ArrayOfArrayOfint~");
+    assertThat(m.type(new javax.xml.namespace.QName(ns, "Color")).orElseThrow())
+        .isEqualTo(new EnumType(new javax.xml.namespace.QName(ns, "Color"), List.of("RED", "GREEN", "BLUE")));
+    ComplexType points = (ComplexType) m.type(new javax.xml.namespace.QName(ns, "ArrayOfPoint")).orElseThrow();
+    assertThat(points.arrayItem()).hasValueSatisfying(item -> {
+      assertThat(item.name().getLocalPart()).isEqualTo("Point");
+      assertThat(item.optional()).isTrue();
+      assertThat(item.nillable()).isTrue();
+    });
+    ComplexType entry = (ComplexType) m.type(new javax.xml.namespace.QName(ns, "KeyValueOfstringint")).orElseThrow();
+    assertThat(entry.elements()).extracting(e -> e.name().getLocalPart()).containsExactly("Key", "Value");
+    ComplexType node = (ComplexType) m.type(new javax.xml.namespace.QName(ns, "Node")).orElseThrow();
+    assertThat(node.elements().get(1).type().getLocalPart()).isEqualTo("ArrayOfNode");
+  }
+
+  @Test
+  void aDuplexContractsCallbacksAreOutputFirstOperationsOfTheSamePortType() throws Exception {
+    ServiceMetadata m = metadataOf(Chat.class);
+    ContractMetadata chat = m.contract("Chat");
+    assertThat(chat.operations()).extracting(o -> o.name() + ":" + o.pattern()).containsExactly(
+        "join:REQUEST_REPLY", "post:ONE_WAY", "ping:CALLBACK_REQUEST_REPLY", "posted:CALLBACK_ONE_WAY");
+    Element posted = named(only(parse(Wsdl.write(m)), "portType").getElementsByTagNameNS(Wsdl.NAMESPACE, "operation"),
+        "posted");
+    assertThat(posted.getElementsByTagNameNS(Wsdl.NAMESPACE, "output").getLength()).isEqualTo(1);
+    assertThat(posted.getElementsByTagNameNS(Wsdl.NAMESPACE, "input").getLength()).isZero();
+  }
+
+  @Test
+  void aSoapEndpointForADuplexContractIsRefusedWithTheReason() {
+    ContractDescription chat = ContractDescription.of(Chat.class);
+    assertThatThrownBy(() -> ServiceMetadata.builder("ChatService")
+        .endpoint(chat, EndpointAddress.of("http://localhost:8080/chat")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("http://localhost:8080/chat")
+        .hasMessageContaining("SOAP_11 cannot carry the duplex contract Chat");
+  }
+
+  @Test
+  void endpointsBecomeBindingsAndPortsNamedAfterTheirKindAndContract() {
+    ServiceMetadata m = metadataOf(Calculator.class);
+    assertThat(m.endpoints()).extracting(e -> e.name() + " " + e.protocol() + " " + e.address()).containsExactly(
+        "CourierTcpBinding_Calculator COURIER courier.tcp://localhost:8808/Calculator",
+        "BasicHttpBinding_Calculator SOAP_11 http://localhost:8080/Calculator");
+    String wsdl = Wsdl.write(m);
+    assertThat(wsdl).contains("<soap:operation soapAction=\"http://example.com/calc/Calculator/add\" style=\"document\"/>")
+        .contains("<courier:address location=\"courier.tcp://localhost:8808/Calculator\"/>");
+  }
+
+  @Test
+  void contractsOfOneDocumentMustShareANamespace() {
+    assertThatThrownBy(() -> ServiceMetadata.builder("Both").contract(ContractDescription.of(Calculator.class))
+        .contract(ContractDescription.of(Drawing.class)).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("contract Drawing has namespace http://example.com/shapes/")
+        .hasMessageContaining("expected: http://example.com/calc/");
+  }
+
+  static Document parse(String xml) throws Exception {
+    return DocumentBuilderFactory.newDefaultNSInstance().newDocumentBuilder().parse(new InputSource(new StringReader(xml)));
+  }
+
+  static Element only(Document doc, String wsdlElement) {
+    NodeList list = doc.getElementsByTagNameNS(Wsdl.NAMESPACE, wsdlElement);
+    assertThat(list.getLength()).isEqualTo(1);
+    return (Element) list.item(0);
+  }
+
+  static List<String> names(NodeList list) {
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < list.getLength(); i++) {
+      names.add(((Element) list.item(i)).getAttribute("name"));
+    }
+    return names;
+  }
+
+  static Element named(NodeList list, String name) {
+    for (int i = 0; i < list.getLength(); i++) {
+      if (((Element) list.item(i)).getAttribute("name").equals(name)) {
+        return (Element) list.item(i);
+      }
+    }
+    throw new AssertionError("no element named " + name);
+  }
+}
