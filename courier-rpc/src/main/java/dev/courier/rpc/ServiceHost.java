@@ -61,6 +61,8 @@ public final class ServiceHost implements AutoCloseable {
   private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
   private final AtomicInteger sessionCount = new AtomicInteger();
   private final int maxConcurrentSessions;
+  private final boolean publishMetadata;
+  private final String serviceName;
   private final CallThrottle throttle;
   private volatile CommunicationState state = CommunicationState.CREATED;
 
@@ -70,6 +72,8 @@ public final class ServiceHost implements AutoCloseable {
     }
     this.endpoints = List.copyOf(b.endpoints);
     this.maxConcurrentSessions = b.maxConcurrentSessions;
+    this.publishMetadata = b.publishMetadata;
+    this.serviceName = b.implementation.getSimpleName().isEmpty() ? "Service" : b.implementation.getSimpleName();
     Executor executor = b.executor != null ? b.executor
         : Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("courier-call-", 0).factory());
     this.throttle = b.maxConcurrentCalls == Integer.MAX_VALUE ? null : new CallThrottle(b.maxConcurrentCalls, executor);
@@ -170,6 +174,52 @@ public final class ServiceHost implements AutoCloseable {
     public int maxConcurrentSessions() {
       return maxConcurrentSessions;
     }
+
+    @Override
+    public java.util.Optional<String> metadata() {
+      if (!publishMetadata) {
+        return java.util.Optional.empty();
+      }
+      String document = wsdl;
+      if (document == null) {       // written once, when first asked for: the addresses are bound by then
+        wsdl = document = dev.courier.rpc.metadata.Wsdl.write(ServiceHost.this.metadata(dispatcher.contract()));
+      }
+      return java.util.Optional.of(document);
+    }
+
+    private volatile String wsdl;
+  }
+
+  /**
+   * The metadata of {@code contract} as this host serves it: the contract, and every endpoint of the host that
+   * serves it, at the addresses it listens at (after {@link #open()}, with the ports bound). This is the
+   * document the host publishes with {@link Builder#publishMetadata(boolean)}.
+   *
+   * <pre>{@code
+   * String wsdl = Wsdl.write(host.metadata(Calculator.class));
+   * }</pre>
+   *
+   * @throws IllegalArgumentException when no endpoint of the host serves {@code contract}
+   */
+  public dev.courier.rpc.metadata.ServiceMetadata metadata(Class<?> contract) {
+    return metadata(ContractDescription.of(Objects.requireNonNull(contract, "contract")));
+  }
+
+  private dev.courier.rpc.metadata.ServiceMetadata metadata(ContractDescription contract) {
+    dev.courier.rpc.metadata.ServiceMetadata.Builder b = dev.courier.rpc.metadata.ServiceMetadata.builder(serviceName);
+    List<String> addresses = listenAddresses();
+    boolean served = false;
+    for (int i = 0; i < endpoints.size(); i++) {
+      if (endpoints.get(i).contract().equals(contract)) {
+        b.endpoint(contract, i < addresses.size() ? EndpointAddress.of(addresses.get(i)) : endpoints.get(i).address());
+        served = true;
+      }
+    }
+    if (!served) {
+      throw new IllegalArgumentException("contract " + contract.type().getName() + " (expected one the host serves: "
+          + endpoints.stream().map(e -> e.contract().type().getName()).distinct().toList() + ")");
+    }
+    return b.build();
   }
 
   private Session openSession(Dispatcher dispatcher, IoTarget peer, Peer remote) {
@@ -277,6 +327,7 @@ public final class ServiceHost implements AutoCloseable {
     private int maxConcurrentSessions = Integer.MAX_VALUE;
     private Executor executor;
     private boolean includeExceptionDetail;
+    private boolean publishMetadata;
     private IoClock clock = IoClock.system();
 
     private Builder(Class<?> implementation, Supplier<?> factory, InstanceMode instanceMode) {
@@ -340,6 +391,20 @@ public final class ServiceHost implements AutoCloseable {
     /** Whether internal faults carry the service's exception type, message and stack (off by default). */
     public Builder includeExceptionDetailInFaults(boolean include) {
       this.includeExceptionDetail = include;
+      return this;
+    }
+
+    /**
+     * Whether the host answers metadata requests with the WSDL of each endpoint's contract (off by default, as
+     * in WCF). A client fetches it with {@link dev.courier.rpc.metadata.Metadata#fetch}.
+     *
+     * <pre>{@code
+     * ServiceHost.builder(new CalculatorService()).endpoint(Calculator.class, tcp, "courier.tcp://0.0.0.0:8808/calc")
+     *     .publishMetadata(true).build().open();
+     * }</pre>
+     */
+    public Builder publishMetadata(boolean publish) {
+      this.publishMetadata = publish;
       return this;
     }
 

@@ -64,6 +64,16 @@ public final class InProcessBinding implements Binding {
   }
 
   @Override
+  public String fetchMetadata(EndpointAddress address, java.time.Duration timeout) {
+    Endpoint endpoint = ENDPOINTS.get(address.toString());
+    if (endpoint == null) {
+      throw new CommunicationException("no endpoint listens at " + address, false);
+    }
+    return endpoint.metadata().orElseThrow(() -> new CommunicationException("the host at " + address
+        + " publishes no metadata (expected: ServiceHost.Builder.publishMetadata(true))", false));
+  }
+
+  @Override
   public Connection connect(EndpointAddress address, Endpoint callbacks, IoClock clock) {
     Endpoint endpoint = ENDPOINTS.get(address.toString());
     if (endpoint == null) {

@@ -27,6 +27,17 @@ public interface Binding {
    */
   Connection connect(EndpointAddress address, Endpoint callbacks, IoClock clock);
 
+  /**
+   * Fetches the metadata of the endpoint at {@code address}: the WSDL document its host publishes
+   * ({@link Endpoint#metadata()}). A binding that cannot ask for it throws, as this default does.
+   *
+   * @throws dev.courier.rpc.CommunicationException when no endpoint answers, or it publishes no metadata
+   */
+  default String fetchMetadata(EndpointAddress address, java.time.Duration timeout) {
+    throw new dev.courier.rpc.CommunicationException("the " + scheme() + " binding cannot fetch metadata from "
+        + address + " (expected: a binding that carries metadata requests, such as courier.tcp)", false);
+  }
+
   /** Makes {@code endpoint} reachable at {@code address} until the returned listener is closed. */
   Listener listen(EndpointAddress address, Endpoint endpoint);
 }

@@ -46,6 +46,15 @@ public interface Endpoint {
     return Integer.MAX_VALUE;
   }
 
+  /**
+   * The WSDL document that describes this endpoint's contract and where it is served, when its host publishes
+   * metadata ({@code ServiceHost.Builder.publishMetadata(true)}); empty when it does not. A binding answers its
+   * metadata requests with it.
+   */
+  default java.util.Optional<String> metadata() {
+    return java.util.Optional.empty();
+  }
+
   /** An endpoint serving {@code contract} whose sessions come from {@code opener}. */
   static Endpoint of(ContractDescription contract, Function<IoTarget, Session> opener) {
     Objects.requireNonNull(opener, "opener");

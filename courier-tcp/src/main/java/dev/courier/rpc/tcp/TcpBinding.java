@@ -421,6 +421,34 @@ public final class TcpBinding implements Binding, AutoCloseable {
     };
   }
 
+  /**
+   * Fetches the endpoint's WSDL on a connection of its own, closed when the answer has arrived (metadata
+   * requests are rare; they take no session and leave the pooled connections alone).
+   */
+  @Override
+  public String fetchMetadata(EndpointAddress address, java.time.Duration timeout) {
+    if (tls != null && clientTls == null) {
+      throw new IllegalStateException("this binding's TLS does not connect (expected: TcpTls.client(...) or "
+          + "trustServers(...)): " + tls);
+    }
+    ClientConnection connection = open(socketAddress(address), IoClock.system());
+    try {
+      String path = address.uri().getRawPath() == null || address.uri().getRawPath().isEmpty() ? "/"
+          : address.uri().getRawPath();
+      return connection.peer.requestMetadata(path).get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof CommunicationException ce ? ce
+          : new CommunicationException("fetching the metadata of " + address + " failed: " + e.getCause(), false, e.getCause());
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new CommunicationException("no metadata from " + address + " within " + timeout, false);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CommunicationException("interrupted while fetching the metadata of " + address, false, e);
+    } finally {
+      connection.channel.close();
+    }
+  }
+
   /** A session of {@code connection} ended ({@code opened}: it was open), or did not open. */
   private void release(String key, ClientConnection connection, boolean opened) {
     boolean last;

@@ -69,6 +69,8 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   static final int GO_AWAY = 0x09;
   static final int SESSION_OPEN = 0x0A;
   static final int SESSION_CLOSE = 0x0B;
+  static final int METADATA_GET = 0x0C;
+  static final int METADATA = 0x0D;
 
   /**
    * The STATUS answering a SESSION_OPEN beyond the sessions one connection may hold (docs/tcp-protocol.md):
@@ -111,6 +113,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   private final Map<Long, Incoming> incoming = new ConcurrentHashMap<>();   // the peer's calls that count
   private final Map<Integer, PeerSession> sessions = new ConcurrentHashMap<>();
   private final Map<Integer, CompletableFuture<Void>> sessionOpens = new ConcurrentHashMap<>();
+  private final Map<Integer, CompletableFuture<String>> metadataRequests = new ConcurrentHashMap<>();
   private final AtomicInteger openSessions = new AtomicInteger();   // client: sessions the server accepted
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
   private volatile Channel channel;
@@ -692,6 +695,8 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
           ctx.close();
         }
         case SESSION_OPEN -> onSessionOpen(session);
+        case METADATA_GET -> onMetadataGet(callId, in);
+        case METADATA -> onMetadata(callId, in);
         case SESSION_CLOSE -> {
           PeerSession ps = sessions.remove(session);
           if (ps != null) {
@@ -705,6 +710,72 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
       goAway(ctx, GO_AWAY_PROTOCOL_ERROR, e.getMessage());
     } finally {
       in.release();
+    }
+  }
+
+  /** Client: asks the host for its endpoint's metadata (docs/tcp-protocol.md, METADATA_GET). */
+  CompletableFuture<String> requestMetadata(String path) {
+    int callId = nextCallId.getAndAdd(2);
+    CompletableFuture<String> answer = new CompletableFuture<>();
+    metadataRequests.put(callId, answer);
+    answer.whenComplete((document, failure) -> metadataRequests.remove(callId, answer));   // a timed-out wait too
+    ByteBuf frame = frame(METADATA_GET, 0, callId);
+    WireCodec.writeString(frame, path);
+    finish(frame);
+    channel.writeAndFlush(frame);
+    if (closed.isDone()) {
+      answer.completeExceptionally(new dev.courier.rpc.CommunicationException("connection closed: " + closedBecause(), false));
+    }
+    return answer;
+  }
+
+  /** Server: answers a metadata request with the endpoint's document, or a status saying why there is none. */
+  private void onMetadataGet(int callId, ByteBuf in) {
+    if (!server) {
+      throw new WireCodec.WireException("METADATA_GET sent to a client");
+    }
+    String path = WireCodec.readString(in);
+    java.util.Optional<String> document = endpoint.metadata();
+    ByteBuf answer = frame(METADATA, 0, callId);
+    if (document.isEmpty()) {
+      answer.writeInt(IoStatus.NOT_SUPPORTED.value());
+      WireCodec.writeString(answer, "the host at " + path + " publishes no metadata (expected: "
+          + "ServiceHost.Builder.publishMetadata(true))");
+      WireCodec.writeString(answer, "");
+    } else {
+      int at = answer.writerIndex();
+      answer.writeInt(0);
+      WireCodec.writeString(answer, "");
+      WireCodec.writeString(answer, document.get());
+      if (answer.readableBytes() - 4 > settings.maxMessageSize()) {
+        int size = answer.readableBytes() - 4;
+        answer.writerIndex(at);
+        answer.writeInt(IoStatus.BUFFER_TOO_SMALL.value());
+        WireCodec.writeString(answer, "the metadata document is " + size + " bytes on the wire (expected: at most "
+            + "the binding's maxMessageSize " + settings.maxMessageSize() + ")");
+        WireCodec.writeString(answer, "");
+      }
+    }
+    finish(answer);
+    channel.writeAndFlush(answer);
+  }
+
+  /** Client: the answer to a metadata request. */
+  private void onMetadata(int callId, ByteBuf in) {
+    if (server) {
+      throw new WireCodec.WireException("METADATA sent to a server");
+    }
+    int status = in.readInt();
+    String message = WireCodec.readString(in);
+    String document = WireCodec.readString(in);
+    CompletableFuture<String> answer = metadataRequests.remove(callId);
+    if (answer == null) {
+      return;                         // its requester stopped waiting
+    }
+    if (status == 0) {
+      answer.complete(document);
+    } else {
+      answer.completeExceptionally(new dev.courier.rpc.CommunicationException(message, false));
     }
   }
 
@@ -1296,6 +1367,13 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
       CompletableFuture<Void> f = sessionOpens.remove(id);
       if (f != null) {
         f.completeExceptionally(new dev.courier.rpc.CommunicationException("connection closed", false));
+      }
+    }
+    for (Integer id : List.copyOf(metadataRequests.keySet())) {
+      CompletableFuture<String> f = metadataRequests.remove(id);
+      if (f != null) {
+        f.completeExceptionally(new dev.courier.rpc.CommunicationException("connection closed before the metadata "
+            + "arrived: " + closedBecause(), false));
       }
     }
     for (Incoming call : List.copyOf(incoming.values())) {
