@@ -90,7 +90,7 @@ public final class ChannelFactory<T> {
   public T createChannel() {
     Endpoint callbacks = callbackDispatcher == null ? null
         : Endpoint.of(callbackDispatcher.contract(), (peer, remote) -> callbackDispatcher.openSession(peer, remote));
-    Connection connection = binding.connect(address, callbacks, clock);
+    Connection connection = binding.connect(address, contract, callbacks, clock);
     return RealChannel.proxy(type, connection, address.toString(), timeout, headers, eventExecutor);
   }
 

@@ -31,6 +31,12 @@ public class FaultException extends RuntimeException {
    */
   public static final String DESERIALIZATION_FAILED = "DeserializationFailed";
 
+  /**
+   * The code of a call refused because the two ends' contracts disagree on its operation (its parameters,
+   * result or pattern), found when the channel opened: the reason names the operation and the difference.
+   */
+  public static final String CONTRACT_MISMATCH = "ContractMismatch";
+
   private final String code;
   private final transient Object detail;
 

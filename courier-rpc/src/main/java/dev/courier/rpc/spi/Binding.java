@@ -28,6 +28,18 @@ public interface Binding {
   Connection connect(EndpointAddress address, Endpoint callbacks, IoClock clock);
 
   /**
+   * Connects a channel of {@code contract} to the endpoint at {@code address}: a binding that checks calls
+   * against the service's contract before it sends them overrides this one; by default it is
+   * {@link #connect(EndpointAddress, Endpoint, IoClock)}.
+   *
+   * @throws dev.courier.rpc.CommunicationException when no endpoint can be reached
+   */
+  default Connection connect(EndpointAddress address, dev.courier.rpc.ContractDescription contract, Endpoint callbacks,
+      IoClock clock) {
+    return connect(address, callbacks, clock);
+  }
+
+  /**
    * Fetches the metadata of the endpoint at {@code address}: the WSDL document its host publishes
    * ({@link Endpoint#metadata()}). A binding that cannot ask for it throws, as this default does.
    *

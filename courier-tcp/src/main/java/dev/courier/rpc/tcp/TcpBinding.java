@@ -93,7 +93,7 @@ import javax.net.ssl.SSLException;
 public final class TcpBinding implements Binding, AutoCloseable {
   private static final System.Logger LOG = System.getLogger(TcpBinding.class.getName());
   static final byte[] MAGIC = {'C', 'R', 'T', 'P'};
-  static final int VERSION = 2;
+  static final int VERSION = 3;
 
   /** The limits and threads of a binding. */
   record Settings(int maxMessageSize, Duration handshakeTimeout, Duration idleTimeout, int maxCallsInFlight,
@@ -326,6 +326,17 @@ public final class TcpBinding implements Binding, AutoCloseable {
 
   @Override
   public Connection connect(EndpointAddress address, Endpoint callbacks, IoClock clock) {
+    return connect(address, null, callbacks, clock);
+  }
+
+  /**
+   * Connects a channel of {@code contract}: its session sends the contract's signature, and the service's
+   * comes back, so that a call of an operation on which they disagree fails before it is sent
+   * (docs/tcp-protocol.md, section 4). With a {@code null} contract the session is unchecked.
+   */
+  @Override
+  public Connection connect(EndpointAddress address, dev.courier.rpc.ContractDescription contract, Endpoint callbacks,
+      IoClock clock) {
     if (tls != null && clientTls == null) {
       throw new IllegalStateException("this binding's TLS does not connect (expected: TcpTls.client(...) or "
           + "trustServers(...)): " + tls);
@@ -357,7 +368,7 @@ public final class TcpBinding implements Binding, AutoCloseable {
         connection.sessions++;
       }
       try {
-        target = connection.peer.openSession(callbacks, settings.handshakeTimeout());
+        target = connection.peer.openSession(contract, callbacks, settings.handshakeTimeout());
         shared = connection;
         break;
       } catch (TcpPeer.ConnectionFull e) {

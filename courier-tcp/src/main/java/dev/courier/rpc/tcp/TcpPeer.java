@@ -22,6 +22,7 @@ import dev.courier.rpc.spi.Invocation;
 import dev.courier.rpc.spi.RpcStatus;
 import dev.courier.rpc.spi.Session;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -114,6 +115,10 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   private final Map<Integer, PeerSession> sessions = new ConcurrentHashMap<>();
   private final Map<Integer, CompletableFuture<Void>> sessionOpens = new ConcurrentHashMap<>();
   private final Map<Integer, CompletableFuture<String>> metadataRequests = new ConcurrentHashMap<>();
+  /** Client: the contracts of the sessions whose SESSION_OPEN is not answered yet. */
+  private final Map<Integer, ContractDescription> opening = new ConcurrentHashMap<>();
+  /** Server, event loop only: the agreements reached on this connection, by the client signature they answer. */
+  private final Map<java.nio.ByteBuffer, SessionContract> agreements = new HashMap<>();
   private final AtomicInteger openSessions = new AtomicInteger();   // client: sessions the server accepted
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
   private volatile Channel channel;
@@ -138,13 +143,15 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
     private final OperationDescription operation;
     private final int session;
     private final int callId;
+    private final SessionContract contract;   // how its answer is read
     private boolean written;                  // event loop only: its REQUEST frame went out
 
-    Outgoing(IoRequest request, OperationDescription operation, int session, int callId) {
+    Outgoing(IoRequest request, OperationDescription operation, int session, int callId, SessionContract contract) {
       this.request = request;
       this.operation = operation;
       this.session = session;
       this.callId = callId;
+      this.contract = contract;
     }
 
     IoRequest request() {
@@ -236,10 +243,19 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
 
   /** A session: its calls go to {@code local}, its calls back go through {@code peer}. */
   private record PeerSession(ContractDescription contract, Session session, IoTarget local, IoTarget peer,
-      Arrivals arrivals) {
-    PeerSession(ContractDescription contract, Session session, IoTarget local, IoTarget peer) {
-      this(contract, session, local, peer, new Arrivals());
+      Arrivals arrivals, Agreement agreement) {
+    PeerSession(ContractDescription contract, Session session, IoTarget local, IoTarget peer, Agreement agreement) {
+      this(contract, session, local, peer, new Arrivals(), agreement);
     }
+  }
+
+  /**
+   * What the two ends of a session agreed when it opened (their signatures, docs/tcp-protocol.md section 4): set
+   * once, by the event loop when the server receives SESSION_OPEN or the client its answer, before any call of
+   * the session; read by every call.
+   */
+  private static final class Agreement {
+    volatile SessionContract contract = SessionContract.UNCHECKED;
   }
 
   /**
@@ -416,18 +432,26 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   // =============================================================================================
 
   /** Client: opens a session on this connection; {@code callbacks} receives the server's calls back. */
-  IoTarget openSession(Endpoint callbacks, Duration timeout) {
+  IoTarget openSession(ContractDescription contract, Endpoint callbacks, Duration timeout) {
     int id = nextSessionId.getAndIncrement();
-    IoTarget target = peerTarget(id, "courier.tcp session " + id);
+    Agreement agreement = new Agreement();
+    IoTarget target = peerTarget(id, "courier.tcp session " + id, agreement);
     CompletableFuture<Void> opened = new CompletableFuture<>();
     sessionOpens.put(id, opened);
+    if (contract != null) {
+      opening.put(id, contract);
+    }
     if (callbacks != null) {
       Session callbackSession = callbacks.openSession(target, remote());
-      sessions.put(id, new PeerSession(callbacks.contract(), callbackSession, localTarget(callbackSession, id), target));
+      sessions.put(id, new PeerSession(callbacks.contract(), callbackSession, localTarget(callbackSession, id), target,
+          agreement));
     } else {
-      sessions.put(id, new PeerSession(null, null, null, target));
+      sessions.put(id, new PeerSession(null, null, null, target, agreement));
     }
     ByteBuf frame = frame(SESSION_OPEN, id, 0);
+    if (contract != null) {
+      frame.writeBytes(ContractSignature.of(contract).encoded());       // the server checks every call against it
+    }
     finish(frame);
     channel.writeAndFlush(frame);
     try {
@@ -503,8 +527,8 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
     });
   }
 
-  private IoTarget peerTarget(int session, String name) {
-    return IoTargets.create(name, request -> send(session, request), clock);
+  private IoTarget peerTarget(int session, String name, Agreement agreement) {
+    return IoTargets.create(name, request -> send(session, agreement, request), clock);
   }
 
   private IoTarget localTarget(Session session, int id) {
@@ -534,9 +558,17 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   // Outgoing calls
   // =============================================================================================
 
-  private void send(int session, IoRequest request) {
+  private void send(int session, Agreement agreement, IoRequest request) {
     if (!(request.attachment() instanceof Invocation inv) || inv.operation() == null) {
       request.complete(IoStatus.INVALID_DEVICE_REQUEST);
+      return;
+    }
+    SessionContract contract = agreement.contract;
+    String refusal = contract.callRefusal(inv.operation());
+    if (refusal != null) {
+      // The two ends' contracts disagree on this operation: it fails here, before anything is sent.
+      inv.fault(new FaultException(FaultException.CONTRACT_MISMATCH, refusal + "; the call was not sent", null));
+      request.complete(RpcStatus.FAULT);
       return;
     }
     Channel ch = channel;
@@ -576,7 +608,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
       sendOneWay(ch, frame, request);
       return;
     }
-    Outgoing call = new Outgoing(request, op, session, callId);    // one object: the call, its cancel, its write
+    Outgoing call = new Outgoing(request, op, session, callId, contract);   // one object: the call, its cancel, its write
     if (request.markCancelable(call).equals(IoStatus.CANCELLED)) {
       frame.release();
       request.complete(IoStatus.CANCELLED);
@@ -694,7 +726,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
           goingAway = true;          // never hand this connection to a new channel
           ctx.close();
         }
-        case SESSION_OPEN -> onSessionOpen(session);
+        case SESSION_OPEN -> onSessionOpen(session, in);
         case METADATA_GET -> onMetadataGet(callId, in);
         case METADATA -> onMetadata(callId, in);
         case SESSION_CLOSE -> {
@@ -779,7 +811,26 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private void onSessionOpen(int id) {
+  /**
+   * Server: the agreement with a client whose signature {@code in} holds; a signature that does not parse is a
+   * protocol error. Agreements are kept per signature on the connection: its channels of one contract agree alike.
+   */
+  private SessionContract agreementWith(ByteBuf in, ContractSignature mine) {
+    java.nio.ByteBuffer key = java.nio.ByteBuffer.wrap(ByteBufUtil.getBytes(in));
+    SessionContract known = agreements.get(key);
+    if (known == null) {
+      ContractSignature theirs = ContractSignature.read(in);
+      known = new SessionContract(endpoint.contract().callbackContract().orElse(null), endpoint.contract(), mine, theirs,
+          false);
+      if (agreements.size() < 16) {
+        agreements.put(key, known);
+      }
+    }
+    in.skipBytes(in.readableBytes());
+    return known;
+  }
+
+  private void onSessionOpen(int id, ByteBuf in) {
     if (!server) {
       throw new WireCodec.WireException("SESSION_OPEN sent to a client");
     }
@@ -800,12 +851,21 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
           + "); open the session on another connection"));
       return;
     }
-    IoTarget peer = peerTarget(id, "courier.tcp callbacks of session " + id);
+    Agreement agreement = new Agreement();
+    ContractSignature mine = ContractSignature.of(endpoint.contract());
+    if (in.isReadable()) {
+      agreement.contract = agreementWith(in, mine);
+    }
+    IoTarget peer = peerTarget(id, "courier.tcp callbacks of session " + id, agreement);
     ByteBuf answer;
     try {
       Session session = endpoint.openSession(peer, remote());
-      sessions.put(id, new PeerSession(endpoint.contract(), session, localTarget(session, id), peer));
-      answer = statusFrame(id, 0, IoStatus.SUCCESS, "");
+      sessions.put(id, new PeerSession(endpoint.contract(), session, localTarget(session, id), peer, agreement));
+      answer = frame(STATUS, id, 0);
+      answer.writeInt(IoStatus.SUCCESS.value());
+      WireCodec.writeString(answer, "");
+      answer.writeBytes(mine.encoded());                     // the client checks its calls against it
+      finish(answer);
     } catch (RuntimeException e) {
       peer.close();
       answer = statusFrame(id, 0, RpcStatus.SERVER_TOO_BUSY, String.valueOf(e.getMessage()));
@@ -842,13 +902,21 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
       }
       return;
     }
+    SessionContract contract = ps.agreement().contract;
+    String refusal = contract.serveRefusal(op);
+    if (refusal != null) {
+      refuseDisagreeingCall(session, callId, oneWay, op, refusal);
+      return;
+    }
     if (op.isOneWay() != oneWay) {
       refuseMismatchedCall(ps, session, callId, op);
       return;
     }
     Object[] args;
     try {
-      args = WireCodec.readArguments(in, op, frameBudget.renewed());
+      WireCodec.Form[] forms = contract.arguments(op);
+      args = forms == null ? WireCodec.readArguments(in, op, frameBudget.renewed())
+          : WireCodec.readArguments(in, op, forms, frameBudget.renewed());
       if (in.isReadable()) {
         throw new WireCodec.WireException(in.readableBytes() + " bytes left after the last argument (expected: none)");
       }
@@ -882,6 +950,20 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
       answerStatus(session, callId, oneWay, r.status());
       call.release();
     }
+  }
+
+  /**
+   * A call of an operation on which the session's two contracts disagree (they said so when it opened): not
+   * run, and its arguments not read. A REQUEST gets a fault that names the difference; a ONE_WAY is logged.
+   */
+  private void refuseDisagreeingCall(int session, int callId, boolean oneWay, OperationDescription op, String why) {
+    String reason = why + "; the call was not run";
+    if (oneWay) {
+      logDropped(op, () -> "one-way call " + callId + " of session " + session + " from " + remoteName + " dropped: "
+          + reason);
+      return;
+    }
+    answerFault(session, callId, FaultException.CONTRACT_MISMATCH, reason);
   }
 
   /**
@@ -1126,10 +1208,17 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   private void onAnswer(int type, int session, int callId, ByteBuf in) {
     if (type == STATUS && callId == 0) {
       CompletableFuture<Void> open = sessionOpens.remove(session);
+      ContractDescription contract = opening.remove(session);
       int value = in.readInt();
       String message = WireCodec.readString(in);
       if (open != null) {
         if (value == IoStatus.SUCCESS.value()) {
+          PeerSession ps = sessions.get(session);
+          if (ps != null && contract != null && in.isReadable()) {
+            // The service's signature: calls it would refuse fail here, before they are sent.
+            ps.agreement().contract = new SessionContract(contract, ps.contract(), ContractSignature.of(contract),
+                ContractSignature.read(in), true);
+          }
           openSessions.incrementAndGet();       // counted before its opener sees it (a refusal after it sees the count)
           if (!open.complete(null)) {
             openSessions.decrementAndGet();     // its opener stopped waiting and dropped it
@@ -1183,7 +1272,8 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
       Object value = null;
       OperationDescription op = call.operation();
       if (op.hasResult()) {
-        value = WireCodec.readResult(in, op, budget);
+        WireCodec.Form form = call.contract.result(op);
+        value = form == null ? WireCodec.readResult(in, op, budget) : WireCodec.read(in, form, budget);
       }
       if (in.isReadable()) {
         throw new WireCodec.WireException(in.readableBytes() + " bytes left after the result (expected: "
@@ -1199,7 +1289,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
       if (kind == EXCEPTION_DETAIL) {
         detail = exceptionDetail(in, budget);
       } else if (kind == DECLARED_DETAIL) {
-        detail = declaredDetail(call.operation(), WireCodec.readString(in), in, budget);
+        detail = declaredDetail(call.operation(), call.contract, WireCodec.readString(in), in, budget);
       } else if (kind != NO_DETAIL) {
         throw new WireCodec.WireException("fault detail kind " + kind + " (expected: " + NO_DETAIL + ", "
             + DECLARED_DETAIL + " or " + EXCEPTION_DETAIL + ")");
@@ -1232,12 +1322,17 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
    * {@code null} when this side declares no such fault or its detail does not decode by that type: the caller
    * then gets the fault's code and reason without a typed detail, as WCF does. Reads the rest of the frame.
    */
-  private static Object declaredDetail(OperationDescription op, String name, ByteBuf in, WireCodec.Budget budget) {
+  private static Object declaredDetail(OperationDescription op, SessionContract contract, String name, ByteBuf in,
+      WireCodec.Budget budget) {
     Object detail = null;
     for (Class<? extends Record> type : op.faults()) {
       if (type.getSimpleName().equals(name)) {
+        WireCodec.Form form = contract.faultDetail(op, name, WireCodec.formOf(type));
+        if (form == null) {
+          break;                            // the two ends declare this fault differently: no typed detail
+        }
         try {
-          detail = WireCodec.read(in, type, budget);
+          detail = WireCodec.read(in, form, budget);
           if (in.isReadable()) {
             detail = null;                  // the same name, another shape
           }

@@ -172,6 +172,31 @@ final class WireCodec {
     return args;
   }
 
+  /** Reads the arguments of a call of {@code op} with {@code forms}, one per parameter (another version's reading). */
+  static Object[] readArguments(ByteBuf in, OperationDescription op, Form[] forms, Budget budget) {
+    Object[] args = new Object[forms.length];
+    int i = 0;
+    try {
+      for (; i < args.length; i++) {
+        args[i] = forms[i].read(in, 0, budget);
+      }
+    } catch (WireException | IndexOutOfBoundsException e) {
+      throw new WireException("parameter " + (i + 1) + " (" + op.parameterTypes().get(i).getTypeName() + " "
+          + op.parameterNames().get(i) + "): " + e.getMessage());
+    }
+    return args;
+  }
+
+  /** Reads a value with {@code form}, charging what it builds to {@code budget}. */
+  static Object read(ByteBuf in, Form form, Budget budget) {
+    return form.read(in, 0, budget);
+  }
+
+  /** The form of {@code type}. */
+  static Form formOf(Type type) {
+    return form(type);
+  }
+
   /** Writes the result of {@code op}, which has one. */
   static void writeResult(ByteBuf out, OperationDescription op, Object value) {
     OPERATIONS.computeIfAbsent(op, OperationForms::of).result().write(out, value, 0);
@@ -257,7 +282,7 @@ final class WireCodec {
   }
 
   /** How the values of one type are written and read; {@code depth} is the nesting level of the value. */
-  private abstract static class Form {
+  abstract static class Form {
     abstract void write(ByteBuf out, Object value, int depth);
 
     abstract Object read(ByteBuf in, int depth, Budget budget);
@@ -469,6 +494,10 @@ final class WireCodec {
       this.element = form(element);
     }
 
+    ListForm(Form element) {
+      this.element = element;
+    }
+
     @Override
     void write(ByteBuf out, Object value, int depth) {
       List<?> list = (List<?>) value;
@@ -502,6 +531,11 @@ final class WireCodec {
       this.value = form(value);
     }
 
+    MapForm(Form key, Form value) {
+      this.key = key;
+      this.value = value;
+    }
+
     @Override
     void write(ByteBuf out, Object v, int depth) {
       Map<?, ?> map = (Map<?, ?>) v;
@@ -530,6 +564,10 @@ final class WireCodec {
 
     OptionalForm(Type value) {
       this.value = form(value);
+    }
+
+    OptionalForm(Form value) {
+      this.value = value;
     }
 
     @Override
@@ -638,6 +676,10 @@ final class WireCodec {
       for (int i = 0; i < values.length; i++) {
         values[i] = f[i].read(in, depth + 1, budget);
       }
+      return construct(values);
+    }
+
+    Object construct(Object[] values) {
       try {
         return (Object) constructor.invokeExact(values);
       } catch (VirtualMachineError e) {
@@ -716,5 +758,211 @@ final class WireCodec {
       return (char) readZigzag(in);
     }
     throw new WireException("type " + c + " is not a data contract");
+  }
+
+  // ---- reading what another version of a contract wrote (docs/tcp-protocol.md, section 4) ------------
+
+  /**
+   * The form that reads, as {@code type}, a value that a peer whose signature is {@code writer} wrote as
+   * {@code w}, where the two agree ({@link ContractSignature#incompatibility} found nothing): this side's own
+   * form when the shapes are equal, else one that skips the components the writer added to a record and gives
+   * the components it lacks their defaults (null, 0, false, {@code Optional.empty()}, an empty list or map).
+   */
+  static Form reading(ContractSignature writer, ContractSignature.Sig w, ContractSignature reader,
+      ContractSignature.Sig r, Type type) {
+    if (ContractSignature.sameShape(writer, w, reader, r)) {
+      return form(type);
+    }
+    return new Adapter(writer).form(w, type);
+  }
+
+  /** Builds reading forms for one writer's signature; a record that contains itself is built once. */
+  private static final class Adapter {
+    private final ContractSignature writer;
+    private final Map<String, Late> built = new HashMap<>();
+
+    Adapter(ContractSignature writer) {
+      this.writer = writer;
+    }
+
+    Form form(ContractSignature.Sig w, Type type) {
+      if (w instanceof ContractSignature.ListOf l && type instanceof ParameterizedType p && p.getRawType() == List.class) {
+        return new Reference(new ListForm(form(l.element(), p.getActualTypeArguments()[0])));
+      }
+      if (w instanceof ContractSignature.MapOf m && type instanceof ParameterizedType p && p.getRawType() == Map.class) {
+        return new Reference(new MapForm(form(m.key(), p.getActualTypeArguments()[0]),
+            form(m.value(), p.getActualTypeArguments()[1])));
+      }
+      if (w instanceof ContractSignature.Opt o && type instanceof ParameterizedType p && p.getRawType() == Optional.class) {
+        return new Reference(new OptionalForm(form(o.value(), p.getActualTypeArguments()[0])));
+      }
+      if (w instanceof ContractSignature.Named n && type instanceof Class<?> c && c.isRecord()
+          && writer.entry(n.index()) instanceof ContractSignature.RecordDef def) {
+        String key = n.index() + " " + c.getName();
+        Late late = built.get(key);
+        if (late == null) {
+          late = new Late();
+          built.put(key, late);
+          late.target = new Reference(record(def, c));
+        }
+        return late;
+      }
+      return WireCodec.form(type);
+    }
+
+    private Form record(ContractSignature.RecordDef def, Class<?> type) {
+      RecordForm base = (RecordForm) ((Reference) WireCodec.form(type)).value;
+      RecordComponent[] mine = type.getRecordComponents();
+      int common = Math.min(mine.length, def.components().size());
+      Form[] read = new Form[common];
+      for (int i = 0; i < common; i++) {
+        read[i] = form(def.components().get(i).sig(), mine[i].getGenericType());
+      }
+      Form[] skipped = new Form[def.components().size() - common];
+      for (int i = 0; i < skipped.length; i++) {
+        skipped[i] = new Skip(writer, def.components().get(common + i).sig());
+      }
+      Object[] defaults = new Object[mine.length - common];
+      for (int i = 0; i < defaults.length; i++) {
+        defaults[i] = defaultOf(mine[common + i].getGenericType());
+      }
+      return new Form() {
+        @Override
+        void write(ByteBuf out, Object value, int depth) {
+          throw new IllegalStateException("a reading form does not write");
+        }
+
+        @Override
+        Object read(ByteBuf in, int depth, Budget budget) {
+          budget.charge(Budget.OBJECT + (long) mine.length * Budget.SLOT);
+          Object[] values = new Object[mine.length];
+          for (int i = 0; i < read.length; i++) {
+            values[i] = read[i].read(in, depth + 1, budget);
+          }
+          for (Form skip : skipped) {
+            skip.read(in, depth + 1, budget);
+          }
+          System.arraycopy(defaults, 0, values, common, defaults.length);
+          return base.construct(values);
+        }
+      };
+    }
+  }
+
+  /** The value a reader gives a component that the writer's version of the record does not have. */
+  private static Object defaultOf(Type type) {
+    Class<?> raw = type instanceof ParameterizedType p ? (Class<?>) p.getRawType() : (Class<?>) type;
+    if (raw.isPrimitive()) {
+      return java.lang.reflect.Array.get(java.lang.reflect.Array.newInstance(raw, 1), 0);
+    }
+    if (raw == Optional.class) {
+      return Optional.empty();
+    }
+    if (raw == List.class) {
+      return List.of();
+    }
+    if (raw == Map.class) {
+      return Map.of();
+    }
+    return null;
+  }
+
+  /** A form that is known once it has been built: a record that contains itself reads through it. */
+  private static final class Late extends Form {
+    Form target;
+
+    @Override
+    void write(ByteBuf out, Object value, int depth) {
+      target.write(out, value, depth);
+    }
+
+    @Override
+    Object read(ByteBuf in, int depth, Budget budget) {
+      return target.read(in, depth, budget);
+    }
+  }
+
+  /** Reads and drops a value of the writer's shape: a component this side's version of a record lacks. */
+  private static final class Skip extends Form {
+    private final ContractSignature writer;
+    private final ContractSignature.Sig sig;
+
+    Skip(ContractSignature writer, ContractSignature.Sig sig) {
+      this.writer = writer;
+      this.sig = sig;
+    }
+
+    @Override
+    void write(ByteBuf out, Object value, int depth) {
+      throw new IllegalStateException("a skipping form does not write");
+    }
+
+    @Override
+    Object read(ByteBuf in, int depth, Budget budget) {
+      skip(sig, in, depth, budget);
+      return null;
+    }
+
+    private void skip(ContractSignature.Sig s, ByteBuf in, int depth, Budget budget) {
+      checkReadDepth(depth);
+      if (s instanceof ContractSignature.Prim p) {
+        readPrimitive(in, primitive(p.kind()));
+        return;
+      }
+      if (!in.isReadable()) {
+        throw new WireException("truncated body: a presence byte is missing");
+      }
+      int presence = in.readByte();
+      if (presence == 0) {
+        return;
+      }
+      if (presence != 1) {
+        throw new WireException("presence byte " + presence + " (expected: 0 or 1)");
+      }
+      switch (s) {
+        case ContractSignature.Boxed b -> readPrimitive(in, primitive(b.kind()));
+        case ContractSignature.Str x -> in.skipBytes(readCount(in));
+        case ContractSignature.Bytes x -> in.skipBytes(readCount(in));
+        case ContractSignature.ListOf l -> {
+          int n = readCount(in);
+          for (int i = 0; i < n; i++) {
+            budget.charge(Budget.SLOT);           // a flood of empty elements costs what reading them would
+            skip(l.element(), in, depth + 1, budget);
+          }
+        }
+        case ContractSignature.MapOf m -> {
+          int n = readCount(in);
+          for (int i = 0; i < n; i++) {
+            budget.charge(Budget.SLOT);
+            skip(m.key(), in, depth + 1, budget);
+            skip(m.value(), in, depth + 1, budget);
+          }
+        }
+        case ContractSignature.Opt o -> skip(o.value(), in, depth + 1, budget);
+        case ContractSignature.Named n -> {
+          if (writer.entry(n.index()) instanceof ContractSignature.RecordDef def) {
+            for (ContractSignature.Field f : def.components()) {
+              skip(f.sig(), in, depth + 1, budget);
+            }
+          } else {
+            in.skipBytes(readCount(in));          // an enum: its constant's name
+          }
+        }
+        case ContractSignature.Prim p -> throw new IllegalStateException();
+      }
+    }
+
+    private static Class<?> primitive(char kind) {
+      return switch (kind) {
+        case 'Z' -> boolean.class;
+        case 'B' -> byte.class;
+        case 'S' -> short.class;
+        case 'I' -> int.class;
+        case 'J' -> long.class;
+        case 'F' -> float.class;
+        case 'D' -> double.class;
+        default -> char.class;
+      };
+    }
   }
 }

@@ -181,7 +181,7 @@ class TcpConfinedFailureTest {
   // =============================================================================================
 
   @Test
-  void aReplyOfAnotherTypeThanExpectedFailsItsCallWithACommunicationExceptionNamingTheOperationAndItsLeftoverBytes() {
+  void aClientExpectingAnotherResultTypeHasTheCallRefusedBeforeItIsSentNamingTheOperationAndBothTypes() {
     String address = host(TCP);
     ChannelFactory<ConfinedClient> factory = factory(ConfinedClient.class, TCP, address);
     ConfinedClient client = channel(factory);
@@ -190,17 +190,16 @@ class TcpConfinedFailureTest {
 
     Throwable t = catchThrowable(client::count);
 
-    assertThat(t).isInstanceOf(CommunicationException.class)
-        .hasMessageContaining("call to count at " + address)
-        .hasMessageContaining("its reply could not be read")
-        .hasMessageContaining("bytes left after the result (expected: exactly one int)");
-    assertThat(((CommunicationException) t).mayHaveReachedService()).as("the service ran it").isTrue();
+    assertThat(t).isInstanceOf(FaultException.class);
+    assertThat(((FaultException) t).code()).isEqualTo(FaultException.CONTRACT_MISMATCH);
+    assertThat(((FaultException) t).reason())
+        .isEqualTo("operation count: service returns String, client expects int; the call was not sent");
     assertThat(client.echo("mine")).isEqualTo("mine");
     assertBothGoOn(TCP, client, bystander);
   }
 
   @Test
-  void aStringExpectedWhereARecordComesFailsTheCallRatherThanReturningAString() {
+  void aStringExpectedWhereARecordComesIsRefusedRatherThanReturningAString() {
     String address = host(TCP);
     ChannelFactory<ConfinedClient> factory = factory(ConfinedClient.class, TCP, address);
     ConfinedClient client = channel(factory);
@@ -209,15 +208,13 @@ class TcpConfinedFailureTest {
 
     Throwable t = catchThrowable(client::parcel);
 
-    assertThat(t).isInstanceOf(CommunicationException.class)
-        .hasMessageContaining("call to parcel at " + address)
-        .hasMessageContaining("its reply could not be read")
-        .hasMessageContaining("bytes left after the result (expected: exactly one java.lang.String)");
+    assertThat(t).isInstanceOf(FaultException.class).hasMessage(
+        "operation parcel: service returns Parcel, client expects String; the call was not sent");
     assertBothGoOn(TCP, client, bystander);
   }
 
   @Test
-  void argumentsTheServiceCannotReadFailThatCallWithADeserializationFaultAndTheServiceNeverRuns() {
+  void argumentsOfAnotherTypeAreRefusedBeforeTheyAreSentAndTheServiceNeverRuns() {
     String address = host(TCP);
     ChannelFactory<ConfinedClient> factory = factory(ConfinedClient.class, TCP, address);
     ConfinedClient client = channel(factory);
@@ -228,13 +225,94 @@ class TcpConfinedFailureTest {
 
     assertThat(t).isInstanceOf(FaultException.class);
     FaultException fault = (FaultException) t;
-    assertThat(fault.code()).isEqualTo(FaultException.DESERIALIZATION_FAILED);
-    assertThat(fault.reason()).isEqualTo("the arguments of greet could not be read: parameter 1 (java.lang.String"
-        + " name): presence byte 84 (expected: 0 or 1)");
+    assertThat(fault.code()).isEqualTo(FaultException.CONTRACT_MISMATCH);
+    assertThat(fault.reason()).isEqualTo("operation greet: client sends (name: int), service expects (name: String);"
+        + " the call was not sent");
     assertThat(fault.detail()).isNull();
     assertThat(service.greeted).as("calls of greet that ran").hasValue(0);
     assertThat(client.echo("mine")).isEqualTo("mine");
     assertBothGoOn(TCP, client, bystander);
+  }
+
+  @Test
+  void aReplyThatDoesNotDecodeFromAPeerThatSentNoSignatureFailsItsCallNamingTheOperationAndItsLeftoverBytes()
+      throws Exception {
+    // A peer without a signature (not a Courier service) is not checked when the session opens: what it
+    // answers is still read exactly, and a reply that does not decode fails its one call.
+    String address = rawServer(encoded(String.class, "seven"));
+    ChannelFactory<ConfinedClient> factory = factory(ConfinedClient.class, TCP, address);
+    ConfinedClient client = channel(factory);
+    ConfinedClient bystander = channel(factory);
+
+    Throwable count = catchThrowable(client::count);
+    Throwable parcel = catchThrowable(client::parcel);
+
+    assertThat(count).isInstanceOf(CommunicationException.class)
+        .hasMessageContaining("call to count at " + address)
+        .hasMessageContaining("its reply could not be read")
+        .hasMessageContaining("bytes left after the result (expected: exactly one int)");
+    assertThat(((CommunicationException) count).mayHaveReachedService()).as("the service ran it").isTrue();
+    assertThat(parcel).as("a String where a record was expected: read exactly, as one").isNull();
+    assertThat(bystander.echo("any")).isEqualTo("seven");
+    assertThat(ClientChannel.of(client).state()).isEqualTo(CommunicationState.OPENED);
+    assertThat(TCP.openConnections()).as("the connection both channels share").isEqualTo(1);
+  }
+
+  @Test
+  void aRecordWhereAStringIsExpectedFromAPeerThatSentNoSignatureFailsItsCall() throws Exception {
+    String address = rawServer(encoded(Parcel.class, new Parcel("box", 3)));
+    ChannelFactory<ConfinedClient> factory = factory(ConfinedClient.class, TCP, address);
+    ConfinedClient client = channel(factory);
+
+    Throwable t = catchThrowable(client::parcel);
+
+    assertThat(t).isInstanceOf(CommunicationException.class)
+        .hasMessageContaining("call to parcel at " + address)
+        .hasMessageContaining("its reply could not be read")
+        .hasMessageContaining("bytes left after the result (expected: exactly one java.lang.String)");
+    assertThat(ClientChannel.of(client).state()).isEqualTo(CommunicationState.OPENED);
+  }
+
+  private static byte[] encoded(Class<?> type, Object value) {
+    ByteBuf b = Unpooled.buffer();
+    WireCodec.write(b, type, value);
+    return io.netty.buffer.ByteBufUtil.getBytes(b);
+  }
+
+  /**
+   * A server that speaks the protocol but sends no signature when a session opens, and answers every REQUEST
+   * with {@code body}: a peer that is not a Courier service. Its address.
+   */
+  private String rawServer(byte[] body) throws java.io.IOException {
+    java.net.ServerSocket server = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+    resources.push(server);
+    Thread.ofVirtual().start(() -> {
+      try (java.net.Socket s = server.accept()) {
+        java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
+        java.io.OutputStream out = s.getOutputStream();
+        in.readFully(new byte[8]);
+        out.write(TcpTestSupport.PREAMBLE);
+        while (true) {
+          byte[] rest = new byte[in.readInt()];
+          in.readFully(rest);
+          ByteBuf f = Unpooled.wrappedBuffer(rest);
+          int type = f.readUnsignedByte();
+          int session = f.readInt();
+          int callId = f.readInt();
+          if (type == TcpPeer.SESSION_OPEN) {
+            ByteBuf status = Unpooled.buffer().writeInt(0);
+            WireCodec.writeString(status, "");
+            out.write(frame(TcpPeer.STATUS, session, 0, io.netty.buffer.ByteBufUtil.getBytes(status)));
+          } else if (type == TcpPeer.REQUEST) {
+            out.write(frame(TcpPeer.REPLY, session, callId, body));
+          }
+          out.flush();
+        }
+      } catch (java.io.IOException e) {
+        // the client closed the connection, or the test closed the server: this peer's work is done
+      }
+    });
+    return "courier.tcp://127.0.0.1:" + server.getLocalPort() + "/raw";
   }
 
   @Test
@@ -276,25 +354,44 @@ class TcpConfinedFailureTest {
   }
 
   @Test
-  void aOneWayCallWhoseArgumentsTheServiceCannotReadIsDroppedWithAWarningAndTheConnectionGoesOn() throws Exception {
+  void aOneWayCallWithArgumentsOfAnotherTypeIsRefusedToItsCallerBeforeItIsSent() {
     String address = host(TCP);
     ChannelFactory<ConfinedClient> factory = factory(ConfinedClient.class, TCP, address);
     ConfinedClient client = channel(factory);
     ConfinedClient bystander = channel(factory);
     assertThat(bystander.echo("before")).isEqualTo("before");
 
-    client.note(42);
+    Throwable t = catchThrowable(() -> client.note(42));
 
-    assertThat(CapturedLogs.take("one-way call from ", 1)).singleElement().satisfies(r -> {
-      assertThat(r.getLoggerName()).isEqualTo(TcpBinding.class.getName());
-      assertThat(r.getLevel()).isEqualTo(Level.WARNING);
-      assertThat(r.getMessage()).startsWith("one-way call from ").endsWith(" dropped: the arguments of note could"
-          + " not be read: parameter 1 (java.lang.String text): presence byte 84 (expected: 0 or 1)");
-    });
-    assertThat(CapturedLogs.take()).as("other log records").isEmpty();
+    assertThat(t).isInstanceOf(FaultException.class).hasMessage(
+        "operation note: client sends (text: int), service expects (text: String); the call was not sent");
     assertThat(client.echo("mine")).isEqualTo("mine");
     assertBothGoOn(TCP, client, bystander);
     assertThat(service.noted).as("notes that ran").hasValue(0);
+  }
+
+  @Test
+  void aRawOneWayCallWhoseArgumentsTheServiceCannotReadIsDroppedWithAWarningAndTheConnectionGoesOn() throws Exception {
+    LimitsService limits = new LimitsService();
+    ServiceHost host = ServiceHost.builder(limits).endpoint(Limits.class, TCP, newAddress("limits")).build().open();
+    resources.push(() -> host.close(Duration.ofSeconds(5)));
+    RawPeer peer = RawPeer.withSession(portOf(host.listenAddresses().get(0)));    // a session without a signature
+    resources.push(peer);
+
+    peer.send(frame(TcpPeer.ONE_WAY, 1, 1, requestPayload(action("post"), new byte[] {2, 0})));
+    peer.send(TcpTestSupport.request(1, 3, "echo", (Object) new byte[] {6, 6}));
+
+    Frame reply = peer.read();
+    assertThat(reply.type()).isEqualTo(TcpPeer.REPLY);
+    assertThat(reply.callId()).isEqualTo(3);
+    assertThat(CapturedLogs.take("one-way call from ", 1)).singleElement().satisfies(r -> {
+      assertThat(r.getLoggerName()).isEqualTo(TcpBinding.class.getName());
+      assertThat(r.getLevel()).isEqualTo(Level.WARNING);
+      assertThat(r.getMessage()).startsWith("one-way call from ").endsWith(" dropped: the arguments of post could"
+          + " not be read: parameter 1 (byte[] data): presence byte 2 (expected: 0 or 1)");
+    });
+    assertThat(CapturedLogs.take()).as("other log records").isEmpty();
+    assertThat(limits.calls).as("calls the service ran").hasValue(1);
   }
 
   @Test

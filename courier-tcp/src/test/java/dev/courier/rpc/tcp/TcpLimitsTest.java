@@ -325,13 +325,13 @@ class TcpLimitsTest {
   void aPreambleOfAnotherVersionIsAnsweredWithThePreambleAndGoAwayUnsupportedVersion() throws Exception {
     ServiceHost host = host(DEFAULTS, new LimitsService());
     RawPeer peer = raw(RawPeer.connect(portOf(addressOf(host))));
-    peer.send(new byte[] {'C', 'R', 'T', 'P', 1, 0, 0, 0});
+    peer.send(new byte[] {'C', 'R', 'T', 'P', 2, 0, 0, 0});      // the version before this one
     byte[] theirs = new byte[8];
     new DataInputStream(peer.socket.getInputStream()).readFully(theirs);
     assertThat(theirs).containsExactly(PREAMBLE);
     Frame goAway = RawPeer.goAway(peer.framesUntilClosed(LIMIT));
     assertThat(goAway.goAwayCode()).isEqualTo(2);
-    assertThat(goAway.goAwayMessage()).contains("version 1 (expected: 2)");
+    assertThat(goAway.goAwayMessage()).contains("version 2 (expected: 3)");
     assertServesANewClient(host);
   }
 

@@ -170,7 +170,7 @@ final class TcpTestSupport {
 
   // ---- raw frames ---------------------------------------------------------------------------------
 
-  static final byte[] PREAMBLE = {'C', 'R', 'T', 'P', 2, 0, 0, 0};
+  static final byte[] PREAMBLE = {'C', 'R', 'T', 'P', TcpBinding.VERSION, 0, 0, 0};
 
   /** A frame as read: the type, session, call id and payload. */
   record Frame(int type, int session, int callId, byte[] payload) {
