@@ -368,7 +368,7 @@ public final class TcpBinding implements Binding, AutoCloseable {
         connection.sessions++;
       }
       try {
-        target = connection.peer.openSession(contract, callbacks, settings.handshakeTimeout());
+        target = connection.peer.openSession(path(address.uri()), contract, callbacks, settings.handshakeTimeout());
         shared = connection;
         break;
       } catch (TcpPeer.ConnectionFull e) {
@@ -444,9 +444,7 @@ public final class TcpBinding implements Binding, AutoCloseable {
     }
     ClientConnection connection = open(socketAddress(address), IoClock.system());
     try {
-      String path = address.uri().getRawPath() == null || address.uri().getRawPath().isEmpty() ? "/"
-          : address.uri().getRawPath();
-      return connection.peer.requestMetadata(path).get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      return connection.peer.requestMetadata(path(address.uri())).get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     } catch (java.util.concurrent.ExecutionException e) {
       throw e.getCause() instanceof CommunicationException ce ? ce
           : new CommunicationException("fetching the metadata of " + address + " failed: " + e.getCause(), false, e.getCause());
@@ -543,6 +541,54 @@ public final class TcpBinding implements Binding, AutoCloseable {
   // Server
   // =============================================================================================
 
+  /**
+   * The listening sockets of this JVM's TCP bindings, by the host and port they were asked for: endpoints of
+   * one binding share a port, each at its own path, as WCF's port sharing lets services do. Guarded by itself.
+   */
+  private static final Map<String, Port> PORTS = new java.util.HashMap<>();
+
+  /** One listening socket and the endpoints it serves, by path. */
+  private static final class Port implements TcpPeer.Routes {
+    final TcpBinding owner;
+    final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
+    final java.util.Set<TcpPeer> accepted = ConcurrentHashMap.newKeySet();
+    String key;                     // set once bound (with the port bound), before the port is registered
+    Channel server;                 // likewise
+
+    Port(TcpBinding owner) {
+      this.owner = owner;
+    }
+
+    @Override
+    public Endpoint endpoint(String path) {
+      return endpoints.get(path);
+    }
+
+    @Override
+    public java.util.SortedSet<String> paths() {
+      return new java.util.TreeSet<>(endpoints.keySet());
+    }
+  }
+
+  /** The path of an address as sessions name it: {@code /} when there is none, without a trailing slash. */
+  static String path(URI uri) {
+    String p = uri.getRawPath();
+    if (p == null || p.isEmpty()) {
+      return "/";
+    }
+    return p.length() > 1 && p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
+  }
+
+  /**
+   * Makes {@code endpoint} reachable at {@code address}. Endpoints of this binding, of one host or several,
+   * share a port when their addresses differ in path only; a session names the path it opens
+   * (docs/tcp-protocol.md, SESSION_OPEN), and one that names a path nobody serves is refused with the list of
+   * those served.
+   *
+   * @throws IllegalStateException when another endpoint listens at the same address, when another binding of
+   *     this JVM holds the port, or when the port cannot be bound (another process holds it): each names the
+   *     address and the endpoint's contract
+   */
   @Override
   public Listener listen(EndpointAddress address, Endpoint endpoint) {
     if (tls != null && serverTls == null) {
@@ -554,24 +600,45 @@ public final class TcpBinding implements Binding, AutoCloseable {
       throw new IllegalArgumentException("endpoint's maxConcurrentSessions: " + endpoint.maxConcurrentSessions()
           + " (expected: >= 1)");
     }
-    java.util.Set<TcpPeer> accepted = ConcurrentHashMap.newKeySet();
-    ServerBootstrap b = new ServerBootstrap().group(group())
-        .channel(useEpoll() ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
-        .childOption(ChannelOption.TCP_NODELAY, true)
-        .childHandler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            TcpPeer peer = new TcpPeer(settings, true, endpoint, IoClock.system(), virtualThreads);
-            accepted.add(peer);
-            ch.closeFuture().addListener(f -> accepted.remove(peer));
-            pipeline(ch, peer, true, null);
-          }
-        });
-    Channel server = b.bind(socket).syncUninterruptibly().channel();
-    InetSocketAddress bound = (InetSocketAddress) server.localAddress();
+    String path = path(address.uri());
+    String what = address + " for contract " + endpoint.contract().name();
+    Port port;
+    synchronized (PORTS) {
+      String key = socket.getHostString() + ":" + socket.getPort();
+      port = socket.getPort() == 0 ? null : PORTS.get(key);
+      if (port != null && port.server.isOpen()) {
+        if (port.owner != this) {
+          throw new IllegalStateException("cannot listen at " + what + ": port " + socket.getPort() + " is served by "
+              + "another TcpBinding of this JVM (expected: one binding for the endpoints that share a port, whose "
+              + "settings they share)");
+        }
+        Endpoint there = port.endpoints.putIfAbsent(path, endpoint);
+        if (there != null) {
+          throw new IllegalStateException("cannot listen at " + what + ": the address is in use by an endpoint for "
+              + "contract " + there.contract().name() + " (expected: another path, or another port)");
+        }
+      } else {
+        port = null;
+      }
+    }
+    if (port == null) {
+      Port fresh = bind(socket, what);          // not under the lock: binding waits for an event loop
+      fresh.endpoints.put(path, endpoint);
+      synchronized (PORTS) {
+        PORTS.put(fresh.key, fresh);
+      }
+      fresh.server.closeFuture().addListener(f -> {
+        synchronized (PORTS) {
+          PORTS.remove(fresh.key, fresh);       // closed with its binding: the port may be bound afresh
+        }
+      });
+      port = fresh;
+    }
+    InetSocketAddress bound = (InetSocketAddress) port.server.localAddress();
     URI u = address.uri();
     EndpointAddress actual = EndpointAddress.of(u.getScheme() + "://" + TcpPeer.bracketed(socket.getHostString()) + ":"
         + bound.getPort() + (u.getRawPath() == null ? "" : u.getRawPath()));
+    Port listening = port;
     return new Listener() {
       @Override
       public EndpointAddress address() {
@@ -580,14 +647,56 @@ public final class TcpBinding implements Binding, AutoCloseable {
 
       @Override
       public void close() {
+        boolean last;
+        synchronized (PORTS) {
+          listening.endpoints.remove(path, endpoint);
+          last = listening.endpoints.isEmpty();
+          if (last) {
+            PORTS.remove(listening.key, listening);
+          }
+        }
+        if (!last) {
+          return;                                   // the port serves other endpoints: its connections stay
+        }
+        Channel server = listening.server;
         if (server.isOpen()) {                      // closed already when its binding closed first
           // Not sync: a binding closing at the same moment ends the event loop, which closes the socket too,
           // and the close then fails only with the loop's refusal.
           server.close().awaitUninterruptibly();
         }
-        accepted.forEach(TcpPeer::closeWhenIdle);   // the connections go once their calls have ended
+        listening.accepted.forEach(TcpPeer::closeWhenIdle);   // the connections go once their calls have ended
       }
     };
+  }
+
+  /** Binds a listening socket at {@code socket}; {@code what} names the address and endpoint in errors. */
+  private Port bind(InetSocketAddress socket, String what) {
+    Port port = new Port(this);
+    ServerBootstrap b = new ServerBootstrap().group(group())
+        .channel(useEpoll() ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            TcpPeer peer = new TcpPeer(settings, true, port, IoClock.system(), virtualThreads);
+            port.accepted.add(peer);
+            ch.closeFuture().addListener(f -> port.accepted.remove(peer));
+            pipeline(ch, peer, true, null);
+          }
+        });
+    io.netty.channel.ChannelFuture bound = b.bind(socket).awaitUninterruptibly();
+    if (!bound.isSuccess()) {
+      Throwable cause = bound.cause();
+      // The JDK's transport says BindException; the native one an IOException with the system's message.
+      boolean inUse = cause instanceof java.net.BindException
+          || cause instanceof java.io.IOException && String.valueOf(cause.getMessage()).contains("Address already in use");
+      String why = inUse ? "the address is in use (by another process, or by a socket of this one that is not a "
+          + "Courier endpoint)" : String.valueOf(cause);
+      throw new IllegalStateException("cannot listen at " + what + ": " + why, cause);
+    }
+    port.server = bound.channel();
+    port.key = socket.getHostString() + ":" + ((InetSocketAddress) port.server.localAddress()).getPort();
+    return port;
   }
 
   // =============================================================================================

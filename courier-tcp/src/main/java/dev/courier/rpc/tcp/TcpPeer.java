@@ -79,6 +79,9 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
    */
   static final IoStatus CONNECTION_FULL = IoStatus.of(0xE0C1_0001);
 
+  /** The STATUS answering a SESSION_OPEN or METADATA_GET that names a path no endpoint of the port serves. */
+  static final IoStatus NOT_FOUND = IoStatus.of(0xC000_0034);     // STATUS_OBJECT_NAME_NOT_FOUND
+
   /** The fault code of a call or an answer above the sender's maximum message size. */
   static final String MESSAGE_TOO_LARGE = "MessageTooLarge";
 
@@ -104,8 +107,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   private final TcpBinding.Settings settings;
   private final WireCodec.Budget frameBudget;   // event loop only: renewed for each frame it decodes
   private final boolean server;
-  private final Endpoint endpoint;            // server: the listener's endpoint
-  private final int maxSessions;              // server: the sessions the peer may hold here (sessionShare)
+  private final Routes routes;                // server: the endpoints of the port, by path
   private final IoClock clock;
   private final Executor calls;               // where incoming calls are presented to their session
   private final AtomicInteger nextCallId;
@@ -118,7 +120,10 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   /** Client: the contracts of the sessions whose SESSION_OPEN is not answered yet. */
   private final Map<Integer, ContractDescription> opening = new ConcurrentHashMap<>();
   /** Server, event loop only: the agreements reached on this connection, by the client signature they answer. */
-  private final Map<java.nio.ByteBuffer, SessionContract> agreements = new HashMap<>();
+  private final Map<AgreementKey, SessionContract> agreements = new HashMap<>();
+
+  /** An agreement is the same for the same endpoint and the same client signature. */
+  private record AgreementKey(Endpoint endpoint, java.nio.ByteBuffer signature) {}
   private final AtomicInteger openSessions = new AtomicInteger();   // client: sessions the server accepted
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
   private volatile Channel channel;
@@ -294,13 +299,20 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
     }
   }
 
-  TcpPeer(TcpBinding.Settings settings, boolean server, Endpoint endpoint, IoClock clock, Executor calls) {
+  /** Server: the endpoints that listen on one port, by path (docs/tcp-protocol.md, SESSION_OPEN). */
+  interface Routes {
+    /** The endpoint at {@code path}, or {@code null}. */
+    Endpoint endpoint(String path);
+
+    /** The paths served, sorted: what a peer that named another path is told. */
+    java.util.SortedSet<String> paths();
+  }
+
+  TcpPeer(TcpBinding.Settings settings, boolean server, Routes routes, IoClock clock, Executor calls) {
     this.settings = settings;
     this.frameBudget = WireCodec.Budget.forFrame(settings.maxMessageSize());
     this.server = server;
-    this.endpoint = endpoint;
-    this.maxSessions = server ? sessionShare(settings.maxSessionsPerConnection(), endpoint.maxConcurrentSessions())
-        : settings.maxSessionsPerConnection();
+    this.routes = routes;
     this.clock = clock;
     this.calls = calls;
     this.nextCallId = new AtomicInteger(server ? 2 : 1);
@@ -432,7 +444,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   // =============================================================================================
 
   /** Client: opens a session on this connection; {@code callbacks} receives the server's calls back. */
-  IoTarget openSession(ContractDescription contract, Endpoint callbacks, Duration timeout) {
+  IoTarget openSession(String path, ContractDescription contract, Endpoint callbacks, Duration timeout) {
     int id = nextSessionId.getAndIncrement();
     Agreement agreement = new Agreement();
     IoTarget target = peerTarget(id, "courier.tcp session " + id, agreement);
@@ -449,6 +461,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
       sessions.put(id, new PeerSession(null, null, null, target, agreement));
     }
     ByteBuf frame = frame(SESSION_OPEN, id, 0);
+    WireCodec.writeString(frame, path);                                 // which endpoint of the port
     if (contract != null) {
       frame.writeBytes(ContractSignature.of(contract).encoded());       // the server checks every call against it
     }
@@ -767,9 +780,14 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
       throw new WireCodec.WireException("METADATA_GET sent to a client");
     }
     String path = WireCodec.readString(in);
-    java.util.Optional<String> document = endpoint.metadata();
+    Endpoint endpoint = routes.endpoint(path);
     ByteBuf answer = frame(METADATA, 0, callId);
-    if (document.isEmpty()) {
+    java.util.Optional<String> document = endpoint == null ? java.util.Optional.empty() : endpoint.metadata();
+    if (endpoint == null) {
+      answer.writeInt(NOT_FOUND.value());
+      WireCodec.writeString(answer, noEndpoint(path));
+      WireCodec.writeString(answer, "");
+    } else if (document.isEmpty()) {
       answer.writeInt(IoStatus.NOT_SUPPORTED.value());
       WireCodec.writeString(answer, "the host at " + path + " publishes no metadata (expected: "
           + "ServiceHost.Builder.publishMetadata(true))");
@@ -815,8 +833,8 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
    * Server: the agreement with a client whose signature {@code in} holds; a signature that does not parse is a
    * protocol error. Agreements are kept per signature on the connection: its channels of one contract agree alike.
    */
-  private SessionContract agreementWith(ByteBuf in, ContractSignature mine) {
-    java.nio.ByteBuffer key = java.nio.ByteBuffer.wrap(ByteBufUtil.getBytes(in));
+  private SessionContract agreementWith(Endpoint endpoint, ByteBuf in, ContractSignature mine) {
+    AgreementKey key = new AgreementKey(endpoint, java.nio.ByteBuffer.wrap(ByteBufUtil.getBytes(in)));
     SessionContract known = agreements.get(key);
     if (known == null) {
       ContractSignature theirs = ContractSignature.read(in);
@@ -828,6 +846,11 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
     }
     in.skipBytes(in.readableBytes());
     return known;
+  }
+
+  /** What a peer that names a path no endpoint of this port serves is told. */
+  private String noEndpoint(String path) {
+    return "no endpoint at path " + path + " on this port (expected one of " + routes.paths() + ")";
   }
 
   private void onSessionOpen(int id, ByteBuf in) {
@@ -842,6 +865,25 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
       channel.writeAndFlush(statusFrame(id, 0, IoStatus.INVALID_DEVICE_STATE, "the endpoint is closing"));
       return;
     }
+    Endpoint endpoint;
+    if (in.isReadable()) {
+      String path = WireCodec.readString(in);
+      endpoint = routes.endpoint(path);
+      if (endpoint == null) {
+        channel.writeAndFlush(statusFrame(id, 0, NOT_FOUND, noEndpoint(path)));
+        return;
+      }
+    } else {
+      // A SESSION_OPEN that names no path (nor a signature): the port's only endpoint, unchecked.
+      java.util.SortedSet<String> paths = routes.paths();
+      endpoint = paths.size() == 1 ? routes.endpoint(paths.first()) : null;
+      if (endpoint == null) {
+        channel.writeAndFlush(statusFrame(id, 0, NOT_FOUND, "SESSION_OPEN names no path, and this port serves "
+            + paths.size() + " endpoints (expected: one of " + paths + ")"));
+        return;
+      }
+    }
+    int maxSessions = sessionShare(settings.maxSessionsPerConnection(), endpoint.maxConcurrentSessions());
     if (sessions.size() >= maxSessions) {
       // Refused here, before the host counts it: one connection cannot take all of the host's sessions.
       String limit = maxSessions == settings.maxSessionsPerConnection() ? "the binding's maxSessionsPerConnection"
@@ -854,7 +896,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
     Agreement agreement = new Agreement();
     ContractSignature mine = ContractSignature.of(endpoint.contract());
     if (in.isReadable()) {
-      agreement.contract = agreementWith(in, mine);
+      agreement.contract = agreementWith(endpoint, in, mine);
     }
     IoTarget peer = peerTarget(id, "courier.tcp callbacks of session " + id, agreement);
     ByteBuf answer;
