@@ -1249,28 +1249,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
 
   private void onAnswer(int type, int session, int callId, ByteBuf in) {
     if (type == STATUS && callId == 0) {
-      CompletableFuture<Void> open = sessionOpens.remove(session);
-      ContractDescription contract = opening.remove(session);
-      int value = in.readInt();
-      String message = WireCodec.readString(in);
-      if (open != null) {
-        if (value == IoStatus.SUCCESS.value()) {
-          PeerSession ps = sessions.get(session);
-          if (ps != null && contract != null && in.isReadable()) {
-            // The service's signature: calls it would refuse fail here, before they are sent.
-            ps.agreement().contract = new SessionContract(contract, ps.contract(), ContractSignature.of(contract),
-                ContractSignature.read(in), true);
-          }
-          openSessions.incrementAndGet();       // counted before its opener sees it (a refusal after it sees the count)
-          if (!open.complete(null)) {
-            openSessions.decrementAndGet();     // its opener stopped waiting and dropped it
-          }
-        } else if (value == CONNECTION_FULL.value()) {
-          open.completeExceptionally(new ConnectionFull(message, openSessions.get()));
-        } else {
-          open.completeExceptionally(new dev.courier.rpc.CommunicationException(message, false));
-        }
-      }
+      onSessionOpened(session, in);   // out of line: this method is on every reply's path, and small enough to inline
       return;
     }
     Outgoing call = outgoing.remove(callId);
@@ -1294,6 +1273,32 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
     }
     if (!request.unmarkCancelable().equals(IoStatus.CANCELLED)) {
       request.complete(status);
+    }
+  }
+
+  /** Client: the server's answer to a SESSION_OPEN, with its contract's signature when it accepted. */
+  private void onSessionOpened(int session, ByteBuf in) {
+    CompletableFuture<Void> open = sessionOpens.remove(session);
+    ContractDescription contract = opening.remove(session);
+    int value = in.readInt();
+    String message = WireCodec.readString(in);
+    if (open != null) {
+      if (value == IoStatus.SUCCESS.value()) {
+        PeerSession ps = sessions.get(session);
+        if (ps != null && contract != null && in.isReadable()) {
+          // The service's signature: calls it would refuse fail here, before they are sent.
+          ps.agreement().contract = new SessionContract(contract, ps.contract(), ContractSignature.of(contract),
+              ContractSignature.read(in), true);
+        }
+        openSessions.incrementAndGet();       // counted before its opener sees it (a refusal after it sees the count)
+        if (!open.complete(null)) {
+          openSessions.decrementAndGet();     // its opener stopped waiting and dropped it
+        }
+      } else if (value == CONNECTION_FULL.value()) {
+        open.completeExceptionally(new ConnectionFull(message, openSessions.get()));
+      } else {
+        open.completeExceptionally(new dev.courier.rpc.CommunicationException(message, false));
+      }
     }
   }
 
