@@ -643,8 +643,19 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
       request.complete(IoStatus.SUCCESS);              // accepted: queued on an open, writable connection
       return;
     }
-    ch.writeAndFlush(frame).addListener(f ->
-        request.complete(f.isSuccess() ? IoStatus.SUCCESS : IoStatus.DEVICE_REMOVED_NOT_SENT));
+    // No room: the caller waits until its frame is written (the peer reads slowly, or not at all). It may give
+    // up meanwhile, and a channel that closes or aborts cancels it: it is then told CANCELLED at once, though the
+    // frame, queued already, may still go out when the peer reads again.
+    if (request.markCancelable(r -> r.complete(IoStatus.CANCELLED)).equals(IoStatus.CANCELLED)) {
+      frame.release();
+      request.complete(IoStatus.CANCELLED);
+      return;
+    }
+    ch.writeAndFlush(frame).addListener(f -> {
+      if (!request.unmarkCancelable().equals(IoStatus.CANCELLED)) {
+        request.complete(f.isSuccess() ? IoStatus.SUCCESS : IoStatus.DEVICE_REMOVED_NOT_SENT);
+      }
+    });
   }
 
   private void cancelOutgoing(int callId, IoRequest request) {

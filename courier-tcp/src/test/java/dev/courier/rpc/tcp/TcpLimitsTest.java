@@ -44,11 +44,13 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -523,12 +525,15 @@ class TcpLimitsTest {
       }
     });
     // The host runs two, stops reading, the sockets fill, and the sender waits for room.
-    until(() -> sender.getState() == Thread.State.WAITING && service.postsRunning.get() == 2,
-        "the sender blocked while the service runs two one-way messages");
-    assertThat(sent).as("messages the sender got rid of").hasValueLessThan(messages);
-    assertThat(service.mostPostsRunning).as("one-way messages running at once").hasValue(2);
-    assertServesANewClient(host);       // another connection (another client binding) is served meanwhile
-    service.openPosts();
+    try {
+      until(() -> sender.getState() == Thread.State.WAITING && service.postsRunning.get() == 2,
+          "the sender blocked while the service runs two one-way messages");
+      assertThat(sent).as("messages the sender got rid of").hasValueLessThan(messages);
+      assertThat(service.mostPostsRunning).as("one-way messages running at once").hasValue(2);
+      assertServesANewClient(host);     // another connection (another client binding) is served meanwhile
+    } finally {
+      service.openPosts();              // also when an assertion failed: the host catches up, the channels close
+    }
     sender.join(LIMIT.toMillis());
     assertThat(sender.isAlive()).as("sender still blocked").isFalse();
     until(() -> service.postsDone.get() == messages, "every one-way message delivered");
@@ -536,6 +541,39 @@ class TcpLimitsTest {
         .containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.range(0, messages).boxed().toList());
     assertThat(service.mostPostsRunning).hasValue(2);
     assertThat(client.echo(new byte[] {7})).containsExactly(7);
+  }
+
+  @Test
+  void aOneWayCallWaitingForRoomIsCancelledWhenItsChannelAbortsAndTheAbortReturnsAtOnce() throws Exception {
+    LimitsService service = new LimitsService();
+    ServiceHost host = host(TWO_IN_FLIGHT, service);
+    LimitsClient client = channel(DEFAULTS, host);
+    byte[] megabyte = new byte[1 << 20];
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    Thread sender = Thread.ofPlatform().name("one-way sender").daemon().start(() -> {
+      try {
+        for (int i = 0; i < 64; i++) {
+          client.post(megabyte);
+        }
+      } catch (RuntimeException e) {
+        failure.set(e);
+      }
+    });
+    until(() -> sender.getState() == Thread.State.WAITING && service.postsRunning.get() == 2,
+        "the sender blocked while the service runs two one-way messages");
+    // The host reads nothing more until its service catches up; the channel is aborted meanwhile.
+    Thread aborter = Thread.ofPlatform().name("aborter").daemon().start(((ClientChannel) client)::abort);
+    try {
+      aborter.join(LIMIT.toMillis());
+      assertThat(aborter.isAlive()).as("abort() still waiting for the one-way call").isFalse();
+      sender.join(LIMIT.toMillis());
+      assertThat(sender.isAlive()).as("sender still blocked").isFalse();
+      assertThat(failure.get()).as("what the waiting call was told").isInstanceOf(CancellationException.class)
+          .hasMessage("call to post was cancelled");
+    } finally {
+      service.openPosts();            // whatever happened, the host catches up and the test's channels close
+    }
+    assertServesANewClient(host);
   }
 
   @Test
