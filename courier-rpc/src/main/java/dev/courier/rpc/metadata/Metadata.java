@@ -2,7 +2,11 @@ package dev.courier.rpc.metadata;
 
 import dev.courier.rpc.EndpointAddress;
 import dev.courier.rpc.spi.Binding;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -39,6 +43,9 @@ public record Metadata(String document, ServiceMetadata service) {
 
   /**
    * Fetches the metadata of the endpoint at {@code address} over {@code binding}, waiting at most {@code timeout}.
+   * An endpoint the host describes at a wildcard address ({@code 0.0.0.0}, {@code ::}: it listens on every
+   * interface) is given the host name of {@code address}, the one this client reached it by, as WCF does with
+   * the host a request names; the document is then written anew with those addresses.
    *
    * @throws dev.courier.rpc.CommunicationException when no endpoint answers in time, or it publishes no metadata
    * @throws IllegalArgumentException when the document it sends cannot be read
@@ -52,6 +59,36 @@ public record Metadata(String document, ServiceMetadata service) {
           + ":// address for this binding)");
     }
     String document = binding.fetchMetadata(address, timeout);
-    return new Metadata(document, Wsdl.read(document));
+    ServiceMetadata service = Wsdl.read(document);
+    ServiceMetadata reached = reachedAt(service, address.uri().getHost());
+    return reached == service ? new Metadata(document, service) : new Metadata(Wsdl.write(reached), reached);
+  }
+
+  /** {@code service} with every wildcard host of its endpoints replaced by {@code host}; itself when it has none. */
+  static ServiceMetadata reachedAt(ServiceMetadata service, String host) {
+    if (host == null || isWildcard(host)) {
+      return service;
+    }
+    boolean changed = false;
+    List<EndpointMetadata> endpoints = new ArrayList<>();
+    for (EndpointMetadata e : service.endpoints()) {
+      URI a = e.address();
+      if (a.getHost() != null && isWildcard(a.getHost())) {
+        try {
+          a = new URI(a.getScheme(), a.getUserInfo(), host, a.getPort(), a.getPath(), a.getQuery(), a.getFragment());
+        } catch (URISyntaxException ex) {
+          throw new IllegalArgumentException("host: " + host + " (expected: a host name or address)", ex);
+        }
+        changed = true;
+      }
+      endpoints.add(new EndpointMetadata(e.name(), e.contract(), e.protocol(), a));
+    }
+    return changed ? new ServiceMetadata(service.name(), service.targetNamespace(), service.contracts(),
+        service.types(), endpoints) : service;
+  }
+
+  private static boolean isWildcard(String host) {
+    String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    return h.equals("0.0.0.0") || h.equals("::") || h.equals("0:0:0:0:0:0:0:0");
   }
 }

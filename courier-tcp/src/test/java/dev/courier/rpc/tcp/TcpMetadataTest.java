@@ -84,6 +84,19 @@ class TcpMetadataTest {
   }
 
   @Test
+  void aHostListeningOnEveryInterfaceIsDescribedAtTheHostNameTheClientReachedItBy() {
+    host = ServiceHost.builder(new ShopService()).endpoint(Shop.class, TCP, "courier.tcp://0.0.0.0:0/shop")
+        .publishMetadata(true).build().open();
+    int port = URI.create(host.listenAddresses().getFirst()).getPort();
+    Metadata m = Metadata.fetch(TCP, "courier.tcp://localhost:" + port + "/shop");
+    assertThat(m.service().endpoints()).singleElement()
+        .satisfies(e -> assertThat(e.address()).isEqualTo(URI.create("courier.tcp://localhost:" + port + "/shop")));
+    assertThat(m.document()).contains("location=\"courier.tcp://localhost:" + port + "/shop\"")
+        .doesNotContain("0.0.0.0");
+    assertThat(Wsdl.read(m.document())).isEqualTo(m.service());
+  }
+
+  @Test
   void aHostThatDoesNotPublishMetadataSaysSoAndHowToSwitchItOn() {
     String address = open(false);
     Throwable t = catchThrowable(() -> Metadata.fetch(TCP, address));
