@@ -18,8 +18,10 @@ import dev.courier.rpc.metadata.Wsdl;
 import jakarta.jws.Oneway;
 import jakarta.jws.WebMethod;
 import jakarta.jws.WebService;
+import jakarta.xml.bind.JAXBElement;
 import jakarta.xml.bind.annotation.XmlType;
 import jakarta.xml.ws.WebServiceClient;
+import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +45,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class GeneratedClientsTest {
 
   static Stream<Arguments> requestReplyContractsAndPeers() {
-    return Stream.of(MetadataContracts.Calculator.class, MetadataContracts.Drawing.class)
+    return Stream.of(MetadataContracts.Calculator.class, MetadataContracts.Drawing.class,
+            MetadataContracts.Orders.class)
         .flatMap(c -> Stream.of(Peer.values()).map(p -> Arguments.of(c.getSimpleName(), p, c)));
   }
 
@@ -66,7 +69,8 @@ class GeneratedClientsTest {
       Class<?> contract, @TempDir Path dir) throws Exception {
     ServiceMetadata metadata = served(contract);
     String pkg = "generated." + name.toLowerCase();
-    try (URLClassLoader loader = generate(peer, metadata, pkg, dir)) {
+    GeneratedSources sources = generate(peer, metadata, pkg, dir);
+    try (URLClassLoader loader = sources.compile(Files.createDirectories(dir.resolve("classes")))) {
       ContractMetadata described = metadata.contracts().getFirst();
       Class<?> sei = loader.loadClass(pkg + "." + described.name().getLocalPart());
       assertThat(sei.isInterface()).isTrue();
@@ -93,6 +97,11 @@ class GeneratedClientsTest {
               .as("the values of %s", e.name()).containsExactlyElementsOf(e.values());
         }
       }
+      // minOccurs="0" and nillable="true" are never both on one element: no value is a JAXBElement
+      for (String className : sources.classNames()) {
+        assertThat(Arrays.stream(loader.loadClass(className).getDeclaredFields()).map(Field::getType))
+            .as("the fields of %s", className).doesNotContain(JAXBElement.class);
+      }
       Class<?> service = loader.loadClass(pkg + "." + metadata.name());
       assertThat(service.getAnnotation(WebServiceClient.class).targetNamespace())
           .isEqualTo(metadata.targetNamespace());
@@ -103,7 +112,8 @@ class GeneratedClientsTest {
   @Test
   void wsimportReadsADuplexContractsWsdlAndItsCodeCompiles(@TempDir Path dir) throws Exception {
     ServiceMetadata metadata = served(MetadataContracts.Chat.class);
-    try (URLClassLoader loader = generate(Peer.METRO, metadata, "generated.chat", dir)) {
+    try (URLClassLoader loader = generate(Peer.METRO, metadata, "generated.chat", dir)
+        .compile(Files.createDirectories(dir.resolve("classes")))) {
       // JAX-WS has no duplex: with no SOAP port there is no SEI, but every message of the contract, the
       // callbacks' included, is a class a Java client can use.
       for (OperationMetadata op : metadata.contracts().getFirst().operations()) {
@@ -124,12 +134,12 @@ class GeneratedClientsTest {
             + "or one-way");
   }
 
-  private static URLClassLoader generate(Peer peer, ServiceMetadata metadata, String pkg, Path dir) throws Exception {
+  private static GeneratedSources generate(Peer peer, ServiceMetadata metadata, String pkg, Path dir) throws Exception {
     Path wsdl = dir.resolve(metadata.name() + ".wsdl");
     Files.writeString(wsdl, Wsdl.write(metadata), StandardCharsets.UTF_8);
     Path sources = Files.createDirectories(dir.resolve("src"));
     peer.generate(wsdl, sources, pkg);
-    return GeneratedSources.under(sources).compile(Files.createDirectories(dir.resolve("classes")));
+    return GeneratedSources.under(sources);
   }
 
   private static Method method(Class<?> type, String name) {

@@ -25,6 +25,13 @@ record GeneratedSources(Path sourceDir, List<Path> files) {
     }
   }
 
+  /** The binary names of the top-level classes generated, {@code package-info} left out. */
+  List<String> classNames() {
+    return files.stream().filter(f -> !f.getFileName().toString().equals("package-info.java"))
+        .map(f -> sourceDir.relativize(f).toString().replace(".java", "").replace(f.getFileSystem().getSeparator(), "."))
+        .toList();
+  }
+
   /**
    * Compiles the sources into {@code classDir} and loads them.
    *

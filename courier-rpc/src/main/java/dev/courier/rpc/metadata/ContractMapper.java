@@ -1,6 +1,7 @@
 package dev.courier.rpc.metadata;
 
 import dev.courier.rpc.ContractDescription;
+import dev.courier.rpc.DataContract;
 import dev.courier.rpc.OperationDescription;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
@@ -83,17 +84,22 @@ final class ContractMapper {
     for (Class<? extends Record> fault : op.faults()) {
       QName type = typeName(fault);
       faults.add(new FaultMetadata(fault.getSimpleName() + "Fault", op.action() + fault.getSimpleName() + "Fault",
-          new QName(namespace, fault.getSimpleName()), type));
+          new QName(type.getNamespaceURI(), type.getLocalPart()), type));
     }
     return new OperationMetadata(op.name(), pattern, request, reply, faults);
   }
 
   /** The element called {@code name} holding a {@code type}: an {@code Optional} may be absent, a reference be nil. */
   private SchemaElement element(String name, Type type) {
+    return element(namespace, name, type);
+  }
+
+  /** The element called {@code name} of the schema of {@code ns} holding a {@code type}. */
+  private SchemaElement element(String ns, String name, Type type) {
     if (type instanceof ParameterizedType p && p.getRawType() == Optional.class) {
-      return new SchemaElement(new QName(namespace, name), typeName(p.getActualTypeArguments()[0]), 0, false, false);
+      return new SchemaElement(new QName(ns, name), typeName(p.getActualTypeArguments()[0]), 0, false, false);
     }
-    return new SchemaElement(new QName(namespace, name), typeName(type), 1, false, nillable(type));
+    return new SchemaElement(new QName(ns, name), typeName(type), 1, false, nillable(type));
   }
 
   private static boolean nillable(Type type) {
@@ -108,19 +114,19 @@ final class ContractMapper {
         return builtIn;
       }
       if (c.isEnum()) {
-        QName name = claim(c.getSimpleName(), c);
+        QName name = claim(c);
         if (!types.containsKey(name)) {
           types.put(name, new EnumType(name, Arrays.stream(c.getEnumConstants()).map(e -> ((Enum<?>) e).name()).toList()));
         }
         return name;
       }
       if (c.isRecord()) {
-        QName name = claim(c.getSimpleName(), c);
+        QName name = claim(c);
         if (!types.containsKey(name)) {
           types.put(name, new ComplexType(name, List.of())); // holds its place, and ends a recursion
           List<SchemaElement> elements = new ArrayList<>();
           for (RecordComponent rc : c.getRecordComponents()) {
-            elements.add(element(rc.getName(), rc.getGenericType()));
+            elements.add(element(name.getNamespaceURI(), rc.getName(), rc.getGenericType()));
           }
           types.put(name, new ComplexType(name, elements));
         }
@@ -132,22 +138,24 @@ final class ContractMapper {
         Type item = args[0] instanceof ParameterizedType o && o.getRawType() == Optional.class
             ? o.getActualTypeArguments()[0] : args[0];
         QName itemType = typeName(item);
-        QName name = new QName(namespace, "ArrayOf" + itemType.getLocalPart()); // the same name is the same type
+        String ns = collectionNamespace(itemType);
+        QName name = new QName(ns, "ArrayOf" + itemType.getLocalPart()); // the same name is the same type
         types.putIfAbsent(name, new ComplexType(name, List.of(
-            new SchemaElement(new QName(namespace, itemType.getLocalPart()), itemType, 0, true, nillable(item)))));
+            new SchemaElement(new QName(ns, itemType.getLocalPart()), itemType, 0, true, nillable(item)))));
         return name;
       }
       if (raw == Map.class) {
         QName key = typeName(args[0]);
         QName value = typeName(args[1]);
         String entry = "KeyValueOf" + key.getLocalPart() + value.getLocalPart();
-        QName entryName = new QName(namespace, entry);
+        String ns = collectionNamespace(value.getNamespaceURI().equals(SchemaType.XSD_NAMESPACE) ? key : value);
+        QName entryName = new QName(ns, entry);
         types.putIfAbsent(entryName, new ComplexType(entryName, List.of(
-            new SchemaElement(new QName(namespace, "Key"), key, 1, false, false),
-            new SchemaElement(new QName(namespace, "Value"), value, 1, false, nillable(args[1])))));
-        QName name = new QName(namespace, "ArrayOf" + entry);
+            new SchemaElement(new QName(ns, "Key"), key, 1, false, false),
+            new SchemaElement(new QName(ns, "Value"), value, 1, false, nillable(args[1])))));
+        QName name = new QName(ns, "ArrayOf" + entry);
         types.putIfAbsent(name, new ComplexType(name, List.of(
-            new SchemaElement(new QName(namespace, entry), entryName, 0, true, false))));
+            new SchemaElement(new QName(ns, entry), entryName, 0, true, false))));
         return name;
       }
       if (raw == Optional.class) {
@@ -158,15 +166,42 @@ final class ContractMapper {
         + "contract: a record, enum, primitive or its box, String, byte[], List, Map or Optional of those)");
   }
 
-  /** The name {@code localName} for {@code owner}; throws when another type holds it. */
-  private QName claim(String localName, Type owner) {
-    QName name = new QName(namespace, localName);
+  /**
+   * The namespace of a list or map of {@code item}: that of a data contract with a namespace of its own, else
+   * the contract's (built-in types and their collections stay with the contract).
+   */
+  private String collectionNamespace(QName item) {
+    String ns = item.getNamespaceURI();
+    return ns.equals(SchemaType.XSD_NAMESPACE) ? namespace : ns;
+  }
+
+  /**
+   * The schema name of the record or enum {@code owner}: its {@link DataContract}'s name and namespace, else its
+   * simple name in the contract's namespace. Throws when another type holds that name.
+   */
+  private QName claim(Class<?> owner) {
+    DataContract dc = owner.getAnnotation(DataContract.class);
+    String localName = dc == null || dc.name().isEmpty() ? owner.getSimpleName() : dc.name();
+    String ns = dc == null || dc.namespace().isEmpty() ? namespace : dc.namespace();
+    if (!isNcName(localName)) {
+      throw new IllegalArgumentException("@DataContract(name = \"" + localName + "\") on " + owner.getName()
+          + " (expected: an XML name: a letter or _ first, then letters, digits, '.', '-' or '_')");
+    }
+    QName name = new QName(ns, localName);
     Type previous = owners.putIfAbsent(name, owner);
     if (previous != null && !previous.equals(owner)) {
       throw new IllegalArgumentException("types " + previous.getTypeName() + " and " + owner.getTypeName()
-          + " would both be named " + localName + " in the schema of " + namespace
-          + " (expected: distinct simple names for the records and enums of one document)");
+          + " would both be named " + localName + " in the schema of " + ns
+          + " (expected: distinct names for the records and enums of one document: rename one, or give it "
+          + "@DataContract(name = ...) or a namespace of its own)");
     }
     return name;
+  }
+
+  private static boolean isNcName(String s) {
+    if (s.isEmpty() || !(Character.isLetter(s.charAt(0)) || s.charAt(0) == '_')) {
+      return false;
+    }
+    return s.chars().allMatch(ch -> Character.isLetterOrDigit(ch) || ch == '.' || ch == '-' || ch == '_');
   }
 }

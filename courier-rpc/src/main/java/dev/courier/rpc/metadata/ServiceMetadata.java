@@ -134,7 +134,12 @@ public record ServiceMetadata(String name, String targetNamespace, List<Contract
               endpoint.address().uri()));
         }
       }
-      return new ServiceMetadata(name, namespace, described, mapper.types(), endpoints);
+      // The types in document order, one schema (namespace) after another, so that a document read back is equal.
+      List<String> schemas = List.copyOf(WsdlWriter.schemaNamespaces(
+          new ServiceMetadata(name, namespace, described, mapper.types(), endpoints)));
+      List<SchemaType> types = new ArrayList<>(mapper.types());
+      types.sort(java.util.Comparator.comparingInt(t -> schemas.indexOf(t.name().getNamespaceURI())));
+      return new ServiceMetadata(name, namespace, described, types, endpoints);
     }
 
     private static String bindingName(Endpoint endpoint) {

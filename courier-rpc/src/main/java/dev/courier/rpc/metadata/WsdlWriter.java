@@ -88,6 +88,11 @@ final class WsdlWriter {
 
   /** The namespaces that need a schema: the target namespace first, then those of types and elements. */
   private Set<String> schemaNamespaces() {
+    return schemaNamespaces(m);
+  }
+
+  /** The namespaces of the schemas of {@code m}, in the order the document gives them: the target namespace first. */
+  static Set<String> schemaNamespaces(ServiceMetadata m) {
     Set<String> namespaces = new LinkedHashSet<>();
     namespaces.add(m.targetNamespace());
     for (ContractMetadata c : m.contracts()) {

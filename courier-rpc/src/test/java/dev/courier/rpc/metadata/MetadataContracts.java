@@ -3,6 +3,7 @@ package dev.courier.rpc.metadata;
 import dev.courier.rpc.AsyncCallback;
 import dev.courier.rpc.AsyncResult;
 import dev.courier.rpc.CompletedListener;
+import dev.courier.rpc.DataContract;
 import dev.courier.rpc.FaultContract;
 import dev.courier.rpc.Operation;
 import dev.courier.rpc.ServiceContract;
@@ -93,8 +94,36 @@ public final class MetadataContracts {
     boolean ping(long sent);
   }
 
+  /** The namespace of the order schema, shared by contracts of other namespaces. */
+  public static final String ORDERS_SCHEMA = "http://schemas.example.com/orders/2026";
+
+  /** A data contract of a schema namespace of its own. */
+  @DataContract(namespace = ORDERS_SCHEMA)
+  public record Order(String id, List<Line> lines, Status status, Optional<Point> pickup) {}
+
+  /** A data contract with a schema name of its own. */
+  @DataContract(namespace = ORDERS_SCHEMA, name = "OrderLine")
+  public record Line(String sku, int count) {}
+
+  /** An enum of the order schema. */
+  @DataContract(namespace = ORDERS_SCHEMA)
+  public enum Status { OPEN, SHIPPED }
+
+  /** A fault of the order schema. */
+  @DataContract(namespace = ORDERS_SCHEMA)
+  public record Rejected(String reason) {}
+
+  /** Types of two schemas: its own namespace's and the order schema's. */
+  @ServiceContract(namespace = "http://example.com/orders")
+  public interface Orders {
+    @FaultContract(Rejected.class)
+    Order place(Order order);
+
+    List<Order> open(Map<String, Status> filter);
+  }
+
   /** Every contract of this class, for tests that take them all. */
   public static List<Class<?>> all() {
-    return List.of(Calculator.class, Drawing.class, Chat.class);
+    return List.of(Calculator.class, Drawing.class, Chat.class, Orders.class);
   }
 }

@@ -9,19 +9,29 @@ import dev.courier.rpc.metadata.MetadataContracts.Calculator;
 import dev.courier.rpc.metadata.MetadataContracts.Chat;
 import dev.courier.rpc.metadata.MetadataContracts.Drawing;
 import java.io.StringReader;
+import java.io.StringWriter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import javax.xml.XMLConstants;
+import javax.xml.namespace.QName;
 import javax.xml.parsers.DocumentBuilderFactory;
-import javax.xml.transform.Source;
+import javax.xml.transform.TransformerFactory;
 import javax.xml.transform.dom.DOMSource;
+import javax.xml.transform.stream.StreamResult;
+import javax.xml.transform.stream.StreamSource;
 import javax.xml.validation.SchemaFactory;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
+import org.w3c.dom.NamedNodeMap;
+import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
+import org.w3c.dom.ls.DOMImplementationLS;
+import org.w3c.dom.ls.LSInput;
 import org.xml.sax.InputSource;
 
 class WsdlTest {
@@ -44,13 +54,36 @@ class WsdlTest {
   @MethodSource("contracts")
   void theSchemaOfEveryContractCompilesWithTheJdksSchemaFactory(Class<?> contract) throws Exception {
     Document doc = parse(Wsdl.write(metadataOf(contract)));
-    NodeList schemas = doc.getElementsByTagNameNS(XMLConstants.W3C_XML_SCHEMA_NS_URI, "schema");
-    List<Source> sources = new ArrayList<>();
-    for (int i = 0; i < schemas.getLength(); i++) {
-      sources.add(new DOMSource(schemas.item(i)));
+    // Each inline schema, standalone: with the namespaces it inherits from wsdl:definitions declared on it, as
+    // WSDL processors extract them. An xs:import names a namespace only; it resolves to that sibling schema.
+    Map<String, String> schemas = new LinkedHashMap<>();
+    NodeList found = doc.getElementsByTagNameNS(XMLConstants.W3C_XML_SCHEMA_NS_URI, "schema");
+    for (int i = 0; i < found.getLength(); i++) {
+      Element schema = (Element) found.item(i).cloneNode(true);
+      NamedNodeMap inherited = doc.getDocumentElement().getAttributes();
+      for (int a = 0; a < inherited.getLength(); a++) {
+        Node decl = inherited.item(a);
+        if (XMLConstants.XMLNS_ATTRIBUTE_NS_URI.equals(decl.getNamespaceURI()) && !schema.hasAttribute(decl.getNodeName())) {
+          schema.setAttributeNS(XMLConstants.XMLNS_ATTRIBUTE_NS_URI, decl.getNodeName(), decl.getNodeValue());
+        }
+      }
+      StringWriter text = new StringWriter();
+      TransformerFactory.newDefaultInstance().newTransformer().transform(new DOMSource(schema), new StreamResult(text));
+      schemas.put(schema.getAttribute("targetNamespace"), text.toString());
     }
-    assertThat(sources).isNotEmpty();
-    assertThat(SchemaFactory.newDefaultInstance().newSchema(sources.toArray(Source[]::new))).isNotNull();
+    assertThat(schemas).isNotEmpty();
+    DOMImplementationLS ls = (DOMImplementationLS) doc.getImplementation().getFeature("LS", "3.0");
+    for (Map.Entry<String, String> schema : schemas.entrySet()) {
+      SchemaFactory factory = SchemaFactory.newDefaultInstance();
+      factory.setResourceResolver((type, namespace, publicId, systemId, baseUri) -> {
+        LSInput input = ls.createLSInput();
+        input.setStringData(schemas.get(namespace));
+        input.setSystemId("urn:schema:" + namespace);
+        return schemas.containsKey(namespace) ? input : null;
+      });
+      StreamSource source = new StreamSource(new StringReader(schema.getValue()), "urn:schema:" + schema.getKey());
+      assertThat(factory.newSchema(source)).as("the schema of %s", schema.getKey()).isNotNull();
+    }
   }
 
   @ParameterizedTest(name = "{0}")
@@ -123,6 +156,87 @@ class WsdlTest {
     assertThat(entry.elements()).extracting(e -> e.name().getLocalPart()).containsExactly("Key", "Value");
     ComplexType node = (ComplexType) m.type(new javax.xml.namespace.QName(ns, "Node")).orElseThrow();
     assertThat(node.elements().get(1).type().getLocalPart()).isEqualTo("ArrayOfNode");
+  }
+
+  @Test
+  void aDataContractsNameAndNamespaceNameItsTypeItsComponentsItsCollectionsAndItsFaultElement() throws Exception {
+    ServiceMetadata m = metadataOf(MetadataContracts.Orders.class);
+    String orders = MetadataContracts.ORDERS_SCHEMA;
+    String contract = "http://example.com/orders/";
+    ComplexType order = (ComplexType) m.type(new QName(orders, "Order")).orElseThrow();
+    assertThat(order.elements()).extracting(SchemaElement::name).containsExactly(new QName(orders, "id"),
+        new QName(orders, "lines"), new QName(orders, "status"), new QName(orders, "pickup"));
+    assertThat(order.elements()).extracting(SchemaElement::type).containsExactly(SchemaType.XS_STRING,
+        new QName(orders, "ArrayOfOrderLine"), new QName(orders, "Status"), new QName(contract, "Point"));
+    assertThat(m.type(new QName(orders, "OrderLine"))).isPresent();
+    assertThat(m.type(new QName(orders, "ArrayOfOrder"))).isPresent();
+    assertThat(m.type(new QName(orders, "ArrayOfKeyValueOfstringStatus"))).isPresent();
+    OperationMetadata place = m.contract("Orders").operation("place");
+    assertThat(place.request().wrapper()).isEqualTo(new QName(contract, "place"));
+    assertThat(place.faults()).singleElement().satisfies(f -> {
+      assertThat(f.detailElement()).isEqualTo(new QName(orders, "Rejected"));
+      assertThat(f.detailType()).isEqualTo(new QName(orders, "Rejected"));
+    });
+    // one schema per namespace in the one document, the contract's importing the order schema's
+    Document doc = parse(Wsdl.write(m));
+    NodeList schemas = doc.getElementsByTagNameNS(XMLConstants.W3C_XML_SCHEMA_NS_URI, "schema");
+    List<String> targets = new ArrayList<>();
+    for (int i = 0; i < schemas.getLength(); i++) {
+      targets.add(((Element) schemas.item(i)).getAttribute("targetNamespace"));
+    }
+    assertThat(targets).containsExactlyInAnyOrder(contract, orders);
+  }
+
+  /** Two records called Item. */
+  static final class Shop {
+    record Item(String sku) {}
+  }
+
+  /** The other Item. */
+  record Item(int count) {}
+
+  /** A third Item, named apart. */
+  static final class Warehouse {
+    @dev.courier.rpc.DataContract(name = "StockItem")
+    record Item(int count) {}
+  }
+
+  @dev.courier.rpc.ServiceContract
+  interface Clashing {
+    Item stock(Shop.Item item);
+  }
+
+  @dev.courier.rpc.ServiceContract
+  interface Resolved {
+    Warehouse.Item stock(Shop.Item item);
+  }
+
+  @Test
+  void twoTypesOfOneNameAreRefusedSayingHowToNameOneApart() {
+    ContractDescription d = ContractDescription.of(Clashing.class);
+    assertThatThrownBy(() -> ServiceMetadata.builder("S").contract(d).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("would both be named Item")
+        .hasMessageContaining("@DataContract(name = ...)");
+    ServiceMetadata resolved = ServiceMetadata.builder("S").contract(ContractDescription.of(Resolved.class)).build();
+    assertThat(resolved.types()).extracting(t -> t.name().getLocalPart()).containsExactlyInAnyOrder("Item", "StockItem");
+  }
+
+  @Test
+  void aDataContractNameThatIsNoXmlNameIsRefusedNamingTheType() {
+    ContractDescription d = ContractDescription.of(BadName.class);
+    assertThatThrownBy(() -> ServiceMetadata.builder("S").contract(d).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("@DataContract(name = \"1st item\") on " + Badly.class.getName())
+        .hasMessageContaining("expected: an XML name");
+  }
+
+  @dev.courier.rpc.DataContract(name = "1st item")
+  record Badly(int x) {}
+
+  @dev.courier.rpc.ServiceContract
+  interface BadName {
+    Badly get();
   }
 
   @Test
