@@ -9,29 +9,18 @@ import dev.courier.rpc.metadata.MetadataContracts.Calculator;
 import dev.courier.rpc.metadata.MetadataContracts.Chat;
 import dev.courier.rpc.metadata.MetadataContracts.Drawing;
 import java.io.StringReader;
-import java.io.StringWriter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import javax.xml.XMLConstants;
 import javax.xml.namespace.QName;
 import javax.xml.parsers.DocumentBuilderFactory;
-import javax.xml.transform.TransformerFactory;
-import javax.xml.transform.dom.DOMSource;
-import javax.xml.transform.stream.StreamResult;
-import javax.xml.transform.stream.StreamSource;
-import javax.xml.validation.SchemaFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
-import org.w3c.dom.NamedNodeMap;
 import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
-import org.w3c.dom.ls.DOMImplementationLS;
-import org.w3c.dom.ls.LSInput;
 import org.xml.sax.InputSource;
 
 class WsdlTest {
@@ -53,36 +42,10 @@ class WsdlTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("contracts")
   void theSchemaOfEveryContractCompilesWithTheJdksSchemaFactory(Class<?> contract) throws Exception {
-    Document doc = parse(Wsdl.write(metadataOf(contract)));
-    // Each inline schema, standalone: with the namespaces it inherits from wsdl:definitions declared on it, as
-    // WSDL processors extract them. An xs:import names a namespace only; it resolves to that sibling schema.
-    Map<String, String> schemas = new LinkedHashMap<>();
-    NodeList found = doc.getElementsByTagNameNS(XMLConstants.W3C_XML_SCHEMA_NS_URI, "schema");
-    for (int i = 0; i < found.getLength(); i++) {
-      Element schema = (Element) found.item(i).cloneNode(true);
-      NamedNodeMap inherited = doc.getDocumentElement().getAttributes();
-      for (int a = 0; a < inherited.getLength(); a++) {
-        Node decl = inherited.item(a);
-        if (XMLConstants.XMLNS_ATTRIBUTE_NS_URI.equals(decl.getNamespaceURI()) && !schema.hasAttribute(decl.getNodeName())) {
-          schema.setAttributeNS(XMLConstants.XMLNS_ATTRIBUTE_NS_URI, decl.getNodeName(), decl.getNodeValue());
-        }
-      }
-      StringWriter text = new StringWriter();
-      TransformerFactory.newDefaultInstance().newTransformer().transform(new DOMSource(schema), new StreamResult(text));
-      schemas.put(schema.getAttribute("targetNamespace"), text.toString());
-    }
-    assertThat(schemas).isNotEmpty();
-    DOMImplementationLS ls = (DOMImplementationLS) doc.getImplementation().getFeature("LS", "3.0");
-    for (Map.Entry<String, String> schema : schemas.entrySet()) {
-      SchemaFactory factory = SchemaFactory.newDefaultInstance();
-      factory.setResourceResolver((type, namespace, publicId, systemId, baseUri) -> {
-        LSInput input = ls.createLSInput();
-        input.setStringData(schemas.get(namespace));
-        input.setSystemId("urn:schema:" + namespace);
-        return schemas.containsKey(namespace) ? input : null;
-      });
-      StreamSource source = new StreamSource(new StringReader(schema.getValue()), "urn:schema:" + schema.getKey());
-      assertThat(factory.newSchema(source)).as("the schema of %s", schema.getKey()).isNotNull();
+    WsdlSchemas schemas = WsdlSchemas.of(Wsdl.write(metadataOf(contract)));
+    assertThat(schemas.namespaces()).isNotEmpty();
+    for (String namespace : schemas.namespaces()) {
+      assertThat(schemas.compile(namespace)).as("the schema of %s", namespace).isNotNull();
     }
   }
 

@@ -1,0 +1,423 @@
+package dev.courier.rpc.soap;
+
+import dev.courier.rpc.ContractDescription;
+import dev.courier.rpc.FaultException;
+import dev.courier.rpc.OperationDescription;
+import dev.courier.rpc.metadata.FaultMetadata;
+import dev.courier.rpc.metadata.MessageMetadata;
+import dev.courier.rpc.metadata.OperationMetadata;
+import dev.courier.rpc.metadata.ServiceMetadata;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import javax.xml.XMLConstants;
+import javax.xml.namespace.QName;
+import javax.xml.stream.XMLInputFactory;
+import javax.xml.stream.XMLOutputFactory;
+import javax.xml.stream.XMLStreamConstants;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamReader;
+import javax.xml.stream.XMLStreamWriter;
+
+/**
+ * A contract's messages as SOAP envelopes, document/literal wrapped exactly as its WSDL describes them
+ * ({@code dev.courier.rpc.metadata}): requests, replies and faults, written and read by streaming (StAX).
+ * Element names come from the contract's metadata model, so a message is what the document says, by
+ * construction.
+ *
+ * <p>Immutable and thread safe: one per contract, built once.
+ */
+final class SoapCodec {
+  /** WCF's namespace for its dispatcher's fault codes ({@code InternalServiceFault}). */
+  static final String WCF_DISPATCHER = "http://schemas.microsoft.com/net/2005/12/windowscommunicationfoundation/dispatcher";
+  /** WCF's namespace for {@code ActionNotSupported} without WS-Addressing. */
+  static final String WCF_ADDRESSING_NONE = "http://schemas.microsoft.com/ws/2005/05/addressing/none";
+  /** The fault code of a message whose action no operation of the contract has (WCF's). */
+  static final String ACTION_NOT_SUPPORTED = "ActionNotSupported";
+
+  private static final XMLInputFactory INPUT = secureInput();
+  private static final XMLOutputFactory OUTPUT = XMLOutputFactory.newDefaultFactory();
+
+  private final ContractDescription contract;
+  private final Map<String, Op> byAction = new HashMap<>();
+  private final Map<QName, Op> byWrapper = new HashMap<>();
+  private final Map<OperationDescription, Op> byOperation = new HashMap<>();
+
+  /** One operation's messages. */
+  private record Op(OperationDescription operation, QName request, List<XmlForm.Element> parameters,
+      QName response, XmlForm.Element result, Map<QName, Fault> faultsByElement, Map<Class<?>, Fault> faultsByType) {}
+
+  /** A declared fault: its detail element and the form of its record. */
+  private record Fault(QName element, XmlForm.Element detail) {}
+
+  private SoapCodec(ContractDescription contract) {
+    this.contract = contract;
+    ServiceMetadata metadata = ServiceMetadata.builder(contract.name() + "Service").contract(contract).build();
+    XmlForm.Builder forms = new XmlForm.Builder(metadata);
+    List<OperationMetadata> described = metadata.contract(contract.name()).operations();
+    for (OperationDescription op : contract.operations()) {
+      OperationMetadata m = described.stream().filter(o -> o.name().equals(op.name())).findFirst().orElseThrow();
+      MessageMetadata request = m.request();
+      List<XmlForm.Element> parameters = new ArrayList<>();
+      for (int i = 0; i < op.parameterTypes().size(); i++) {
+        parameters.add(forms.element(request.elements().get(i), op.parameterTypes().get(i)));
+      }
+      QName response = m.reply().map(MessageMetadata::wrapper).orElse(null);
+      XmlForm.Element result = op.hasResult()
+          ? forms.element(m.reply().orElseThrow().elements().getFirst(), op.resultType()) : null;
+      Map<QName, Fault> faultsByElement = new HashMap<>();
+      Map<Class<?>, Fault> faultsByType = new HashMap<>();
+      for (int i = 0; i < op.faults().size(); i++) {
+        FaultMetadata f = m.faults().get(i);
+        Class<? extends Record> type = op.faults().get(i);
+        Fault fault = new Fault(f.detailElement(), new XmlForm.Element(f.detailElement(),
+            forms.form(type, f.detailType()), false, true));
+        faultsByElement.put(f.detailElement(), fault);
+        faultsByType.put(type, fault);
+      }
+      Op o = new Op(op, request.wrapper(), parameters, response, result, faultsByElement, faultsByType);
+      byAction.put(op.action(), o);
+      byWrapper.put(request.wrapper(), o);
+      byOperation.put(op, o);
+    }
+  }
+
+  /** The codec of {@code contract}, which must not be duplex. */
+  static SoapCodec of(ContractDescription contract) {
+    if (contract.isDuplex()) {
+      throw new IllegalArgumentException("contract " + contract.name() + " is duplex: SOAP over HTTP cannot call the "
+          + "client back (expected: a contract without callbacks, or a Courier binding such as courier.tcp)");
+    }
+    return new SoapCodec(contract);
+  }
+
+  ContractDescription contract() {
+    return contract;
+  }
+
+  // ---- writing ------------------------------------------------------------------------------------------
+
+  /** Writes the request envelope of a call of {@code op} with {@code arguments}. */
+  void writeRequest(OutputStream out, SoapVersion version, OperationDescription op, Object[] arguments) {
+    Op o = op(op);
+    write(out, version, x -> {
+      XmlForm.startElement(x, o.request());
+      for (int i = 0; i < o.parameters().size(); i++) {
+        o.parameters().get(i).write(x, arguments[i]);
+      }
+      x.writeEndElement();
+    });
+  }
+
+  /** Writes the reply envelope of {@code op} carrying {@code value}. */
+  void writeReply(OutputStream out, SoapVersion version, OperationDescription op, Object value) {
+    Op o = op(op);
+    write(out, version, x -> {
+      XmlForm.startElement(x, o.response());
+      if (o.result() != null) {
+        o.result().write(x, value);
+      }
+      x.writeEndElement();
+    });
+  }
+
+  /**
+   * Writes {@code fault} as a SOAP fault: its code as SOAP's (and WCF's), its reason, and for a fault
+   * {@code op} declares, its detail record as the declared detail element. {@code op} may be {@code null} (the
+   * message named no operation).
+   */
+  void writeFault(OutputStream out, SoapVersion version, OperationDescription op, FaultException fault) {
+    Fault declared = null;
+    if (op != null && fault.detail() != null) {
+      declared = op(op).faultsByType().get(fault.detail().getClass());
+    }
+    Fault detail = declared;
+    String s = version.envelopeNamespace();
+    QName code = faultCode(fault.code(), version);
+    write(out, version, x -> {
+      x.writeStartElement("s", "Fault", s);
+      if (version == SoapVersion.SOAP_11) {
+        x.writeStartElement("faultcode");
+        writeQName(x, code);
+        x.writeEndElement();
+        x.writeStartElement("faultstring");
+        x.writeAttribute("xml", XMLConstants.XML_NS_URI, "lang", "en-US");
+        x.writeCharacters(fault.reason());
+        x.writeEndElement();
+        if (detail != null) {
+          x.writeStartElement("detail");
+          detail.detail().write(x, fault.detail());
+          x.writeEndElement();
+        }
+      } else {
+        x.writeStartElement("s", "Code", s);
+        x.writeStartElement("s", "Value", s);
+        writeQName(x, code.getNamespaceURI().equals(s) ? code
+            : new QName(s, fault.code().equals(FaultException.INTERNAL) ? "Receiver" : "Sender", "s"));
+        x.writeEndElement();
+        if (!code.getNamespaceURI().equals(s)) {
+          x.writeStartElement("s", "Subcode", s);
+          x.writeStartElement("s", "Value", s);
+          writeQName(x, code);
+          x.writeEndElement();
+          x.writeEndElement();
+        }
+        x.writeEndElement();
+        x.writeStartElement("s", "Reason", s);
+        x.writeStartElement("s", "Text", s);
+        x.writeAttribute("xml", XMLConstants.XML_NS_URI, "lang", "en-US");
+        x.writeCharacters(fault.reason());
+        x.writeEndElement();
+        x.writeEndElement();
+        if (detail != null) {
+          x.writeStartElement("s", "Detail", s);
+          detail.detail().write(x, fault.detail());
+          x.writeEndElement();
+        }
+      }
+      x.writeEndElement();
+    });
+  }
+
+  /** SOAP's (and WCF's) name for a Courier fault code. */
+  static QName faultCode(String code, SoapVersion version) {
+    String s = version.envelopeNamespace();
+    return switch (code) {
+      case FaultException.SENDER -> new QName(s, version == SoapVersion.SOAP_11 ? "Client" : "Sender", "s");
+      case FaultException.INTERNAL -> new QName(WCF_DISPATCHER, code, "a");
+      case ACTION_NOT_SUPPORTED -> new QName(WCF_ADDRESSING_NONE, code, "a");
+      default -> new QName(dev.courier.rpc.metadata.Wsdl.COURIER_NAMESPACE, code, "c");
+    };
+  }
+
+  private interface Body {
+    void write(XMLStreamWriter x) throws XMLStreamException;
+  }
+
+  private static void write(OutputStream out, SoapVersion version, Body body) {
+    try {
+      XMLStreamWriter x = OUTPUT.createXMLStreamWriter(out, "UTF-8");
+      x.setPrefix("s", version.envelopeNamespace());
+      x.writeStartDocument("UTF-8", "1.0");
+      x.writeStartElement("s", "Envelope", version.envelopeNamespace());
+      x.writeNamespace("s", version.envelopeNamespace());
+      x.writeNamespace("xsi", XmlForm.XSI);
+      x.writeStartElement("s", "Body", version.envelopeNamespace());
+      body.write(x);
+      x.writeEndElement();
+      x.writeEndElement();
+      x.writeEndDocument();
+      x.close();
+    } catch (XMLStreamException e) {
+      throw new IllegalStateException("writing a SOAP message failed: " + e.getMessage(), e);
+    }
+  }
+
+  private static void writeQName(XMLStreamWriter x, QName name) throws XMLStreamException {
+    String prefix = x.getNamespaceContext().getPrefix(name.getNamespaceURI());
+    if (prefix == null) {
+      prefix = name.getPrefix().isEmpty() ? "q" : name.getPrefix();
+      x.writeNamespace(prefix, name.getNamespaceURI());
+    }
+    x.writeCharacters(prefix + ":" + name.getLocalPart());
+  }
+
+  // ---- reading ------------------------------------------------------------------------------------------
+
+  /** A request as read: its operation and arguments, and the SOAP version it came in. */
+  record Call(OperationDescription operation, Object[] arguments, SoapVersion version) {}
+
+  /** A reply as read: the value, or the fault it carried. */
+  record Reply(Object value, FaultException fault) {}
+
+  /**
+   * Reads a request envelope. The operation is the one {@code action} names (the {@code SOAPAction}
+   * header, or SOAP 1.2's action parameter); with no action, the one whose request element the body holds.
+   *
+   * @throws FaultException {@code ActionNotSupported} for an action the contract lacks; {@code Sender} for a body
+   *     that is not the operation's request
+   */
+  Call readRequest(InputStream in, String action, XmlForm.Limits limits) {
+    try {
+      XMLStreamReader x = INPUT.createXMLStreamReader(in);
+      try {
+        SoapVersion version = enterBody(x);
+        Op named = action == null || action.isEmpty() ? null : byAction.get(action);
+        if (named == null && action != null && !action.isEmpty()) {
+          throw new FaultException(ACTION_NOT_SUPPORTED, "The message with Action '" + action + "' cannot be "
+              + "processed: contract " + contract.name() + " has no operation with that action", null);
+        }
+        if (XmlForm.nextTag(x) != XMLStreamConstants.START_ELEMENT) {
+          throw new XmlForm.XmlReadException("the Body is empty (expected: a request element)");
+        }
+        Op o = named != null ? named : byWrapper.get(x.getName());
+        if (o == null || !o.request().equals(x.getName())) {
+          throw new XmlForm.XmlReadException("the Body holds " + x.getName() + " (expected: "
+              + (named != null ? named.request() : "the request element of an operation of " + contract.name()) + ")");
+        }
+        Object[] args = XmlForm.readSequence(x, o.parameters(), limits);
+        return new Call(o.operation(), args, version);
+      } finally {
+        x.close();
+      }
+    } catch (XMLStreamException | XmlForm.XmlReadException e) {
+      throw new FaultException(FaultException.SENDER, "the request cannot be read: " + e.getMessage(), null);
+    }
+  }
+
+  /**
+   * Reads the answer to a call of {@code op}: a reply envelope, or a fault (declared details typed by the
+   * operation's faults, others without detail).
+   *
+   * @throws XmlForm.XmlReadException when the body is neither
+   */
+  Reply readReply(InputStream in, OperationDescription op, XmlForm.Limits limits) {
+    Op o = op(op);
+    try {
+      XMLStreamReader x = INPUT.createXMLStreamReader(in);
+      try {
+        SoapVersion version = enterBody(x);
+        if (XmlForm.nextTag(x) != XMLStreamConstants.START_ELEMENT) {
+          throw new XmlForm.XmlReadException("the Body is empty (expected: " + o.response() + " or a Fault)");
+        }
+        if (x.getName().equals(new QName(version.envelopeNamespace(), "Fault"))) {
+          return new Reply(null, readFault(x, version, o, limits));
+        }
+        if (!x.getName().equals(o.response())) {
+          throw new XmlForm.XmlReadException("the Body holds " + x.getName() + " (expected: " + o.response() + ")");
+        }
+        List<XmlForm.Element> result = o.result() == null ? List.of() : List.of(o.result());
+        Object[] values = XmlForm.readSequence(x, result, limits);
+        return new Reply(values.length == 0 ? null : values[0], null);
+      } finally {
+        x.close();
+      }
+    } catch (XMLStreamException e) {
+      throw new XmlForm.XmlReadException("the reply is not well-formed XML: " + e.getMessage());
+    }
+  }
+
+  private FaultException readFault(XMLStreamReader x, SoapVersion version, Op o, XmlForm.Limits limits)
+      throws XMLStreamException {
+    String s = version.envelopeNamespace();
+    QName code = null;
+    QName subcode = null;
+    String reason = "";
+    Object detail = null;
+    while (XmlForm.nextTag(x) == XMLStreamConstants.START_ELEMENT) {
+      String local = x.getLocalName();
+      if (version == SoapVersion.SOAP_11 && local.equals("faultcode")) {
+        code = qname(x, x.getElementText());
+      } else if (version == SoapVersion.SOAP_11 && local.equals("faultstring")) {
+        reason = x.getElementText();
+      } else if (version == SoapVersion.SOAP_12 && local.equals("Code")) {
+        while (XmlForm.nextTag(x) == XMLStreamConstants.START_ELEMENT) {
+          if (x.getLocalName().equals("Value")) {
+            code = qname(x, x.getElementText());
+          } else if (x.getLocalName().equals("Subcode")) {
+            while (XmlForm.nextTag(x) == XMLStreamConstants.START_ELEMENT) {
+              if (x.getLocalName().equals("Value") && subcode == null) {
+                subcode = qname(x, x.getElementText());
+              } else {
+                XmlForm.skipElement(x);
+              }
+            }
+          } else {
+            XmlForm.skipElement(x);
+          }
+        }
+      } else if (version == SoapVersion.SOAP_12 && local.equals("Reason")) {
+        while (XmlForm.nextTag(x) == XMLStreamConstants.START_ELEMENT) {
+          String text = x.getElementText();
+          if (reason.isEmpty()) {
+            reason = text;
+          }
+        }
+      } else if (local.equals("detail") || local.equals("Detail") && s.equals(x.getNamespaceURI())) {
+        while (XmlForm.nextTag(x) == XMLStreamConstants.START_ELEMENT) {
+          Fault f = o.faultsByElement().get(x.getName());
+          if (f != null && detail == null) {
+            detail = f.detail().read(x, limits);
+          } else {
+            XmlForm.skipElement(x);
+          }
+        }
+      } else {
+        XmlForm.skipElement(x);
+      }
+    }
+    return new FaultException(courierCode(code, subcode, version, detail != null), reason, detail);
+  }
+
+  /** Courier's fault code for a SOAP fault's code and subcode. */
+  static String courierCode(QName code, QName subcode, SoapVersion version, boolean declared) {
+    QName c = subcode != null ? subcode : code;
+    if (declared || c == null) {
+      return FaultException.SENDER;
+    }
+    String s = version.envelopeNamespace();
+    if (c.getNamespaceURI().equals(s)) {
+      return switch (c.getLocalPart()) {
+        case "Client", "Sender" -> FaultException.SENDER;
+        default -> FaultException.INTERNAL;           // Server, Receiver: the service failed
+      };
+    }
+    return c.getLocalPart();
+  }
+
+  private static QName qname(XMLStreamReader x, String text) {
+    String t = text.strip();
+    int colon = t.indexOf(':');
+    String prefix = colon < 0 ? "" : t.substring(0, colon);
+    String ns = x.getNamespaceContext().getNamespaceURI(prefix);
+    return new QName(ns == null ? "" : ns, t.substring(colon + 1));
+  }
+
+  /** Reads up to the first child of the Body, skipping the Header; returns the envelope's version. */
+  private static SoapVersion enterBody(XMLStreamReader x) throws XMLStreamException {
+    int event = x.next();
+    while (event != XMLStreamConstants.START_ELEMENT) {
+      if (event == XMLStreamConstants.DTD) {
+        throw new XmlForm.XmlReadException("a DOCTYPE is not allowed in a SOAP message");
+      }
+      if (event == XMLStreamConstants.END_DOCUMENT) {
+        throw new XmlForm.XmlReadException("the message is empty (expected: an Envelope)");
+      }
+      event = x.next();
+    }
+    SoapVersion version = SoapVersion.ofEnvelope(x.getNamespaceURI());
+    if (version == null || !x.getLocalName().equals("Envelope")) {
+      throw new XmlForm.XmlReadException("the document is " + x.getName() + " (expected: a SOAP 1.1 or 1.2 Envelope)");
+    }
+    while (XmlForm.nextTag(x) == XMLStreamConstants.START_ELEMENT) {
+      if (version.envelopeNamespace().equals(x.getNamespaceURI()) && x.getLocalName().equals("Body")) {
+        return version;
+      }
+      XmlForm.skipElement(x);                          // the Header
+    }
+    throw new XmlForm.XmlReadException("the Envelope has no Body");
+  }
+
+  private Op op(OperationDescription op) {
+    Op o = byOperation.get(op);
+    if (o == null) {
+      o = byAction.get(op.action());
+    }
+    if (o == null) {
+      throw new IllegalArgumentException("operation " + op.name() + " is not one of contract " + contract.name());
+    }
+    return o;
+  }
+
+  private static XMLInputFactory secureInput() {
+    XMLInputFactory f = XMLInputFactory.newDefaultFactory();
+    f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
+    f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
+    f.setProperty(XMLInputFactory.IS_REPLACING_ENTITY_REFERENCES, false);
+    f.setProperty(XMLInputFactory.IS_COALESCING, true);
+    return f;
+  }
+}
