@@ -100,10 +100,28 @@ final class SoapCodec {
 
   // ---- writing ------------------------------------------------------------------------------------------
 
-  /** Writes the request envelope of a call of {@code op} with {@code arguments}. */
+  /** The header that carries a call's deadline: the time left when it was sent, as an {@code xs:duration}. */
+  static final QName TIMEOUT = new QName(dev.courier.rpc.metadata.Wsdl.COURIER_NAMESPACE, "Timeout", "c");
+
+  /** Writes the request envelope of a call of {@code op} with {@code arguments}, with no deadline. */
   void writeRequest(OutputStream out, SoapVersion version, OperationDescription op, Object[] arguments) {
+    writeRequest(out, version, op, arguments, dev.courier.rpc.spi.Invocation.NO_DEADLINE);
+  }
+
+  /**
+   * Writes the request envelope of a call of {@code op} with {@code arguments}; a call with a deadline carries the
+   * time left in a {@code c:Timeout} header of Courier's namespace, which other stacks ignore.
+   */
+  void writeRequest(OutputStream out, SoapVersion version, OperationDescription op, Object[] arguments,
+      long timeoutNanos) {
     Op o = op(op);
-    write(out, version, x -> {
+    Body header = timeoutNanos == dev.courier.rpc.spi.Invocation.NO_DEADLINE ? null : x -> {
+      x.writeStartElement(TIMEOUT.getPrefix(), TIMEOUT.getLocalPart(), TIMEOUT.getNamespaceURI());
+      x.writeNamespace(TIMEOUT.getPrefix(), TIMEOUT.getNamespaceURI());
+      x.writeCharacters(java.time.Duration.ofNanos(Math.max(0, timeoutNanos)).toString());
+      x.writeEndElement();
+    };
+    write(out, version, header, x -> {
       XmlForm.startElement(x, o.request());
       for (int i = 0; i < o.parameters().size(); i++) {
         o.parameters().get(i).write(x, arguments[i]);
@@ -115,7 +133,7 @@ final class SoapCodec {
   /** Writes the reply envelope of {@code op} carrying {@code value}. */
   void writeReply(OutputStream out, SoapVersion version, OperationDescription op, Object value) {
     Op o = op(op);
-    write(out, version, x -> {
+    write(out, version, null, x -> {
       XmlForm.startElement(x, o.response());
       if (o.result() != null) {
         o.result().write(x, value);
@@ -137,7 +155,7 @@ final class SoapCodec {
     Fault detail = declared;
     String s = version.envelopeNamespace();
     QName code = faultCode(fault.code(), version);
-    write(out, version, x -> {
+    write(out, version, null, x -> {
       x.writeStartElement("s", "Fault", s);
       if (version == SoapVersion.SOAP_11) {
         x.writeStartElement("faultcode");
@@ -197,7 +215,7 @@ final class SoapCodec {
     void write(XMLStreamWriter x) throws XMLStreamException;
   }
 
-  private static void write(OutputStream out, SoapVersion version, Body body) {
+  private static void write(OutputStream out, SoapVersion version, Body header, Body body) {
     try {
       XMLStreamWriter x = OUTPUT.createXMLStreamWriter(out, "UTF-8");
       x.setPrefix("s", version.envelopeNamespace());
@@ -205,6 +223,11 @@ final class SoapCodec {
       x.writeStartElement("s", "Envelope", version.envelopeNamespace());
       x.writeNamespace("s", version.envelopeNamespace());
       x.writeNamespace("xsi", XmlForm.XSI);
+      if (header != null) {
+        x.writeStartElement("s", "Header", version.envelopeNamespace());
+        header.write(x);
+        x.writeEndElement();
+      }
       x.writeStartElement("s", "Body", version.envelopeNamespace());
       body.write(x);
       x.writeEndElement();
@@ -228,7 +251,7 @@ final class SoapCodec {
   // ---- reading ------------------------------------------------------------------------------------------
 
   /** A request as read: its operation and arguments, and the SOAP version it came in. */
-  record Call(OperationDescription operation, Object[] arguments, SoapVersion version) {}
+  record Call(OperationDescription operation, Object[] arguments, SoapVersion version, long timeoutNanos) {}
 
   /** A reply as read: the value, or the fault it carried. */
   record Reply(Object value, FaultException fault) {}
@@ -244,7 +267,18 @@ final class SoapCodec {
     try {
       XMLStreamReader x = INPUT.createXMLStreamReader(in);
       try {
-        SoapVersion version = enterBody(x);
+        long[] timeout = {dev.courier.rpc.spi.Invocation.NO_DEADLINE};
+        SoapVersion version = enterBody(x, h -> {
+          if (h.getName().equals(TIMEOUT)) {
+            try {
+              timeout[0] = java.time.Duration.parse(h.getElementText().strip()).toNanos();
+            } catch (RuntimeException e) {
+              throw new XmlForm.XmlReadException("the Timeout header is no xs:duration: " + e.getMessage());
+            }
+          } else {
+            XmlForm.skipElement(h);
+          }
+        });
         Op named = action == null || action.isEmpty() ? null : byAction.get(action);
         if (named == null && action != null && !action.isEmpty()) {
           throw new FaultException(ACTION_NOT_SUPPORTED, "The message with Action '" + action + "' cannot be "
@@ -259,7 +293,7 @@ final class SoapCodec {
               + (named != null ? named.request() : "the request element of an operation of " + contract.name()) + ")");
         }
         Object[] args = XmlForm.readSequence(x, o.parameters(), limits);
-        return new Call(o.operation(), args, version);
+        return new Call(o.operation(), args, version, timeout[0]);
       } finally {
         x.close();
       }
@@ -279,7 +313,7 @@ final class SoapCodec {
     try {
       XMLStreamReader x = INPUT.createXMLStreamReader(in);
       try {
-        SoapVersion version = enterBody(x);
+        SoapVersion version = enterBody(x, XmlForm::skipElement);
         if (XmlForm.nextTag(x) != XMLStreamConstants.START_ELEMENT) {
           throw new XmlForm.XmlReadException("the Body is empty (expected: " + o.response() + " or a Fault)");
         }
@@ -376,8 +410,13 @@ final class SoapCodec {
     return new QName(ns == null ? "" : ns, t.substring(colon + 1));
   }
 
-  /** Reads up to the first child of the Body, skipping the Header; returns the envelope's version. */
-  private static SoapVersion enterBody(XMLStreamReader x) throws XMLStreamException {
+  /** Reads one header block: the reader stands at its start and must end at its end. */
+  private interface HeaderReader {
+    void read(XMLStreamReader header) throws XMLStreamException;
+  }
+
+  /** Reads up to the first child of the Body, each header block to {@code headers}; returns the version. */
+  private static SoapVersion enterBody(XMLStreamReader x, HeaderReader headers) throws XMLStreamException {
     int event = x.next();
     while (event != XMLStreamConstants.START_ELEMENT) {
       if (event == XMLStreamConstants.DTD) {
@@ -396,7 +435,13 @@ final class SoapCodec {
       if (version.envelopeNamespace().equals(x.getNamespaceURI()) && x.getLocalName().equals("Body")) {
         return version;
       }
-      XmlForm.skipElement(x);                          // the Header
+      if (version.envelopeNamespace().equals(x.getNamespaceURI()) && x.getLocalName().equals("Header")) {
+        while (XmlForm.nextTag(x) == XMLStreamConstants.START_ELEMENT) {
+          headers.read(x);
+        }
+      } else {
+        XmlForm.skipElement(x);
+      }
     }
     throw new XmlForm.XmlReadException("the Envelope has no Body");
   }

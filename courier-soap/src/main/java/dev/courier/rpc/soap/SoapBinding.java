@@ -1,0 +1,310 @@
+package dev.courier.rpc.soap;
+
+import dev.courier.io.IoClock;
+import dev.courier.io.IoTarget;
+import dev.courier.io.IoTargets;
+import dev.courier.rpc.CommunicationException;
+import dev.courier.rpc.ContractDescription;
+import dev.courier.rpc.EndpointAddress;
+import dev.courier.rpc.spi.Binding;
+import dev.courier.rpc.spi.Connection;
+import dev.courier.rpc.spi.Endpoint;
+import dev.courier.rpc.spi.Listener;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * SOAP over HTTP, in the shape of WCF's basicHttpBinding: a contract's operations as document/literal wrapped
+ * SOAP 1.1 (or 1.2) messages, on Netty's HTTP/1.1 codecs, with the WSDL at {@code ?wsdl}.
+ *
+ * <pre>{@code
+ * SoapBinding soap = SoapBinding.create();
+ * ServiceHost.builder(new CalculatorService())
+ *     .endpoint(Calculator.class, soap, "http://0.0.0.0:8080/calc").publishMetadata(true).build().open();
+ * Calculator calc = ChannelFactory.builder(Calculator.class).binding(soap)
+ *     .address("http://localhost:8080/calc").build().createChannel();
+ * }</pre>
+ *
+ * <p>A duplex contract is refused: HTTP cannot call the client back (WCF's rule for basicHttpBinding). A
+ * request/reply call is answered 200 with its reply or 500 with a SOAP fault; a one-way call 202 once the host has
+ * accepted it. Endpoints of one binding share a port when their addresses differ in path only.
+ *
+ * <p>Threading: one Netty event-loop group per binding reads and writes; services run on virtual threads, never
+ * on the event loop; a client's calls complete on virtual threads too. Thread safe.
+ */
+public final class SoapBinding implements Binding, AutoCloseable {
+  /** The default largest message, either way: 4 MiB. */
+  public static final int DEFAULT_MAX_MESSAGE_SIZE = 4 << 20;
+
+  private final SoapVersion version;
+  private final int maxMessageSize;
+  private final ExecutorService virtualThreads =
+      Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("courier-soap-call-", 0).factory());
+  private final Map<String, Port> ports = new ConcurrentHashMap<>();
+  private final Map<String, SoapClient> clients = new ConcurrentHashMap<>();
+  private volatile EventLoopGroup group;
+
+  private SoapBinding(Builder b) {
+    this.version = b.version;
+    this.maxMessageSize = b.maxMessageSize;
+  }
+
+  /** A SOAP 1.1 binding with the defaults. */
+  public static SoapBinding create() {
+    return builder().build();
+  }
+
+  /** A builder of a binding. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The SOAP version this binding's clients send and its endpoints expect first. */
+  public SoapVersion version() {
+    return version;
+  }
+
+  @Override
+  public String scheme() {
+    return "http";
+  }
+
+  // ---- listening ----------------------------------------------------------------------------------------
+
+  /** One listening socket and its endpoints by path. */
+  private static final class Port implements SoapServer.Routes {
+    final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
+    final java.util.Set<Channel> accepted = ConcurrentHashMap.newKeySet();
+    Channel server;
+
+    @Override
+    public Endpoint endpoint(String path) {
+      return endpoints.get(path);
+    }
+
+    @Override
+    public SortedSet<String> paths() {
+      return new TreeSet<>(endpoints.keySet());
+    }
+  }
+
+  @Override
+  public Listener listen(EndpointAddress address, Endpoint endpoint) {
+    Objects.requireNonNull(endpoint, "endpoint");
+    if (endpoint.contract().isDuplex()) {
+      throw new IllegalArgumentException("endpoint " + address + ": contract " + endpoint.contract().name() + " is "
+          + "duplex, and HTTP cannot call the client back (expected: a contract without callbacks, or a Courier "
+          + "binding such as courier.tcp)");
+    }
+    SoapServer.codec(endpoint.contract());            // refuses what SOAP cannot carry, before anything listens
+    URI uri = address.uri();
+    String host = uri.getHost() == null ? "0.0.0.0" : uri.getHost();
+    int requested = uri.getPort() < 0 ? 80 : uri.getPort();
+    String path = path(uri);
+    String key = host + ":" + requested;
+    Port port;
+    synchronized (ports) {
+      port = requested == 0 ? null : ports.get(key);
+      if (port == null) {
+        port = bind(host, requested, address, endpoint);
+        ports.put(host + ":" + ((InetSocketAddress) port.server.localAddress()).getPort(), port);
+      }
+      Endpoint there = port.endpoints.putIfAbsent(path, endpoint);
+      if (there != null) {
+        throw new IllegalStateException("cannot listen at " + address + " for contract " + endpoint.contract().name()
+            + ": the address is in use by an endpoint for contract " + there.contract().name());
+      }
+    }
+    Port listening = port;
+    int bound = ((InetSocketAddress) port.server.localAddress()).getPort();
+    EndpointAddress actual = EndpointAddress.of(uri.getScheme() + "://" + (host.contains(":") ? "[" + host + "]" : host)
+        + ":" + bound + path);
+    return new Listener() {
+      @Override
+      public EndpointAddress address() {
+        return actual;
+      }
+
+      @Override
+      public void close() {
+        synchronized (ports) {
+          listening.endpoints.remove(path, endpoint);
+          if (listening.endpoints.isEmpty()) {
+            ports.values().remove(listening);
+            listening.server.close().syncUninterruptibly();
+            listening.accepted.forEach(Channel::close);     // its host has ended: so have its connections
+          }
+        }
+      }
+    };
+  }
+
+  private Port bind(String host, int port, EndpointAddress address, Endpoint endpoint) {
+    Port p = new Port();
+    ServerBootstrap b = new ServerBootstrap().group(group()).channel(NioServerSocketChannel.class)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            p.accepted.add(ch);
+            ch.closeFuture().addListener(f -> p.accepted.remove(ch));
+            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(maxMessageSize),
+                new SoapServer(p, virtualThreads, maxMessageSize));
+          }
+        });
+    ChannelFuture bound = b.bind(host, port).awaitUninterruptibly();
+    if (!bound.isSuccess()) {
+      throw new IllegalStateException("cannot listen at " + address + " for contract " + endpoint.contract().name()
+          + ": " + bound.cause().getMessage(), bound.cause());
+    }
+    p.server = bound.channel();
+    return p;
+  }
+
+  private static String path(URI uri) {
+    String p = uri.getRawPath();
+    if (p == null || p.isEmpty()) {
+      return "/";
+    }
+    return p.length() > 1 && p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
+  }
+
+  // ---- connecting ---------------------------------------------------------------------------------------
+
+  /**
+   * Refused: SOAP messages are encoded by the contract, so a channel connects with it
+   * ({@link #connect(EndpointAddress, ContractDescription, Endpoint, IoClock)}, which {@code ChannelFactory} calls).
+   */
+  @Override
+  public Connection connect(EndpointAddress address, Endpoint callbacks, IoClock clock) {
+    throw new IllegalArgumentException("the SOAP binding encodes calls by their contract (expected: "
+        + "connect(address, contract, callbacks, clock), as ChannelFactory does)");
+  }
+
+  @Override
+  public Connection connect(EndpointAddress address, ContractDescription contract, Endpoint callbacks, IoClock clock) {
+    Objects.requireNonNull(contract, "contract");
+    if (callbacks != null || contract.isDuplex()) {
+      throw new IllegalArgumentException("contract " + contract.name() + " is duplex, and HTTP cannot call the "
+          + "client back (expected: a contract without callbacks, or a Courier binding such as courier.tcp)");
+    }
+    SoapCodec codec = SoapServer.codec(contract);
+    SoapClient client = client(address.uri());
+    IoTarget target = IoTargets.create("courier.soap " + address, request -> client.call(codec, version, request),
+        clock);
+    return new Connection() {
+      @Override
+      public IoTarget target() {
+        return target;
+      }
+
+      @Override
+      public java.util.concurrent.Executor completionExecutor() {
+        return virtualThreads;                          // completions arrive on the event loop
+      }
+
+      @Override
+      public void close() {
+        target.close();
+      }
+    };
+  }
+
+  private SoapClient client(URI uri) {
+    String key = uri.getHost() + ":" + uri.getPort() + path(uri);
+    return clients.computeIfAbsent(key, k -> new SoapClient(group(), uri, maxMessageSize));
+  }
+
+  @Override
+  public String fetchMetadata(EndpointAddress address, Duration timeout) {
+    try {
+      return client(address.uri()).fetchWsdl(address.uri()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof CommunicationException ce ? ce
+          : new CommunicationException("fetching " + address + "?wsdl failed: " + e.getCause(), false, e.getCause());
+    } catch (TimeoutException e) {
+      throw new CommunicationException("no metadata from " + address + "?wsdl within " + timeout, false);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CommunicationException("interrupted while fetching " + address + "?wsdl", false, e);
+    }
+  }
+
+  private EventLoopGroup group() {
+    EventLoopGroup g = group;
+    if (g == null) {
+      synchronized (this) {
+        g = group;
+        if (g == null) {
+          g = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("courier-soap", true),
+              NioIoHandler.newFactory());
+          group = g;
+        }
+      }
+    }
+    return g;
+  }
+
+  /** Closes the binding's connections and stops its event loop; its endpoints stop listening. */
+  @Override
+  public void close() {
+    clients.values().forEach(SoapClient::close);
+    EventLoopGroup g = group;
+    if (g != null) {
+      g.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+    virtualThreads.close();
+  }
+
+  /** Builds a {@link SoapBinding}. Not thread safe. */
+  public static final class Builder {
+    private SoapVersion version = SoapVersion.SOAP_11;
+    private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
+
+    private Builder() {}
+
+    /** The SOAP version clients send (endpoints take both). SOAP 1.1 by default, as WCF's basicHttpBinding. */
+    public Builder version(SoapVersion version) {
+      this.version = Objects.requireNonNull(version, "version");
+      return this;
+    }
+
+    /** The largest message either way, in bytes: 4 MiB by default. */
+    public Builder maxMessageSize(int bytes) {
+      if (bytes < 1024) {
+        throw new IllegalArgumentException("maxMessageSize: " + bytes + " (expected: at least 1024 bytes)");
+      }
+      this.maxMessageSize = bytes;
+      return this;
+    }
+
+    /** The binding. */
+    public SoapBinding build() {
+      return new SoapBinding(this);
+    }
+  }
+}
