@@ -12,10 +12,10 @@ enum Peer {
   /** Metro's {@code wsimport}, the JAX-WS reference implementation's tool (jaxws-maven-plugin runs the same class). */
   METRO {
     @Override
-    void generate(Path wsdl, Path sourceDir, String packageName) throws Exception {
+    void generate(String wsdl, Path sourceDir, String packageName) throws Exception {
       ByteArrayOutputStream log = new ByteArrayOutputStream();
       boolean ok = new WsimportTool(log).run(new String[] {"-Xnocompile", "-keep", "-s", sourceDir.toString(),
-          "-d", sourceDir.toString(), "-p", packageName, wsdl.toString()});
+          "-d", sourceDir.toString(), "-p", packageName, wsdl});
       if (!ok) {
         throw new AssertionError("wsimport refused " + wsdl + ":\n" + log.toString(StandardCharsets.UTF_8));
       }
@@ -24,10 +24,10 @@ enum Peer {
   /** Apache CXF's {@code wsdl2java} (cxf-codegen-plugin runs the same class). */
   CXF {
     @Override
-    void generate(Path wsdl, Path sourceDir, String packageName) throws Exception {
+    void generate(String wsdl, Path sourceDir, String packageName) throws Exception {
       ByteArrayOutputStream log = new ByteArrayOutputStream();
       try {
-        new WSDLToJava(new String[] {"-d", sourceDir.toString(), "-p", packageName, wsdl.toString()})
+        new WSDLToJava(new String[] {"-d", sourceDir.toString(), "-p", packageName, wsdl})
             .run(new ToolContext(), log);
       } catch (Exception e) {
         throw new AssertionError("wsdl2java refused " + wsdl + ": " + e + "\n" + log.toString(StandardCharsets.UTF_8), e);
@@ -35,6 +35,16 @@ enum Peer {
     }
   };
 
-  /** Generates Java sources for the WSDL at {@code wsdl} into {@code sourceDir}, in {@code packageName}. */
-  abstract void generate(Path wsdl, Path sourceDir, String packageName) throws Exception;
+  /** Generates Java sources for the WSDL at {@code wsdl} (a path or a URL) into {@code sourceDir}, in {@code packageName}. */
+  abstract void generate(String wsdl, Path sourceDir, String packageName) throws Exception;
+
+  /** Generates Java sources for the WSDL file {@code wsdl}. */
+  void generate(Path wsdl, Path sourceDir, String packageName) throws Exception {
+    generate(wsdl.toString(), sourceDir, packageName);
+  }
+
+  /** The class name of this stack's JAX-WS implementation: generated clients built while it is chosen use it. */
+  String provider() {
+    return this == METRO ? "com.sun.xml.ws.spi.ProviderImpl" : "org.apache.cxf.jaxws.spi.ProviderImpl";
+  }
 }
