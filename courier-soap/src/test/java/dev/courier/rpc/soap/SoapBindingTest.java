@@ -1,0 +1,222 @@
+package dev.courier.rpc.soap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import dev.courier.rpc.ChannelFactory;
+import dev.courier.rpc.ClientChannel;
+import dev.courier.rpc.CommunicationException;
+import dev.courier.rpc.FaultException;
+import dev.courier.rpc.ServiceHost;
+import dev.courier.rpc.metadata.EndpointMetadata;
+import dev.courier.rpc.metadata.Metadata;
+import dev.courier.rpc.metadata.MetadataContracts;
+import dev.courier.rpc.metadata.MetadataContracts.Calculator;
+import dev.courier.rpc.metadata.MetadataContracts.DivideByZero;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** What SOAP over HTTP adds to the contract suite: its HTTP answers, its metadata, its refusals and limits. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class SoapBindingTest {
+  private static final SoapBinding SOAP = SoapBinding.create();
+  private static final SoapBinding SOAP12 = SoapBinding.builder().version(SoapVersion.SOAP_12).build();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private final List<AutoCloseable> resources = new ArrayList<>();
+
+  /** A calculator served in its synchronous shape. */
+  @dev.courier.rpc.ServiceContract(namespace = "http://example.com/calc", name = "Calculator")
+  public interface CalculatorService {
+    int add(int a, int b);
+
+    @dev.courier.rpc.FaultContract(DivideByZero.class)
+    double divide(double dividend, double divisor);
+
+    @dev.courier.rpc.Operation(oneWay = true)
+    void reset();
+  }
+
+  static final class CalculatorImpl implements CalculatorService {
+    @Override
+    public int add(int a, int b) {
+      return a + b;
+    }
+
+    @Override
+    public double divide(double dividend, double divisor) {
+      if (divisor == 0) {
+        throw new FaultException("cannot divide by zero", new DivideByZero(dividend, "divisor is zero"));
+      }
+      return dividend / divisor;
+    }
+
+    @Override
+    public void reset() {}
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    for (AutoCloseable r : resources.reversed()) {
+      r.close();
+    }
+  }
+
+  @AfterAll
+  static void closeBindings() {
+    SOAP.close();
+    SOAP12.close();
+  }
+
+  private String host(String address, boolean publish) {
+    ServiceHost host = ServiceHost.builder(new CalculatorImpl()).endpoint(CalculatorService.class, SOAP, address)
+        .publishMetadata(publish).build().open();
+    resources.add(host::close);
+    return host.listenAddresses().getFirst();
+  }
+
+  private Calculator client(SoapBinding binding, String address) {
+    Calculator c = ChannelFactory.builder(Calculator.class).binding(binding).address(address)
+        .operationTimeout(Duration.ofSeconds(10)).build().createChannel();
+    resources.add(((ClientChannel) c)::abort);
+    return c;
+  }
+
+  private static HttpResponse<String> post(String address, String contentType, String soapAction, String body)
+      throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(address)).header("Content-Type", contentType)
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (soapAction != null) {
+      b.header("SOAPAction", soapAction);
+    }
+    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void aClientOfEitherSoapVersionCallsTheSameEndpointInEveryShape() throws Exception {
+    String address = host("http://127.0.0.1:0/calc", false);
+    for (SoapBinding binding : List.of(SOAP, SOAP12)) {
+      Calculator calc = client(binding, address);
+      assertThat(calc.add(2, 3)).isEqualTo(5);
+      assertThat(calc.addAsync(4, 5).get(10, TimeUnit.SECONDS)).isEqualTo(9);
+      assertThat(calc.endAdd(calc.beginAdd(1, 1, null, null))).isEqualTo(2);
+      FaultException fault = (FaultException) catchThrowable(() -> calc.divide(1, 0));
+      assertThat(fault.detail()).isEqualTo(new DivideByZero(1, "divisor is zero"));
+      calc.reset();
+    }
+  }
+
+  @Test
+  void theWsdlNamesTheAddressTheClientUsedAndFetchesLikeAnyMetadata() throws Exception {
+    String address = host("http://0.0.0.0:0/calc", true);
+    int port = URI.create(address).getPort();
+    String reached = "http://localhost:" + port + "/calc";
+    HttpResponse<String> wsdl = HTTP.send(HttpRequest.newBuilder(URI.create(reached + "?wsdl")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(wsdl.statusCode()).isEqualTo(200);
+    assertThat(wsdl.headers().firstValue("Content-Type")).hasValue("text/xml; charset=utf-8");
+    assertThat(wsdl.body()).contains("<soap:address location=\"" + reached + "\"").doesNotContain("0.0.0.0");
+    Metadata m = Metadata.fetch(SOAP, reached);
+    assertThat(m.service().endpoints()).singleElement().satisfies(e -> {
+      assertThat(e.protocol()).isEqualTo(EndpointMetadata.Protocol.SOAP_11);
+      assertThat(e.address()).isEqualTo(URI.create(reached));
+    });
+  }
+
+  @Test
+  void aHostThatPublishesNoMetadataAnswersItsWsdl404SayingHowToSwitchItOn() throws Exception {
+    String address = host("http://127.0.0.1:0/calc", false);
+    HttpResponse<String> wsdl = HTTP.send(HttpRequest.newBuilder(URI.create(address + "?wsdl")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(wsdl.statusCode()).isEqualTo(404);
+    assertThat(wsdl.body()).contains("publishMetadata(true)");
+    assertThatThrownBy(() -> Metadata.fetch(SOAP, address)).isInstanceOf(CommunicationException.class)
+        .hasMessageContaining("404");
+  }
+
+  @Test
+  void anUnknownPathIsAnsweredWithThePathsServedThere() throws Exception {
+    String address = host("http://127.0.0.1:0/calc", false);
+    String other = address.replace("/calc", "/nope");
+    HttpResponse<String> answer = post(other, "text/xml; charset=utf-8", "\"x\"", "<x/>");
+    assertThat(answer.statusCode()).isEqualTo(404);
+    assertThat(answer.body()).contains("no endpoint at path /nope").contains("[/calc]");
+  }
+
+  @Test
+  void aContentTypeOfNeitherVersionIs415NamingBoth() throws Exception {
+    String address = host("http://127.0.0.1:0/calc", false);
+    HttpResponse<String> answer = post(address, "application/json", null, "{}");
+    assertThat(answer.statusCode()).isEqualTo(415);
+    assertThat(answer.body()).contains("application/json").contains("text/xml").contains("application/soap+xml");
+  }
+
+  @Test
+  void malformedXmlIsASenderFaultAndTheEndpointServesTheNextCall() throws Exception {
+    String address = host("http://127.0.0.1:0/calc", false);
+    HttpResponse<String> answer = post(address, "text/xml; charset=utf-8",
+        "\"http://example.com/calc/Calculator/add\"", "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body><unclosed>");
+    assertThat(answer.statusCode()).isEqualTo(500);
+    assertThat(answer.body()).contains("<faultcode>s:Client</faultcode>").contains("the request cannot be read");
+    assertThat(client(SOAP, address).add(1, 2)).isEqualTo(3);
+  }
+
+  @Test
+  void anActionTheContractLacksIsWcfsActionNotSupportedFault() throws Exception {
+    String address = host("http://127.0.0.1:0/calc", false);
+    HttpResponse<String> answer = post(address, "text/xml; charset=utf-8", "\"urn:nothing\"",
+        "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body/></s:Envelope>");
+    assertThat(answer.statusCode()).isEqualTo(500);
+    assertThat(answer.body()).contains("a:ActionNotSupported").contains("'urn:nothing'");
+  }
+
+  @Test
+  void aOneWayCallIsAnswered202WithAnEmptyBody() throws Exception {
+    String address = host("http://127.0.0.1:0/calc", false);
+    HttpResponse<String> answer = post(address, "text/xml; charset=utf-8", "\"http://example.com/calc/Calculator/reset\"",
+        "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body>"
+            + "<q:reset xmlns:q=\"http://example.com/calc/\"/></s:Body></s:Envelope>");
+    assertThat(answer.statusCode()).isEqualTo(202);
+    assertThat(answer.body()).isEmpty();
+  }
+
+  @Test
+  void aDuplexContractIsRefusedWhenItsEndpointOpensSayingHttpCannotCallBack() {
+    MetadataContracts.Chat chat = new MetadataContracts.Chat() {
+      @Override
+      public void post(String line) {}
+
+      @Override
+      public int join(String who) {
+        return 0;
+      }
+    };
+    ServiceHost.Builder host = ServiceHost.builder(chat).endpoint(MetadataContracts.Chat.class, SOAP,
+        "http://127.0.0.1:0/chat");
+    assertThatThrownBy(() -> host.build().open())
+        .hasMessageContaining("HTTP cannot call the client back").hasMessageContaining("Chat");
+  }
+
+  @Test
+  void aChannelIsSessionlessACallAfterItsHostEndsFailsAndOneAfterTheNextHostOpensGoesThrough() throws Exception {
+    ServiceHost first = ServiceHost.builder(new CalculatorImpl())
+        .endpoint(CalculatorService.class, SOAP, "http://127.0.0.1:0/calc").build().open();
+    String address = first.listenAddresses().getFirst();
+    Calculator calc = client(SOAP, address);
+    assertThat(calc.add(1, 1)).isEqualTo(2);
+    first.close();
+    assertThat(catchThrowable(() -> calc.add(1, 2))).isInstanceOf(CommunicationException.class);
+    host(address, false);
+    assertThat(calc.add(2, 2)).as("the same channel, to the next host at the address").isEqualTo(4);
+  }
+}
