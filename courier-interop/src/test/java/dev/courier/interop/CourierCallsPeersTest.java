@@ -1,0 +1,121 @@
+package dev.courier.interop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import dev.courier.io.Eventually;
+import dev.courier.rpc.AsyncCallback;
+import dev.courier.rpc.AsyncResult;
+import dev.courier.rpc.ChannelFactory;
+import dev.courier.rpc.ClientChannel;
+import dev.courier.rpc.CompletedEvent;
+import dev.courier.rpc.CompletedListener;
+import dev.courier.rpc.FaultContract;
+import dev.courier.rpc.FaultException;
+import dev.courier.rpc.Operation;
+import dev.courier.rpc.ServiceContract;
+import dev.courier.rpc.soap.SoapBinding;
+import dev.courier.interop.wcf.JaxwsCalculator;
+import jakarta.xml.ws.Endpoint;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Courier's client calls a service hosted by Metro ({@code Endpoint.publish}), written as a JAX-WS user writes a
+ * WCF-shaped service, in every client shape: request/reply, a declared fault with its detail, one-way.
+ */
+class CourierCallsPeersTest {
+  private static final SoapBinding SOAP = SoapBinding.create();
+  private final String previousProvider = System.getProperty("jakarta.xml.ws.spi.Provider");
+  private Endpoint published;
+
+  /** The detail of the service's fault, as Courier declares it. */
+  public record DivideByZero(double dividend, String reason) {}
+
+  /** The service's contract in Courier's terms: WCF's names, every client shape. */
+  @ServiceContract(namespace = "http://tempuri.org/", name = "ICalculator")
+  public interface ICalculator {
+    @Operation(name = "Add")
+    int add(int a, int b);
+
+    @Operation(name = "Add")
+    CompletableFuture<Integer> addAsync(int a, int b);
+
+    @Operation(name = "Add")
+    AsyncResult beginAdd(int a, int b, AsyncCallback callback, Object state);
+
+    @Operation(name = "Add")
+    int endAdd(AsyncResult result);
+
+    @Operation(name = "Add")
+    void addAsync(int a, int b, Object userState);
+
+    @Operation(name = "Add")
+    void onAddCompleted(CompletedListener<Integer> listener);
+
+    @Operation(name = "Divide")
+    @FaultContract(DivideByZero.class)
+    double divide(double dividend, double divisor);
+
+    @Operation(name = "Reset", oneWay = true)
+    void reset();
+  }
+
+  @AfterEach
+  void stop() {
+    if (published != null) {
+      published.stop();
+    }
+    if (previousProvider == null) {
+      System.clearProperty("jakarta.xml.ws.spi.Provider");
+    } else {
+      System.setProperty("jakarta.xml.ws.spi.Provider", previousProvider);
+    }
+  }
+
+  @AfterAll
+  static void closeBinding() {
+    SOAP.close();
+  }
+
+  @Test
+  void courierCallsAMetroServiceInEveryShapeWithItsFaultAndAOneWayCall() throws Exception {
+    JaxwsCalculator service = new JaxwsCalculator();
+    int port;
+    try (ServerSocket free = new ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    String address = "http://127.0.0.1:" + port + "/calc";
+    System.setProperty("jakarta.xml.ws.spi.Provider", Peer.METRO.provider());
+    published = Endpoint.publish(address, service);
+
+    ICalculator calc = ChannelFactory.builder(ICalculator.class).binding(SOAP).address(address)
+        .operationTimeout(Duration.ofSeconds(10)).build().createChannel();
+    try {
+      assertThat(calc.add(2, 3)).isEqualTo(5);
+      assertThat(calc.addAsync(4, 5).get(10, TimeUnit.SECONDS)).isEqualTo(9);
+      assertThat(calc.endAdd(calc.beginAdd(6, 7, null, null))).isEqualTo(13);
+      CompletableFuture<CompletedEvent<Integer>> event = new CompletableFuture<>();
+      calc.onAddCompleted(event::complete);
+      calc.addAsync(8, 9, "user state");
+      CompletedEvent<Integer> completed = event.get(10, TimeUnit.SECONDS);
+      assertThat(completed.result()).isEqualTo(17);
+      assertThat(completed.userState()).isEqualTo("user state");
+
+      Throwable fault = catchThrowable(() -> calc.divide(3, 0));
+      assertThat(fault).isInstanceOf(FaultException.class).hasMessage("cannot divide by zero");
+      assertThat(((FaultException) fault).detail()).isEqualTo(new DivideByZero(3, "divisor is zero"));
+      assertThat(calc.divide(9, 3)).isEqualTo(3.0);
+
+      calc.reset();
+      Eventually.until(() -> service.resets.get() == 1, "the one-way reset reached the Metro service");
+    } finally {
+      ((ClientChannel) calc).abort();
+    }
+  }
+}
