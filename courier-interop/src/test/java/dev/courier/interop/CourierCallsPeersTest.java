@@ -31,8 +31,8 @@ import org.junit.jupiter.api.Test;
  */
 class CourierCallsPeersTest {
   private static final SoapBinding SOAP = SoapBinding.create();
-  private final String previousProvider = System.getProperty("jakarta.xml.ws.spi.Provider");
   private Endpoint published;
+  private AutoCloseable provider;
 
   /** The detail of the service's fault, as Courier declares it. */
   public record DivideByZero(double dividend, String reason) {}
@@ -67,14 +67,12 @@ class CourierCallsPeersTest {
   }
 
   @AfterEach
-  void stop() {
+  void stop() throws Exception {
     if (published != null) {
       published.stop();
     }
-    if (previousProvider == null) {
-      System.clearProperty("jakarta.xml.ws.spi.Provider");
-    } else {
-      System.setProperty("jakarta.xml.ws.spi.Provider", previousProvider);
+    if (provider != null) {
+      provider.close();
     }
   }
 
@@ -91,7 +89,7 @@ class CourierCallsPeersTest {
       port = free.getLocalPort();
     }
     String address = "http://127.0.0.1:" + port + "/calc";
-    System.setProperty("jakarta.xml.ws.spi.Provider", Peer.METRO.provider());
+    provider = Peer.METRO.choose();
     published = Endpoint.publish(address, service);
 
     ICalculator calc = ChannelFactory.builder(ICalculator.class).binding(SOAP).address(address)

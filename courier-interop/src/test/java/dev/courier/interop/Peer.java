@@ -47,4 +47,22 @@ enum Peer {
   String provider() {
     return this == METRO ? "com.sun.xml.ws.spi.ProviderImpl" : "org.apache.cxf.jaxws.spi.ProviderImpl";
   }
+
+  private static final String PROVIDER = "jakarta.xml.ws.spi.Provider";
+
+  /**
+   * Makes this stack the JAX-WS implementation of the JVM (both are on the test class path) until the returned
+   * handle is closed, which restores the previous choice.
+   */
+  AutoCloseable choose() {
+    String previous = System.getProperty(PROVIDER);
+    System.setProperty(PROVIDER, provider());
+    return () -> {
+      if (previous == null) {
+        System.clearProperty(PROVIDER);
+      } else {
+        System.setProperty(PROVIDER, previous);
+      }
+    };
+  }
 }

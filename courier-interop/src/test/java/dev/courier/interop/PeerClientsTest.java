@@ -88,17 +88,15 @@ class PeerClientsTest {
   }
 
   private ServiceHost host;
-  private final String previousProvider = System.getProperty("jakarta.xml.ws.spi.Provider");
+  private AutoCloseable provider;
 
   @AfterEach
-  void closeHost() {
+  void closeHost() throws Exception {
     if (host != null) {
       host.close();
     }
-    if (previousProvider == null) {
-      System.clearProperty("jakarta.xml.ws.spi.Provider");
-    } else {
-      System.setProperty("jakarta.xml.ws.spi.Provider", previousProvider);
+    if (provider != null) {
+      provider.close();
     }
   }
 
@@ -119,7 +117,7 @@ class PeerClientsTest {
     Path sources = Files.createDirectories(dir.resolve("src"));
     peer.generate(address + "?wsdl", sources, pkg);
     try (URLClassLoader loader = GeneratedSources.under(sources).compile(Files.createDirectories(dir.resolve("classes")))) {
-      System.setProperty("jakarta.xml.ws.spi.Provider", peer.provider());
+      provider = peer.choose();
       Class<?> serviceClass = loader.loadClass(pkg + ".DrawingService");
       Object jaxws = serviceClass.getConstructor(java.net.URL.class).newInstance(URI.create(address + "?wsdl").toURL());
       Object port = serviceClass.getMethod("getBasicHttpBindingDrawing").invoke(jaxws);
