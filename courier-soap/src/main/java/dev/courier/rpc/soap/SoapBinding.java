@@ -62,6 +62,7 @@ public final class SoapBinding implements Binding, AutoCloseable {
 
   private final SoapVersion version;
   private final int maxMessageSize;
+  private final Duration idleTimeout;
   private final ExecutorService virtualThreads =
       Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("courier-soap-call-", 0).factory());
   private final Map<String, Port> ports = new ConcurrentHashMap<>();
@@ -71,6 +72,7 @@ public final class SoapBinding implements Binding, AutoCloseable {
   private SoapBinding(Builder b) {
     this.version = b.version;
     this.maxMessageSize = b.maxMessageSize;
+    this.idleTimeout = b.idleTimeout;
   }
 
   /** A SOAP 1.1 binding with the defaults. */
@@ -172,7 +174,8 @@ public final class SoapBinding implements Binding, AutoCloseable {
           protected void initChannel(SocketChannel ch) {
             p.accepted.add(ch);
             ch.closeFuture().addListener(f -> p.accepted.remove(ch));
-            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(maxMessageSize),
+            ch.pipeline().addLast(new io.netty.handler.timeout.IdleStateHandler(idleTimeout.toMillis(), 0, 0,
+                TimeUnit.MILLISECONDS), new HttpServerCodec(), new HttpObjectAggregator(maxMessageSize),
                 new SoapServer(p, virtualThreads, maxMessageSize));
           }
         });
@@ -284,6 +287,7 @@ public final class SoapBinding implements Binding, AutoCloseable {
   public static final class Builder {
     private SoapVersion version = SoapVersion.SOAP_11;
     private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
+    private Duration idleTimeout = Duration.ofSeconds(30);
 
     private Builder() {}
 
@@ -299,6 +303,18 @@ public final class SoapBinding implements Binding, AutoCloseable {
         throw new IllegalArgumentException("maxMessageSize: " + bytes + " (expected: at least 1024 bytes)");
       }
       this.maxMessageSize = bytes;
+      return this;
+    }
+
+    /**
+     * How long a server connection may send nothing while no call of its own runs (30 s by default): a request
+     * dribbled slower, or a kept-alive connection left idle, is closed.
+     */
+    public Builder idleTimeout(Duration timeout) {
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("idleTimeout: " + timeout + " (expected: a positive duration)");
+      }
+      this.idleTimeout = timeout;
       return this;
     }
 

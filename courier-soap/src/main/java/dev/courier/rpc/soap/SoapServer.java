@@ -114,6 +114,16 @@ final class SoapServer extends SimpleChannelInboundHandler<FullHttpRequest> {
   }
 
   private void handle(ChannelHandlerContext ctx, FullHttpRequest http) {
+    if (http.decoderResult().isFailure()) {
+      // A request line or headers beyond the limits, or no HTTP at all: this connection goes, no one else's.
+      Throwable why = http.decoderResult().cause();
+      HttpResponseStatus status = why instanceof io.netty.handler.codec.http.TooLongHttpHeaderException
+          ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
+          : why instanceof io.netty.handler.codec.http.TooLongHttpLineException
+              ? HttpResponseStatus.REQUEST_URI_TOO_LONG : HttpResponseStatus.BAD_REQUEST;
+      text(ctx, false, status, "the request cannot be read: " + why.getMessage());
+      return;
+    }
     boolean keepAlive = HttpUtil.isKeepAlive(http);
     QueryStringDecoder uri = new QueryStringDecoder(http.uri());
     String path = uri.path().length() > 1 && uri.path().endsWith("/")
@@ -287,6 +297,19 @@ final class SoapServer extends SimpleChannelInboundHandler<FullHttpRequest> {
       }
     });
     super.channelInactive(ctx);
+  }
+
+  /**
+   * A connection that sends nothing for the binding's idle timeout while no call of its own runs is closed: a
+   * client that dribbles its headers or body, or holds an idle connection, holds no thread and not for long.
+   */
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+    if (event instanceof io.netty.handler.timeout.IdleStateEvent && !busy) {
+      ctx.close();
+      return;
+    }
+    super.userEventTriggered(ctx, event);
   }
 
   @Override

@@ -32,6 +32,8 @@ import org.junit.jupiter.api.Timeout;
 class SoapBindingTest {
   private static final SoapBinding SOAP = SoapBinding.create();
   private static final SoapBinding SOAP12 = SoapBinding.builder().version(SoapVersion.SOAP_12).build();
+  private static final SoapBinding LIMITED = SoapBinding.builder().maxMessageSize(4096)
+      .idleTimeout(Duration.ofMillis(200)).build();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private final List<AutoCloseable> resources = new ArrayList<>();
 
@@ -47,7 +49,7 @@ class SoapBindingTest {
     void reset();
   }
 
-  static final class CalculatorImpl implements CalculatorService {
+  static class CalculatorImpl implements CalculatorService {
     @Override
     public int add(int a, int b) {
       return a + b;
@@ -76,10 +78,15 @@ class SoapBindingTest {
   static void closeBindings() {
     SOAP.close();
     SOAP12.close();
+    LIMITED.close();
   }
 
   private String host(String address, boolean publish) {
-    ServiceHost host = ServiceHost.builder(new CalculatorImpl()).endpoint(CalculatorService.class, SOAP, address)
+    return host(SOAP, address, publish);
+  }
+
+  private String host(SoapBinding binding, String address, boolean publish) {
+    ServiceHost host = ServiceHost.builder(new CalculatorImpl()).endpoint(CalculatorService.class, binding, address)
         .publishMetadata(publish).build().open();
     resources.add(host::close);
     return host.listenAddresses().getFirst();
@@ -218,5 +225,55 @@ class SoapBindingTest {
     assertThat(catchThrowable(() -> calc.add(1, 2))).isInstanceOf(CommunicationException.class);
     host(address, false);
     assertThat(calc.add(2, 2)).as("the same channel, to the next host at the address").isEqualTo(4);
+  }
+
+  @Test
+  void aRequestAboveTheMaximumSizeIs413AndTheEndpointServesOthers() throws Exception {
+    String address = host(LIMITED, "http://127.0.0.1:0/calc", false);
+    HttpResponse<String> answer = post(address, "text/xml; charset=utf-8", "\"http://example.com/calc/Calculator/add\"",
+        "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body>" + "<!-- x -->".repeat(1000)
+            + "</s:Body></s:Envelope>");
+    assertThat(answer.statusCode()).isEqualTo(413);
+    assertThat(client(SOAP, address).add(1, 2)).isEqualTo(3);
+  }
+
+  @Test
+  void headersBeyondTheLimitAre431AndOnlyThatConnectionCloses() throws Exception {
+    String address = host(LIMITED, "http://127.0.0.1:0/calc", false);
+    URI uri = URI.create(address);
+    try (java.net.Socket raw = new java.net.Socket(uri.getHost(), uri.getPort())) {
+      raw.setSoTimeout(10_000);
+      raw.getOutputStream().write(("POST /calc HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(20_000) + "\r\n\r\n")
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      String answer = new String(raw.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+      assertThat(answer).startsWith("HTTP/1.1 431").contains("the request cannot be read");
+    }
+    assertThat(client(SOAP, address).add(1, 2)).isEqualTo(3);
+  }
+
+  @Test
+  void aClientThatDribblesItsRequestIsClosedOnceItHasBeenIdleForTheTimeout() throws Exception {
+    String address = host(LIMITED, "http://127.0.0.1:0/calc", false);
+    URI uri = URI.create(address);
+    try (java.net.Socket raw = new java.net.Socket(uri.getHost(), uri.getPort())) {
+      raw.setSoTimeout(10_000);
+      raw.getOutputStream().write("POST /calc HTTP/1.1\r\nHost: x\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      // nothing more: the server closes the connection (read returns end of stream) well before the socket's timeout
+      assertThat(raw.getInputStream().read()).isEqualTo(-1);
+    }
+    assertThat(client(SOAP, address).add(1, 2)).isEqualTo(3);
+  }
+
+  @Test
+  void aCallLongerThanTheIdleTimeoutIsAnsweredTheConnectionIsNotIdleWhileItsCallRuns() throws Exception {
+    ServiceHost host = ServiceHost.builder(new CalculatorImpl() {
+      @Override
+      public int add(int a, int b) {
+        java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(600).toNanos());
+        return a + b;
+      }
+    }).endpoint(CalculatorService.class, LIMITED, "http://127.0.0.1:0/slow").build().open();
+    resources.add(host::close);
+    assertThat(client(SOAP, host.listenAddresses().getFirst()).add(20, 22)).isEqualTo(42);
   }
 }
