@@ -38,7 +38,8 @@ import java.util.stream.Stream;
  *   <li>a calculator service called in all four client shapes, each against a differently shaped
  *       service operation, with a one-way operation and duplex notifications;
  *   <li>the same calculator over TCP, its service in a child JVM: calls, duplex notifications and a fault
- *       across processes, then the server stopped.
+ *       across processes, then the server stopped;
+ *   <li>a calculator over SOAP 1.1: the first lines of its {@code ?wsdl}, calls, a fault and a one-way call.
  * </ol>
  */
 public final class Demo {
@@ -56,6 +57,8 @@ public final class Demo {
       CalculatorDemo.run();
       IO.println();
       CalculatorOverTcp.run();
+      IO.println();
+      CalculatorOverSoap.run();
     } finally {
       try (Stream<Path> files = Files.walk(dir)) {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
