@@ -2,11 +2,11 @@ package dev.courier.rpc;
 
 import dev.courier.rpc.inprocess.InProcessBinding;
 import dev.courier.rpc.spi.Binding;
-import dev.courier.rpc.suite.ContractSuite;
+import dev.courier.rpc.suite.SessionContractSuite;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** The contract suite over the in-process binding. */
-class InProcessContractSuiteTest extends ContractSuite {
+class InProcessContractSuiteTest extends SessionContractSuite {
   private static final AtomicInteger COUNTER = new AtomicInteger();
 
   @Override

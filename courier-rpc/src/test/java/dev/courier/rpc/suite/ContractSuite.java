@@ -13,23 +13,16 @@ import dev.courier.rpc.AsyncResult;
 import dev.courier.rpc.CallTimeoutException;
 import dev.courier.rpc.ChannelFactory;
 import dev.courier.rpc.ClientChannel;
-import dev.courier.rpc.CommunicationException;
-import dev.courier.rpc.CommunicationState;
-import dev.courier.rpc.ConcurrencyMode;
-import dev.courier.rpc.ExceptionDetail;
 import dev.courier.rpc.FaultException;
 import dev.courier.rpc.OperationContext;
 import dev.courier.rpc.OperationShape;
 import dev.courier.rpc.ServiceHost;
 import dev.courier.rpc.spi.Binding;
 import dev.courier.rpc.suite.SuiteContracts.Client;
-import dev.courier.rpc.suite.SuiteContracts.DuplexClient;
 import dev.courier.rpc.suite.SuiteData.DivideByZero;
 import dev.courier.rpc.suite.SuiteData.Parcel;
-import dev.courier.rpc.suite.SuiteServices.DuplexService;
 import dev.courier.rpc.suite.SuiteServices.Held;
 import dev.courier.rpc.suite.SuiteServices.Probe;
-import dev.courier.rpc.suite.SuiteServices.RecordingNotifications;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +34,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -51,18 +43,17 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The contract suite: written once, run by every binding. For each message exchange pattern
- * (request/reply, one-way, duplex), each client shape (SYNC, TASK, BEGIN_END, EVENT) and each service
- * shape (SYNC, TASK, BEGIN_END), results, faults, timeouts and cancellation behave as the service model
- * specifies.
+ * The contract suite: written once, run by every binding. For request/reply and one-way calls, each client
+ * shape (SYNC, TASK, BEGIN_END, EVENT) and each service shape (SYNC, TASK, BEGIN_END), results, faults,
+ * timeouts and cancellation behave as the service model specifies. {@link SessionContractSuite} adds what
+ * bindings with sessions carry: duplex contracts, and channels that fault when their host ends.
  *
- * <p>A binding's test extends it and says how to reach an endpoint:
+ * <p>A binding's test extends one of the two and says how to reach an endpoint:
  *
  * <pre>{@code
- * class InProcessContractSuiteTest extends ContractSuite {
+ * class InProcessContractSuiteTest extends SessionContractSuite {
  *   private static final AtomicInteger COUNTER = new AtomicInteger();
  *   protected Binding binding() { return InProcessBinding.create(); }
  *   protected String newAddress(String name) { return "inproc://" + name + "-" + COUNTER.incrementAndGet(); }
@@ -98,12 +89,12 @@ public abstract class ContractSuite {
   private static final List<OperationShape> CLIENT_SHAPES = List.of(SYNC, TASK, BEGIN_END, EVENT);
   private static final List<OperationShape> SERVICE_SHAPES = List.of(SYNC, TASK, BEGIN_END);
 
-  private final List<ServiceHost> hosts = new CopyOnWriteArrayList<>();
-  private final List<Object> channels = new CopyOnWriteArrayList<>();
+  final List<ServiceHost> hosts = new CopyOnWriteArrayList<>();
+  final List<Object> channels = new CopyOnWriteArrayList<>();
   private final List<CallAdapter> adapters = new CopyOnWriteArrayList<>();
   /** What the test sees of the {@code Suite} service it hosts. */
   protected final Probe probe = new Probe();
-  private ExecutorService ui;
+  ExecutorService ui;
 
   /** The binding under test, for hosts and clients alike. */
   protected abstract Binding binding();
@@ -112,26 +103,10 @@ public abstract class ContractSuite {
   protected abstract String newAddress(String name);
 
   /**
-   * Whether the binding carries duplex contracts; the duplex cases are skipped for one that does not (its own
-   * tests show that it refuses them, and how).
-   */
-  protected boolean carriesDuplex() {
-    return true;
-  }
-
-  /**
    * Whether a null {@code Optional} arrives as null, apart from {@code Optional.empty()}. An encoding with only
    * "absent" and "present" (XML Schema's {@code minOccurs="0"}) sends both as absent: they arrive empty.
    */
   protected boolean keepsNullOptionalsApart() {
-    return true;
-  }
-
-  /**
-   * Whether a channel holds a session with its host, and so becomes FAULTED when the host ends. A sessionless
-   * binding (SOAP over HTTP, as WCF's basicHttpBinding) has each call find the host afresh; its own tests show that.
-   */
-  protected boolean sessionful() {
     return true;
   }
 
@@ -174,12 +149,6 @@ public abstract class ContractSuite {
       }
     }
     return cells.stream();
-  }
-
-  /** Every (client shape, service shape) pair under MULTIPLE and REENTRANT concurrency: 4 x 3 x 2. */
-  static Stream<Arguments> duplexMatrix() {
-    return matrix().flatMap(cell -> Stream.of(ConcurrencyMode.MULTIPLE, ConcurrencyMode.REENTRANT)
-        .map(mode -> Arguments.of(cell.get()[0], cell.get()[1], mode)));
   }
 
   // ---- request/reply -------------------------------------------------------------------------------
@@ -369,110 +338,6 @@ public abstract class ContractSuite {
     assertOneWayFailureReported("post", "the secret is post m-2");
   }
 
-  // ---- duplex --------------------------------------------------------------------------------------
-
-  @ParameterizedTest(name = "duplex: {0} client -> {1} service ({2}): the service calls the client's callback during the call")
-  @MethodSource("duplexMatrix")
-  void duplexCallbackDuringTheCall(OperationShape client, OperationShape service, ConcurrencyMode concurrency)
-      throws Exception {
-    RecordingNotifications callback = new RecordingNotifications();
-    CallAdapter calls = duplex(service, concurrency, callback, SuiteServices.duplexService(service));
-
-    Outcome o = await(calls.start(client, "greet", "ada"));
-
-    assertSucceeded(o);
-    assertThat(o.value()).isEqualTo(SuiteServices.greeting("ada", service));
-    assertThat(callback.decorated).containsExactly("ada");
-  }
-
-  @ParameterizedTest(name = "duplex: {0} client -> {1} service ({2}): a client cancel reaches the service and the callback it waits on")
-  @MethodSource("duplexMatrix")
-  void duplexCancelDuringTheCallback(OperationShape client, OperationShape service, ConcurrencyMode concurrency)
-      throws Exception {
-    RecordingNotifications callback = new RecordingNotifications();
-    DuplexService implementation = SuiteServices.duplexService(service);
-    CallAdapter calls = duplex(service, concurrency, callback, implementation, LONG_TIMEOUT, host -> { });
-    String name = RecordingNotifications.HOLD + "cancel";
-
-    CallAdapter.Pending p = calls.start(client, "greet", name);
-    Held inService = implementation.probe.held(name);
-    Held inCallback = callback.probe.held(name);
-    inService.context();
-    inCallback.context();                                      // the service waits on the client's callback
-    boolean accepted = p.cancel();
-    Outcome o = await(p);
-
-    assertThat(accepted).as("what %s cancel returned for a pending call", client).isTrue();
-    assertThat(o.error()).as("%s", o).isInstanceOf(CancellationException.class);
-    inService.cancelSeen.get(5, TimeUnit.SECONDS);
-    assertThat(inService.context().isCancelled()).as("the service's OperationContext.isCancelled()").isTrue();
-    assertServiceSawCancellation(inCallback);                  // the call it made was cancelled with it
-  }
-
-  @ParameterizedTest(name = "duplex: {0} client -> {1} service: a timeout reaches the service, and its callback inherits the deadline")
-  @MethodSource("matrix")
-  void duplexTimeoutDuringTheCallback(OperationShape client, OperationShape service) throws Exception {
-    RecordingNotifications callback = new RecordingNotifications();
-    DuplexService implementation = SuiteServices.duplexService(service);
-    CallAdapter calls = duplex(service, ConcurrencyMode.REENTRANT, callback, implementation, SHORT_TIMEOUT, host -> { });
-    String name = RecordingNotifications.HOLD + "timeout";
-
-    CallAdapter.Pending p = calls.start(client, "greet", name);
-    Held inService = implementation.probe.held(name);
-    Held inCallback = callback.probe.held(name);
-    inService.context();
-    OperationContext callbackContext = inCallback.context();
-    assertThat(callbackContext.timeRemaining()).as("the callback's time remaining")
-        .isNotNull().isLessThanOrEqualTo(SHORT_TIMEOUT);
-    Outcome o = await(p);
-
-    assertThat(o.error()).as("%s", o).isExactlyInstanceOf(CallTimeoutException.class);
-    inService.cancelSeen.get(5, TimeUnit.SECONDS);
-    assertThat(inService.context().isCancelled()).as("the service's OperationContext.isCancelled()").isTrue();
-    assertServiceSawCancellation(inCallback);
-  }
-
-  @ParameterizedTest(name = "duplex: {0} client -> {1} service: notifications sent later through a kept callback proxy reach the client")
-  @MethodSource("matrix")
-  void duplexNotificationAfterTheCall(OperationShape client, OperationShape service) throws Exception {
-    RecordingNotifications callback = new RecordingNotifications();
-    DuplexService implementation = SuiteServices.duplexService(service);
-    CallAdapter calls = duplex(service, ConcurrencyMode.MULTIPLE, callback, implementation);
-    assertSucceeded(await(calls.start(client, "greet", "grace")));
-    assertThat(callback.announcements).isEmpty();
-
-    implementation.announce("news-1");                        // from outside any call, after it ended
-    implementation.announce("news-2");
-
-    List<String> received = new ArrayList<>();
-    for (int i = 0; i < 2; i++) {
-      String news = callback.announcements.poll(5, TimeUnit.SECONDS);
-      assertThat(news).as("announcement %d", i + 1).isNotNull();
-      received.add(news);
-    }
-    assertThat(received).containsExactlyInAnyOrder("news-1", "news-2");
-  }
-
-  @ParameterizedTest(name = "duplex: {0} client -> {1} service (SINGLE): a request/reply callback is refused, not deadlocked")
-  @MethodSource("matrix")
-  void duplexSingleConcurrencyRefusesACallbackDuringTheCall(OperationShape client, OperationShape service)
-      throws Exception {
-    RecordingNotifications callback = new RecordingNotifications();
-    CallAdapter calls = duplex(service, ConcurrencyMode.SINGLE, callback, SuiteServices.duplexService(service),
-        LONG_TIMEOUT, host -> host.includeExceptionDetailInFaults(true));
-
-    Outcome o = await(calls.start(client, "greet", "alan"));
-
-    FaultException fault = assertFault(o);
-    assertThat(fault.code()).isEqualTo(FaultException.INTERNAL);
-    ExceptionDetail detail = fault.detail(ExceptionDetail.class);
-    assertThat(detail).as("exception detail of %s", fault).isNotNull();
-    assertThat(detail.type()).isEqualTo(IllegalStateException.class.getName());
-    assertThat(detail.message()).contains("would deadlock");
-    assertThat(callback.decorated).isEmpty();
-    assertServiceLogged("operation greet failed", "callback decorate would deadlock");
-  }
-
   // ---- event-based specifics -----------------------------------------------------------------------
 
   @ParameterizedTest(name = "event-based -> {0} service: completions run on the event executor and carry their user state")
@@ -601,51 +466,6 @@ public abstract class ContractSuite {
     assertThat(client.endHold(pending)).as("a second endHold").isEqualTo(SuiteServices.released("later", service));
   }
 
-  // ---- a lost connection ---------------------------------------------------------------------------
-
-  @ParameterizedTest(name = "a channel whose host {0} becomes FAULTED, later calls fail at once unsent, and a new channel reaches the next host")
-  @ValueSource(strings = {"closes", "aborts"})
-  void aChannelWhoseHostEndsBecomesFaultedAndANewChannelReachesTheNextHost(String how) throws Exception {
-    org.junit.jupiter.api.Assumptions.assumeTrue(sessionful(), "a sessionless binding's channels do not fault");
-    String listening = host(ServiceHost.builder(SuiteServices.suiteService(SYNC, probe))
-        .endpoint(SuiteServices.suiteContract(SYNC), binding(), newAddress("faulted")));
-    ChannelFactory.Builder<Client> builder = ChannelFactory.builder(Client.class).binding(binding()).address(listening)
-        .operationTimeout(LONG_TIMEOUT);
-    configureClient(builder);
-    ChannelFactory<Client> factory = builder.build();
-    Client old = factory.createChannel();
-    channels.add(old);
-    assertThat(old.divide(7, 2)).isEqualTo(3);
-
-    ServiceHost first = hosts.getLast();
-    if (how.equals("closes")) {
-      first.close(CallAdapter.WAIT);
-    } else {
-      first.abort();
-    }
-    ClientChannel channel = ClientChannel.of(old);
-    dev.courier.io.Eventually.until(() -> channel.state() == CommunicationState.FAULTED, "the channel to a host that " + how + " is FAULTED");
-
-    Throwable sync = catchThrowable(() -> old.divide(7, 2));
-    CompletableFuture<Integer> task = old.divideAsync(7, 2);
-    assertThat(task).as("a TASK call on a FAULTED channel has failed when it returns").isCompletedExceptionally();
-    for (Throwable failure : List.of(sync, catchThrowable(task::join).getCause())) {
-      assertThat(failure).isExactlyInstanceOf(CommunicationException.class)
-          .hasMessageContaining(listening).hasMessageContaining("connection was lost")
-          .hasMessageContaining("was not sent").hasMessageContaining("new channel");
-      assertThat(((CommunicationException) failure).mayHaveReachedService()).as("mayHaveReachedService").isFalse();
-    }
-
-    host(ServiceHost.builder(SuiteServices.suiteService(SYNC, probe))
-        .endpoint(SuiteServices.suiteContract(SYNC), binding(), listening));
-    Client fresh = factory.createChannel();
-    channels.add(fresh);
-    assertThat(fresh.divide(9, 3)).as("a new channel from the same factory").isEqualTo(3);
-    assertThat(channel.state()).as("the old channel does not come back").isEqualTo(CommunicationState.FAULTED);
-    channel.close();
-    assertThat(channel.state()).isEqualTo(CommunicationState.CLOSED);
-  }
-
   // ---- fixtures ------------------------------------------------------------------------------------
 
   /** Hosts the {@code Suite} service in {@code serviceShape} and connects a {@link Client} with {@code timeout}. */
@@ -662,27 +482,8 @@ public abstract class ContractSuite {
         .binding(binding()).address(listening).eventExecutor(ui).operationTimeout(timeout));
   }
 
-  /** Hosts {@code implementation} of {@code Duplex} and connects a {@link DuplexClient} with {@code callback}. */
-  protected CallAdapter duplex(OperationShape serviceShape, ConcurrencyMode concurrency, Object callback,
-      DuplexService implementation) {
-    return duplex(serviceShape, concurrency, callback, implementation, LONG_TIMEOUT, host -> { });
-  }
-
-  private CallAdapter duplex(OperationShape serviceShape, ConcurrencyMode concurrency, Object callback,
-      DuplexService implementation, Duration timeout, Consumer<ServiceHost.Builder> more) {
-    org.junit.jupiter.api.Assumptions.assumeTrue(carriesDuplex(), "the binding carries no duplex contract");
-    String address = newAddress("duplex-" + serviceShape.name().toLowerCase(java.util.Locale.ROOT));
-    ServiceHost.Builder host = ServiceHost.builder(implementation)
-        .endpoint(SuiteServices.duplexContract(serviceShape), binding(), address)
-        .concurrency(concurrency);
-    more.accept(host);
-    String listening = host(host);
-    return adapter(DuplexClient.class, channel(ChannelFactory.builder(DuplexClient.class)
-        .binding(binding()).address(listening).callback(callback).eventExecutor(ui).operationTimeout(timeout)));
-  }
-
   /** Builds and opens a host; returns the address it listens at (with the port it bound, for port 0). */
-  private String host(ServiceHost.Builder builder) {
+  String host(ServiceHost.Builder builder) {
     configureHost(builder);
     ServiceHost host = builder.build();
     hosts.add(host);
@@ -690,14 +491,14 @@ public abstract class ContractSuite {
     return host.listenAddresses().get(0);
   }
 
-  private <T> T channel(ChannelFactory.Builder<T> factory) {
+  <T> T channel(ChannelFactory.Builder<T> factory) {
     configureClient(factory);
     T proxy = factory.build().createChannel();
     channels.add(proxy);
     return proxy;
   }
 
-  private CallAdapter adapter(Class<?> type, Object proxy) {
+  CallAdapter adapter(Class<?> type, Object proxy) {
     CallAdapter adapter = new CallAdapter(type, proxy);
     adapters.add(adapter);
     return adapter;

@@ -4,7 +4,10 @@ import dev.courier.rpc.spi.Binding;
 import dev.courier.rpc.suite.ContractSuite;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** The contract suite, unchanged, over SOAP 1.1 on loopback (duplex contracts aside: HTTP cannot carry them). */
+/**
+ * The contract suite over SOAP 1.1 on loopback: every client shape against every service shape. Not its session part
+ * ({@code SessionContractSuite}): HTTP carries no duplex contract and holds no session (see SoapBindingTest).
+ */
 class SoapContractSuiteTest extends ContractSuite {
   private static final SoapBinding SOAP = SoapBinding.create();
   private static final AtomicInteger PATHS = new AtomicInteger();
@@ -20,17 +23,7 @@ class SoapContractSuiteTest extends ContractSuite {
   }
 
   @Override
-  protected boolean carriesDuplex() {
-    return false;
-  }
-
-  @Override
   protected boolean keepsNullOptionalsApart() {
-    return false;
-  }
-
-  @Override
-  protected boolean sessionful() {
     return false;
   }
 }

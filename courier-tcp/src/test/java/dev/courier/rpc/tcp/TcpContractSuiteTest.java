@@ -1,11 +1,11 @@
 package dev.courier.rpc.tcp;
 
 import dev.courier.rpc.spi.Binding;
-import dev.courier.rpc.suite.ContractSuite;
+import dev.courier.rpc.suite.SessionContractSuite;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** The contract suite, unchanged, over the TCP binding on loopback. */
-class TcpContractSuiteTest extends ContractSuite {
+class TcpContractSuiteTest extends SessionContractSuite {
   private static final TcpBinding TCP = TcpBinding.create();
   private static final AtomicInteger PORTS = new AtomicInteger();
 

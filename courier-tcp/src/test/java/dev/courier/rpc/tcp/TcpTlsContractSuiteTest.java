@@ -1,7 +1,7 @@
 package dev.courier.rpc.tcp;
 
 import dev.courier.rpc.spi.Binding;
-import dev.courier.rpc.suite.ContractSuite;
+import dev.courier.rpc.suite.SessionContractSuite;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
@@ -12,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
  * listens with the server's certificate and requires clients to present one, and connects with the
  * client's certificate, trusting the test CA (certificates made by keytool when the class starts).
  */
-class TcpTlsContractSuiteTest extends ContractSuite {
+class TcpTlsContractSuiteTest extends SessionContractSuite {
   private static final AtomicInteger PORTS = new AtomicInteger();
 
   @TempDir
