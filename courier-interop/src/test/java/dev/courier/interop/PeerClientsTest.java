@@ -12,6 +12,7 @@ import dev.courier.rpc.metadata.MetadataContracts.NotFound;
 import dev.courier.rpc.metadata.MetadataContracts.Point;
 import dev.courier.rpc.metadata.MetadataContracts.Shape;
 import dev.courier.rpc.soap.SoapBinding;
+import dev.courier.rpc.soap.SoapVersion;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.net.URI;
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Metro's and CXF's own clients, generated at test time from a live Courier SOAP endpoint's {@code ?wsdl},
@@ -40,6 +41,7 @@ class PeerClientsTest {
   /** CXF logs each client it builds at INFO; held here so that the level stays set. */
   private static final Logger CXF_LOG = Logger.getLogger("org.apache.cxf");
   private static final SoapBinding SOAP = SoapBinding.create();
+  private static final SoapBinding SOAP12 = SoapBinding.builder().version(SoapVersion.SOAP_12).build();
 
   static {
     CXF_LOG.setLevel(Level.WARNING);
@@ -103,24 +105,32 @@ class PeerClientsTest {
   @AfterAll
   static void closeBinding() {
     SOAP.close();
+    SOAP12.close();
   }
 
-  @ParameterizedTest(name = "{0}")
-  @EnumSource(Peer.class)
-  void aClientGeneratedFromTheLiveWsdlCallsEveryKindOfOperationAndGetsTheRightValues(Peer peer, @TempDir Path dir)
-      throws Exception {
+  static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> peersAndVersions() {
+    return java.util.stream.Stream.of(Peer.values()).flatMap(p -> java.util.stream.Stream.of(SoapVersion.values())
+        .map(v -> org.junit.jupiter.params.provider.Arguments.of(p, v)));
+  }
+
+  @ParameterizedTest(name = "{0} over {1}")
+  @MethodSource("peersAndVersions")
+  void aClientGeneratedFromTheLiveWsdlCallsEveryKindOfOperationAndGetsTheRightValues(Peer peer, SoapVersion version,
+      @TempDir Path dir) throws Exception {
     DrawingService service = new DrawingService();
-    host = ServiceHost.builder(service).endpoint(Drawing.class, SOAP, "http://127.0.0.1:0/drawing")
+    host = ServiceHost.builder(service)
+        .endpoint(Drawing.class, version == SoapVersion.SOAP_11 ? SOAP : SOAP12, "http://127.0.0.1:0/drawing")
         .publishMetadata(true).build().open();
     String address = host.listenAddresses().getFirst();
-    String pkg = "live." + peer.name().toLowerCase();
+    String pkg = "live." + peer.name().toLowerCase() + "." + version.name().toLowerCase();
     Path sources = Files.createDirectories(dir.resolve("src"));
-    peer.generate(address + "?wsdl", sources, pkg);
+    peer.generate(address + "?wsdl", sources, pkg, version == SoapVersion.SOAP_12);
     try (URLClassLoader loader = GeneratedSources.under(sources).compile(Files.createDirectories(dir.resolve("classes")))) {
       provider = peer.choose();
       Class<?> serviceClass = loader.loadClass(pkg + ".DrawingService");
       Object jaxws = serviceClass.getConstructor(java.net.URL.class).newInstance(URI.create(address + "?wsdl").toURL());
-      Object port = serviceClass.getMethod("getBasicHttpBindingDrawing").invoke(jaxws);
+      Object port = serviceClass.getMethod(version == SoapVersion.SOAP_11 ? "getBasicHttpBindingDrawing"
+          : "getSoap12BindingDrawing").invoke(jaxws);
       assertThat(java.lang.reflect.Proxy.getInvocationHandler(port).getClass().getName())
           .as("the client is the runtime of %s", peer).startsWith(peer == Peer.METRO ? "com.sun.xml.ws" : "org.apache.cxf");
 

@@ -211,7 +211,13 @@ public final class ServiceHost implements AutoCloseable {
     boolean served = false;
     for (int i = 0; i < endpoints.size(); i++) {
       if (endpoints.get(i).contract().equals(contract)) {
-        b.endpoint(contract, i < addresses.size() ? EndpointAddress.of(addresses.get(i)) : endpoints.get(i).address());
+        EndpointAddress at = i < addresses.size() ? EndpointAddress.of(addresses.get(i)) : endpoints.get(i).address();
+        dev.courier.rpc.metadata.EndpointMetadata.Protocol protocol = endpoints.get(i).binding().protocol();
+        if (protocol == null) {
+          b.endpoint(contract, at);
+        } else {
+          b.endpoint(contract, at, protocol);
+        }
         served = true;
       }
     }

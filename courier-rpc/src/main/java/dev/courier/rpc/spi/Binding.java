@@ -50,6 +50,14 @@ public interface Binding {
         + address + " (expected: a binding that carries metadata requests, such as courier.tcp)", false);
   }
 
+  /**
+   * How the binding's endpoints appear in metadata: SOAP 1.1, SOAP 1.2 or a Courier binding. {@code null}, the
+   * default, lets the address's scheme decide ({@code http}/{@code https}: SOAP 1.1; any other: Courier).
+   */
+  default dev.courier.rpc.metadata.EndpointMetadata.Protocol protocol() {
+    return null;
+  }
+
   /** Makes {@code endpoint} reachable at {@code address} until the returned listener is closed. */
   Listener listen(EndpointAddress address, Endpoint endpoint);
 }

@@ -95,6 +95,13 @@ public final class SoapBinding implements Binding, AutoCloseable {
     return "http";
   }
 
+  /** Its endpoints are described with a SOAP binding of this binding's {@link #version()}. */
+  @Override
+  public dev.courier.rpc.metadata.EndpointMetadata.Protocol protocol() {
+    return version == SoapVersion.SOAP_12 ? dev.courier.rpc.metadata.EndpointMetadata.Protocol.SOAP_12
+        : dev.courier.rpc.metadata.EndpointMetadata.Protocol.SOAP_11;
+  }
+
   // ---- listening ----------------------------------------------------------------------------------------
 
   /** One listening socket and its endpoints by path. */
