@@ -463,6 +463,10 @@ final class SoapCodec {
     f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
     f.setProperty(XMLInputFactory.IS_REPLACING_ENTITY_REFERENCES, false);
     f.setProperty(XMLInputFactory.IS_COALESCING, true);
+    // The JDK parser's own limits, below its defaults: no element of a SOAP message needs more (WCF's quotas are alike)
+    f.setProperty("jdk.xml.elementAttributeLimit", 64);
+    f.setProperty("jdk.xml.maxElementDepth", 128);
+    f.setProperty("jdk.xml.maxXMLNameLimit", 1024);
     return f;
   }
 }

@@ -207,6 +207,23 @@ class SoapCodecTest {
   }
 
   @Test
+  void anElementWithMoreAttributesThanTheLimitIsRefused() {
+    StringBuilder attributes = new StringBuilder();
+    for (int i = 0; i < 100; i++) {
+      attributes.append(" a").append(i).append("=\"x\"");
+    }
+    String xml = "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body>"
+        + "<q:add xmlns:q=\"http://example.com/calc/\"" + attributes + "><q:a>1</q:a><q:b>2</q:b></q:add>"
+        + "</s:Body></s:Envelope>";
+    assertThatThrownBy(() -> CALCULATOR_CODEC.readRequest(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)),
+        CALCULATOR.operation("add").action(), limits()))
+        .isInstanceOfSatisfying(FaultException.class, f -> {
+          assertThat(f.code()).isEqualTo(FaultException.SENDER);
+          assertThat(f.reason()).contains("the request cannot be read").contains("64");
+        });
+  }
+
+  @Test
   void anUnknownEnumConstantFailsNamingTheConstantAndTheOnesKnown() {
     String xml = "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body>"
         + "<q:find xmlns:q=\"http://example.com/shapes/\"><q:name>x</q:name><q:color>PURPLE</q:color></q:find>"

@@ -568,6 +568,17 @@ public final class TcpBinding implements Binding, AutoCloseable {
     public java.util.SortedSet<String> paths() {
       return new java.util.TreeSet<>(endpoints.keySet());
     }
+
+    /**
+     * The paths whose endpoints are closing: a session opened meanwhile is refused as closing (its client opens it
+     * afresh elsewhere), not as not found. The port's last endpoint stays here while its connections drain.
+     */
+    final java.util.Set<String> closed = ConcurrentHashMap.newKeySet();
+
+    @Override
+    public boolean closing(String path) {
+      return path == null ? !closed.isEmpty() : closed.contains(path);
+    }
   }
 
   /** The path of an address as sessions name it: {@code /} when there is none, without a trailing slash. */
@@ -613,6 +624,9 @@ public final class TcpBinding implements Binding, AutoCloseable {
               + "settings they share)");
         }
         Endpoint there = port.endpoints.putIfAbsent(path, endpoint);
+        if (there == null) {
+          port.closed.remove(path);                 // served again
+        }
         if (there != null) {
           throw new IllegalStateException("cannot listen at " + what + ": the address is in use by an endpoint for "
               + "contract " + there.contract().name() + " (expected: another path, or another port)");
@@ -649,6 +663,7 @@ public final class TcpBinding implements Binding, AutoCloseable {
       public void close() {
         boolean last;
         synchronized (PORTS) {
+          listening.closed.add(path);               // before it goes from the routes: no window says "not found"
           listening.endpoints.remove(path, endpoint);
           last = listening.endpoints.isEmpty();
           if (last) {
@@ -656,6 +671,7 @@ public final class TcpBinding implements Binding, AutoCloseable {
           }
         }
         if (!last) {
+          listening.closed.remove(path);            // closed: its path is not found from now on
           return;                                   // the port serves other endpoints: its connections stay
         }
         Channel server = listening.server;

@@ -306,6 +306,9 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
 
     /** The paths served, sorted: what a peer that named another path is told. */
     java.util.SortedSet<String> paths();
+
+    /** Whether the endpoint at {@code path} ({@code null}: any) is closing: a peer is told so, not "not found". */
+    boolean closing(String path);
   }
 
   TcpPeer(TcpBinding.Settings settings, boolean server, Routes routes, IoClock clock, Executor calls) {
@@ -880,6 +883,10 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
     if (in.isReadable()) {
       String path = WireCodec.readString(in);
       endpoint = routes.endpoint(path);
+      if (endpoint == null && routes.closing(path)) {
+        channel.writeAndFlush(statusFrame(id, 0, IoStatus.INVALID_DEVICE_STATE, "the endpoint is closing"));
+        return;
+      }
       if (endpoint == null) {
         channel.writeAndFlush(statusFrame(id, 0, NOT_FOUND, noEndpoint(path)));
         return;
@@ -888,6 +895,10 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
       // A SESSION_OPEN that names no path (nor a signature): the port's only endpoint, unchecked.
       java.util.SortedSet<String> paths = routes.paths();
       endpoint = paths.size() == 1 ? routes.endpoint(paths.first()) : null;
+      if (endpoint == null && paths.isEmpty() && routes.closing(null)) {
+        channel.writeAndFlush(statusFrame(id, 0, IoStatus.INVALID_DEVICE_STATE, "the endpoint is closing"));
+        return;
+      }
       if (endpoint == null) {
         channel.writeAndFlush(statusFrame(id, 0, NOT_FOUND, "SESSION_OPEN names no path, and this port serves "
             + paths.size() + " endpoints (expected: one of " + paths + ")"));
