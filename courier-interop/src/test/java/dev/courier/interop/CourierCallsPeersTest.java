@@ -23,11 +23,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Courier's client calls a service hosted by Metro ({@code Endpoint.publish}), written as a JAX-WS user writes a
- * WCF-shaped service, in every client shape: request/reply, a declared fault with its detail, one-way.
+ * Courier's client calls a service hosted by Metro or by CXF (on Jetty), published with {@code Endpoint.publish} and
+ * written as a JAX-WS user writes a WCF-shaped service, in every client shape: request/reply, a declared fault
+ * with its detail, one-way.
  */
 class CourierCallsPeersTest {
   private static final SoapBinding SOAP = SoapBinding.create();
@@ -81,15 +83,16 @@ class CourierCallsPeersTest {
     SOAP.close();
   }
 
-  @Test
-  void courierCallsAMetroServiceInEveryShapeWithItsFaultAndAOneWayCall() throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Peer.class)
+  void courierCallsAServiceThePeerHostsInEveryShapeWithItsFaultAndAOneWayCall(Peer peer) throws Exception {
     JaxwsCalculator service = new JaxwsCalculator();
     int port;
     try (ServerSocket free = new ServerSocket(0)) {
       port = free.getLocalPort();
     }
     String address = "http://127.0.0.1:" + port + "/calc";
-    provider = Peer.METRO.choose();
+    provider = peer.choose();                       // Metro's own HTTP server, or CXF's Jetty
     published = Endpoint.publish(address, service);
 
     ICalculator calc = ChannelFactory.builder(ICalculator.class).binding(SOAP).address(address)
@@ -111,7 +114,7 @@ class CourierCallsPeersTest {
       assertThat(calc.divide(9, 3)).isEqualTo(3.0);
 
       calc.reset();
-      Eventually.until(() -> service.resets.get() == 1, "the one-way reset reached the Metro service");
+      Eventually.until(() -> service.resets.get() == 1, "the one-way reset reached the " + peer + " service");
     } finally {
       ((ClientChannel) calc).abort();
     }
