@@ -166,13 +166,16 @@ final class ContractMapper {
         + "contract: a record, enum, primitive or its box, String, byte[], List, Map or Optional of those)");
   }
 
+  /** WCF's namespace for collections of built-in types ({@code ArrayOfstring}, {@code ArrayOfKeyValueOfstringint}). */
+  static final String WCF_ARRAYS = "http://schemas.microsoft.com/2003/10/Serialization/Arrays";
+
   /**
-   * The namespace of a list or map of {@code item}: that of a data contract with a namespace of its own, else
-   * the contract's (built-in types and their collections stay with the contract).
+   * The namespace of a list or map of {@code item}, as WCF names it: WCF's Arrays namespace for built-in types (and
+   * collections of them), else the namespace of the item's data contract.
    */
-  private String collectionNamespace(QName item) {
+  private static String collectionNamespace(QName item) {
     String ns = item.getNamespaceURI();
-    return ns.equals(SchemaType.XSD_NAMESPACE) ? namespace : ns;
+    return ns.equals(SchemaType.XSD_NAMESPACE) ? WCF_ARRAYS : ns;
   }
 
   /**

@@ -39,6 +39,37 @@ class WsdlReaderTest {
     assertThat(add.reply().orElseThrow().elements()).extracting(e -> e.name().getLocalPart()).containsExactly("AddResult");
   }
 
+  /** WCF's ICalculator as a Courier contract: its namespace, names and data contracts. */
+  @dev.courier.rpc.ServiceContract(namespace = TEMPURI, name = "ICalculator")
+  interface WcfCalculator {
+    @dev.courier.rpc.Operation(name = "Move")
+    WcfPoint move(WcfPoint p, java.util.List<String> tags);
+  }
+
+  /** WCF's Point data contract. */
+  @dev.courier.rpc.DataContract(name = "Point", namespace = CALC)
+  record WcfPoint(int Label, int X, int Y) {}
+
+  @Test
+  void aCourierContractWrittenForAWcfServiceNamesItsArraysAndDataContractsAsWcfsDocumentDoes() throws Exception {
+    ServiceMetadata wcf = wcf();
+    ServiceMetadata courier = ServiceMetadata.builder("CalculatorService")
+        .contract(dev.courier.rpc.ContractDescription.of(WcfCalculator.class)).build();
+    OperationMetadata theirs = wcf.contract("ICalculator").operation("Move");
+    OperationMetadata ours = courier.contract("ICalculator").operation("Move");
+    assertThat(ours.request().wrapper()).isEqualTo(theirs.request().wrapper());
+    assertThat(ours.request().elements()).extracting(SchemaElement::name, SchemaElement::type)
+        .containsExactlyElementsOf(theirs.request().elements().stream()
+            .map(e -> org.assertj.core.groups.Tuple.tuple(e.name(), e.type())).toList());
+    QName tags = new QName(ARRAYS, "ArrayOfstring");
+    assertThat(((ComplexType) courier.type(tags).orElseThrow()).arrayItem().orElseThrow().name())
+        .isEqualTo(((ComplexType) wcf.type(tags).orElseThrow()).arrayItem().orElseThrow().name());
+    assertThat(((ComplexType) courier.type(new QName(CALC, "Point")).orElseThrow()).elements())
+        .extracting(SchemaElement::name)
+        .containsExactlyElementsOf(((ComplexType) wcf.type(new QName(CALC, "Point")).orElseThrow()).elements().stream()
+            .map(SchemaElement::name).toList());
+  }
+
   @Test
   void typesFromSeveralSchemasResolveAcrossTheirImportsIncludingWcfsArraysAndSimpleTypes() throws Exception {
     ServiceMetadata m = wcf();

@@ -115,7 +115,12 @@ class WsdlTest {
       assertThat(item.optional()).isTrue();
       assertThat(item.nillable()).isTrue();
     });
-    ComplexType entry = (ComplexType) m.type(new javax.xml.namespace.QName(ns, "KeyValueOfstringint")).orElseThrow();
+    // collections of built-in types are in WCF's Arrays namespace, named as a WCF service names them
+    String arrays = "http://schemas.microsoft.com/2003/10/Serialization/Arrays";
+    assertThat(m.type(new QName(arrays, "ArrayOfArrayOfint"))).isPresent();
+    assertThat(m.type(new QName(arrays, "ArrayOfint"))).hasValueSatisfying(t -> assertThat(((ComplexType) t).arrayItem())
+        .hasValueSatisfying(item -> assertThat(item.name()).isEqualTo(new QName(arrays, "int"))));
+    ComplexType entry = (ComplexType) m.type(new javax.xml.namespace.QName(arrays, "KeyValueOfstringint")).orElseThrow();
     assertThat(entry.elements()).extracting(e -> e.name().getLocalPart()).containsExactly("Key", "Value");
     ComplexType node = (ComplexType) m.type(new javax.xml.namespace.QName(ns, "Node")).orElseThrow();
     assertThat(node.elements().get(1).type().getLocalPart()).isEqualTo("ArrayOfNode");
