@@ -2,11 +2,7 @@ package dev.courier.rpc.metadata;
 
 import dev.courier.rpc.EndpointAddress;
 import dev.courier.rpc.spi.Binding;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -60,35 +56,7 @@ public record Metadata(String document, ServiceMetadata service) {
     }
     String document = binding.fetchMetadata(address, timeout);
     ServiceMetadata service = Wsdl.read(document);
-    ServiceMetadata reached = reachedAt(service, address.uri().getHost());
+    ServiceMetadata reached = service.reachedAt(address.uri(), address.uri().getPort());
     return reached == service ? new Metadata(document, service) : new Metadata(Wsdl.write(reached), reached);
-  }
-
-  /** {@code service} with every wildcard host of its endpoints replaced by {@code host}; itself when it has none. */
-  static ServiceMetadata reachedAt(ServiceMetadata service, String host) {
-    if (host == null || isWildcard(host)) {
-      return service;
-    }
-    boolean changed = false;
-    List<EndpointMetadata> endpoints = new ArrayList<>();
-    for (EndpointMetadata e : service.endpoints()) {
-      URI a = e.address();
-      if (a.getHost() != null && isWildcard(a.getHost())) {
-        try {
-          a = new URI(a.getScheme(), a.getUserInfo(), host, a.getPort(), a.getPath(), a.getQuery(), a.getFragment());
-        } catch (URISyntaxException ex) {
-          throw new IllegalArgumentException("host: " + host + " (expected: a host name or address)", ex);
-        }
-        changed = true;
-      }
-      endpoints.add(new EndpointMetadata(e.name(), e.contract(), e.protocol(), a));
-    }
-    return changed ? new ServiceMetadata(service.name(), service.targetNamespace(), service.contracts(),
-        service.types(), endpoints) : service;
-  }
-
-  private static boolean isWildcard(String host) {
-    String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-    return h.equals("0.0.0.0") || h.equals("::") || h.equals("0:0:0:0:0:0:0:0");
   }
 }

@@ -41,6 +41,47 @@ public record ServiceMetadata(String name, String targetNamespace, List<Contract
     endpoints = List.copyOf(endpoints);
   }
 
+  /**
+   * This metadata as a client that reached the host at {@code reached} should see it, as WCF writes the address a
+   * request came to: the endpoints of {@code reached}'s scheme at {@code servedPort} (the port the request came in
+   * at, when it has a port) take {@code reached}'s host and port, which a proxy may have changed; any other endpoint at a
+   * wildcard address ({@code 0.0.0.0}, {@code ::}) takes {@code reached}'s host. Itself when nothing changes.
+   *
+   * <pre>{@code
+   * metadata.reachedAt(URI.create("http://calc.example.com/calc"), 8080);
+   * }</pre>
+   */
+  public ServiceMetadata reachedAt(java.net.URI reached, int servedPort) {
+    String host = reached.getHost();
+    if (host == null || isWildcard(host)) {
+      return this;
+    }
+    boolean changed = false;
+    List<EndpointMetadata> moved = new ArrayList<>();
+    for (EndpointMetadata e : endpoints) {
+      java.net.URI a = e.address();
+      boolean served = servedPort >= 0 && a.getPort() == servedPort && a.getScheme() != null
+          && a.getScheme().equals(reached.getScheme());           // an address without a port (inproc) names itself
+      if (served || (a.getHost() != null && isWildcard(a.getHost()))) {
+        try {
+          java.net.URI b = new java.net.URI(a.getScheme(), a.getUserInfo(), host, served ? reached.getPort()
+              : a.getPort(), a.getPath(), a.getQuery(), a.getFragment());
+          changed |= !b.equals(a);
+          a = b;
+        } catch (java.net.URISyntaxException ex) {
+          throw new IllegalArgumentException("reached: " + reached + " (expected: an address with a host)", ex);
+        }
+      }
+      moved.add(new EndpointMetadata(e.name(), e.contract(), e.protocol(), a));
+    }
+    return changed ? new ServiceMetadata(name, targetNamespace, contracts, types, moved) : this;
+  }
+
+  private static boolean isWildcard(String host) {
+    String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    return h.equals("0.0.0.0") || h.equals("::") || h.equals("0:0:0:0:0:0:0:0");
+  }
+
   /** A builder of the metadata of the service called {@code name}. */
   public static Builder builder(String name) {
     return new Builder(name);

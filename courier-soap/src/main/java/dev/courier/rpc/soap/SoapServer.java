@@ -10,6 +10,8 @@ import dev.courier.io.SendOptions;
 import dev.courier.rpc.FaultException;
 import dev.courier.rpc.OperationDescription;
 import dev.courier.rpc.Peer;
+import dev.courier.rpc.metadata.ServiceMetadata;
+import dev.courier.rpc.metadata.Wsdl;
 import dev.courier.rpc.spi.Endpoint;
 import dev.courier.rpc.spi.Invocation;
 import dev.courier.rpc.spi.RpcStatus;
@@ -254,7 +256,18 @@ final class SoapServer extends SimpleChannelInboundHandler<FullHttpRequest> {
           + "ServiceHost.Builder.publishMetadata(true))");
       return;
     }
-    String wsdl = host == null ? document.get() : Addresses.asReachedAt(document.get(), host);
+    String wsdl = document.get();
+    java.net.URI reached = null;
+    try {
+      reached = host == null ? null : new java.net.URI("http://" + host.strip() + "/");
+    } catch (java.net.URISyntaxException e) {
+      // a Host header that names no host: the document as the host describes itself
+    }
+    if (reached != null && reached.getHost() != null && ctx.channel().localAddress() instanceof InetSocketAddress local) {
+      ServiceMetadata described = Wsdl.read(wsdl);
+      ServiceMetadata seen = described.reachedAt(reached, local.getPort());
+      wsdl = seen == described ? wsdl : Wsdl.write(seen);
+    }
     ByteBuf body = Unpooled.copiedBuffer(wsdl, StandardCharsets.UTF_8);
     FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body);
     response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/xml; charset=utf-8");
