@@ -252,7 +252,7 @@ public final class SoapBinding implements Binding, AutoCloseable {
   @Override
   public String fetchMetadata(EndpointAddress address, Duration timeout) {
     try {
-      return client(address.uri()).fetchWsdl(address.uri()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return client(address.uri()).fetchWsdl().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       throw e.getCause() instanceof CommunicationException ce ? ce
           : new CommunicationException("fetching " + address + "?wsdl failed: " + e.getCause(), false, e.getCause());

@@ -48,11 +48,15 @@ final class SoapClient {
   private final URI server;
   private final int maxMessageSize;
   private final ConcurrentLinkedDeque<Channel> idle = new ConcurrentLinkedDeque<>();
+  private final String hostHeader;                   // of every request: computed once
+  private final String path;
 
   SoapClient(EventLoopGroup group, URI server, int maxMessageSize) {
     this.group = group;
     this.server = server;
     this.maxMessageSize = maxMessageSize;
+    this.hostHeader = server.getPort() < 0 ? server.getHost() : server.getHost() + ":" + server.getPort();
+    this.path = pathOf(server);
   }
 
   /** One request and the response it waits for. */
@@ -169,9 +173,8 @@ final class SoapClient {
       request.complete(IoStatus.INVALID_PARAMETER);
       return;
     }
-    FullHttpRequest http = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, pathOf(server), body);
-    http.headers().set(HttpHeaderNames.HOST, server.getPort() < 0 ? server.getHost() : server.getHost() + ":"
-        + server.getPort());
+    FullHttpRequest http = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, path, body);
+    http.headers().set(HttpHeaderNames.HOST, hostHeader);
     http.headers().set(HttpHeaderNames.CONTENT_TYPE, version.contentType(op.action()));
     if (version == SoapVersion.SOAP_11) {
       http.headers().set("SOAPAction", "\"" + op.action() + "\"");
@@ -267,13 +270,12 @@ final class SoapClient {
     return t.length() > 200 ? t.substring(0, 200) + "..." : t;
   }
 
-  /** Fetches {@code address?wsdl}. */
-  CompletableFuture<String> fetchWsdl(URI address) {
+  /** Fetches the server address's {@code ?wsdl}. */
+  CompletableFuture<String> fetchWsdl() {
+    URI address = server;
     CompletableFuture<String> result = new CompletableFuture<>();
-    FullHttpRequest http = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET,
-        (address.getRawPath() == null || address.getRawPath().isEmpty() ? "/" : address.getRawPath()) + "?wsdl");
-    http.headers().set(HttpHeaderNames.HOST, address.getPort() < 0 ? address.getHost()
-        : address.getHost() + ":" + address.getPort());
+    FullHttpRequest http = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, path + "?wsdl");
+    http.headers().set(HttpHeaderNames.HOST, hostHeader);
     HttpUtil.setContentLength(http, 0);
     send(http, new Exchange() {
       @Override
