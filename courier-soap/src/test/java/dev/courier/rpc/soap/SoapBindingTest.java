@@ -276,4 +276,43 @@ class SoapBindingTest {
     resources.add(host::close);
     assertThat(client(SOAP, host.listenAddresses().getFirst()).add(20, 22)).isEqualTo(42);
   }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(SoapVersion.class)
+  void aClientSendsItsVersionsContentTypeAndActionAsAnyServerExpectsThem(SoapVersion version) throws Exception {
+    // a plain HTTP server, not Courier's: what the client puts on the wire, as another stack's server sees it
+    java.util.concurrent.atomic.AtomicReference<com.sun.net.httpserver.Headers> headers =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.atomic.AtomicReference<String> body = new java.util.concurrent.atomic.AtomicReference<>();
+    com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext("/calc", exchange -> {
+      headers.set(exchange.getRequestHeaders());
+      body.set(new String(exchange.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+      byte[] reply = ("<s:Envelope xmlns:s=\"" + version.envelopeNamespace() + "\"><s:Body><q:addResponse "
+          + "xmlns:q=\"http://example.com/calc/\"><q:addResult>42</q:addResult></q:addResponse></s:Body></s:Envelope>")
+          .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", version.contentType("http://example.com/calc/Calculator/addResponse"));
+      exchange.sendResponseHeaders(200, reply.length);
+      exchange.getResponseBody().write(reply);
+      exchange.close();
+    });
+    server.start();
+    resources.add(() -> server.stop(0));
+    SoapBinding binding = version == SoapVersion.SOAP_11 ? SOAP : SOAP12;
+    Calculator calc = client(binding, "http://127.0.0.1:" + server.getAddress().getPort() + "/calc");
+
+    assertThat(calc.add(40, 2)).isEqualTo(42);
+    String action = "http://example.com/calc/Calculator/add";
+    if (version == SoapVersion.SOAP_11) {
+      assertThat(headers.get().getFirst("Content-Type")).isEqualTo("text/xml; charset=utf-8");
+      assertThat(headers.get().getFirst("SOAPAction")).isEqualTo("\"" + action + "\"");
+    } else {
+      assertThat(headers.get().getFirst("Content-Type"))
+          .isEqualTo("application/soap+xml; charset=utf-8; action=\"" + action + "\"");
+      assertThat(headers.get().containsKey("SOAPAction")).as("a SOAPAction header in SOAP 1.2").isFalse();
+    }
+    assertThat(body.get()).contains("<s:Envelope xmlns:s=\"" + version.envelopeNamespace() + "\"")
+        .contains("<q1:a>40</q1:a><q1:b>2</q1:b>");
+  }
 }
