@@ -39,9 +39,9 @@ public record Metadata(String document, ServiceMetadata service) {
 
   /**
    * Fetches the metadata of the endpoint at {@code address} over {@code binding}, waiting at most {@code timeout}.
-   * An endpoint the host describes at a wildcard address ({@code 0.0.0.0}, {@code ::}: it listens on every
-   * interface) is given the host name of {@code address}, the one this client reached it by, as WCF does with
-   * the host a request names; the document is then written anew with those addresses.
+   * The addresses are those this client reached the host by ({@link ServiceMetadata#reachedAt}): the endpoints at
+   * {@code address}'s port, and those at a wildcard address ({@code 0.0.0.0}, {@code ::}), take its host name, as
+   * WCF writes the host a request names; the document is then written anew with those addresses.
    *
    * @throws dev.courier.rpc.CommunicationException when no endpoint answers in time, or it publishes no metadata
    * @throws IllegalArgumentException when the document it sends cannot be read
