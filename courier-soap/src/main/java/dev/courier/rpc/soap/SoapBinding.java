@@ -59,10 +59,16 @@ import java.util.concurrent.TimeoutException;
 public final class SoapBinding implements Binding, AutoCloseable {
   /** The default largest message, either way: 4 MiB. */
   public static final int DEFAULT_MAX_MESSAGE_SIZE = 4 << 20;
+  /** The default longest text of one element: 1 Mi characters. */
+  public static final int DEFAULT_MAX_TEXT_LENGTH = 1 << 20;
+  /** The default most connections a client opens to one {@code host:port}: 256. */
+  public static final int DEFAULT_MAX_CONNECTIONS_PER_HOST = 256;
 
   private final SoapVersion version;
   private final int maxMessageSize;
   private final Duration idleTimeout;
+  private final int maxTextLength;
+  private final int maxConnectionsPerHost;
   private final ExecutorService virtualThreads =
       Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("courier-soap-call-", 0).factory());
   private final Map<String, Port> ports = new ConcurrentHashMap<>();
@@ -73,6 +79,8 @@ public final class SoapBinding implements Binding, AutoCloseable {
     this.version = b.version;
     this.maxMessageSize = b.maxMessageSize;
     this.idleTimeout = b.idleTimeout;
+    this.maxTextLength = b.maxTextLength;
+    this.maxConnectionsPerHost = b.maxConnectionsPerHost;
   }
 
   /** A SOAP 1.1 binding with the defaults. */
@@ -164,6 +172,9 @@ public final class SoapBinding implements Binding, AutoCloseable {
           listening.endpoints.remove(path, endpoint);
           if (listening.endpoints.isEmpty()) {
             ports.values().remove(listening);
+            if (listening.server.eventLoop().isShuttingDown()) {
+              return;                                   // the binding closed first: so did its sockets
+            }
             listening.server.close().syncUninterruptibly();
             listening.accepted.forEach(Channel::close);     // its host has ended: so have its connections
           }
@@ -183,7 +194,7 @@ public final class SoapBinding implements Binding, AutoCloseable {
             ch.closeFuture().addListener(f -> p.accepted.remove(ch));
             ch.pipeline().addLast(new io.netty.handler.timeout.IdleStateHandler(idleTimeout.toMillis(), 0, 0,
                 TimeUnit.MILLISECONDS), new HttpServerCodec(), new HttpObjectAggregator(maxMessageSize),
-                new SoapServer(p, virtualThreads, maxMessageSize));
+                new SoapServer(p, virtualThreads, maxMessageSize, maxTextLength));
           }
         });
     ChannelFuture bound = b.bind(host, port).awaitUninterruptibly();
@@ -224,8 +235,9 @@ public final class SoapBinding implements Binding, AutoCloseable {
     }
     SoapCodec codec = SoapServer.codec(contract);
     SoapClient client = client(address.uri());
-    IoTarget target = IoTargets.create("courier.soap " + address, request -> client.call(codec, version, request),
-        clock);
+    String path = SoapClient.pathOf(address.uri());
+    IoTarget target = IoTargets.create("courier.soap " + address,
+        request -> client.call(codec, version, path, request), clock);
     return new Connection() {
       @Override
       public IoTarget target() {
@@ -245,14 +257,15 @@ public final class SoapBinding implements Binding, AutoCloseable {
   }
 
   private SoapClient client(URI uri) {
-    String key = uri.getHost() + ":" + uri.getPort() + path(uri);
-    return clients.computeIfAbsent(key, k -> new SoapClient(group(), uri, maxMessageSize));
+    String key = uri.getHost() + ":" + uri.getPort();
+    return clients.computeIfAbsent(key,
+        k -> new SoapClient(group(), uri, maxMessageSize, maxTextLength, maxConnectionsPerHost));
   }
 
   @Override
   public String fetchMetadata(EndpointAddress address, Duration timeout) {
     try {
-      return client(address.uri()).fetchWsdl().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return client(address.uri()).fetchWsdl(address.uri()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       throw e.getCause() instanceof CommunicationException ce ? ce
           : new CommunicationException("fetching " + address + "?wsdl failed: " + e.getCause(), false, e.getCause());
@@ -295,6 +308,8 @@ public final class SoapBinding implements Binding, AutoCloseable {
     private SoapVersion version = SoapVersion.SOAP_11;
     private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
     private Duration idleTimeout = Duration.ofSeconds(30);
+    private int maxTextLength = DEFAULT_MAX_TEXT_LENGTH;
+    private int maxConnectionsPerHost = DEFAULT_MAX_CONNECTIONS_PER_HOST;
 
     private Builder() {}
 
@@ -322,6 +337,32 @@ public final class SoapBinding implements Binding, AutoCloseable {
         throw new IllegalArgumentException("idleTimeout: " + timeout + " (expected: a positive duration)");
       }
       this.idleTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * The longest text of one element a message may carry, in characters (a string, or a {@code byte[]}'s
+     * base64): 1 Mi by default. A longer one fails its call with a clear reason (WCF's
+     * {@code MaxStringContentLength}), its connection and other calls going on.
+     */
+    public Builder maxTextLength(int chars) {
+      if (chars < 1) {
+        throw new IllegalArgumentException("maxTextLength: " + chars + " (expected: at least 1 character)");
+      }
+      this.maxTextLength = chars;
+      return this;
+    }
+
+    /**
+     * How many connections the binding's clients open to one {@code host:port} at most: 256 by default. HTTP/1.1
+     * carries one call at a time on a connection, so a call beyond them waits for the first one free, within its
+     * deadline; a cancelled waiting call is never sent.
+     */
+    public Builder maxConnectionsPerHost(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxConnectionsPerHost: " + max + " (expected: at least 1)");
+      }
+      this.maxConnectionsPerHost = max;
       return this;
     }
 

@@ -33,34 +33,46 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.ArrayDeque;
 
 /**
  * The connections of one binding to one {@code host:port}: HTTP/1.1 carries one exchange at a time on a
  * connection, so an exchange takes an idle connection or opens one, and gives it back when its response has
- * arrived (and the server keeps it alive).
+ * arrived (and the server keeps it alive). At most {@code maxConnections} are open at once; an exchange beyond
+ * them waits for the first connection given back, or for its call's deadline or cancel.
  *
  * <p>Threading: exchanges start on the caller's thread; responses arrive on Netty's event loop, where the call's
- * request is completed (its completion runs where the binding's connection says: never user code here).
+ * request is completed (its completion runs where the binding's connection says: never user code here). The pool's
+ * bookkeeping is guarded by its monitor, held for queue operations only: connecting, writing and completing
+ * happen outside it.
  */
 final class SoapClient {
   private final EventLoopGroup group;
-  private final URI server;
+  private final String host;
+  private final int port;
   private final int maxMessageSize;
-  private final ConcurrentLinkedDeque<Channel> idle = new ConcurrentLinkedDeque<>();
+  private final int maxTextLength;
+  private final int maxConnections;
   private final String hostHeader;                   // of every request: computed once
-  private final String path;
+  private final ArrayDeque<Channel> idle = new ArrayDeque<>();          // guarded by this
+  private final ArrayDeque<Pending> waiting = new ArrayDeque<>();       // guarded by this
+  private int open;                                                     // guarded by this: open or opening
 
-  SoapClient(EventLoopGroup group, URI server, int maxMessageSize) {
+  SoapClient(EventLoopGroup group, URI server, int maxMessageSize, int maxTextLength, int maxConnections) {
     this.group = group;
-    this.server = server;
+    this.host = server.getHost();
+    this.port = server.getPort() < 0 ? 80 : server.getPort();
     this.maxMessageSize = maxMessageSize;
+    this.maxTextLength = maxTextLength;
+    this.maxConnections = maxConnections;
     this.hostHeader = server.getPort() < 0 ? server.getHost() : server.getHost() + ":" + server.getPort();
-    this.path = pathOf(server);
   }
 
   /** One request and the response it waits for. */
   abstract static class Exchange {
+    /** The connection it went on; null until written. */
+    volatile Channel channel;
+
     /** The response arrived. Runs on the event loop. */
     abstract void answered(FullHttpResponse response);
 
@@ -68,17 +80,56 @@ final class SoapClient {
     abstract void failed(String why);
   }
 
-  /** Sends {@code http} and hands its response to {@code exchange}; returns the connection it went on. */
-  CompletableFuture<Channel> send(FullHttpRequest http, Exchange exchange) {
-    CompletableFuture<Channel> sent = new CompletableFuture<>();
+  /** An exchange not yet written: the request it sends. */
+  private record Pending(FullHttpRequest http, Exchange exchange) {}
+
+  /** Sends {@code http} and hands its response to {@code exchange}, at once or when a connection is free. */
+  void send(FullHttpRequest http, Exchange exchange) {
+    Pending p = new Pending(http, exchange);
     Channel ch;
-    while ((ch = idle.pollFirst()) != null && !ch.isActive()) {
-      // closed while idle: dropped
+    synchronized (this) {
+      while ((ch = idle.pollFirst()) != null && !ch.isActive()) {
+        // closed while idle: its channelInactive counts it out
+      }
+      if (ch == null) {
+        if (open >= maxConnections) {
+          waiting.addLast(p);
+          return;
+        }
+        open++;
+      }
     }
     if (ch != null) {
-      write(ch, http, exchange, sent);
-      return sent;
+      write(ch, p);
+    } else {
+      connect(p);
     }
+  }
+
+  /**
+   * Withdraws {@code exchange} if it still waits for a connection: its request is released and it will not be
+   * sent. Returns whether it was waiting.
+   */
+  boolean withdraw(Exchange exchange) {
+    Pending found = null;
+    synchronized (this) {
+      for (Pending p : waiting) {
+        if (p.exchange() == exchange) {
+          found = p;
+          break;
+        }
+      }
+      if (found != null) {
+        waiting.remove(found);
+      }
+    }
+    if (found != null) {
+      found.http().release();
+    }
+    return found != null;
+  }
+
+  private void connect(Pending p) {
     Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
         .option(ChannelOption.TCP_NODELAY, true)
         .handler(new ChannelInitializer<SocketChannel>() {
@@ -87,28 +138,60 @@ final class SoapClient {
             c.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(maxMessageSize), new Responses());
           }
         });
-    ChannelFuture connected = b.connect(server.getHost(), server.getPort() < 0 ? 80 : server.getPort());
+    ChannelFuture connected = b.connect(host, port);
     connected.addListener(f -> {
       if (f.isSuccess()) {
-        write(connected.channel(), http, exchange, sent);
+        write(connected.channel(), p);
       } else {
-        http.release();
-        sent.completeExceptionally(f.cause());
-        exchange.failed("cannot connect to " + server.getHost() + ":" + server.getPort() + ": " + f.cause().getMessage());
+        p.http().release();
+        p.exchange().failed("cannot connect to " + host + ":" + port + ": " + f.cause().getMessage());
+        closed(null);
       }
     });
-    return sent;
   }
 
-  private void write(Channel ch, FullHttpRequest http, Exchange exchange, CompletableFuture<Channel> sent) {
+  private void write(Channel ch, Pending p) {
+    Exchange exchange = p.exchange();
     ch.pipeline().get(Responses.class).exchange = exchange;
-    ch.writeAndFlush(http).addListener(f -> {
+    exchange.channel = ch;
+    ch.writeAndFlush(p.http()).addListener(f -> {
       if (!f.isSuccess()) {
         exchange.failed("the request could not be written: " + f.cause());
         ch.close();
       }
     });
-    sent.complete(ch);
+  }
+
+  /** {@code ch} is free again: the next waiting exchange takes it, or it waits for one. */
+  private void release(Channel ch) {
+    Pending next;
+    synchronized (this) {
+      next = waiting.pollFirst();
+      if (next == null) {
+        idle.addFirst(ch);
+      }
+    }
+    if (next != null) {
+      write(ch, next);
+    }
+  }
+
+  /** A connection closed (or {@code null}: one could not be opened); a waiting exchange may open another. */
+  private void closed(Channel ch) {
+    Pending next = null;
+    synchronized (this) {
+      if (ch != null) {
+        idle.remove(ch);
+      }
+      open--;
+      if (!waiting.isEmpty()) {
+        next = waiting.pollFirst();
+        open++;
+      }
+    }
+    if (next != null) {
+      connect(next);
+    }
   }
 
   /** Reads the response of the connection's one exchange, then gives the connection back. */
@@ -119,9 +202,8 @@ final class SoapClient {
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
       Exchange e = exchange;
       exchange = null;
-      boolean keepAlive = HttpUtil.isKeepAlive(response);
-      if (keepAlive) {
-        idle.addFirst(ctx.channel());                 // before the call completes: its next call may take it
+      if (HttpUtil.isKeepAlive(response)) {
+        release(ctx.channel());                       // before the call completes: its next call may take it
       } else {
         ctx.close();
       }
@@ -132,11 +214,11 @@ final class SoapClient {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-      idle.remove(ctx.channel());
       Exchange e = exchange;
       exchange = null;
+      closed(ctx.channel());
       if (e != null) {
-        e.failed("the connection to " + server.getHost() + ":" + server.getPort() + " closed before the response");
+        e.failed("the connection to " + host + ":" + port + " closed before the response");
       }
       super.channelInactive(ctx);
     }
@@ -147,18 +229,26 @@ final class SoapClient {
     }
   }
 
-  /** Closes the idle connections. */
+  /** Closes the idle connections; fails the exchanges waiting for one. */
   void close() {
-    Channel ch;
-    while ((ch = idle.pollFirst()) != null) {
-      ch.close();
+    java.util.List<Channel> idleNow;
+    java.util.List<Pending> waitingNow;
+    synchronized (this) {
+      idleNow = java.util.List.copyOf(idle);
+      waitingNow = java.util.List.copyOf(waiting);
+      waiting.clear();
+    }
+    idleNow.forEach(Channel::close);
+    for (Pending p : waitingNow) {
+      p.http().release();
+      p.exchange().failed("the binding was closed before a connection to " + host + ":" + port + " was free");
     }
   }
 
   // ---- a call as an exchange ----------------------------------------------------------------------------
 
   /** Sends the call that {@code request} carries, completing the request with its answer. */
-  void call(SoapCodec codec, SoapVersion version, IoRequest request) {
+  void call(SoapCodec codec, SoapVersion version, String path, IoRequest request) {
     if (!(request.attachment() instanceof Invocation inv) || inv.operation() == null) {
       request.complete(IoStatus.INVALID_DEVICE_REQUEST);
       return;
@@ -187,10 +277,11 @@ final class SoapClient {
       request.complete(IoStatus.CANCELLED);
       return;
     }
-    send(http, call).thenAccept(ch -> call.channel = ch);
+    send(http, call);
   }
 
-  private static String pathOf(URI uri) {
+  /** The path and query of {@code uri}'s requests. */
+  static String pathOf(URI uri) {
     String p = uri.getRawPath();
     String q = uri.getRawQuery();
     return (p == null || p.isEmpty() ? "/" : p) + (q == null ? "" : "?" + q);
@@ -202,7 +293,6 @@ final class SoapClient {
     private final OperationDescription op;
     private final Invocation inv;
     private final IoRequest request;
-    volatile Channel channel;
 
     Call(SoapCodec codec, OperationDescription op, Invocation inv, IoRequest request) {
       this.codec = codec;
@@ -211,11 +301,13 @@ final class SoapClient {
       this.request = request;
     }
 
-    /** The caller gave up: its exchange cannot be taken back, so its connection goes. */
+    /** The caller gave up: a waiting exchange is withdrawn; a sent one cannot be taken back, so its connection goes. */
     void cancel() {
-      Channel ch = channel;
-      if (ch != null) {
-        ch.close();
+      if (!withdraw(this)) {
+        Channel ch = channel;
+        if (ch != null) {
+          ch.close();
+        }
       }
       request.complete(IoStatus.CANCELLED);
     }
@@ -233,14 +325,14 @@ final class SoapClient {
       String contentType = String.valueOf(response.headers().get(HttpHeaderNames.CONTENT_TYPE));
       boolean xml = contentType.contains("xml");
       if (!xml || (status.code() != 200 && status.code() != 500 && status.code() != 400)) {
-        inv.failureReason("HTTP " + status + " from " + server + ": "
+        inv.failureReason("HTTP " + status + " from " + hostHeader + ": "
             + abbreviated(response.content().toString(StandardCharsets.UTF_8)));
         request.complete(RpcStatus.REPLY_UNREADABLE);
         return;
       }
       SoapCodec.Reply reply;
       try {
-        reply = codec.readReply(new ByteBufInputStream(response.content()), op, new XmlForm.Limits(64, maxMessageSize / 2));
+        reply = codec.readReply(new ByteBufInputStream(response.content()), op, new XmlForm.Limits(64, maxMessageSize / 2, maxTextLength));
       } catch (RuntimeException e) {
         inv.failureReason("the answer to " + op.name() + " cannot be read: " + e.getMessage());
         request.complete(RpcStatus.REPLY_UNREADABLE);
@@ -270,11 +362,10 @@ final class SoapClient {
     return t.length() > 200 ? t.substring(0, 200) + "..." : t;
   }
 
-  /** Fetches the server address's {@code ?wsdl}. */
-  CompletableFuture<String> fetchWsdl() {
-    URI address = server;
+  /** Fetches {@code address}'s {@code ?wsdl}. */
+  CompletableFuture<String> fetchWsdl(URI address) {
     CompletableFuture<String> result = new CompletableFuture<>();
-    FullHttpRequest http = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, path + "?wsdl");
+    FullHttpRequest http = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, pathOf(address) + "?wsdl");
     http.headers().set(HttpHeaderNames.HOST, hostHeader);
     HttpUtil.setContentLength(http, 0);
     send(http, new Exchange() {

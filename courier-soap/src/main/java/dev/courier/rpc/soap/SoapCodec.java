@@ -347,6 +347,7 @@ final class SoapCodec {
         code = qname(x, x.getElementText());
       } else if (version == SoapVersion.SOAP_11 && local.equals("faultstring")) {
         reason = x.getElementText();
+        limits.text(reason);
       } else if (version == SoapVersion.SOAP_12 && local.equals("Code")) {
         while (XmlForm.nextTag(x) == XMLStreamConstants.START_ELEMENT) {
           if (x.getLocalName().equals("Value")) {
@@ -366,6 +367,7 @@ final class SoapCodec {
       } else if (version == SoapVersion.SOAP_12 && local.equals("Reason")) {
         while (XmlForm.nextTag(x) == XMLStreamConstants.START_ELEMENT) {
           String text = x.getElementText();
+          limits.text(text);
           if (reason.isEmpty()) {
             reason = text;
           }

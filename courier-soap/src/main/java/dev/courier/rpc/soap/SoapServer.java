@@ -65,6 +65,7 @@ final class SoapServer extends SimpleChannelInboundHandler<FullHttpRequest> {
   private final Routes routes;
   private final Executor calls;
   private final int maxMessageSize;
+  private final int maxTextLength;
   private final Map<Endpoint, SessionTarget> sessions = new HashMap<>();       // event loop only
   /** The call this connection is waiting on, if any: cancelled when the client goes (its cancel or deadline). */
   private volatile IoRequest current;
@@ -72,10 +73,11 @@ final class SoapServer extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   private record SessionTarget(Session session, IoTarget target) {}
 
-  SoapServer(Routes routes, Executor calls, int maxMessageSize) {
+  SoapServer(Routes routes, Executor calls, int maxMessageSize, int maxTextLength) {
     this.routes = routes;
     this.calls = calls;
     this.maxMessageSize = maxMessageSize;
+    this.maxTextLength = maxTextLength;
   }
 
   static SoapCodec codec(dev.courier.rpc.ContractDescription contract) {
@@ -168,7 +170,7 @@ final class SoapServer extends SimpleChannelInboundHandler<FullHttpRequest> {
     SoapCodec codec = codec(endpoint.contract());
     SoapCodec.Call call;
     try {
-      call = codec.readRequest(new ByteBufInputStream(http.content()), action, new XmlForm.Limits(64, maxMessageSize / 2));
+      call = codec.readRequest(new ByteBufInputStream(http.content()), action, new XmlForm.Limits(64, maxMessageSize / 2, maxTextLength));
     } catch (FaultException f) {
       fault(ctx, keepAlive, version, codec, null, f);
       return;

@@ -44,18 +44,20 @@ abstract class XmlForm {
   abstract Object readContent(XMLStreamReader in, Limits limits) throws XMLStreamException;
 
   /**
-   * One message's reading: how deep its elements nest and how many items its lists and maps hold so far, against
-   * the limits, so that a hostile body fails fast. Not thread safe: one per message.
+   * One message's reading: how deep its elements nest, how many items its lists and maps hold so far and how long
+   * one element's text is, against the limits, so that a hostile body fails fast. Not thread safe: one per message.
    */
   static final class Limits {
     private final int maxDepth;
     private final int maxItems;
+    private final int maxText;
     private int depth;
     private int items;
 
-    Limits(int maxDepth, int maxItems) {
+    Limits(int maxDepth, int maxItems, int maxText) {
       this.maxDepth = maxDepth;
       this.maxItems = maxItems;
+      this.maxText = maxText;
     }
 
     /** Enters an element's children. */
@@ -73,6 +75,14 @@ abstract class XmlForm {
     void item() {
       if (++items > maxItems) {
         throw new XmlReadException("more than " + maxItems + " list items and map entries in one message");
+      }
+    }
+
+    /** Checks the length of one element's text. */
+    void text(String text) {
+      if (text.length() > maxText) {
+        throw new XmlReadException("an element's text of " + text.length() + " characters, more than the "
+            + maxText + " allowed (SoapBinding.Builder.maxTextLength)");
       }
     }
   }
@@ -358,6 +368,7 @@ abstract class XmlForm {
     @Override
     Object readContent(XMLStreamReader in, Limits limits) throws XMLStreamException {
       String text = in.getElementText();
+      limits.text(text);
       try {
         return parse(text);
       } catch (IllegalArgumentException e) {

@@ -21,6 +21,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -65,6 +66,39 @@ class SoapBindingTest {
 
     @Override
     public void reset() {}
+  }
+
+  /** Finds the one shape it has; draws nothing. */
+  static class Shapes implements dev.courier.rpc.metadata.MetadataContracts.Drawing {
+    @Override
+    public dev.courier.rpc.metadata.MetadataContracts.Shape find(String name,
+        Optional<dev.courier.rpc.metadata.MetadataContracts.Color> color) {
+      return SoapCodecTest.SHAPE;
+    }
+
+    @Override
+    public List<dev.courier.rpc.metadata.MetadataContracts.Shape> all() {
+      return List.of(SoapCodecTest.SHAPE);
+    }
+
+    @Override
+    public java.util.Map<dev.courier.rpc.metadata.MetadataContracts.Color,
+        List<dev.courier.rpc.metadata.MetadataContracts.Point>> byColor(
+        java.util.Map<String, dev.courier.rpc.metadata.MetadataContracts.Color> hints) {
+      return java.util.Map.of();
+    }
+
+    @Override
+    public dev.courier.rpc.metadata.MetadataContracts.Node tree(dev.courier.rpc.metadata.MetadataContracts.Node root,
+        byte[] data, Optional<Integer> depth) {
+      return root;
+    }
+
+    @Override
+    public void draw(dev.courier.rpc.metadata.MetadataContracts.Shape shape) {}
+
+    @Override
+    public void clear() {}
   }
 
   @AfterEach
@@ -275,6 +309,85 @@ class SoapBindingTest {
     }).endpoint(CalculatorService.class, LIMITED, "http://127.0.0.1:0/slow").build().open();
     resources.add(host::close);
     assertThat(client(SOAP, host.listenAddresses().getFirst()).add(20, 22)).isEqualTo(42);
+  }
+
+  @Test
+  void aClientOpensNoMoreConnectionsThanItsLimitAndACallThatWaitedPastItsDeadlineIsNeverSent() throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    List<Integer> arrived = java.util.Collections.synchronizedList(new ArrayList<>());
+    ServiceHost host = ServiceHost.builder(new CalculatorImpl() {
+      @Override
+      public int add(int a, int b) {
+        arrived.add(a);
+        if (a == 1) {
+          try {
+            release.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+        return a + b;
+      }
+    }).endpoint(CalculatorService.class, SOAP, "http://127.0.0.1:0/one").build().open();
+    resources.add(host::close);
+    String address = host.listenAddresses().getFirst();
+    try (SoapBinding one = SoapBinding.builder().maxConnectionsPerHost(1).build()) {
+      Calculator calc = client(one, address);
+      java.util.concurrent.CompletableFuture<Integer> held = calc.addAsync(1, 0);
+      dev.courier.io.Eventually.until(() -> arrived.contains(1), "the first call to reach the service");
+      Calculator hurried = ChannelFactory.builder(Calculator.class).binding(one).address(address)
+          .operationTimeout(Duration.ofMillis(300)).build().createChannel();
+      assertThat(catchThrowable(() -> hurried.add(2, 0))).isInstanceOf(dev.courier.rpc.CallTimeoutException.class);
+
+      release.countDown();
+      assertThat(held.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+      assertThat(calc.add(3, 4)).isEqualTo(7);
+      assertThat(arrived).containsExactly(1, 3);      // the call that timed out waiting went nowhere
+    }
+  }
+
+  @Test
+  void manyCallsOverFewConnectionsHalfOfThemCancelledEachEndOnceAndThePoolServesOnAfterwards() throws Exception {
+    String address = host("http://127.0.0.1:0/many", false);
+    try (SoapBinding few = SoapBinding.builder().maxConnectionsPerHost(3).build()) {
+      Calculator calc = client(few, address);
+      List<java.util.concurrent.CompletableFuture<Integer>> calls = new ArrayList<>();
+      for (int i = 0; i < 400; i++) {
+        java.util.concurrent.CompletableFuture<Integer> call = calc.addAsync(i, 1);
+        calls.add(call);
+        if (i % 2 == 1) {
+          call.cancel(true);
+        }
+      }
+      for (int i = 0; i < calls.size(); i++) {
+        java.util.concurrent.CompletableFuture<Integer> call = calls.get(i);
+        if (i % 2 == 1) {
+          assertThat(call).isCancelled();
+        } else {
+          assertThat(call.get(10, TimeUnit.SECONDS)).isEqualTo(i + 1);
+        }
+      }
+      for (int i = 0; i < 10; i++) {
+        assertThat(calc.add(i, i)).isEqualTo(2 * i);        // no connection was lost to the cancels
+      }
+    }
+  }
+
+  @Test
+  void aTextLongerThanTheLimitFailsItsCallAndTheNextCallGoesThrough() throws Exception {
+    try (SoapBinding shortTexts = SoapBinding.builder().maxTextLength(8).build()) {
+      ServiceHost host = ServiceHost.builder(new Shapes())
+          .endpoint(dev.courier.rpc.metadata.MetadataContracts.Drawing.class, shortTexts, "http://127.0.0.1:0/draw")
+          .build().open();
+      resources.add(host::close);
+      dev.courier.rpc.metadata.MetadataContracts.Drawing drawing = ChannelFactory
+          .builder(dev.courier.rpc.metadata.MetadataContracts.Drawing.class).binding(SOAP)
+          .address(host.listenAddresses().getFirst()).build().createChannel();
+      resources.add(((ClientChannel) drawing)::abort);
+      FaultException tooLong = (FaultException) catchThrowable(() -> drawing.find("a-much-longer-name", Optional.empty()));
+      assertThat(tooLong.reason()).contains("18 characters", "more than the 8 allowed");
+      assertThat(drawing.find("square", Optional.empty())).isNotNull();
+    }
   }
 
   @org.junit.jupiter.params.ParameterizedTest

@@ -43,7 +43,7 @@ class SoapCodecTest {
       List.of(List.of(1, 2), List.of(), List.of(3)));
 
   private static XmlForm.Limits limits() {
-    return new XmlForm.Limits(64, 1 << 20);
+    return new XmlForm.Limits(64, 1 << 20, 1 << 20);
   }
 
   private static byte[] request(SoapCodec codec, SoapVersion v, OperationDescription op, Object... args) {
@@ -204,6 +204,18 @@ class SoapCodecTest {
     assertThatThrownBy(() -> DRAWING_CODEC.readRequest(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)),
         DRAWING.operation("tree").action(), limits()))
         .isInstanceOfSatisfying(FaultException.class, f -> assertThat(f.reason()).contains("nested deeper than 64"));
+  }
+
+  @Test
+  void aTextLongerThanTheLimitIsRefusedNamingItsLengthAndTheOption() {
+    OperationDescription find = DRAWING.operation("find");
+    byte[] body = request(DRAWING_CODEC, SoapVersion.SOAP_11, find, "x".repeat(2000), Optional.empty());
+    assertThatThrownBy(() -> DRAWING_CODEC.readRequest(new ByteArrayInputStream(body), find.action(),
+        new XmlForm.Limits(64, 1 << 20, 1000)))
+        .isInstanceOfSatisfying(FaultException.class, f -> assertThat(f.reason())
+            .contains("2000 characters", "more than the 1000 allowed", "maxTextLength"));
+    assertThat(DRAWING_CODEC.readRequest(new ByteArrayInputStream(body), find.action(),
+        new XmlForm.Limits(64, 1 << 20, 2000)).arguments()).containsExactly("x".repeat(2000), Optional.empty());
   }
 
   @Test
