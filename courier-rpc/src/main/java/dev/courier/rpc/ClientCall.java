@@ -192,8 +192,9 @@ final class ClientCall implements CompletionRoutine<Object> {
       if (channel.state() == CommunicationState.FAULTED) {
         return channel.checkOpen(op);          // not sent because the connection was lost: say so
       }
+      String why = invocation == null ? null : invocation.failureReason();
       return new CommunicationException("call to " + op.name() + " at " + channel.address()
-          + " was not delivered: the channel or the endpoint is closed", false);
+          + " was not delivered: " + (why != null ? why : "the channel or the endpoint is closed"), false);
     }
     if (status.equals(RpcStatus.SERVER_TOO_BUSY)) {
       return new CommunicationException("call to " + op.name() + " at " + channel.address()
@@ -206,8 +207,9 @@ final class ClientCall implements CompletionRoutine<Object> {
           + " failed: its reply could not be read (" + invocation.failureReason() + "); the service ran it", true);
     }
     if (status.equals(RpcStatus.CONNECTION_LOST)) {
+      String why = invocation == null ? null : invocation.failureReason();
       return new CommunicationException("call to " + op.name() + " at " + channel.address()
-          + " lost its connection; the service may have run it", true);
+          + " lost its connection" + (why != null ? " (" + why + ")" : "") + "; the service may have run it", true);
     }
     return new CommunicationException("call to " + op.name() + " at " + channel.address() + " failed with " + status, true);
   }

@@ -6,6 +6,7 @@ import dev.courier.io.IoTargets;
 import dev.courier.rpc.CommunicationException;
 import dev.courier.rpc.ContractDescription;
 import dev.courier.rpc.EndpointAddress;
+import dev.courier.rpc.Tls;
 import dev.courier.rpc.spi.Binding;
 import dev.courier.rpc.spi.Connection;
 import dev.courier.rpc.spi.Endpoint;
@@ -22,12 +23,14 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -49,7 +52,7 @@ import java.util.concurrent.TimeoutException;
  *     .address("http://localhost:8080/calc").build().createChannel();
  * }</pre>
  *
- * <p>A duplex contract is refused: HTTP cannot call the client back (WCF's rule for basicHttpBinding). A
+ * <p>HTTPS with {@link Builder#tls} ({@link Tls}, the options courier-tcp takes). A duplex contract is refused: HTTP cannot call the client back (WCF's rule for basicHttpBinding). A
  * request/reply call is answered 200 with its reply or 500 with a SOAP fault; a one-way call 202 once the host has
  * accepted it. Endpoints of one binding share a port when their addresses differ in path only.
  *
@@ -69,6 +72,7 @@ public final class SoapBinding implements Binding, AutoCloseable {
   private final Duration idleTimeout;
   private final int maxTextLength;
   private final int maxConnectionsPerHost;
+  private final Tls tls;                             // null: plain HTTP
   private final ExecutorService virtualThreads =
       Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("courier-soap-call-", 0).factory());
   private final Map<String, Port> ports = new ConcurrentHashMap<>();
@@ -81,6 +85,12 @@ public final class SoapBinding implements Binding, AutoCloseable {
     this.idleTimeout = b.idleTimeout;
     this.maxTextLength = b.maxTextLength;
     this.maxConnectionsPerHost = b.maxConnectionsPerHost;
+    this.tls = b.tls;
+  }
+
+  /** This binding's TLS, or empty for plain HTTP. */
+  public Optional<Tls> tls() {
+    return Optional.ofNullable(tls);
   }
 
   /** A SOAP 1.1 binding with the defaults. */
@@ -98,9 +108,10 @@ public final class SoapBinding implements Binding, AutoCloseable {
     return version;
   }
 
+  /** {@code https} with TLS, {@code http} without. */
   @Override
   public String scheme() {
-    return "http";
+    return tls == null ? "http" : "https";
   }
 
   /** Its endpoints are described with a SOAP binding of this binding's {@link #version()}. */
@@ -138,6 +149,10 @@ public final class SoapBinding implements Binding, AutoCloseable {
           + "binding such as courier.tcp)");
     }
     SoapServer.codec(endpoint.contract());            // refuses what SOAP cannot carry, before anything listens
+    if (tls != null && !tls.listens()) {
+      throw new IllegalStateException("cannot listen at " + address + ": this binding's TLS does not listen "
+          + "(expected: Tls.server(...) or serverKeys(...)): " + tls);
+    }
     URI uri = address.uri();
     String host = uri.getHost() == null ? "0.0.0.0" : uri.getHost();
     int requested = uri.getPort() < 0 ? 80 : uri.getPort();
@@ -192,6 +207,11 @@ public final class SoapBinding implements Binding, AutoCloseable {
           protected void initChannel(SocketChannel ch) {
             p.accepted.add(ch);
             ch.closeFuture().addListener(f -> p.accepted.remove(ch));
+            if (tls != null) {
+              SslHandler handler = new SslHandler(tls.serverEngine());
+              handler.setHandshakeTimeoutMillis(idleTimeout.toMillis());
+              ch.pipeline().addLast("tls", handler);
+            }
             ch.pipeline().addLast(new io.netty.handler.timeout.IdleStateHandler(idleTimeout.toMillis(), 0, 0,
                 TimeUnit.MILLISECONDS), new HttpServerCodec(), new HttpObjectAggregator(maxMessageSize),
                 new SoapServer(p, virtualThreads, maxMessageSize, maxTextLength));
@@ -234,6 +254,10 @@ public final class SoapBinding implements Binding, AutoCloseable {
           + "client back (expected: a contract without callbacks, or a Courier binding such as courier.tcp)");
     }
     SoapCodec codec = SoapServer.codec(contract);
+    if (tls != null && !tls.connects()) {
+      throw new IllegalStateException("cannot connect to " + address + ": this binding's TLS does not connect "
+          + "(expected: Tls.client(...) or trustServers(...)): " + tls);
+    }
     SoapClient client = client(address.uri());
     String path = SoapClient.pathOf(address.uri());
     IoTarget target = IoTargets.create("courier.soap " + address,
@@ -259,7 +283,7 @@ public final class SoapBinding implements Binding, AutoCloseable {
   private SoapClient client(URI uri) {
     String key = uri.getHost() + ":" + uri.getPort();
     return clients.computeIfAbsent(key,
-        k -> new SoapClient(group(), uri, maxMessageSize, maxTextLength, maxConnectionsPerHost));
+        k -> new SoapClient(group(), uri, tls, maxMessageSize, maxTextLength, maxConnectionsPerHost));
   }
 
   @Override
@@ -310,8 +334,19 @@ public final class SoapBinding implements Binding, AutoCloseable {
     private Duration idleTimeout = Duration.ofSeconds(30);
     private int maxTextLength = DEFAULT_MAX_TEXT_LENGTH;
     private int maxConnectionsPerHost = DEFAULT_MAX_CONNECTIONS_PER_HOST;
+    private Tls tls;
 
     private Builder() {}
+
+    /**
+     * HTTPS for every connection this binding listens for or makes (plain HTTP by default): its addresses are
+     * {@code https://} ones, its clients check the server's certificate and name, its listeners may ask clients
+     * for certificates.
+     */
+    public Builder tls(Tls tls) {
+      this.tls = Objects.requireNonNull(tls, "tls");
+      return this;
+    }
 
     /** The SOAP version clients send (endpoints take both). SOAP 1.1 by default, as WCF's basicHttpBinding. */
     public Builder version(SoapVersion version) {

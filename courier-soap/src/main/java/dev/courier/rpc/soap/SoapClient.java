@@ -4,6 +4,7 @@ import dev.courier.io.IoRequest;
 import dev.courier.io.IoStatus;
 import dev.courier.rpc.CommunicationException;
 import dev.courier.rpc.OperationDescription;
+import dev.courier.rpc.Tls;
 import dev.courier.rpc.spi.Invocation;
 import dev.courier.rpc.spi.RpcStatus;
 import io.netty.bootstrap.Bootstrap;
@@ -30,9 +31,12 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
+import javax.net.ssl.SSLException;
 import java.util.ArrayDeque;
 
 /**
@@ -50,6 +54,7 @@ final class SoapClient {
   private final EventLoopGroup group;
   private final String host;
   private final int port;
+  private final Tls tls;                             // null: plain HTTP
   private final int maxMessageSize;
   private final int maxTextLength;
   private final int maxConnections;
@@ -58,10 +63,12 @@ final class SoapClient {
   private final ArrayDeque<Pending> waiting = new ArrayDeque<>();       // guarded by this
   private int open;                                                     // guarded by this: open or opening
 
-  SoapClient(EventLoopGroup group, URI server, int maxMessageSize, int maxTextLength, int maxConnections) {
+  SoapClient(EventLoopGroup group, URI server, Tls tls, int maxMessageSize, int maxTextLength,
+      int maxConnections) {
     this.group = group;
     this.host = server.getHost();
-    this.port = server.getPort() < 0 ? 80 : server.getPort();
+    this.tls = tls;
+    this.port = server.getPort() >= 0 ? server.getPort() : tls == null ? 80 : 443;
     this.maxMessageSize = maxMessageSize;
     this.maxTextLength = maxTextLength;
     this.maxConnections = maxConnections;
@@ -72,6 +79,8 @@ final class SoapClient {
   abstract static class Exchange {
     /** The connection it went on; null until written. */
     volatile Channel channel;
+    /** Whether its request reached the connection's socket (after TLS's handshake, if any). */
+    volatile boolean written;
 
     /** The response arrived. Runs on the event loop. */
     abstract void answered(FullHttpResponse response);
@@ -135,6 +144,9 @@ final class SoapClient {
         .handler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel c) {
+            if (tls != null) {
+              c.pipeline().addLast("tls", new SslHandler(tls.clientEngine(host, port)));  // the name to verify
+            }
             c.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(maxMessageSize), new Responses());
           }
         });
@@ -155,8 +167,11 @@ final class SoapClient {
     ch.pipeline().get(Responses.class).exchange = exchange;
     exchange.channel = ch;
     ch.writeAndFlush(p.http()).addListener(f -> {
-      if (!f.isSuccess()) {
-        exchange.failed("the request could not be written: " + f.cause());
+      if (f.isSuccess()) {
+        exchange.written = true;
+      } else {
+        exchange.failed((f.cause() instanceof SSLException ? "TLS handshake failed: "
+            : "the request could not be written: ") + message(f.cause()));
         ch.close();
       }
     });
@@ -197,6 +212,7 @@ final class SoapClient {
   /** Reads the response of the connection's one exchange, then gives the connection back. */
   private final class Responses extends SimpleChannelInboundHandler<FullHttpResponse> {
     volatile Exchange exchange;
+    private String broken;                           // why the connection failed, if it did: event loop only
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
@@ -218,13 +234,27 @@ final class SoapClient {
       exchange = null;
       closed(ctx.channel());
       if (e != null) {
-        e.failed("the connection to " + host + ":" + port + " closed before the response");
+        e.failed("the connection to " + host + ":" + port + " closed before the response"
+            + (broken == null ? "" : ": " + broken));
       }
       super.channelInactive(ctx);
     }
 
     @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+      if (event instanceof SslHandshakeCompletionEvent done && !done.isSuccess() && broken == null) {
+        broken = "TLS handshake failed: " + message(done.cause());
+      }
+      super.userEventTriggered(ctx, event);
+    }
+
+    @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      // TLS 1.3: a client learns that the server refused its certificate only after its own handshake is done
+      Throwable tlsCause = cause.getCause() instanceof SSLException ? cause.getCause() : cause;
+      if (broken == null) {
+        broken = (tlsCause instanceof SSLException ? "TLS: " : "") + message(tlsCause);
+      }
       ctx.close();
     }
   }
@@ -353,8 +383,12 @@ final class SoapClient {
         return;
       }
       inv.failureReason(why);
-      request.complete(channel == null ? IoStatus.DEVICE_REMOVED_NOT_SENT : RpcStatus.CONNECTION_LOST);
+      request.complete(written ? RpcStatus.CONNECTION_LOST : IoStatus.DEVICE_REMOVED_NOT_SENT);
     }
+  }
+
+  private static String message(Throwable t) {
+    return t.getMessage() != null ? t.getMessage() : t.toString();
   }
 
   private static String abbreviated(String s) {

@@ -289,10 +289,11 @@ final class SoapServer extends SimpleChannelInboundHandler<FullHttpRequest> {
   }
 
   private static Peer peer(ChannelHandlerContext ctx) {
-    if (ctx.channel().remoteAddress() instanceof InetSocketAddress a) {
-      return Peer.at("http://" + a.getHostString() + ":" + a.getPort());
-    }
-    return Peer.at(String.valueOf(ctx.channel().remoteAddress()));
+    io.netty.handler.ssl.SslHandler tls = ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class);
+    String address = ctx.channel().remoteAddress() instanceof InetSocketAddress a
+        ? (tls == null ? "http://" : "https://") + a.getHostString() + ":" + a.getPort()
+        : String.valueOf(ctx.channel().remoteAddress());
+    return tls == null ? Peer.at(address) : Peer.authenticated(address, tls.engine().getSession());
   }
 
   @Override

@@ -4,6 +4,7 @@ import dev.courier.io.IoClock;
 import dev.courier.io.IoTarget;
 import dev.courier.rpc.CommunicationException;
 import dev.courier.rpc.EndpointAddress;
+import dev.courier.rpc.Tls;
 import dev.courier.rpc.spi.Binding;
 import dev.courier.rpc.spi.Connection;
 import dev.courier.rpc.spi.Endpoint;
@@ -30,12 +31,8 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.flush.FlushConsolidationHandler;
-import io.netty.handler.ssl.ClientAuth;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
-import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -103,9 +100,7 @@ public final class TcpBinding implements Binding, AutoCloseable {
   private static final java.util.concurrent.atomic.AtomicLong CHANNELS = new java.util.concurrent.atomic.AtomicLong();
 
   private final Settings settings;
-  private final TcpTls tls;                 // null: plain TCP
-  private final SslContext serverTls;       // null: plain TCP, or TLS that does not listen
-  private final SslContext clientTls;       // null: plain TCP, or TLS that does not connect
+  private final Tls tls;                 // null: plain TCP
   private final Map<String, ClientConnection> connections = new ConcurrentHashMap<>();
   /** Client connections that write what they accepted, then close (at most the handshake timeout). */
   private final java.util.Set<Channel> closing = ConcurrentHashMap.newKeySet();
@@ -117,45 +112,13 @@ public final class TcpBinding implements Binding, AutoCloseable {
       Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("courier-tcp-call-", 0).factory());
   private volatile EventLoopGroup group;
 
-  private TcpBinding(Settings settings, TcpTls tls) {
+  private TcpBinding(Settings settings, Tls tls) {
     this.settings = settings;
     this.tls = tls;
-    this.serverTls = tls == null || !tls.listens() ? null : serverContext(tls);
-    this.clientTls = tls == null || !tls.connects() ? null : clientContext(tls);
-  }
-
-  private static final String[] TLS_PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
-
-  private static SslContext serverContext(TcpTls tls) {
-    try {
-      return SslContextBuilder.forServer(tls.serverKeys)
-          .sslProvider(SslProvider.JDK)
-          .protocols(TLS_PROTOCOLS)
-          .trustManager(tls.clientTrust)
-          .clientAuth(tls.clientTrust == null ? ClientAuth.NONE
-              : tls.requireClientCertificate ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL)
-          .build();
-    } catch (SSLException e) {
-      throw new IllegalArgumentException("tls: " + tls + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static SslContext clientContext(TcpTls tls) {
-    try {
-      return SslContextBuilder.forClient()
-          .sslProvider(SslProvider.JDK)
-          .protocols(TLS_PROTOCOLS)
-          .trustManager(tls.serverTrust)
-          .keyManager(tls.clientKeys)
-          .endpointIdentificationAlgorithm("HTTPS")
-          .build();
-    } catch (SSLException e) {
-      throw new IllegalArgumentException("tls: " + tls + ": " + e.getMessage(), e);
-    }
   }
 
   /** This binding's TLS configuration, or null for plain TCP. */
-  public TcpTls tls() {
+  public Tls tls() {
     return tls;
   }
 
@@ -288,10 +251,9 @@ public final class TcpBinding implements Binding, AutoCloseable {
   }
 
   private void pipeline(SocketChannel ch, TcpPeer peer, boolean server, InetSocketAddress remote) {
-    SslContext ssl = server ? serverTls : clientTls;
-    if (ssl != null) {
-      SslHandler handler = server ? ssl.newHandler(ch.alloc())
-          : ssl.newHandler(ch.alloc(), remote.getHostString(), remote.getPort());   // the name to verify
+    if (tls != null) {
+      SslHandler handler = new SslHandler(server ? tls.serverEngine()
+          : tls.clientEngine(remote.getHostString(), remote.getPort()));        // the name to verify
       handler.setHandshakeTimeoutMillis(settings.handshakeTimeout().toMillis());
       ch.pipeline().addLast("tls", handler);
     }
@@ -337,8 +299,8 @@ public final class TcpBinding implements Binding, AutoCloseable {
   @Override
   public Connection connect(EndpointAddress address, dev.courier.rpc.ContractDescription contract, Endpoint callbacks,
       IoClock clock) {
-    if (tls != null && clientTls == null) {
-      throw new IllegalStateException("this binding's TLS does not connect (expected: TcpTls.client(...) or "
+    if (tls != null && !tls.connects()) {
+      throw new IllegalStateException("this binding's TLS does not connect (expected: Tls.client(...) or "
           + "trustServers(...)): " + tls);
     }
     InetSocketAddress socket = socketAddress(address);
@@ -438,8 +400,8 @@ public final class TcpBinding implements Binding, AutoCloseable {
    */
   @Override
   public String fetchMetadata(EndpointAddress address, java.time.Duration timeout) {
-    if (tls != null && clientTls == null) {
-      throw new IllegalStateException("this binding's TLS does not connect (expected: TcpTls.client(...) or "
+    if (tls != null && !tls.connects()) {
+      throw new IllegalStateException("this binding's TLS does not connect (expected: Tls.client(...) or "
           + "trustServers(...)): " + tls);
     }
     ClientConnection connection = open(socketAddress(address), IoClock.system());
@@ -602,8 +564,8 @@ public final class TcpBinding implements Binding, AutoCloseable {
    */
   @Override
   public Listener listen(EndpointAddress address, Endpoint endpoint) {
-    if (tls != null && serverTls == null) {
-      throw new IllegalStateException("this binding's TLS does not listen (expected: TcpTls.server(...) or "
+    if (tls != null && !tls.listens()) {
+      throw new IllegalStateException("this binding's TLS does not listen (expected: Tls.server(...) or "
           + "serverKeys(...)): " + tls);
     }
     InetSocketAddress socket = socketAddress(address);
@@ -904,12 +866,12 @@ public final class TcpBinding implements Binding, AutoCloseable {
     private boolean directCompletions;
     private boolean directDispatch;
     private boolean sharedConnections = true;
-    private TcpTls tls;
+    private Tls tls;
 
     private Builder() {}
 
     /** TLS for every connection this binding listens for or makes (plain TCP by default). */
-    public Builder tls(TcpTls tls) {
+    public Builder tls(Tls tls) {
       this.tls = Objects.requireNonNull(tls, "tls");
       return this;
     }

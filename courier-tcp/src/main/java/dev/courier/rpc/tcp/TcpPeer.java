@@ -30,21 +30,14 @@ import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.net.InetSocketAddress;
-import java.security.Principal;
-import java.security.cert.Certificate;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.ssl.SSLPeerUnverifiedException;
-import javax.net.ssl.SSLSession;
 
 /**
  * One end of a Courier TCP connection (docs/tcp-protocol.md): it sends the calls of its sessions, runs the
@@ -427,19 +420,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
     if (tls == null) {
       return Peer.at(address);
     }
-    SSLSession session = tls.engine().getSession();
-    try {
-      Principal principal = session.getPeerPrincipal();
-      List<X509Certificate> chain = new ArrayList<>();
-      for (Certificate c : session.getPeerCertificates()) {
-        if (c instanceof X509Certificate x509) {
-          chain.add(x509);
-        }
-      }
-      return new Peer(address, Optional.of(principal), chain);
-    } catch (SSLPeerUnverifiedException e) {
-      return Peer.at(address);                  // no certificate presented (client authentication optional)
-    }
+    return Peer.authenticated(address, tls.engine().getSession());
   }
 
   // =============================================================================================

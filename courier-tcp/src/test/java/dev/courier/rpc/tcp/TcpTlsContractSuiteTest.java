@@ -1,5 +1,7 @@
 package dev.courier.rpc.tcp;
 
+import dev.courier.rpc.TestCertificates;
+import dev.courier.rpc.Tls;
 import dev.courier.rpc.spi.Binding;
 import dev.courier.rpc.suite.SessionContractSuite;
 import java.nio.file.Path;
@@ -22,7 +24,7 @@ class TcpTlsContractSuiteTest extends SessionContractSuite {
   @BeforeAll
   static void makeCertificatesAndBinding() throws Exception {
     TestCertificates certs = TestCertificates.create(dir, false);
-    tls = TcpBinding.builder().tls(TcpTls.server(certs.keys("server"))
+    tls = TcpBinding.builder().tls(Tls.server(certs.keys("server"))
         .trustClients(certs.trust("ca")).requireClientCertificate()
         .trustServers(certs.trust("ca")).clientKeys(certs.keys("client"))).build();
   }

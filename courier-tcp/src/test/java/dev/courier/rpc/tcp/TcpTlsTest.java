@@ -1,5 +1,7 @@
 package dev.courier.rpc.tcp;
 
+import dev.courier.rpc.TestCertificates;
+import dev.courier.rpc.Tls;
 import static dev.courier.rpc.tcp.TcpTestSupport.frame;
 import static dev.courier.rpc.tcp.TcpTestSupport.portOf;
 import static dev.courier.rpc.tcp.TcpTestSupport.requestPayload;
@@ -105,15 +107,15 @@ class TcpTlsTest {
     hosts.forEach(ServiceHost::abort);
   }
 
-  private static TcpBinding tls(TcpTls tls) {
+  private static TcpBinding tls(Tls tls) {
     return TcpBinding.builder().tls(tls).handshakeTimeout(HANDSHAKE).build();
   }
 
-  private static TcpTls serverTls() {
-    return TcpTls.server(certs.keys("server"));
+  private static Tls serverTls() {
+    return Tls.server(certs.keys("server"));
   }
 
-  private static TcpTls mutualTls() {
+  private static Tls mutualTls() {
     return serverTls().trustClients(certs.trust("ca")).requireClientCertificate();
   }
 
@@ -164,7 +166,7 @@ class TcpTlsTest {
     CountingEcho service = new CountingEcho();
     String address = host(tls(serverTls()), service);
 
-    Echo echo = client(tls(TcpTls.client(certs.trust("ca"))), address);
+    Echo echo = client(tls(Tls.client(certs.trust("ca"))), address);
 
     assertThat(echo.echo("over TLS")).isEqualTo("echo: over TLS");
     assertThat(echo.echo("again")).isEqualTo("echo: again");
@@ -176,7 +178,7 @@ class TcpTlsTest {
     CountingEcho service = new CountingEcho();
     String address = host(tls(serverTls()), service);
 
-    Throwable failure = failureOfACall(tls(TcpTls.client(certs.trust("rogue-ca"))), address);
+    Throwable failure = failureOfACall(tls(Tls.client(certs.trust("rogue-ca"))), address);
 
     assertRefusedBeforeTheService(failure, service, hosts.getFirst());
     assertThat(failure).hasMessageContaining("TLS");
@@ -187,7 +189,7 @@ class TcpTlsTest {
     CountingEcho service = new CountingEcho();
     String address = host(tls(serverTls()), service);
 
-    Throwable failure = failureOfACall(tls(TcpTls.client()), address);
+    Throwable failure = failureOfACall(tls(Tls.client()), address);
 
     assertRefusedBeforeTheService(failure, service, hosts.getFirst());
     assertThat(failure).hasMessageContaining("TLS");
@@ -196,9 +198,9 @@ class TcpTlsTest {
   @Test
   void aClientRefusesAServerWhoseCertificateNamesAnotherHost() {
     CountingEcho service = new CountingEcho();
-    String address = host(tls(TcpTls.server(certs.keys("other-name-server"))), service);
+    String address = host(tls(Tls.server(certs.keys("other-name-server"))), service);
 
-    Throwable failure = failureOfACall(tls(TcpTls.client(certs.trust("ca"))), address);
+    Throwable failure = failureOfACall(tls(Tls.client(certs.trust("ca"))), address);
 
     assertRefusedBeforeTheService(failure, service, hosts.getFirst());
     assertThat(failure).hasMessageContaining("TLS");
@@ -219,7 +221,7 @@ class TcpTlsTest {
     CountingEcho service = new CountingEcho();
     String address = host(TcpBinding.builder().handshakeTimeout(HANDSHAKE).build(), service);
 
-    Throwable failure = failureOfACall(tls(TcpTls.client(certs.trust("ca"))), address);
+    Throwable failure = failureOfACall(tls(Tls.client(certs.trust("ca"))), address);
 
     assertRefusedBeforeTheService(failure, service, hosts.getFirst());
   }
@@ -229,7 +231,7 @@ class TcpTlsTest {
     CountingEcho service = new CountingEcho();
     String address = host(tls(mutualTls()), service);
 
-    Throwable failure = failureOfACall(tls(TcpTls.client(certs.trust("ca"))), address);
+    Throwable failure = failureOfACall(tls(Tls.client(certs.trust("ca"))), address);
 
     assertRefusedBeforeTheService(failure, service, hosts.getFirst());
   }
@@ -240,7 +242,7 @@ class TcpTlsTest {
     String address = host(tls(mutualTls()), service);
 
     Throwable failure = failureOfACall(
-        tls(TcpTls.client(certs.trust("ca")).clientKeys(certs.keys("rogue-client"))), address);
+        tls(Tls.client(certs.trust("ca")).clientKeys(certs.keys("rogue-client"))), address);
 
     assertRefusedBeforeTheService(failure, service, hosts.getFirst());
     assertThat(failure).hasMessageNotContaining("certificate_required");   // it was offered, and refused
@@ -250,10 +252,10 @@ class TcpTlsTest {
   void withClientCertificatesRequiredAClientWithATrustedOneSucceedsAfterRefusedOnes() {
     CountingEcho service = new CountingEcho();
     String address = host(tls(mutualTls()), service);
-    assertThat(failureOfACall(tls(TcpTls.client(certs.trust("ca"))), address))
+    assertThat(failureOfACall(tls(Tls.client(certs.trust("ca"))), address))
         .isInstanceOf(CommunicationException.class);
 
-    Echo echo = client(tls(TcpTls.client(certs.trust("ca")).clientKeys(certs.keys("client"))), address);
+    Echo echo = client(tls(Tls.client(certs.trust("ca")).clientKeys(certs.keys("client"))), address);
 
     assertThat(echo.echo("with a certificate")).isEqualTo("echo: with a certificate");
     assertThat(service.invocations).hasValue(1);
@@ -265,7 +267,7 @@ class TcpTlsTest {
     CountingEcho service = new CountingEcho();
     String address = host(tls(serverTls().trustClients(certs.trust("ca"))), service);
 
-    Echo echo = client(tls(TcpTls.client(certs.trust("ca"))), address);
+    Echo echo = client(tls(Tls.client(certs.trust("ca"))), address);
 
     assertThat(echo.echo("no certificate")).isEqualTo("echo: no certificate");
     assertThat(service.invocations).hasValue(1);
@@ -286,18 +288,18 @@ class TcpTlsTest {
 
   @Test
   void aTlsConfigurationIsCheckedWhenItIsMadeAndUsed() {
-    assertThatThrownBy(() -> TcpTls.client(certs.trust("ca")).requireClientCertificate())
+    assertThatThrownBy(() -> Tls.client(certs.trust("ca")).requireClientCertificate())
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("does not listen");
     assertThatThrownBy(() -> serverTls().requireClientCertificate())
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("trustClients");
     assertThatThrownBy(() -> serverTls().clientKeys(certs.keys("client")))
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("does not connect");
-    assertThatThrownBy(() -> TcpTls.loadKeys(dir.resolve("missing.p12"), TestCertificates.PASSWORD))
+    assertThatThrownBy(() -> Tls.loadKeys(dir.resolve("missing.p12"), TestCertificates.PASSWORD))
         .hasMessageContaining("missing.p12");
     assertThat(mutualTls().requiresClientCertificate()).isTrue();
     assertThat(serverTls().connects()).isFalse();
 
-    TcpBinding clientOnly = tls(TcpTls.client(certs.trust("ca")));
+    TcpBinding clientOnly = tls(Tls.client(certs.trust("ca")));
     assertThatThrownBy(() -> ServiceHost.builder(new CountingEcho())
         .endpoint(Echo.class, clientOnly, "courier.tcp://127.0.0.1:0/echo").build().open())
         .hasStackTraceContaining("does not listen");
@@ -313,7 +315,7 @@ class TcpTlsTest {
   @Test
   void aServiceSeesTheSubjectAndChainOfTheClientsCertificate() {
     String address = host(tls(mutualTls()), WhoAmI.class, new PeerReporter());
-    WhoAmI who = client(WhoAmI.class, tls(TcpTls.client(certs.trust("ca")).clientKeys(certs.keys("client"))), address);
+    WhoAmI who = client(WhoAmI.class, tls(Tls.client(certs.trust("ca")).clientKeys(certs.keys("client"))), address);
 
     PeerSeen seen = who.whoAmI();
 
@@ -328,9 +330,9 @@ class TcpTlsTest {
   void withClientCertificatesOptionalAClientWithoutOneIsSeenWithoutAPrincipal() {
     String address = host(tls(serverTls().trustClients(certs.trust("ca"))), WhoAmI.class, new PeerReporter());
 
-    WhoAmI anonymous = client(WhoAmI.class, tls(TcpTls.client(certs.trust("ca"))), address);
+    WhoAmI anonymous = client(WhoAmI.class, tls(Tls.client(certs.trust("ca"))), address);
     WhoAmI identified = client(WhoAmI.class,
-        tls(TcpTls.client(certs.trust("ca")).clientKeys(certs.keys("client"))), address);
+        tls(Tls.client(certs.trust("ca")).clientKeys(certs.keys("client"))), address);
 
     PeerSeen seen = anonymous.whoAmI();
     assertThat(seen.principal()).isEmpty();
@@ -343,7 +345,7 @@ class TcpTlsTest {
   @Test
   void withoutClientCertificatesTheServiceSeesNoPrincipalOverTls() {
     String address = host(tls(serverTls()), WhoAmI.class, new PeerReporter());
-    WhoAmI who = client(WhoAmI.class, tls(TcpTls.client(certs.trust("ca")).clientKeys(certs.keys("client"))), address);
+    WhoAmI who = client(WhoAmI.class, tls(Tls.client(certs.trust("ca")).clientKeys(certs.keys("client"))), address);
 
     assertThat(who.whoAmI().principal()).as("a certificate the server never asked for").isEmpty();
   }

@@ -1,4 +1,4 @@
-package dev.courier.rpc.tcp;
+package dev.courier.rpc;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,8 +27,8 @@ import javax.net.ssl.TrustManagerFactory;
  * otherwise) and the server has to check the signature. EC P-256 keys, valid two days. Independent
  * keytool runs go in parallel.
  */
-final class TestCertificates {
-  static final char[] PASSWORD = "courier-test".toCharArray();
+public final class TestCertificates {
+  public static final char[] PASSWORD = "courier-test".toCharArray();
   private static final long KEYTOOL_TIMEOUT_SECONDS = 60;
 
   private final Path dir;
@@ -38,7 +38,7 @@ final class TestCertificates {
   }
 
   /** The trusted CA, a server certificate and a client certificate (and, with {@code untrusted}, the rest). */
-  static TestCertificates create(Path dir, boolean untrusted) throws Exception {
+  public static TestCertificates create(Path dir, boolean untrusted) throws Exception {
     TestCertificates certs = new TestCertificates(dir);
     try (ExecutorService pool = Executors.newFixedThreadPool(2)) {
       List<CompletableFuture<Void>> step = new ArrayList<>();
@@ -64,13 +64,13 @@ final class TestCertificates {
   }
 
   /** The keys of {@code name} ("server", "client", "rogue-client", "other-name-server"). */
-  KeyManagerFactory keys(String name) {
-    return TcpTls.loadKeys(store(name), PASSWORD);
+  public KeyManagerFactory keys(String name) {
+    return Tls.loadKeys(store(name), PASSWORD);
   }
 
   /** The trust of a store holding the certificate of CA {@code ca} ("ca" or "rogue-ca"). */
-  TrustManagerFactory trust(String ca) {
-    return TcpTls.loadTrust(dir.resolve(ca + "-trust.p12"), PASSWORD);
+  public TrustManagerFactory trust(String ca) {
+    return Tls.loadTrust(dir.resolve(ca + "-trust.p12"), PASSWORD);
   }
 
   private Path store(String name) {
