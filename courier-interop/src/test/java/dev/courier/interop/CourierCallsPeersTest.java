@@ -15,10 +15,12 @@ import dev.courier.rpc.FaultException;
 import dev.courier.rpc.Operation;
 import dev.courier.rpc.ServiceContract;
 import dev.courier.rpc.soap.SoapBinding;
+import dev.courier.interop.peer.StockEndpoint;
 import dev.courier.interop.wcf.JaxwsCalculator;
 import jakarta.xml.ws.Endpoint;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -66,6 +68,22 @@ class CourierCallsPeersTest {
 
     @Operation(name = "Reset", oneWay = true)
     void reset();
+  }
+
+  /** What the stock service returns, as Courier declares it. */
+  public record Stocked(String sku, int count, Optional<Double> price) {}
+
+  /** A plain JAX-WS service's contract in Courier's terms: its namespace, unqualified elements, {@code return}. */
+  @ServiceContract(namespace = "http://example.com/stock", name = "Stock", qualifiedElements = false)
+  public interface Stock {
+    @Operation(resultName = "return")
+    Stocked lookup(String sku, int count);
+
+    @Operation(resultName = "return")
+    CompletableFuture<Stocked> lookupAsync(String sku, int count);
+
+    @Operation(oneWay = true)
+    void restock(String sku);
   }
 
   @AfterEach
@@ -117,6 +135,31 @@ class CourierCallsPeersTest {
       Eventually.until(() -> service.resets.get() == 1, "the one-way reset reached the " + peer + " service");
     } finally {
       ((ClientChannel) calc).abort();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Peer.class)
+  void courierCallsAPlainJaxwsServiceWhoseParametersAndFieldsAreUnqualified(Peer peer) throws Exception {
+    StockEndpoint service = new StockEndpoint();
+    int port;
+    try (ServerSocket free = new ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    String address = "http://127.0.0.1:" + port + "/stock";
+    provider = peer.choose();
+    published = Endpoint.publish(address, service);
+
+    Stock stock = ChannelFactory.builder(Stock.class).binding(SOAP).address(address)
+        .operationTimeout(Duration.ofSeconds(10)).build().createChannel();
+    try {
+      assertThat(stock.lookup("sku-1", 21)).isEqualTo(new Stocked("sku-1", 42, Optional.of(9.5)));
+      assertThat(stock.lookupAsync("sku-2", 0).get(10, TimeUnit.SECONDS))
+          .isEqualTo(new Stocked("sku-2", 0, Optional.empty()));
+      stock.restock("sku-3");
+      Eventually.until(() -> service.restocked.contains("sku-3"), "the one-way restock reached the " + peer + " service");
+    } finally {
+      ((ClientChannel) stock).abort();
     }
   }
 }

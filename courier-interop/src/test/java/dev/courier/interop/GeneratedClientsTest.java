@@ -130,7 +130,7 @@ class GeneratedClientsTest {
     Path wsdl = dir.resolve("Chat.wsdl");
     Files.writeString(wsdl, Wsdl.write(served(MetadataContracts.Chat.class)), StandardCharsets.UTF_8);
     assertThatThrownBy(() -> Peer.CXF.generate(wsdl, Files.createDirectories(dir.resolve("src")), "generated.chat"))
-        .hasMessageContaining("Operation posted in PortType {http://example.com/chat/}Chat not request-response "
+        .hasMessageContaining("Operation posted in PortType {http://example.com/chat}Chat not request-response "
             + "or one-way");
   }
 

@@ -32,6 +32,7 @@ public final class ContractDescription {
   private final Class<?> type;
   private final String name;
   private final String namespace;
+  private final boolean qualifiedElements;
   private final List<OperationDescription> operations;
   private final Map<String, OperationDescription> byName;
   private final Map<String, OperationDescription> byAction;
@@ -39,11 +40,12 @@ public final class ContractDescription {
   private final Method cancelAsyncMethod;
   private final Method isBusyMethod;
 
-  ContractDescription(Class<?> type, String name, String namespace, List<OperationDescription> operations,
-      Class<?> callbackType, Method cancelAsyncMethod, Method isBusyMethod) {
+  ContractDescription(Class<?> type, String name, String namespace, boolean qualifiedElements,
+      List<OperationDescription> operations, Class<?> callbackType, Method cancelAsyncMethod, Method isBusyMethod) {
     this.type = type;
     this.name = name;
     this.namespace = namespace;
+    this.qualifiedElements = qualifiedElements;
     this.operations = List.copyOf(operations);
     this.byName = operations.stream().collect(Collectors.toUnmodifiableMap(OperationDescription::name, Function.identity()));
     this.byAction = operations.stream().collect(Collectors.toUnmodifiableMap(OperationDescription::action, Function.identity()));
@@ -70,6 +72,14 @@ public final class ContractDescription {
   /** The contract's namespace. */
   public String namespace() {
     return namespace;
+  }
+
+  /**
+   * Whether the elements inside its messages and data types are qualified by their namespace (as WCF writes them:
+   * the default) or not ({@link ServiceContract#qualifiedElements()}).
+   */
+  public boolean qualifiedElements() {
+    return qualifiedElements;
   }
 
   /** The operations, sorted by name. */

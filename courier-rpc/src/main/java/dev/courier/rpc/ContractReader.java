@@ -37,9 +37,6 @@ final class ContractReader {
     ServiceContract sc = type.getAnnotation(ServiceContract.class);
     String name = sc != null && !sc.name().isEmpty() ? sc.name() : type.getSimpleName();
     String namespace = sc != null ? sc.namespace() : ServiceContract.DEFAULT_NAMESPACE;
-    if (!namespace.endsWith("/") && !namespace.endsWith(":")) {
-      namespace = namespace + "/";
-    }
     Class<?> callback = sc != null && sc.callback() != void.class ? sc.callback() : null;
     if (callback != null && !callback.isInterface()) {
       throw new IllegalArgumentException("callback contract: " + callback.getName()
@@ -81,7 +78,8 @@ final class ContractReader {
             + " (expected: one action per operation)\n    for contract " + type.getName());
       }
     }
-    return new ContractDescription(type, name, namespace, ops, callback, cancelAsync, isBusy);
+    return new ContractDescription(type, name, namespace, sc == null || sc.qualifiedElements(), ops, callback,
+        cancelAsync, isBusy);
   }
 
   private static String where(Method m) {
@@ -158,9 +156,11 @@ final class ContractReader {
       Method m = part.method();
       Operation a = m.getAnnotation(Operation.class);
       if (a != null) {
-        if (annotation != null && (annotation.oneWay() != a.oneWay() || !annotation.action().equals(a.action()))) {
+        if (annotation != null && (annotation.oneWay() != a.oneWay() || !annotation.action().equals(a.action())
+            || !annotation.resultName().equals(a.resultName()))) {
           throw new IllegalArgumentException("@Operation of " + annotated.getName() + " and " + m.getName()
-              + " disagree (expected: the same oneWay and action on every shape of operation " + opName + ")" + where(m));
+              + " disagree (expected: the same oneWay, action and resultName on every shape of operation " + opName
+              + ")" + where(m));
         }
         annotation = a;
         annotated = m;
@@ -255,11 +255,13 @@ final class ContractReader {
       checkDataContract(result, "result", resultFrom != null ? resultFrom.method() : first, new HashSet<>());
     }
     String action = annotation != null && !annotation.action().isEmpty()
-        ? annotation.action() : namespace + contractName + "/" + opName;
+        ? annotation.action() : namespace + (namespace.endsWith("/") ? "" : "/") + contractName + "/" + opName;
+    String resultName = annotation != null && !annotation.resultName().isEmpty()
+        ? annotation.resultName() : opName + "Result";
     List<String> names = paramsFrom.role() == Role.MAIN
         ? Arrays.stream(first.getParameters()).limit(params.size()).map(java.lang.reflect.Parameter::getName).toList()
         : List.of();
-    return new OperationDescription(opName, action,
+    return new OperationDescription(opName, action, resultName,
         oneWay ? MessageExchangePattern.ONE_WAY : MessageExchangePattern.REQUEST_REPLY,
         params.stream().map(ContractReader::canonical).toList(), names, canonical(result), List.copyOf(faults), methods,
         end, listener, index);

@@ -22,8 +22,17 @@ public @interface Operation {
   /** The operation's name; derived from the method name (without Async, begin or end) when empty. */
   String name() default "";
 
-  /** The action that identifies the operation on the wire; {@code namespace + contract + "/" + name} when empty. */
+  /**
+   * The action that identifies the operation on the wire; when empty, WCF's rule: {@code namespace + contract + "/" +
+   * name}, with a {@code /} after a namespace that lacks one.
+   */
   String action() default "";
+
+  /**
+   * The name of the result's element in the reply message: {@code name + "Result"} (WCF's) when empty; a JAX-WS
+   * service's is {@code "return"} unless it declares {@code @WebResult(name = ...)}.
+   */
+  String resultName() default "";
 
   /**
    * Whether the operation is one-way: no reply, and the caller returns once the message is accepted. What a

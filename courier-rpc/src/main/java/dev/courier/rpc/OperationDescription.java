@@ -25,6 +25,7 @@ import java.util.Set;
 public final class OperationDescription {
   private final String name;
   private final String action;
+  private final String resultName;
   private final MessageExchangePattern pattern;
   private final List<Type> parameterTypes;
   private final List<String> parameterNames;
@@ -36,11 +37,12 @@ public final class OperationDescription {
   private final int index;
   private final dev.courier.io.IoControlCode controlCode;
 
-  OperationDescription(String name, String action, MessageExchangePattern pattern, List<Type> parameterTypes,
+  OperationDescription(String name, String action, String resultName, MessageExchangePattern pattern, List<Type> parameterTypes,
       List<String> parameterNames, Type resultType, List<Class<? extends Record>> faults,
       Map<OperationShape, Method> methods, Method endMethod, Method completedListenerMethod, int index) {
     this.name = name;
     this.action = action;
+    this.resultName = resultName;
     this.pattern = pattern;
     this.parameterTypes = List.copyOf(parameterTypes);
     this.parameterNames = List.copyOf(parameterNames);
@@ -67,6 +69,11 @@ public final class OperationDescription {
   /** The action that identifies the operation on the wire. */
   public String action() {
     return action;
+  }
+
+  /** The name of its result's element in its reply message: {@code name + "Result"} (WCF's) unless declared. */
+  public String resultName() {
+    return resultName;
   }
 
   /** Request/reply or one-way. */

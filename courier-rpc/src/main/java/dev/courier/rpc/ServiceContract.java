@@ -37,6 +37,14 @@ public @interface ServiceContract {
   /** The contract's namespace. */
   String namespace() default DEFAULT_NAMESPACE;
 
+  /**
+   * Whether the elements inside its messages (parameters, result) and inside its data types are qualified by their
+   * namespace, as WCF and Courier write them (the default), or unqualified, as a JAX-WS service written without
+   * {@code @WebParam(targetNamespace = ...)} and a JAXB package without {@code elementFormDefault} have them.
+   * Bindings that carry no element names (courier.tcp) ignore it.
+   */
+  boolean qualifiedElements() default true;
+
   /** The callback contract of a duplex contract; {@code void.class} for none. */
   Class<?> callback() default void.class;
 }

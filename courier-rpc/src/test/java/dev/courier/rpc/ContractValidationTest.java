@@ -436,7 +436,7 @@ class ContractValidationTest {
   @Test
   void shapesOfOneOperationWhoseOperationAnnotationsDisagreeAreRejected() {
     assertRejected(DisagreeingOperationAnnotations.class, "DisagreeingOperationAnnotations.resetAsync",
-        "@Operation of reset and resetAsync disagree", "(expected: the same oneWay and action on every shape of operation reset)");
+        "@Operation of reset and resetAsync disagree", "(expected: the same oneWay, action and resultName on every shape of operation reset)");
   }
 
   /** Not an interface. */
@@ -627,7 +627,7 @@ class ContractValidationTest {
   void theContractHasItsNameNamespaceAndCallbackContract() {
     assertThat(ledger.type()).isEqualTo(Ledger.class);
     assertThat(ledger.name()).isEqualTo("Ledger");
-    assertThat(ledger.namespace()).isEqualTo("urn:courier:test/");
+    assertThat(ledger.namespace()).isEqualTo("urn:courier:test");
     assertThat(ledger.isDuplex()).isTrue();
     assertThat(ledger.callbackContract()).map(ContractDescription::type).contains(LedgerEvents.class);
     assertThat(ContractDescription.of(Calculator.class).namespace()).isEqualTo(ServiceContract.DEFAULT_NAMESPACE);

@@ -34,6 +34,7 @@ final class ContractMapper {
   private final String namespace;
   private final Map<QName, SchemaType> types = new LinkedHashMap<>();
   private final Map<QName, Type> owners = new HashMap<>();
+  private boolean qualified = true;                 // of the contract being mapped
 
   ContractMapper(String namespace) {
     this.namespace = namespace;
@@ -45,6 +46,7 @@ final class ContractMapper {
   }
 
   ContractMetadata contract(ContractDescription contract) {
+    qualified = contract.qualifiedElements();
     List<OperationMetadata> operations = new ArrayList<>();
     Map<String, String> names = new HashMap<>();
     for (OperationDescription op : contract.operations()) {
@@ -78,7 +80,7 @@ final class ContractMapper {
     Optional<MessageMetadata> reply = Optional.empty();
     if (pattern.hasReply()) {
       reply = Optional.of(new MessageMetadata(op.action() + "Response", new QName(namespace, op.name() + "Response"),
-          op.hasResult() ? List.of(element(op.name() + "Result", op.resultType())) : List.of()));
+          op.hasResult() ? List.of(element(op.resultName(), op.resultType())) : List.of()));
     }
     List<FaultMetadata> faults = new ArrayList<>();
     for (Class<? extends Record> fault : op.faults()) {
@@ -96,10 +98,11 @@ final class ContractMapper {
 
   /** The element called {@code name} of the schema of {@code ns} holding a {@code type}. */
   private SchemaElement element(String ns, String name, Type type) {
+    QName qname = new QName(qualified ? ns : "", name);
     if (type instanceof ParameterizedType p && p.getRawType() == Optional.class) {
-      return new SchemaElement(new QName(ns, name), typeName(p.getActualTypeArguments()[0]), 0, false, false);
+      return new SchemaElement(qname, typeName(p.getActualTypeArguments()[0]), 0, false, false);
     }
-    return new SchemaElement(new QName(ns, name), typeName(type), 1, false, nillable(type));
+    return new SchemaElement(qname, typeName(type), 1, false, nillable(type));
   }
 
   private static boolean nillable(Type type) {

@@ -226,7 +226,7 @@ class SoapBindingTest {
     String address = host("http://127.0.0.1:0/calc", false);
     HttpResponse<String> answer = post(address, "text/xml; charset=utf-8", "\"http://example.com/calc/Calculator/reset\"",
         "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body>"
-            + "<q:reset xmlns:q=\"http://example.com/calc/\"/></s:Body></s:Envelope>");
+            + "<q:reset xmlns:q=\"http://example.com/calc\"/></s:Body></s:Envelope>");
     assertThat(answer.statusCode()).isEqualTo(202);
     assertThat(answer.body()).isEmpty();
   }
@@ -403,7 +403,7 @@ class SoapBindingTest {
       headers.set(exchange.getRequestHeaders());
       body.set(new String(exchange.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
       byte[] reply = ("<s:Envelope xmlns:s=\"" + version.envelopeNamespace() + "\"><s:Body><q:addResponse "
-          + "xmlns:q=\"http://example.com/calc/\"><q:addResult>42</q:addResult></q:addResponse></s:Body></s:Envelope>")
+          + "xmlns:q=\"http://example.com/calc\"><q:addResult>42</q:addResult></q:addResponse></s:Body></s:Envelope>")
           .getBytes(java.nio.charset.StandardCharsets.UTF_8);
       exchange.getResponseHeaders().set("Content-Type", version.contentType("http://example.com/calc/Calculator/addResponse"));
       exchange.sendResponseHeaders(200, reply.length);

@@ -1,0 +1,36 @@
+package dev.courier.interop.peer;
+
+import jakarta.jws.Oneway;
+import jakarta.jws.WebMethod;
+import jakarta.jws.WebParam;
+import jakarta.jws.WebService;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * A JAX-WS service in the plain Java style, not WCF's: its own namespace without a trailing slash, parameters and
+ * bean fields unqualified (no {@code @WebParam(targetNamespace)}, no {@code elementFormDefault}), the result element
+ * {@code return}.
+ */
+@WebService(name = "Stock", targetNamespace = "http://example.com/stock", serviceName = "StockService",
+    portName = "StockPort")
+public class StockEndpoint {
+  /** The skus restocked, in order. */
+  public final ConcurrentLinkedQueue<String> restocked = new ConcurrentLinkedQueue<>();
+
+  /** A request-reply operation with a bean result. */
+  @WebMethod
+  public Stocked lookup(@WebParam(name = "sku") String sku, @WebParam(name = "count") int count) {
+    Stocked s = new Stocked();
+    s.sku = sku;
+    s.count = count * 2;
+    s.price = count == 0 ? null : 9.5;
+    return s;
+  }
+
+  /** A one-way operation. */
+  @WebMethod
+  @Oneway
+  public void restock(@WebParam(name = "sku") String sku) {
+    restocked.add(sku);
+  }
+}
