@@ -86,6 +86,18 @@ class CourierCallsPeersTest {
     void restock(String sku);
   }
 
+  /** Publishes {@code service} with {@code peer}'s stack (Metro's own HTTP server, or CXF's Jetty) at a free port. */
+  private String publish(Peer peer, String path, Object service) throws Exception {
+    int port;
+    try (ServerSocket free = new ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    String address = "http://127.0.0.1:" + port + path;
+    provider = peer.choose();
+    published = Endpoint.publish(address, service);
+    return address;
+  }
+
   @AfterEach
   void stop() throws Exception {
     if (published != null) {
@@ -105,13 +117,7 @@ class CourierCallsPeersTest {
   @EnumSource(Peer.class)
   void courierCallsAServiceThePeerHostsInEveryShapeWithItsFaultAndAOneWayCall(Peer peer) throws Exception {
     JaxwsCalculator service = new JaxwsCalculator();
-    int port;
-    try (ServerSocket free = new ServerSocket(0)) {
-      port = free.getLocalPort();
-    }
-    String address = "http://127.0.0.1:" + port + "/calc";
-    provider = peer.choose();                       // Metro's own HTTP server, or CXF's Jetty
-    published = Endpoint.publish(address, service);
+    String address = publish(peer, "/calc", service);
 
     ICalculator calc = ChannelFactory.builder(ICalculator.class).binding(SOAP).address(address)
         .operationTimeout(Duration.ofSeconds(10)).build().createChannel();
@@ -142,13 +148,7 @@ class CourierCallsPeersTest {
   @EnumSource(Peer.class)
   void courierCallsAPlainJaxwsServiceWhoseParametersAndFieldsAreUnqualified(Peer peer) throws Exception {
     StockEndpoint service = new StockEndpoint();
-    int port;
-    try (ServerSocket free = new ServerSocket(0)) {
-      port = free.getLocalPort();
-    }
-    String address = "http://127.0.0.1:" + port + "/stock";
-    provider = peer.choose();
-    published = Endpoint.publish(address, service);
+    String address = publish(peer, "/stock", service);
 
     Stock stock = ChannelFactory.builder(Stock.class).binding(SOAP).address(address)
         .operationTimeout(Duration.ofSeconds(10)).build().createChannel();

@@ -38,6 +38,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.SSLException;
 import java.util.ArrayDeque;
+import java.util.List;
 
 /**
  * The connections of one binding to one {@code host:port}: HTTP/1.1 carries one exchange at a time on a
@@ -261,11 +262,11 @@ final class SoapClient {
 
   /** Closes the idle connections; fails the exchanges waiting for one. */
   void close() {
-    java.util.List<Channel> idleNow;
-    java.util.List<Pending> waitingNow;
+    List<Channel> idleNow;
+    List<Pending> waitingNow;
     synchronized (this) {
-      idleNow = java.util.List.copyOf(idle);
-      waitingNow = java.util.List.copyOf(waiting);
+      idleNow = List.copyOf(idle);
+      waitingNow = List.copyOf(waiting);
       waiting.clear();
     }
     idleNow.forEach(Channel::close);
@@ -362,7 +363,7 @@ final class SoapClient {
       }
       SoapCodec.Reply reply;
       try {
-        reply = codec.readReply(new ByteBufInputStream(response.content()), op, new XmlForm.Limits(64, maxMessageSize / 2, maxTextLength));
+        reply = codec.readReply(new ByteBufInputStream(response.content()), op, XmlForm.Limits.of(maxMessageSize, maxTextLength));
       } catch (RuntimeException e) {
         inv.failureReason("the answer to " + op.name() + " cannot be read: " + e.getMessage());
         request.complete(RpcStatus.REPLY_UNREADABLE);

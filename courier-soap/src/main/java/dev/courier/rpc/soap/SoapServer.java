@@ -170,7 +170,7 @@ final class SoapServer extends SimpleChannelInboundHandler<FullHttpRequest> {
     SoapCodec codec = codec(endpoint.contract());
     SoapCodec.Call call;
     try {
-      call = codec.readRequest(new ByteBufInputStream(http.content()), action, new XmlForm.Limits(64, maxMessageSize / 2, maxTextLength));
+      call = codec.readRequest(new ByteBufInputStream(http.content()), action, XmlForm.Limits.of(maxMessageSize, maxTextLength));
     } catch (FaultException f) {
       fault(ctx, keepAlive, version, codec, null, f);
       return;

@@ -60,6 +60,14 @@ abstract class XmlForm {
       this.maxText = maxText;
     }
 
+    /**
+     * The limits of one message of a binding: 64 levels, list items and map entries at most half its largest
+     * message, its longest text.
+     */
+    static Limits of(int maxMessageSize, int maxTextLength) {
+      return new Limits(64, maxMessageSize / 2, maxTextLength);
+    }
+
     /** Enters an element's children. */
     void enter() {
       if (++depth > maxDepth) {
