@@ -352,7 +352,11 @@ final class SoapServer extends SimpleChannelInboundHandler<FullHttpRequest> {
     if (keepAlive) {
       response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
       ctx.writeAndFlush(response);
-      ctx.executor().execute(() -> next(ctx));        // answers keep the order of requests
+      try {
+        ctx.executor().execute(() -> next(ctx));      // answers keep the order of requests
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // the binding closed while the call ran: its connection is gone, and nothing is left to answer
+      }
     } else {
       ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }
