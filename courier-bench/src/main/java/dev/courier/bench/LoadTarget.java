@@ -10,9 +10,9 @@ import java.util.stream.Stream;
 
 /**
  * A kind of target that the {@link LoadDriver} drives: one of the TCP suite's echoes ({@link EchoTarget.Kind},
- * byte arrays).
+ * byte arrays) or one of the SOAP suite's ({@link SoapEchoTarget.Kind}, a string or a record).
  */
-public sealed interface LoadTarget permits EchoTarget.Kind {
+public sealed interface LoadTarget permits EchoTarget.Kind, SoapEchoTarget.Kind {
 
   /** The name on the command line, unique among every kind. */
   String id();
@@ -51,8 +51,9 @@ public sealed interface LoadTarget permits EchoTarget.Kind {
   /** The kind named {@code id} on a command line. */
   static LoadTarget of(String id) {
     String name = id.toLowerCase(Locale.ROOT);
-    return Stream.<LoadTarget>of(EchoTarget.Kind.values())
+    return Stream.<LoadTarget>concat(Stream.of(EchoTarget.Kind.values()), Stream.of(SoapEchoTarget.Kind.values()))
         .filter(k -> k.id().equals(name)).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("target: " + id + " (expected: courier, grpc or raw)"));
+        .orElseThrow(() -> new IllegalArgumentException("target: " + id
+            + " (expected: courier, grpc or raw for TCP; courier-soap, cxf or metro for SOAP)"));
   }
 }
