@@ -25,22 +25,24 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * Runs the benchmarks in interleaved rounds and writes the figures, as medians of per-round ratios
  * against the references measured in the same run: the I/O suite to {@code <out>/courier-io.md}, the RPC
  * suite ({@link RpcCallBenchmark}) to {@code <out>/courier-rpc.md}, the TCP suite ({@link TcpSuite}: Courier
- * TCP, grpc-java and raw Netty under the {@link LoadDriver}) to {@code <out>/courier-tcp.md}; the codec suite
- * ({@link CodecBenchmark}: courier-tcp's WireCodec against Jackson CBOR and Smile, one JMH run, not in rounds) to
- * {@code <out>/courier-codec.md}.
+ * TCP, grpc-java and raw Netty under the {@link LoadDriver}) to {@code <out>/courier-tcp.md}, the SOAP suite
+ * ({@link SoapSuite}: Courier SOAP, CXF and Metro under the same driver) to {@code <out>/courier-soap.md}; the
+ * codec suite ({@link CodecBenchmark}: courier-tcp's WireCodec against Jackson CBOR and Smile, one JMH run, not
+ * in rounds) to {@code <out>/courier-codec.md}.
  *
  * <pre>
- * mvn -Pbench -DskipTests verify                      # every suite, 5 rounds (about 6 + 16 + 22 minutes)
+ * mvn -Pbench -DskipTests verify                      # every suite, 5 rounds (about 6 + 16 + 22 + 17 minutes)
  * mvn -Pbench -DskipTests verify -Dbench.args="--suite io --rounds 9"
  * mvn -Pbench -DskipTests verify -Dbench.args="--suite rpc --rounds 3"
  * mvn -Pbench -DskipTests verify -Dbench.args="--suite tcp"
+ * mvn -Pbench -DskipTests verify -Dbench.args="--suite soap --rounds 3"   # about 11 minutes
  * mvn -Pbench -DskipTests verify -Dbench.args="--suite codec"       # about 3 minutes
  * </pre>
  */
 public final class BenchRunner {
   /** Which benchmarks a run measures. */
   public enum Suite {
-    IO, RPC, TCP, CODEC, ALL;
+    IO, RPC, TCP, SOAP, CODEC, ALL;
 
     boolean includes(Suite s) {
       return this == ALL || this == s;
@@ -77,7 +79,7 @@ public final class BenchRunner {
         case "--out" -> out = Path.of(args[++i]);
         case "--suite" -> suite = suite(args[++i]);
         default -> throw new IllegalArgumentException(
-            "argument: " + args[i] + " (expected: --suite io|rpc|tcp|codec|all, --rounds N, --quick, --out DIR)");
+            "argument: " + args[i] + " (expected: --suite io|rpc|tcp|soap|codec|all, --rounds N, --quick, --out DIR)");
       }
     }
     if (rounds < 1) {
@@ -93,9 +95,10 @@ public final class BenchRunner {
       case "io" -> Suite.IO;
       case "rpc" -> Suite.RPC;
       case "tcp" -> Suite.TCP;
+      case "soap" -> Suite.SOAP;
       case "codec" -> Suite.CODEC;
       case "all" -> Suite.ALL;
-      default -> throw new IllegalArgumentException("--suite: " + name + " (expected: io, rpc, tcp, codec or all)");
+      default -> throw new IllegalArgumentException("--suite: " + name + " (expected: io, rpc, tcp, soap, codec or all)");
     };
   }
 
@@ -104,7 +107,7 @@ public final class BenchRunner {
     return new BenchRunner(Suite.IO, rounds, quick, out).run().getFirst();
   }
 
-  /** Runs every round of {@code suite} and writes its reports (I/O, RPC, codec, TCP); returns their paths. */
+  /** Runs every round of {@code suite} and writes its reports (I/O, RPC, codec, TCP, SOAP); returns their paths. */
   public static List<Path> run(Suite suite, int rounds, boolean quick, Path out) throws RunnerException, IOException {
     return new BenchRunner(suite, rounds, quick, out).run();
   }
@@ -143,6 +146,9 @@ public final class BenchRunner {
     }
     if (suite.includes(Suite.TCP)) {
       reports.add(new TcpSuite(rounds, quick).run(out));
+    }
+    if (suite.includes(Suite.SOAP)) {
+      reports.add(new SoapSuite(rounds, quick).run(out));
     }
     return reports;
   }

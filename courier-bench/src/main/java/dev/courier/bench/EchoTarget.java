@@ -1,8 +1,14 @@
 package dev.courier.bench;
 
+import dev.courier.bench.LoadDriver.Calls;
+import dev.courier.bench.LoadDriver.LoadSpec;
+import dev.courier.bench.LoadDriver.Message;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -56,7 +62,7 @@ public interface EchoTarget extends AutoCloseable {
   }
 
   /** The implementations, in the order the runner alternates them. */
-  enum Kind {
+  enum Kind implements LoadTarget {
     /** Courier's TCP binding: a {@code ServiceHost} and a channel of the {@code Echo} contract. */
     COURIER("courier", "Courier TCP"),
     /** grpc-java over grpc-netty-shaded, byte-array marshallers, direct executors. */
@@ -73,18 +79,76 @@ public interface EchoTarget extends AutoCloseable {
     }
 
     /** The name on the command line: {@code courier}, {@code grpc} or {@code raw}. */
+    @Override
     public String id() {
       return id;
     }
 
     /** The name in reports. */
+    @Override
     public String label() {
       return label;
     }
 
     /** Whether this build can open the target (Courier TCP needs the courier-tcp module). */
+    @Override
     public boolean available() {
       return this != COURIER || CourierTcpEchoTarget.available();
+    }
+
+    /** Byte arrays only. */
+    @Override
+    public List<Message> messages() {
+      return List.of(Message.BYTES);
+    }
+
+    /** Every TCP target takes one-way messages. */
+    @Override
+    public boolean oneWay() {
+      return true;
+    }
+
+    /**
+     * Opens the target with the spec's event loops and transport; every call sends the same
+     * {@code payloadBytes} random bytes (seeded: the same in every run).
+     */
+    @Override
+    public Calls<byte[]> open(LoadSpec spec, Runnable onDelivery) {
+      byte[] payload = new byte[spec.payloadBytes()];
+      new SplittableRandom(42).nextBytes(payload);
+      EchoTarget target = open(new Options(spec.eventLoopThreads(), spec.nativeTransport(), onDelivery));
+      return new Calls<>() {
+        @Override
+        public String description() {
+          return target.description();
+        }
+
+        @Override
+        public CompletableFuture<byte[]> call() {
+          return target.call(payload);
+        }
+
+        @Override
+        public boolean echoes(byte[] reply) {
+          return Arrays.equals(reply, payload);
+        }
+
+        @Override
+        public String mismatch(byte[] reply) {
+          return reply != null && reply.length == payload.length ? null
+              : "reply of " + (reply == null ? "null" : reply.length + " bytes") + " to a request of " + payload.length;
+        }
+
+        @Override
+        public void oneWay() {
+          target.oneWay(payload);
+        }
+
+        @Override
+        public void close() {
+          target.close();
+        }
+      };
     }
 
     /** Starts the server and connects the client. */

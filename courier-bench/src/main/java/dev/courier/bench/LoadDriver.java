@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -22,8 +21,8 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * A load harness in one JVM: an {@link EchoTarget}'s server and client on loopback, one connection, driven
- * for a warm-up and then a measured duration. It records calls per second, the p50 and p99 latency
+ * A load harness in one JVM: a target's server and client on loopback ({@link EchoTarget} over one TCP
+ * connection, or {@link SoapEchoTarget} over HTTP), driven for a warm-up and then a measured duration. It records calls per second, the p50 and p99 latency
  * (HdrHistogram, 3 significant digits) and the process's CPU time per million calls (client, server, JIT
  * and GC together: {@code OperatingSystemMXBean.getProcessCpuTime()}).
  *
@@ -40,12 +39,17 @@ import org.HdrHistogram.Recorder;
  *       to 2 s before the measured duration.
  * </ul>
  * Every loop stops at the end of the duration or after {@link LoadSpec#maxCalls()} calls, whichever comes
- * first; any failed call or wrong reply fails the run.
+ * first; any failed call or wrong reply fails the run. The first reply must be the request echoed in full
+ * ({@link Calls#echoes}); every other one is checked cheaply ({@link Calls#mismatch}).
+ *
+ * <p>What a call sends is its {@link Message}: random bytes for the TCP targets, a string or a record
+ * ({@link SoapEchoTarget.Parcel}) for the SOAP targets, of about {@link LoadSpec#payloadBytes()}.
  *
  * <pre>
  * java -cp ... dev.courier.bench.LoadDriver --target grpc --in-flight 64 --payload 16 --warmup-ms 5000 --duration-ms 5000
  * java -cp ... dev.courier.bench.LoadDriver --target raw --mode one-way --in-flight 256 --payload 16
  * java -cp ... dev.courier.bench.LoadDriver --target courier --rate 40000 --payload 16
+ * java -cp ... dev.courier.bench.LoadDriver --target cxf --message record --in-flight 64 --payload 4096
  * </pre>
  *
  * The main prints a summary and one {@code RESULT} line that {@link LoadResult#parse} reads back.
@@ -69,6 +73,68 @@ public final class LoadDriver {
       return Arrays.stream(values()).filter(m -> m.id.equals(id)).findFirst()
           .orElseThrow(() -> new IllegalArgumentException("--mode: " + id + " (expected: unary or one-way)"));
     }
+  }
+
+  /** What each call sends and the service echoes. */
+  public enum Message {
+    /** {@code payloadBytes} random bytes, a {@code byte[]}: the TCP targets' message. */
+    BYTES("bytes"),
+    /** A string of {@code payloadBytes} ASCII letters and digits. */
+    TEXT("text"),
+    /** A {@link SoapEchoTarget.Parcel} record of about {@code payloadBytes} of content. */
+    RECORD("record");
+
+    private final String id;
+
+    Message(String id) {
+      this.id = id;
+    }
+
+    /** The name on the command line: {@code bytes}, {@code text} or {@code record}. */
+    public String id() {
+      return id;
+    }
+
+    static Message of(String id) {
+      return Arrays.stream(values()).filter(m -> m.id.equals(id)).findFirst()
+          .orElseThrow(() -> new IllegalArgumentException("--message: " + id + " (expected: bytes, text or record)"));
+    }
+  }
+
+  /**
+   * One run's calls, as its target's kind opened them ({@link LoadTarget#open}): the server and the client,
+   * the request every call sends, and the checks of the replies.
+   *
+   * @param <T> the type of the request and of its reply
+   */
+  public interface Calls<T> extends AutoCloseable {
+    /** The library, its version, the transport and the threads: one line for the report. */
+    String description();
+
+    /**
+     * Sends the run's request and completes with the service's reply. Callable from any thread, including
+     * the thread that completes an earlier call; never blocks for long.
+     */
+    CompletableFuture<T> call();
+
+    /** Whether {@code reply} is the request echoed, compared in full: the check of a run's first reply. */
+    boolean echoes(T reply);
+
+    /**
+     * The cheap check of every other reply: {@code null} when {@code reply} looks like the request's echo
+     * (as long, or the same record), what is wrong with it otherwise.
+     */
+    String mismatch(T reply);
+
+    /**
+     * Sends the run's request with no reply; the server runs the run's {@code onDelivery} when it arrives.
+     * Called from one thread at a time; only for targets that take one-way messages.
+     */
+    void oneWay();
+
+    /** Closes the client, then the server; bounded. */
+    @Override
+    void close();
   }
 
   /** The most calls outstanding in an open-loop run (below Courier TCP's default cap of 1,000 per connection). */
@@ -96,6 +162,7 @@ public final class LoadDriver {
    * @param inFlight calls in flight (closed loop), the delivery window (one-way), or the cap on outstanding
    *     calls (open loop)
    * @param payloadBytes the size of each request (and of each reply)
+   * @param message what each request is: bytes, a string or a record
    * @param rate calls per second of an open-loop run; {@code 0} for a closed loop
    * @param warmup driven but not measured; with none, a closed loop is measured from its first call
    * @param duration measured
@@ -103,11 +170,17 @@ public final class LoadDriver {
    * @param nativeTransport epoll where available (NIO otherwise)
    * @param maxCalls the most calls the run makes
    */
-  public record LoadSpec(EchoTarget.Kind target, Mode mode, int inFlight, int payloadBytes, double rate,
+  public record LoadSpec(LoadTarget target, Mode mode, int inFlight, int payloadBytes, Message message, double rate,
       Duration warmup, Duration duration, int eventLoopThreads, boolean nativeTransport, long maxCalls) {
     public LoadSpec {
       Objects.requireNonNull(target, "target");
       Objects.requireNonNull(mode, "mode");
+      Objects.requireNonNull(message, "message");
+      if (!target.supports(mode, message)) {
+        throw new IllegalArgumentException(target.label() + " cannot run " + mode.id() + " loads of " + message.id()
+            + " (expected: " + target.messages().stream().map(Message::id).toList()
+            + (target.oneWay() ? "" : ", unary only") + ")");
+      }
       Objects.requireNonNull(warmup, "warmup");
       Objects.requireNonNull(duration, "duration");
       if (inFlight < 1) {
@@ -129,43 +202,53 @@ public final class LoadDriver {
       }
     }
 
-    /** Unary echo of {@code payloadBytes} with {@code inFlight} calls in flight; 5 s warm-up, 5 s measured. */
-    public static LoadSpec unary(EchoTarget.Kind target, int inFlight, int payloadBytes) {
-      return new LoadSpec(target, Mode.UNARY, inFlight, payloadBytes, 0, Duration.ofSeconds(5),
-          Duration.ofSeconds(5), 1, true, DEFAULT_MAX_CALLS);
+    /**
+     * Unary echo of {@code payloadBytes} (the target's default message) with {@code inFlight} calls in flight;
+     * 5 s warm-up, 5 s measured.
+     */
+    public static LoadSpec unary(LoadTarget target, int inFlight, int payloadBytes) {
+      return new LoadSpec(target, Mode.UNARY, inFlight, payloadBytes, target.messages().getFirst(), 0,
+          Duration.ofSeconds(5), Duration.ofSeconds(5), 1, true, DEFAULT_MAX_CALLS);
     }
 
     /** One-way messages of {@code payloadBytes}, at most {@code window} sent and not yet delivered. */
-    public static LoadSpec oneWay(EchoTarget.Kind target, int window, int payloadBytes) {
-      return new LoadSpec(target, Mode.ONE_WAY, window, payloadBytes, 0, Duration.ofSeconds(5),
-          Duration.ofSeconds(5), 1, true, DEFAULT_MAX_CALLS);
+    public static LoadSpec oneWay(LoadTarget target, int window, int payloadBytes) {
+      return new LoadSpec(target, Mode.ONE_WAY, window, payloadBytes, target.messages().getFirst(), 0,
+          Duration.ofSeconds(5), Duration.ofSeconds(5), 1, true, DEFAULT_MAX_CALLS);
     }
 
     /** Unary echo issued at {@code rate} calls per second whatever the replies do. */
-    public static LoadSpec openLoop(EchoTarget.Kind target, double rate, int payloadBytes) {
+    public static LoadSpec openLoop(LoadTarget target, double rate, int payloadBytes) {
       if (!(rate > 0)) {
         throw new IllegalArgumentException("rate: " + rate + " (expected: > 0)");
       }
-      return new LoadSpec(target, Mode.UNARY, OPEN_LOOP_MAX_OUTSTANDING, payloadBytes, rate, Duration.ofSeconds(5),
-          Duration.ofSeconds(5), 1, true, DEFAULT_MAX_CALLS);
+      return new LoadSpec(target, Mode.UNARY, OPEN_LOOP_MAX_OUTSTANDING, payloadBytes, target.messages().getFirst(),
+          rate, Duration.ofSeconds(5), Duration.ofSeconds(5), 1, true, DEFAULT_MAX_CALLS);
     }
 
-    public LoadSpec withTarget(EchoTarget.Kind k) {
-      return new LoadSpec(k, mode, inFlight, payloadBytes, rate, warmup, duration, eventLoopThreads, nativeTransport,
-          maxCalls);
+    public LoadSpec withTarget(LoadTarget k) {
+      return new LoadSpec(k, mode, inFlight, payloadBytes, message, rate, warmup, duration, eventLoopThreads,
+          nativeTransport, maxCalls);
+    }
+
+    /** The same run with {@code m} as every call's request. */
+    public LoadSpec withMessage(Message m) {
+      return new LoadSpec(target, mode, inFlight, payloadBytes, m, rate, warmup, duration, eventLoopThreads,
+          nativeTransport, maxCalls);
     }
 
     public LoadSpec withTiming(Duration w, Duration d) {
-      return new LoadSpec(target, mode, inFlight, payloadBytes, rate, w, d, eventLoopThreads, nativeTransport,
+      return new LoadSpec(target, mode, inFlight, payloadBytes, message, rate, w, d, eventLoopThreads, nativeTransport,
           maxCalls);
     }
 
     public LoadSpec withEventLoops(int threads, boolean nativeIo) {
-      return new LoadSpec(target, mode, inFlight, payloadBytes, rate, warmup, duration, threads, nativeIo, maxCalls);
+      return new LoadSpec(target, mode, inFlight, payloadBytes, message, rate, warmup, duration, threads, nativeIo,
+          maxCalls);
     }
 
     public LoadSpec withMaxCalls(long max) {
-      return new LoadSpec(target, mode, inFlight, payloadBytes, rate, warmup, duration, eventLoopThreads,
+      return new LoadSpec(target, mode, inFlight, payloadBytes, message, rate, warmup, duration, eventLoopThreads,
           nativeTransport, max);
     }
 
@@ -177,19 +260,24 @@ public final class LoadDriver {
     /** The command line that runs this spec in {@link LoadDriver#main}. */
     public List<String> args() {
       return List.of("--target", target.id(), "--mode", mode.id(), "--in-flight", Integer.toString(inFlight),
-          "--payload", Integer.toString(payloadBytes), "--rate", String.format(Locale.ROOT, "%.1f", rate),
+          "--payload", Integer.toString(payloadBytes), "--message", message.id(),
+          "--rate", String.format(Locale.ROOT, "%.1f", rate),
           "--warmup-ms", Long.toString(warmup.toMillis()), "--duration-ms", Long.toString(duration.toMillis()),
           "--event-loops", Integer.toString(eventLoopThreads), "--transport", nativeTransport ? "native" : "nio",
           "--max-calls", Long.toString(maxCalls));
     }
 
-    /** The spec on a command line; anything not given takes {@link #unary}'s defaults (grpc, 64, 16 B). */
+    /**
+     * The spec on a command line; anything not given takes {@link #unary}'s defaults (grpc, 64, 16 B, the
+     * target's default message).
+     */
     public static LoadSpec parse(String[] args) {
       Map<String, String> a = new HashMap<>();
       for (int i = 0; i < args.length; i++) {
         if (!args[i].startsWith("--") || i + 1 >= args.length) {
-          throw new IllegalArgumentException("argument: " + args[i] + " (expected: --target courier|grpc|raw, "
-              + "--mode unary|one-way, --in-flight N, --payload BYTES, --rate CALLS_PER_S, --warmup-ms MS, "
+          throw new IllegalArgumentException("argument: " + args[i] + " (expected: --target "
+              + "courier|grpc|raw|courier-soap|cxf|metro, --mode unary|one-way, --in-flight N, --payload BYTES, "
+              + "--message bytes|text|record, --rate CALLS_PER_S, --warmup-ms MS, "
               + "--duration-ms MS, --event-loops N, --transport native|nio, --max-calls N)");
         }
         a.put(args[i], args[++i]);
@@ -202,14 +290,16 @@ public final class LoadDriver {
       double rate = Double.parseDouble(a.getOrDefault("--rate", "0"));
       int inFlight = Integer.parseInt(a.getOrDefault("--in-flight",
           rate > 0 ? Integer.toString(OPEN_LOOP_MAX_OUTSTANDING) : mode == Mode.ONE_WAY ? "256" : "64"));
-      LoadSpec spec = new LoadSpec(EchoTarget.Kind.of(a.getOrDefault("--target", "grpc")), mode, inFlight,
-          Integer.parseInt(a.getOrDefault("--payload", "16")), rate,
+      LoadTarget target = LoadTarget.of(a.getOrDefault("--target", "grpc"));
+      Message message = a.containsKey("--message") ? Message.of(a.get("--message")) : target.messages().getFirst();
+      LoadSpec spec = new LoadSpec(target, mode, inFlight, Integer.parseInt(a.getOrDefault("--payload", "16")),
+          message, rate,
           Duration.ofMillis(Long.parseLong(a.getOrDefault("--warmup-ms", "5000"))),
           Duration.ofMillis(Long.parseLong(a.getOrDefault("--duration-ms", "5000"))),
           Integer.parseInt(a.getOrDefault("--event-loops", "1")), transport.equals("native"),
           Long.parseLong(a.getOrDefault("--max-calls", Long.toString(DEFAULT_MAX_CALLS))));
-      a.keySet().removeAll(List.of("--target", "--mode", "--in-flight", "--payload", "--rate", "--warmup-ms",
-          "--duration-ms", "--event-loops", "--transport", "--max-calls"));
+      a.keySet().removeAll(List.of("--target", "--mode", "--in-flight", "--payload", "--message", "--rate",
+          "--warmup-ms", "--duration-ms", "--event-loops", "--transport", "--max-calls"));
       if (!a.isEmpty()) {
         throw new IllegalArgumentException("unknown arguments: " + a.keySet());
       }
@@ -221,7 +311,8 @@ public final class LoadDriver {
       String load = mode == Mode.ONE_WAY ? "one-way, window " + inFlight
           : openLoop() ? String.format(Locale.ROOT, "open loop at %.0f calls/s (at most %d outstanding)", rate, inFlight)
           : inFlight + " in flight";
-      return target.label() + ": " + payloadBytes + " B, " + load;
+      return target.label() + ": " + payloadBytes + " B" + (message == Message.BYTES ? "" : " " + message.id())
+          + ", " + load;
     }
   }
 
@@ -292,45 +383,47 @@ public final class LoadDriver {
   /** Opens the target, checks one echo (or one delivery), drives it, closes it; throws if a call failed. */
   public static LoadResult run(LoadSpec spec) throws Exception {
     Deliveries deliveries = new Deliveries();
-    byte[] payload = new byte[spec.payloadBytes()];
-    new SplittableRandom(42).nextBytes(payload);
-    try (EchoTarget target = spec.target().open(
-        new EchoTarget.Options(spec.eventLoopThreads(), spec.nativeTransport(), deliveries))) {
-      check(target, spec.mode(), payload, deliveries);
-      Load load = spec.mode() == Mode.ONE_WAY ? new OneWayLoad(target, spec, payload, deliveries)
-          : spec.openLoop() ? new OpenLoad(target, spec, payload, spec.rate()) : new ClosedLoad(target, spec, payload);
-      LoadResult result;
-      try {
-        Snapshot start;
-        if (spec.openLoop()) {
-          warmUpOpen(target, spec, payload);
-          load.start();
-          load.awaitFailure(spec.warmup().compareTo(OPEN_LOOP_SETTLE) < 0 ? spec.warmup() : OPEN_LOOP_SETTLE);
-          start = load.snapshot();
-        } else if (spec.warmup().isZero()) {
-          start = load.snapshot();            // no warm-up: every call of the run is measured
-          load.start();
-        } else {
-          load.start();
-          load.awaitFailure(spec.warmup());
-          start = load.snapshot();
-        }
-        load.awaitFailure(spec.duration());
-        Snapshot end = load.snapshot();
-        long calls = end.calls() - start.calls();
-        double seconds = (end.nanos() - start.nanos()) / 1e9;
-        Histogram h = end.histogram();
-        boolean latency = spec.mode() == Mode.UNARY && h.getTotalCount() > 0;
-        result = new LoadResult(spec, target.description(), calls, seconds, calls / seconds,
-            latency ? h.getValueAtPercentile(50) / 1e3 : Double.NaN,
-            latency ? h.getValueAtPercentile(99) / 1e3 : Double.NaN,
-            calls == 0 ? Double.NaN : (end.cpuNanos() - start.cpuNanos()) / 1e9 / calls * 1e6);
-      } finally {
-        load.stop();
-      }
-      load.throwIfFailed();
-      return result;
+    try (Calls<?> calls = spec.target().open(spec, deliveries)) {
+      return run(spec, calls, deliveries);
     }
+  }
+
+  /** {@link #run(LoadSpec)} with its target open. */
+  private static <T> LoadResult run(LoadSpec spec, Calls<T> target, Deliveries deliveries) throws Exception {
+    check(target, spec.mode(), deliveries);
+    Load<T> load = spec.mode() == Mode.ONE_WAY ? new OneWayLoad<>(target, spec, deliveries)
+        : spec.openLoop() ? new OpenLoad<>(target, spec, spec.rate()) : new ClosedLoad<>(target, spec);
+    LoadResult result;
+    try {
+      Snapshot start;
+      if (spec.openLoop()) {
+        warmUpOpen(target, spec);
+        load.start();
+        load.awaitFailure(spec.warmup().compareTo(OPEN_LOOP_SETTLE) < 0 ? spec.warmup() : OPEN_LOOP_SETTLE);
+        start = load.snapshot();
+      } else if (spec.warmup().isZero()) {
+        start = load.snapshot();            // no warm-up: every call of the run is measured
+        load.start();
+      } else {
+        load.start();
+        load.awaitFailure(spec.warmup());
+        start = load.snapshot();
+      }
+      load.awaitFailure(spec.duration());
+      Snapshot end = load.snapshot();
+      long calls = end.calls() - start.calls();
+      double seconds = (end.nanos() - start.nanos()) / 1e9;
+      Histogram h = end.histogram();
+      boolean latency = spec.mode() == Mode.UNARY && h.getTotalCount() > 0;
+      result = new LoadResult(spec, target.description(), calls, seconds, calls / seconds,
+          latency ? h.getValueAtPercentile(50) / 1e3 : Double.NaN,
+          latency ? h.getValueAtPercentile(99) / 1e3 : Double.NaN,
+          calls == 0 ? Double.NaN : (end.cpuNanos() - start.cpuNanos()) / 1e9 / calls * 1e6);
+    } finally {
+      load.stop();
+    }
+    load.throwIfFailed();
+    return result;
   }
 
   /**
@@ -339,9 +432,9 @@ public final class LoadDriver {
    * then lets it drain. A target warmed in a closed loop alone recompiles when its calls start coming from
    * another thread, falls behind the fixed rate and spends the run catching up.
    */
-  private static void warmUpOpen(EchoTarget target, LoadSpec spec, byte[] payload) throws InterruptedException {
+  private static <T> void warmUpOpen(Calls<T> target, LoadSpec spec) throws InterruptedException {
     Duration half = spec.warmup().dividedBy(2);
-    for (Load warm : List.of(new ClosedLoad(target, spec, payload), new OpenLoad(target, spec, payload, SATURATING_RATE))) {
+    for (Load<T> warm : List.of(new ClosedLoad<>(target, spec), new OpenLoad<>(target, spec, SATURATING_RATE))) {
       try {
         warm.start();
         warm.awaitFailure(half);
@@ -352,15 +445,15 @@ public final class LoadDriver {
     }
   }
 
-  /** One call must come back with the same bytes; one one-way message must be delivered. */
-  private static void check(EchoTarget target, Mode mode, byte[] payload, Deliveries deliveries) throws Exception {
+  /** One call must come back with what it sent; one one-way message must be delivered. */
+  private static <T> void check(Calls<T> target, Mode mode, Deliveries deliveries) throws Exception {
     if (mode == Mode.UNARY) {
-      byte[] reply = target.call(payload).get(10, TimeUnit.SECONDS);
-      if (!Arrays.equals(reply, payload)) {
-        throw new IllegalStateException(target.description() + ": the echo returned other bytes");
+      T reply = target.call().get(10, TimeUnit.SECONDS);
+      if (!target.echoes(reply)) {
+        throw new IllegalStateException(target.description() + ": the echo returned other content than it was sent");
       }
     } else {
-      target.oneWay(payload);
+      target.oneWay();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       while (deliveries.count.get() < 1 && System.nanoTime() < deadline) {
         LockSupport.parkNanos(100_000);
@@ -382,20 +475,18 @@ public final class LoadDriver {
   }
 
   /** A running load: its counters, its failure, its stop. */
-  private abstract static class Load {
-    final EchoTarget target;
+  private abstract static class Load<T> {
+    final Calls<T> target;
     final LoadSpec spec;
-    final byte[] payload;
     final Recorder recorder = new Recorder(HIGHEST_NANOS, 3);
     final LongAdder completed = new LongAdder();
     final CountDownLatch failed = new CountDownLatch(1);
     final AtomicReference<Throwable> failure = new AtomicReference<>();
     volatile boolean stopped;
 
-    Load(EchoTarget target, LoadSpec spec, byte[] payload) {
+    Load(Calls<T> target, LoadSpec spec) {
       this.target = target;
       this.spec = spec;
-      this.payload = payload;
     }
 
     abstract void start();
@@ -414,13 +505,13 @@ public final class LoadDriver {
       return new Snapshot(calls, now, cpu, recorder.getIntervalHistogram());
     }
 
-    final void record(long startNanos, byte[] reply, Throwable error) {
+    final void record(long startNanos, T reply, Throwable error) {
       long end = System.nanoTime();
+      String wrong;
       if (error != null) {
         fail(error);
-      } else if (reply == null || reply.length != payload.length) {
-        fail(new IllegalStateException("reply of " + (reply == null ? "null" : reply.length + " bytes")
-            + " to a request of " + payload.length));
+      } else if ((wrong = target.mismatch(reply)) != null) {
+        fail(new IllegalStateException(wrong));
       } else {
         recorder.recordValue(Math.min(Math.max(end - startNanos, 0), HIGHEST_NANOS));
         completed.increment();
@@ -459,12 +550,12 @@ public final class LoadDriver {
   }
 
   /** {@code inFlight} calls in flight; each completion issues the next call from the completing thread. */
-  private static final class ClosedLoad extends Load {
+  private static final class ClosedLoad<T> extends Load<T> {
     private final AtomicInteger outstanding = new AtomicInteger();
     private final AtomicLong issued = new AtomicLong();
 
-    ClosedLoad(EchoTarget target, LoadSpec spec, byte[] payload) {
-      super(target, spec, payload);
+    ClosedLoad(Calls<T> target, LoadSpec spec) {
+      super(target, spec);
     }
 
     @Override
@@ -481,9 +572,9 @@ public final class LoadDriver {
         return;
       }
       long start = System.nanoTime();
-      CompletableFuture<byte[]> reply;
+      CompletableFuture<T> reply;
       try {
-        reply = target.call(payload);
+        reply = target.call();
       } catch (RuntimeException e) {
         fail(e);
         outstanding.decrementAndGet();
@@ -507,13 +598,13 @@ public final class LoadDriver {
   }
 
   /** Calls issued at a fixed rate by a pacing thread; latency counts from when each call was due. */
-  private static final class OpenLoad extends Load {
+  private static final class OpenLoad<T> extends Load<T> {
     private final AtomicInteger outstanding = new AtomicInteger();
     private final double rate;
     private Thread pacer;
 
-    OpenLoad(EchoTarget target, LoadSpec spec, byte[] payload, double rate) {
-      super(target, spec, payload);
+    OpenLoad(Calls<T> target, LoadSpec spec, double rate) {
+      super(target, spec);
       this.rate = rate;
     }
 
@@ -534,7 +625,7 @@ public final class LoadDriver {
           issued++;
           outstanding.incrementAndGet();
           try {
-            target.call(payload).whenComplete((r, e) -> {
+            target.call().whenComplete((r, e) -> {
               record(intended, r, e);
               outstanding.decrementAndGet();
             });
@@ -576,12 +667,12 @@ public final class LoadDriver {
   }
 
   /** One sender thread; at most {@code inFlight} messages sent and not yet delivered. */
-  private static final class OneWayLoad extends Load {
+  private static final class OneWayLoad<T> extends Load<T> {
     private final Deliveries deliveries;
     private Thread sender;
 
-    OneWayLoad(EchoTarget target, LoadSpec spec, byte[] payload, Deliveries deliveries) {
-      super(target, spec, payload);
+    OneWayLoad(Calls<T> target, LoadSpec spec, Deliveries deliveries) {
+      super(target, spec);
       this.deliveries = deliveries;
       deliveries.window = spec.inFlight();
       deliveries.sent = deliveries.count.get();
@@ -611,7 +702,7 @@ public final class LoadDriver {
           continue;
         }
         try {
-          target.oneWay(payload);
+          target.oneWay();
         } catch (RuntimeException e) {
           fail(e);
           return;

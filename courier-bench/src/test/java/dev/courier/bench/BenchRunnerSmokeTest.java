@@ -130,4 +130,42 @@ class BenchRunnerSmokeTest {
       }
     }
   }
+
+  @Test
+  void quickSoapRoundWritesAReportWithEveryCellForEveryStackAndTheGoalsAgainstCxfAndMetro(@TempDir Path out)
+      throws Exception {
+    List<Path> reports = quietly(() -> BenchRunner.run(BenchRunner.Suite.SOAP, 1, true, out));
+
+    assertThat(reports).containsExactly(out.resolve("courier-soap.md"));
+    String text = Files.readString(reports.getFirst());
+    assertThat(text)
+        .contains("## Goals (issue 10): Courier / CXF, median of the per-pair ratios")
+        .contains("| calls/s, echo string 16 B, 64 in flight |")
+        .contains("| CPU per call, echo string 16 B, 64 in flight |")
+        .contains("| p99 latency at half of CXF's peak (open loop, ")
+        .contains("## Courier / CXF per cell", "## Courier / Metro per cell")
+        .contains("| nproc | " + Runtime.getRuntime().availableProcessors())
+        .contains("- CXF 4.2.3, ", "on Jetty 12.", "- Metro 4.0.3, ", "- Courier SOAP (");
+    assertThat(text.lines().filter(l -> l.startsWith("| p99 latency at half of CXF's peak")
+            && (l.endsWith("| <= 1 | met |") || l.endsWith("| <= 1 | NOT met |"))))
+        .as("the p99 goal against CXF and against Metro, judged").hasSize(2);
+    for (String cell : List.of("echo string, 16 B, 1 in flight", "echo string, 16 B, 64 in flight",
+        "echo record, 4 KiB, 1 in flight", "echo record, 4 KiB, 64 in flight", "echo string, 16 B, open loop at ")) {
+      for (SoapEchoTarget.Kind kind : SoapEchoTarget.Kind.values()) {
+        assertThat(text.lines().filter(l -> l.startsWith("| " + cell) && l.contains(" | " + kind.label() + " | ")))
+            .as("%s, %s", cell, kind.label())
+            .singleElement().asString()
+            .satisfies(l -> {
+              String[] columns = l.split("\\|");     // "", cell, target, calls/s, p50, p99, CPU
+              for (int c = 3; c <= 6; c++) {
+                assertThat(columns[c].trim()).as("column %d of %s, %s", c, cell, kind.label())
+                    .matches("[0-9][0-9,.]*");
+              }
+            });
+      }
+      String ratioRow = "\\| [^|]+( \\| [0-9][0-9.,]*){4} \\|";
+      assertThat(text.lines().filter(l -> l.startsWith("| " + cell) && l.matches(ratioRow)))
+          .as("the ratios of %s, against CXF and against Metro", cell).hasSize(2);
+    }
+  }
 }

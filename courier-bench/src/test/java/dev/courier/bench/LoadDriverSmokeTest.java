@@ -120,7 +120,7 @@ class LoadDriverSmokeTest {
   void theFullModeRunsASpecInAJvmOfItsOwnAndReadsItsResult() throws Exception {
     LoadSpec spec = LoadSpec.unary(Kind.RAW, 4, 16).withTiming(Duration.ofMillis(100), Duration.ofMillis(200));
 
-    LoadResult r = TcpSuite.fork(spec);
+    LoadResult r = LoadSuite.fork(spec);
 
     assertThat(r.spec()).isEqualTo(spec);
     assertThat(r.calls()).isPositive();
