@@ -6,6 +6,7 @@
  *   <li>{@link dev.courier.rpc.spi.Binding}: connect client channels, make endpoints listen.
  *   <li>{@link dev.courier.rpc.spi.Invocation}: the call that rides each request.
  *   <li>{@link dev.courier.rpc.spi.RpcStatus}: how outcomes cross a binding.
+ *   <li>{@link dev.courier.rpc.spi.Encoding}: how a binding writes a contract's values and reads them back.
  * </ul>
  */
 package dev.courier.rpc.spi;

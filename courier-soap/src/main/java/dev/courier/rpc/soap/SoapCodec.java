@@ -3,13 +3,8 @@ package dev.courier.rpc.soap;
 import dev.courier.rpc.ContractDescription;
 import dev.courier.rpc.FaultException;
 import dev.courier.rpc.OperationDescription;
-import dev.courier.rpc.metadata.FaultMetadata;
-import dev.courier.rpc.metadata.MessageMetadata;
-import dev.courier.rpc.metadata.OperationMetadata;
-import dev.courier.rpc.metadata.ServiceMetadata;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,10 +18,9 @@ import javax.xml.stream.XMLStreamReader;
 import javax.xml.stream.XMLStreamWriter;
 
 /**
- * A contract's messages as SOAP envelopes, document/literal wrapped exactly as its WSDL describes them
- * ({@code dev.courier.rpc.metadata}): requests, replies and faults, written and read by streaming (StAX).
- * Element names come from the contract's metadata model, so a message is what the document says, by
- * construction.
+ * A contract's messages as SOAP envelopes: requests, replies and faults, written and read by streaming (StAX).
+ * The envelope, its headers (the deadline) and the fault's code and reason are SOAP's and this class's; the
+ * values in the body are {@link XmlEncoding}'s, document/literal wrapped as the contract's WSDL describes them.
  *
  * <p>Immutable and thread safe: one per contract, built once.
  */
@@ -42,46 +36,14 @@ final class SoapCodec {
   private static final XMLOutputFactory OUTPUT = XMLOutputFactory.newDefaultFactory();
 
   private final ContractDescription contract;
-  private final Map<String, Op> byAction = new HashMap<>();
-  private final Map<QName, Op> byWrapper = new HashMap<>();
-  private final Map<OperationDescription, Op> byOperation = new HashMap<>();
-
-  /** One operation's messages. */
-  private record Op(OperationDescription operation, QName request, List<XmlForm.Element> parameters,
-      QName response, XmlForm.Element result, Map<QName, Fault> faultsByElement, Map<Class<?>, Fault> faultsByType) {}
-
-  /** A declared fault: its detail element and the form of its record. */
-  private record Fault(QName element, XmlForm.Element detail) {}
+  private final XmlEncoding body;
+  private final Map<String, OperationDescription> byAction = new HashMap<>();
 
   private SoapCodec(ContractDescription contract) {
     this.contract = contract;
-    ServiceMetadata metadata = ServiceMetadata.builder(contract.name() + "Service").contract(contract).build();
-    XmlForm.Builder forms = new XmlForm.Builder(metadata);
-    List<OperationMetadata> described = metadata.contract(contract.name()).operations();
+    this.body = (XmlEncoding) XmlEncoding.FACTORY.create(contract);
     for (OperationDescription op : contract.operations()) {
-      OperationMetadata m = described.stream().filter(o -> o.name().equals(op.name())).findFirst().orElseThrow();
-      MessageMetadata request = m.request();
-      List<XmlForm.Element> parameters = new ArrayList<>();
-      for (int i = 0; i < op.parameterTypes().size(); i++) {
-        parameters.add(forms.element(request.elements().get(i), op.parameterTypes().get(i)));
-      }
-      QName response = m.reply().map(MessageMetadata::wrapper).orElse(null);
-      XmlForm.Element result = op.hasResult()
-          ? forms.element(m.reply().orElseThrow().elements().getFirst(), op.resultType()) : null;
-      Map<QName, Fault> faultsByElement = new HashMap<>();
-      Map<Class<?>, Fault> faultsByType = new HashMap<>();
-      for (int i = 0; i < op.faults().size(); i++) {
-        FaultMetadata f = m.faults().get(i);
-        Class<? extends Record> type = op.faults().get(i);
-        Fault fault = new Fault(f.detailElement(), new XmlForm.Element(f.detailElement(),
-            forms.form(type, f.detailType()), false, true));
-        faultsByElement.put(f.detailElement(), fault);
-        faultsByType.put(type, fault);
-      }
-      Op o = new Op(op, request.wrapper(), parameters, response, result, faultsByElement, faultsByType);
-      byAction.put(op.action(), o);
-      byWrapper.put(request.wrapper(), o);
-      byOperation.put(op, o);
+      byAction.put(op.action(), op);
     }
   }
 
@@ -114,32 +76,18 @@ final class SoapCodec {
    */
   void writeRequest(OutputStream out, SoapVersion version, OperationDescription op, Object[] arguments,
       long timeoutNanos) {
-    Op o = op(op);
     Body header = timeoutNanos == dev.courier.rpc.spi.Invocation.NO_DEADLINE ? null : x -> {
       x.writeStartElement(TIMEOUT.getPrefix(), TIMEOUT.getLocalPart(), TIMEOUT.getNamespaceURI());
       x.writeNamespace(TIMEOUT.getPrefix(), TIMEOUT.getNamespaceURI());
       x.writeCharacters(java.time.Duration.ofNanos(Math.max(0, timeoutNanos)).toString());
       x.writeEndElement();
     };
-    write(out, version, header, x -> {
-      XmlForm.startElement(x, o.request());
-      for (int i = 0; i < o.parameters().size(); i++) {
-        o.parameters().get(i).write(x, arguments[i]);
-      }
-      x.writeEndElement();
-    });
+    write(out, version, header, x -> body.writeArguments(x, op, arguments));
   }
 
   /** Writes the reply envelope of {@code op} carrying {@code value}. */
   void writeReply(OutputStream out, SoapVersion version, OperationDescription op, Object value) {
-    Op o = op(op);
-    write(out, version, null, x -> {
-      XmlForm.startElement(x, o.response());
-      if (o.result() != null) {
-        o.result().write(x, value);
-      }
-      x.writeEndElement();
-    });
+    write(out, version, null, x -> body.writeResult(x, op, value));
   }
 
   /**
@@ -148,11 +96,7 @@ final class SoapCodec {
    * message named no operation).
    */
   void writeFault(OutputStream out, SoapVersion version, OperationDescription op, FaultException fault) {
-    Fault declared = null;
-    if (op != null && fault.detail() != null) {
-      declared = op(op).faultsByType().get(fault.detail().getClass());
-    }
-    Fault detail = declared;
+    Record detail = op != null && body.declares(op, fault.detail()) ? (Record) fault.detail() : null;
     String s = version.envelopeNamespace();
     QName code = faultCode(fault.code(), version);
     write(out, version, null, x -> {
@@ -167,7 +111,7 @@ final class SoapCodec {
         x.writeEndElement();
         if (detail != null) {
           x.writeStartElement("detail");
-          detail.detail().write(x, fault.detail());
+          body.writeFaultDetail(x, op, detail);
           x.writeEndElement();
         }
       } else {
@@ -192,7 +136,7 @@ final class SoapCodec {
         x.writeEndElement();
         if (detail != null) {
           x.writeStartElement("s", "Detail", s);
-          detail.detail().write(x, fault.detail());
+          body.writeFaultDetail(x, op, detail);
           x.writeEndElement();
         }
       }
@@ -279,7 +223,7 @@ final class SoapCodec {
             XmlForm.skipElement(h);
           }
         });
-        Op named = action == null || action.isEmpty() ? null : byAction.get(action);
+        OperationDescription named = action == null || action.isEmpty() ? null : byAction.get(action);
         if (named == null && action != null && !action.isEmpty()) {
           throw new FaultException(ACTION_NOT_SUPPORTED, "The message with Action '" + action + "' cannot be "
               + "processed: contract " + contract.name() + " has no operation with that action", null);
@@ -287,13 +231,13 @@ final class SoapCodec {
         if (XmlForm.nextTag(x) != XMLStreamConstants.START_ELEMENT) {
           throw new XmlForm.XmlReadException("the Body is empty (expected: a request element)");
         }
-        Op o = named != null ? named : byWrapper.get(x.getName());
-        if (o == null || !o.request().equals(x.getName())) {
-          throw new XmlForm.XmlReadException("the Body holds " + x.getName() + " (expected: "
-              + (named != null ? named.request() : "the request element of an operation of " + contract.name()) + ")");
+        OperationDescription op = named != null ? named : body.requestOf(x.getName());
+        if (op == null) {
+          throw new XmlForm.XmlReadException("the Body holds " + x.getName() + " (expected: the request element of an "
+              + "operation of " + contract.name() + ")");
         }
-        Object[] args = XmlForm.readSequence(x, o.parameters(), limits);
-        return new Call(o.operation(), args, version, timeout[0]);
+        Object[] args = body.readArguments(new XmlEncoding.Input(x, limits), op);
+        return new Call(op, args, version, timeout[0]);
       } finally {
         x.close();
       }
@@ -309,23 +253,19 @@ final class SoapCodec {
    * @throws XmlForm.XmlReadException when the body is neither
    */
   Reply readReply(InputStream in, OperationDescription op, XmlForm.Limits limits) {
-    Op o = op(op);
+    QName response = body.response(op);
     try {
       XMLStreamReader x = INPUT.createXMLStreamReader(in);
       try {
         SoapVersion version = enterBody(x, XmlForm::skipElement);
         if (XmlForm.nextTag(x) != XMLStreamConstants.START_ELEMENT) {
-          throw new XmlForm.XmlReadException("the Body is empty (expected: " + o.response() + " or a Fault)");
+          throw new XmlForm.XmlReadException("the Body is empty (expected: " + response + " or a Fault)");
         }
+        XmlEncoding.Input input = new XmlEncoding.Input(x, limits);
         if (x.getName().equals(new QName(version.envelopeNamespace(), "Fault"))) {
-          return new Reply(null, readFault(x, version, o, limits));
+          return new Reply(null, readFault(input, version, op));
         }
-        if (!x.getName().equals(o.response())) {
-          throw new XmlForm.XmlReadException("the Body holds " + x.getName() + " (expected: " + o.response() + ")");
-        }
-        List<XmlForm.Element> result = o.result() == null ? List.of() : List.of(o.result());
-        Object[] values = XmlForm.readSequence(x, result, limits);
-        return new Reply(values.length == 0 ? null : values[0], null);
+        return new Reply(body.readResult(input, op), null);
       } finally {
         x.close();
       }
@@ -334,8 +274,10 @@ final class SoapCodec {
     }
   }
 
-  private FaultException readFault(XMLStreamReader x, SoapVersion version, Op o, XmlForm.Limits limits)
+  private FaultException readFault(XmlEncoding.Input in, SoapVersion version, OperationDescription op)
       throws XMLStreamException {
+    XMLStreamReader x = in.reader();
+    XmlForm.Limits limits = in.limits();
     String s = version.envelopeNamespace();
     QName code = null;
     QName subcode = null;
@@ -374,9 +316,8 @@ final class SoapCodec {
         }
       } else if (local.equals("detail") || local.equals("Detail") && s.equals(x.getNamespaceURI())) {
         while (XmlForm.nextTag(x) == XMLStreamConstants.START_ELEMENT) {
-          Fault f = o.faultsByElement().get(x.getName());
-          if (f != null && detail == null) {
-            detail = f.detail().read(x, limits);
+          if (detail == null) {
+            detail = body.readFaultDetail(in, op);
           } else {
             XmlForm.skipElement(x);
           }
@@ -446,17 +387,6 @@ final class SoapCodec {
       }
     }
     throw new XmlForm.XmlReadException("the Envelope has no Body");
-  }
-
-  private Op op(OperationDescription op) {
-    Op o = byOperation.get(op);
-    if (o == null) {
-      o = byAction.get(op.action());
-    }
-    if (o == null) {
-      throw new IllegalArgumentException("operation " + op.name() + " is not one of contract " + contract.name());
-    }
-    return o;
   }
 
   private static XMLInputFactory secureInput() {

@@ -4,6 +4,8 @@ import dev.courier.rpc.ContractDescription;
 import dev.courier.rpc.OperationDescription;
 import dev.courier.rpc.tcp.ContractSignature.Field;
 import dev.courier.rpc.tcp.ContractSignature.OpSig;
+import dev.courier.rpc.spi.Encoding;
+import io.netty.buffer.ByteBuf;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,11 +17,17 @@ import java.util.Map;
  * are read, and how to read them. An operation whose shapes are equal on both ends reads with this side's own
  * forms, so that a session of agreeing contracts costs nothing per call.
  *
+ * <p>It is thus the session's binary encoding: values are written by this side's contract and read as the two
+ * ends agreed ({@link WireCodec} has the forms). {@link #UNCHECKED} is the encoding of any contract whose peer
+ * is the same.
+ *
  * <p>Immutable and thread safe.
  */
-final class SessionContract {
+final class SessionContract implements Encoding<ByteBuf, WireInput> {
   /** A session whose peer sent no signature: every call goes, and values are read by this side's contract alone. */
   static final SessionContract UNCHECKED = new SessionContract();
+  /** Makes the binary encoding of a contract: values read by the contract alone, as two ends that agree do. */
+  static final Encoding.Factory<ByteBuf, WireInput> ENCODING = contract -> UNCHECKED;
 
   private final OperationDescription[] calls;
   private final String[] callRefusals;
@@ -191,5 +199,77 @@ final class SessionContract {
   WireCodec.Form[] arguments(OperationDescription op) {
     int i = op.index();
     return i < served.length && served[i] == op ? arguments[i] : null;
+  }
+
+  // ---- the session's encoding ----------------------------------------------------------------------------
+
+  @Override
+  public void writeArguments(ByteBuf out, OperationDescription op, Object[] arguments) {
+    WireCodec.writeArguments(out, op, arguments);
+  }
+
+  @Override
+  public Object[] readArguments(WireInput in, OperationDescription op) {
+    WireCodec.Form[] forms = arguments(op);
+    return forms == null ? WireCodec.readArguments(in.frame(), op, in.budget())
+        : WireCodec.readArguments(in.frame(), op, forms, in.budget());
+  }
+
+  @Override
+  public void writeResult(ByteBuf out, OperationDescription op, Object result) {
+    if (op.hasResult()) {
+      WireCodec.writeResult(out, op, result);
+    }
+  }
+
+  @Override
+  public Object readResult(WireInput in, OperationDescription op) {
+    if (!op.hasResult()) {
+      return null;
+    }
+    WireCodec.Form form = result(op);
+    return form == null ? WireCodec.readResult(in.frame(), op, in.budget()) : WireCodec.read(in.frame(), form, in.budget());
+  }
+
+  /** Writes the detail's fault name, then the detail. */
+  @Override
+  public void writeFaultDetail(ByteBuf out, OperationDescription op, Record detail) {
+    if (!op.faults().contains(detail.getClass())) {
+      throw new IllegalArgumentException("operation " + op.name() + " declares no fault " + detail.getClass().getName()
+          + " (expected: one of " + op.faults() + ")");
+    }
+    WireCodec.writeString(out, detail.getClass().getSimpleName());
+    WireCodec.write(out, detail.getClass(), detail);
+  }
+
+  /**
+   * Reads the fault name and the detail, as the fault of that name that {@code op} declares; {@code null} when
+   * this side declares no such fault, the two ends declare it differently, or its detail does not decode by that
+   * type (the same name, another shape). Reads the rest of the frame.
+   */
+  @Override
+  public Record readFaultDetail(WireInput in, OperationDescription op) {
+    ByteBuf frame = in.frame();
+    String name = WireCodec.readString(frame);
+    Record detail = null;
+    for (Class<? extends Record> type : op.faults()) {
+      if (type.getSimpleName().equals(name)) {
+        WireCodec.Form form = faultDetail(op, name, WireCodec.formOf(type));
+        if (form == null) {
+          break;
+        }
+        try {
+          detail = (Record) WireCodec.read(frame, form, in.budget());
+          if (frame.isReadable()) {
+            detail = null;
+          }
+        } catch (WireCodec.WireException | IndexOutOfBoundsException e) {
+          detail = null;
+        }
+        break;
+      }
+    }
+    frame.skipBytes(frame.readableBytes());
+    return detail;
   }
 }

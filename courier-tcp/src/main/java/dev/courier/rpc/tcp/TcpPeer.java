@@ -98,7 +98,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   static final int GO_AWAY_IDLE = 4;
 
   private final TcpBinding.Settings settings;
-  private final WireCodec.Budget frameBudget;   // event loop only: renewed for each frame it decodes
+  private final WireInput input;                // event loop only: each frame it decodes, with its budget
   private final boolean server;
   private final Routes routes;                // server: the endpoints of the port, by path
   private final IoClock clock;
@@ -306,7 +306,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
 
   TcpPeer(TcpBinding.Settings settings, boolean server, Routes routes, IoClock clock, Executor calls) {
     this.settings = settings;
-    this.frameBudget = WireCodec.Budget.forFrame(settings.maxMessageSize());
+    this.input = new WireInput(settings.maxMessageSize());
     this.server = server;
     this.routes = routes;
     this.clock = clock;
@@ -585,7 +585,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
         WireCodec.writeString(frame, h.getKey());
         WireCodec.writeString(frame, h.getValue());
       }
-      WireCodec.writeArguments(frame, op, inv.arguments());
+      contract.writeArguments(frame, op, inv.arguments());
       finish(frame);
     } catch (RuntimeException e) {
       frame.release();
@@ -959,9 +959,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
     }
     Object[] args;
     try {
-      WireCodec.Form[] forms = contract.arguments(op);
-      args = forms == null ? WireCodec.readArguments(in, op, frameBudget.renewed())
-          : WireCodec.readArguments(in, op, forms, frameBudget.renewed());
+      args = contract.readArguments(input.of(in), op);
       if (in.isReadable()) {
         throw new WireCodec.WireException(in.readableBytes() + " bytes left after the last argument (expected: none)");
       }
@@ -980,7 +978,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
     r.formatDeviceControl(ps.local(), CALL, null, null);
     Incoming call = new Incoming(key, r, inv, oneWay);
     r.attach(call);                           // the session's queue hands the invocation on (localTarget)
-    r.setCompletionRoutine(new Answer(session, callId, op, oneWay ? ps.arrivals() : null, call), inv);
+    r.setCompletionRoutine(new Answer(session, callId, op, contract, oneWay ? ps.arrivals() : null, call), inv);
     incoming.put(key, call);
     if (oneWay) {
       ps.arrivals().arrived();
@@ -1107,13 +1105,16 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
     private final int session;
     private final int callId;
     private final OperationDescription op;
+    private final SessionContract encoding;
     private final Arrivals arrivals;          // a one-way call's session
     private final Incoming call;
 
-    Answer(int session, int callId, OperationDescription op, Arrivals arrivals, Incoming call) {
+    Answer(int session, int callId, OperationDescription op, SessionContract encoding, Arrivals arrivals,
+        Incoming call) {
       this.session = session;
       this.callId = callId;
       this.op = op;
+      this.encoding = encoding;
       this.arrivals = arrivals;
       this.call = call;
     }
@@ -1149,9 +1150,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
       if (status.equals(IoStatus.SUCCESS)) {
         frame = frame(REPLY, session, callId);
         try {
-          if (op.hasResult()) {
-            WireCodec.writeResult(frame, op, inv.reply());
-          }
+          encoding.writeResult(frame, op, inv.reply());
         } catch (RuntimeException e) {
           frame.release();
           frame = faultFrame(new FaultException(FaultException.INTERNAL,
@@ -1187,12 +1186,11 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
       if (detail instanceof ExceptionDetail) {
         WireCodec.writeVarint(frame, EXCEPTION_DETAIL);
         WireCodec.write(frame, ExceptionDetail.class, detail);
-      } else if (detail == null || !op.faults().contains(detail.getClass())) {
+      } else if (!(detail instanceof Record declared) || !op.faults().contains(detail.getClass())) {
         WireCodec.writeVarint(frame, NO_DETAIL);
       } else {
         WireCodec.writeVarint(frame, DECLARED_DETAIL);
-        WireCodec.writeString(frame, detail.getClass().getSimpleName());
-        WireCodec.write(frame, detail.getClass(), detail);
+        encoding.writeFaultDetail(frame, op, declared);
       }
       return frame;
     }
@@ -1316,15 +1314,11 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   }
 
   private IoStatus decodeAnswer(int type, Outgoing call, Invocation inv, ByteBuf in) {
-    WireCodec.Budget budget = frameBudget.renewed();
+    WireInput values = input.of(in);
     IoStatus status;
     if (type == REPLY) {
-      Object value = null;
       OperationDescription op = call.operation();
-      if (op.hasResult()) {
-        WireCodec.Form form = call.contract.result(op);
-        value = form == null ? WireCodec.readResult(in, op, budget) : WireCodec.read(in, form, budget);
-      }
+      Object value = call.contract.readResult(values, op);
       if (in.isReadable()) {
         throw new WireCodec.WireException(in.readableBytes() + " bytes left after the result (expected: "
             + (op.hasResult() ? "exactly one " + op.resultType().getTypeName() : "none, the result is void") + ")");
@@ -1337,9 +1331,9 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
       long kind = WireCodec.readVarint(in);
       Object detail = null;
       if (kind == EXCEPTION_DETAIL) {
-        detail = exceptionDetail(in, budget);
+        detail = exceptionDetail(in, values.budget());
       } else if (kind == DECLARED_DETAIL) {
-        detail = declaredDetail(call.operation(), call.contract, WireCodec.readString(in), in, budget);
+        detail = call.contract.readFaultDetail(values, call.operation());
       } else if (kind != NO_DETAIL) {
         throw new WireCodec.WireException("fault detail kind " + kind + " (expected: " + NO_DETAIL + ", "
             + DECLARED_DETAIL + " or " + EXCEPTION_DETAIL + ")");
@@ -1362,35 +1356,6 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
       }
     } catch (WireCodec.WireException | IndexOutOfBoundsException e) {
       detail = null;
-    }
-    in.skipBytes(in.readableBytes());
-    return detail;
-  }
-
-  /**
-   * The detail of a fault named {@code name}, read as the fault of that name that {@code op} declares; or
-   * {@code null} when this side declares no such fault or its detail does not decode by that type: the caller
-   * then gets the fault's code and reason without a typed detail, as WCF does. Reads the rest of the frame.
-   */
-  private static Object declaredDetail(OperationDescription op, SessionContract contract, String name, ByteBuf in,
-      WireCodec.Budget budget) {
-    Object detail = null;
-    for (Class<? extends Record> type : op.faults()) {
-      if (type.getSimpleName().equals(name)) {
-        WireCodec.Form form = contract.faultDetail(op, name, WireCodec.formOf(type));
-        if (form == null) {
-          break;                            // the two ends declare this fault differently: no typed detail
-        }
-        try {
-          detail = WireCodec.read(in, form, budget);
-          if (in.isReadable()) {
-            detail = null;                  // the same name, another shape
-          }
-        } catch (WireCodec.WireException | IndexOutOfBoundsException e) {
-          detail = null;
-        }
-        break;
-      }
     }
     in.skipBytes(in.readableBytes());
     return detail;

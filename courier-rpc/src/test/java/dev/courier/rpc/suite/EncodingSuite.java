@@ -1,0 +1,96 @@
+package dev.courier.rpc.suite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.courier.rpc.ContractDescription;
+import dev.courier.rpc.OperationDescription;
+import dev.courier.rpc.spi.Encoding;
+import dev.courier.rpc.suite.SuiteData.DivideByZero;
+import dev.courier.rpc.suite.SuiteData.Parcel;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every encoding of a binding does with the suite's contract, through the {@link Encoding} interface
+ * alone: the values it writes are the values it reads. A binding's test extends it with its carriers: where
+ * the encoding writes and how what it wrote is read back.
+ *
+ * @param <W> what the encoding writes into
+ * @param <R> what it reads from
+ */
+public abstract class EncodingSuite<W, R> {
+  private static final ContractDescription SUITE = ContractDescription.of(SuiteContracts.SyncService.class);
+
+  /** The factory of the encoding under test. */
+  protected abstract Encoding.Factory<W, R> factory();
+
+  /** A fresh place to write one message's values, as the binding's transport would hand it over. */
+  protected abstract W output();
+
+  /** What reads back all that was written to {@code written}, as the transport at the other end would. */
+  protected abstract R input(W written);
+
+  private Encoding<W, R> encoding;
+
+  @BeforeEach
+  void createTheEncoding() {
+    encoding = factory().create(SUITE);
+  }
+
+  private static OperationDescription op(String name) {
+    return SUITE.operations().stream().filter(o -> o.name().equals(name)).findFirst().orElseThrow();
+  }
+
+  @Test
+  void argumentsOfEveryKindAreReadBackAsWritten() {
+    Parcel full = SuiteData.fullParcel();
+    W out = output();
+    encoding.writeArguments(out, op("echo"), new Object[] {full});
+
+    Object[] read = encoding.readArguments(input(out), op("echo"));
+
+    assertThat(read).hasSize(1);
+    assertThat(read[0]).usingRecursiveComparison().isEqualTo(full);
+  }
+
+  @Test
+  void primitiveArgumentsKeepTheirOrder() {
+    W out = output();
+    encoding.writeArguments(out, op("divide"), new Object[] {-7, 2});
+
+    assertThat(encoding.readArguments(input(out), op("divide"))).containsExactly(-7, 2);
+  }
+
+  @Test
+  void aResultIsReadBackAsWritten() {
+    Parcel full = SuiteData.fullParcel().withId("reply");
+    W out = output();
+    encoding.writeResult(out, op("echo"), full);
+
+    assertThat(encoding.readResult(input(out), op("echo"))).usingRecursiveComparison().isEqualTo(full);
+  }
+
+  @Test
+  void aDeclaredFaultDetailIsReadBackAsItsRecord() {
+    W out = output();
+    encoding.writeFaultDetail(out, op("divide"), new DivideByZero(42));
+
+    assertThat(encoding.readFaultDetail(input(out), op("divide"))).isEqualTo(new DivideByZero(42));
+  }
+
+  @Test
+  void aDetailOfAnotherOperationIsReadAsNoTypedDetail() {
+    W out = output();
+    encoding.writeFaultDetail(out, op("divide"), new DivideByZero(42));
+
+    assertThat(encoding.readFaultDetail(input(out), op("explode"))).isNull();
+  }
+
+  @Test
+  void writingADetailTheOperationDoesNotDeclareFailsNamingIt() {
+    assertThatThrownBy(() -> encoding.writeFaultDetail(output(), op("explode"), new DivideByZero(1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("explode").hasMessageContaining(DivideByZero.class.getName());
+  }
+}
