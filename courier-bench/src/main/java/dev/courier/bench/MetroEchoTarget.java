@@ -30,7 +30,9 @@ import javax.xml.namespace.QName;
  *
  * <p>The JDK's HTTP defaults are tuned as Metro deployments tune them: the client keeps up to
  * {@value #KEEP_ALIVE} idle connections alive ({@code http.maxConnections}, 5 by default: more calls in flight
- * would open a new connection each), and the server sets TCP_NODELAY ({@code sun.net.httpserver.nodelay}, off
+ * would open a new connection each), the server twice as many ({@code sun.net.httpserver.maxIdleConnections},
+ * 200 by default: it would close idle connections that the client then reuses, and the call fails with a reset)
+ * and accepts as many at once (its backlog), and sets TCP_NODELAY ({@code sun.net.httpserver.nodelay}, off
  * by default: its header and body writes would wait on delayed acknowledgements).
  */
 final class MetroEchoTarget extends JaxwsEchoTarget {
@@ -56,6 +58,7 @@ final class MetroEchoTarget extends JaxwsEchoTarget {
   static List<String[]> systemProperties() {
     return List.of(new String[] {SoapEchoTarget.Kind.PROVIDER, PROVIDER},
         new String[] {"http.maxConnections", Integer.toString(KEEP_ALIVE)},
+        new String[] {"sun.net.httpserver.maxIdleConnections", Integer.toString(2 * KEEP_ALIVE)},
         new String[] {"sun.net.httpserver.nodelay", "true"});
   }
 
@@ -74,7 +77,7 @@ final class MetroEchoTarget extends JaxwsEchoTarget {
     }
     HttpServer http;
     try {
-      http = HttpServer.create(new InetSocketAddress(EchoTarget.loopback(), 0), 0);
+      http = HttpServer.create(new InetSocketAddress(EchoTarget.loopback(), 0), 2 * KEEP_ALIVE);
     } catch (IOException e) {
       throw new UncheckedIOException("the JDK's HTTP server did not start on 127.0.0.1", e);
     }
@@ -107,7 +110,8 @@ final class MetroEchoTarget extends JaxwsEchoTarget {
         + serverThreads() + " threads runs the service; TCP_NODELAY on); client: Service.getPort, JAX-WS "
         + "asynchronous calls (`Future<?> echoAsync(String, AsyncHandler<EchoResponse>)`) on Metro's default "
         + "executor (a cached pool: one blocking HttpURLConnection exchange per call in flight, no receive "
-        + "timeout); HTTP/1.1 keep-alive, a connection per call in flight (http.maxConnections " + KEEP_ALIVE + ")";
+        + "timeout); HTTP/1.1 keep-alive, a connection per call in flight (http.maxConnections " + KEEP_ALIVE
+        + "; the server keeps " + 2 * KEEP_ALIVE + " idle and accepts a backlog of as many)";
   }
 
   private static String version() {
