@@ -1,0 +1,195 @@
+package dev.courier.codegen.internal;
+
+import com.palantir.javapoet.AnnotationSpec;
+import com.palantir.javapoet.ArrayTypeName;
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterSpec;
+import com.palantir.javapoet.ParameterizedTypeName;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
+import dev.courier.rpc.DataContract;
+import dev.courier.rpc.metadata.ComplexType;
+import dev.courier.rpc.metadata.EnumType;
+import dev.courier.rpc.metadata.SchemaElement;
+import dev.courier.rpc.metadata.SchemaType;
+import dev.courier.rpc.metadata.ServiceMetadata;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.lang.model.SourceVersion;
+import javax.lang.model.element.Modifier;
+import javax.xml.namespace.QName;
+
+/**
+ * The Java form of a document's schema types, as Courier's contract mapper would have written them: a record
+ * per sequence, an enum per enumeration, {@code List} for WCF's {@code ArrayOfX}, {@code Map} for its
+ * {@code ArrayOfKeyValueOfKV}, {@code Optional} for an element that may be absent, a box for a nillable
+ * primitive. Records and enums are made the first time an operation uses them, in that order.
+ *
+ * <p>Not thread safe: one per generation.
+ */
+public final class DataTypes {
+  private static final Map<QName, TypeName> BUILT_IN = Map.of(
+      SchemaType.XS_BOOLEAN, TypeName.BOOLEAN,
+      SchemaType.XS_BYTE, TypeName.BYTE,
+      SchemaType.XS_SHORT, TypeName.SHORT,
+      SchemaType.XS_INT, TypeName.INT,
+      SchemaType.XS_LONG, TypeName.LONG,
+      SchemaType.XS_FLOAT, TypeName.FLOAT,
+      SchemaType.XS_DOUBLE, TypeName.DOUBLE,
+      SchemaType.XS_UNSIGNED_SHORT, TypeName.CHAR,
+      SchemaType.XS_STRING, ClassName.get(String.class),
+      SchemaType.XS_BASE64_BINARY, ArrayTypeName.of(TypeName.BYTE));
+
+  private final ServiceMetadata metadata;
+  private final String packageName;
+  private final String contractNamespace;
+  private final Map<QName, TypeName> named = new LinkedHashMap<>();
+  private final Map<String, QName> classNames = new LinkedHashMap<>();
+  private final List<TypeSpec> generated = new ArrayList<>();
+
+  /** The data types of {@code metadata}, as classes of {@code packageName}; the contract's own namespace needs no annotation. */
+  public DataTypes(ServiceMetadata metadata, String packageName, String contractNamespace) {
+    this.metadata = metadata;
+    this.packageName = packageName;
+    this.contractNamespace = contractNamespace;
+  }
+
+  /** The records and enums made so far, in the order they were first used. */
+  public List<TypeSpec> generated() {
+    return List.copyOf(generated);
+  }
+
+  /** The Java type of a parameter, result or component that {@code element} describes. */
+  public TypeName of(SchemaElement element, String where) {
+    TypeName type = of(element.type(), where + " (element " + element.name().getLocalPart() + ")");
+    if (element.optional()) {
+      return ParameterizedTypeName.get(ClassName.get(Optional.class), type.box());
+    }
+    return element.nillable() ? type.box() : type;
+  }
+
+  /** The Java type of the schema type {@code name}. */
+  public TypeName of(QName name, String where) {
+    TypeName builtIn = BUILT_IN.get(name);
+    if (builtIn != null) {
+      return builtIn;
+    }
+    TypeName known = named.get(name);
+    if (known != null) {
+      return known;
+    }
+    SchemaType type = metadata.type(name).orElseThrow(() -> new IllegalArgumentException(where + " has type " + name
+        + ", which the document neither defines nor Courier knows (expected: a type of its schema, or one of "
+        + "xs:boolean, byte, short, int, long, float, double, unsignedShort, string, base64Binary)"));
+    return switch (type) {
+      case EnumType e -> enumType(e);
+      case ComplexType c -> complexType(c, where);
+    };
+  }
+
+  private TypeName complexType(ComplexType c, String where) {
+    Optional<SchemaElement> item = c.arrayItem();
+    if (item.isPresent()) {
+      SchemaElement entry = item.get();
+      if (c.name().getLocalPart().startsWith("ArrayOfKeyValueOf")
+          && metadata.type(entry.type()).orElse(null) instanceof ComplexType kv && kv.elements().size() == 2
+          && kv.elements().get(0).name().getLocalPart().equals("Key")
+          && kv.elements().get(1).name().getLocalPart().equals("Value")) {
+        TypeName map = ParameterizedTypeName.get(ClassName.get(Map.class),
+            of(kv.elements().get(0).type(), where).box(), of(kv.elements().get(1).type(), where).box());
+        named.put(c.name(), map);
+        return map;
+      }
+      TypeName list = ParameterizedTypeName.get(ClassName.get(List.class), of(entry.type(), where).box());
+      named.put(c.name(), list);
+      return list;
+    }
+    ClassName name = className(c.name());
+    named.put(c.name(), name);                // before its components: a record may hold itself
+    List<ParameterSpec> components = new ArrayList<>();
+    for (SchemaElement e : c.elements()) {
+      components.add(ParameterSpec.builder(of(e, "type " + c.name().getLocalPart()),
+          javaName(e.name().getLocalPart(), "component of " + c.name().getLocalPart())).build());
+    }
+    generated.add(TypeSpec.recordBuilder(name)
+        .addModifiers(Modifier.PUBLIC)
+        .addJavadoc("The data contract {@code $L} of {@code $L}.\n", c.name().getLocalPart(), c.name().getNamespaceURI())
+        .addAnnotations(dataContract(c.name(), name))
+        .recordConstructor(MethodSpec.constructorBuilder().addParameters(components).build())
+        .build());
+    return name;
+  }
+
+  private TypeName enumType(EnumType e) {
+    ClassName name = className(e.name());
+    named.put(e.name(), name);
+    TypeSpec.Builder spec = TypeSpec.enumBuilder(name)
+        .addModifiers(Modifier.PUBLIC)
+        .addJavadoc("The enumeration {@code $L} of {@code $L}.\n", e.name().getLocalPart(), e.name().getNamespaceURI())
+        .addAnnotations(dataContract(e.name(), name));
+    for (String value : e.values()) {
+      spec.addEnumConstant(javaName(value, "value of enumeration " + e.name().getLocalPart()));
+    }
+    generated.add(spec.build());
+    return name;
+  }
+
+  private List<AnnotationSpec> dataContract(QName schemaName, ClassName javaName) {
+    AnnotationSpec.Builder a = AnnotationSpec.builder(DataContract.class);
+    boolean needed = false;
+    if (!schemaName.getLocalPart().equals(javaName.simpleName())) {
+      a.addMember("name", "$S", schemaName.getLocalPart());
+      needed = true;
+    }
+    if (!schemaName.getNamespaceURI().equals(contractNamespace)) {
+      a.addMember("namespace", "$S", schemaName.getNamespaceURI());
+      needed = true;
+    }
+    return needed ? List.of(a.build()) : List.of();
+  }
+
+  /** The class for the schema type {@code name}: its local name made a Java type name, distinct from the others. */
+  public ClassName className(QName name) {
+    String base = typeName(name.getLocalPart());
+    String simple = base;
+    for (int n = 2; classNames.containsKey(simple) && !classNames.get(simple).equals(name); n++) {
+      simple = base + n;                      // the same local name in two namespaces
+    }
+    classNames.put(simple, name);
+    return ClassName.get(packageName, simple);
+  }
+
+  /** {@code name} as a Java type name: its first letter capitalized, each character no identifier takes an underscore. */
+  public static String typeName(String name) {
+    String id = identifier(name);
+    id = Character.toUpperCase(id.charAt(0)) + id.substring(1);
+    return SourceVersion.isKeyword(id) ? id + "_" : id;
+  }
+
+  /**
+   * {@code name} as the name of a parameter, component or enum constant: Courier reads element names from
+   * them, so it must be the name itself.
+   *
+   * @throws IllegalArgumentException when {@code name} is no Java identifier
+   */
+  public static String javaName(String name, String what) {
+    if (!SourceVersion.isName(name) || name.contains(".")) {
+      throw new IllegalArgumentException(what + " is named '" + name + "', which is no Java identifier (expected: "
+          + "letters, digits and _ not starting with a digit, and no keyword: Courier names elements by Java names)");
+    }
+    return name;
+  }
+
+  private static String identifier(String name) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      b.append(i == 0 ? (Character.isJavaIdentifierStart(c) ? c : '_') : (Character.isJavaIdentifierPart(c) ? c : '_'));
+    }
+    return b.isEmpty() ? "_" : b.toString();
+  }
+}

@@ -1,0 +1,2 @@
+/** The generator's workings: not an API. */
+package dev.courier.codegen.internal;

@@ -1,0 +1,97 @@
+package dev.courier.codegen;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.courier.rpc.ContractDescription;
+import dev.courier.rpc.metadata.ServiceMetadata;
+import dev.courier.rpc.metadata.Wsdl;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The generator's output for each test document and option set equals its committed golden files, as
+ * dotnet-svcutil keeps its baselines; a changed output is a reviewed change, recorded with
+ * {@code -Dcourier.golden.update}.
+ */
+class GeneratedClientsTest {
+  static final String PACKAGE = "com.example.orders";
+
+  /** The metadata Courier publishes for {@link OrderDesk}, read back from its WSDL as a client would. */
+  static ServiceMetadata orderDesk() {
+    ServiceMetadata published = ServiceMetadata.builder("OrderDeskService")
+        .contract(ContractDescription.of(OrderDesk.class)).build();
+    return Wsdl.read(Wsdl.write(published));
+  }
+
+  static ServiceMetadata wcfOrderService() throws IOException {
+    try (InputStream in = GeneratedClientsTest.class.getResourceAsStream("WcfOrderService.wsdl")) {
+      return Wsdl.read(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    }
+  }
+
+  static Stream<Arguments> documentsAndOptions() throws IOException {
+    List<Arguments> sets = new ArrayList<>();
+    for (var doc : List.of(Arguments.of("orderdesk", orderDesk()), Arguments.of("wcf", wcfOrderService()))) {
+      String name = (String) doc.get()[0];
+      ServiceMetadata metadata = (ServiceMetadata) doc.get()[1];
+      sets.add(Arguments.of(name + "-sync", metadata, ClientGenerator.builder(PACKAGE).build()));
+      sets.add(Arguments.of(name + "-async", metadata, ClientGenerator.builder(PACKAGE).async(true).build()));
+      sets.add(Arguments.of(name + "-tcv35", metadata,
+          ClientGenerator.builder(PACKAGE).async(true).eventBased(true).build()));
+    }
+    return sets.stream();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("documentsAndOptions")
+  void theGeneratedSourcesEqualTheirGoldenFiles(String set, ServiceMetadata metadata, ClientGenerator generator)
+      throws IOException {
+    List<GeneratedSource> sources = generator.generate(metadata);
+    Path golden = Path.of(System.getProperty("basedir", ".")).resolve("src/test/resources/golden").resolve(set);
+    String update = System.getProperty("courier.golden.update");
+    if (update != null && !update.equals("false")) {
+      if (Files.exists(golden)) {
+        try (Stream<Path> old = Files.walk(golden)) {
+          old.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+      }
+      generator.writeTo(metadata, golden);
+    }
+    List<String> expectedFiles;
+    try (Stream<Path> files = Files.walk(golden)) {
+      expectedFiles = files.filter(Files::isRegularFile).map(p -> golden.relativize(p).toString().replace('\\', '/'))
+          .sorted().toList();
+    }
+    assertThat(sources.stream().map(GeneratedSource::path).sorted().toList())
+        .as("the files of %s (update the golden files with -Dcourier.golden.update)", set)
+        .isEqualTo(expectedFiles);
+    for (GeneratedSource s : sources) {
+      assertThat(s.source()).as("%s of %s (update the golden files with -Dcourier.golden.update)", s.path(), set)
+          .isEqualTo(Files.readString(golden.resolve(s.path())));
+    }
+  }
+
+  @Test
+  void theSameMetadataAndOptionsGiveTheSameText() throws IOException {
+    ClientGenerator generator = ClientGenerator.builder(PACKAGE).async(true).eventBased(true).build();
+
+    assertThat(generator.generate(wcfOrderService())).isEqualTo(generator.generate(wcfOrderService()));
+  }
+
+  @Test
+  void aPackageThatIsNoJavaNameIsRefusedNamingIt() {
+    assertThatThrownBy(() -> ClientGenerator.builder("com.example.2orders"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("com.example.2orders");
+  }
+}
