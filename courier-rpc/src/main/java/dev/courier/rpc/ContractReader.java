@@ -246,6 +246,17 @@ final class ContractReader {
     }
     for (int i = 0; i < params.size(); i++) {
       checkDataContract(params.get(i), "parameter " + i, first, new HashSet<>());
+      if (params.size() > 1 && params.get(i) instanceof Class<?> c && c.isAnnotationPresent(MessageContract.class)) {
+        throw new IllegalArgumentException("parameter " + i + " of operation " + opName + " is the message contract "
+            + c.getSimpleName() + " among " + params.size() + " parameters (expected: a message contract as the "
+            + "only parameter, since its components are the whole request)" + where(first));
+      }
+    }
+    if (normalize(result) instanceof Class<?> c && c.isAnnotationPresent(MessageContract.class) && annotation != null
+        && !annotation.resultName().isEmpty()) {
+      throw new IllegalArgumentException("operation " + opName + " returns the message contract " + c.getSimpleName()
+          + " and names its result " + annotation.resultName() + " (expected: no resultName: the record's components "
+          + "name the reply's parts)" + where(annotated));
     }
     methods.values().forEach(ContractReader::requireVisibleResult);
     if (end != null) {

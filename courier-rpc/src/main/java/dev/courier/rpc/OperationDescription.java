@@ -36,6 +36,8 @@ public final class OperationDescription {
   private final Method completedListenerMethod;
   private final int index;
   private final dev.courier.io.IoControlCode controlCode;
+  private final MessageParts requestMessage;
+  private final MessageParts replyMessage;
 
   OperationDescription(String name, String action, String resultName, MessageExchangePattern pattern, List<Type> parameterTypes,
       List<String> parameterNames, Type resultType, List<Class<? extends Record>> faults,
@@ -52,6 +54,8 @@ public final class OperationDescription {
     this.endMethod = endMethod;
     this.completedListenerMethod = completedListenerMethod;
     this.index = index;
+    this.requestMessage = parameterTypes.size() == 1 ? MessageParts.of(parameterTypes.getFirst()) : null;
+    this.replyMessage = MessageParts.of(resultType);
     this.controlCode = dev.courier.io.IoControlCode.of(
         ClientCall.DEVICE_TYPE, index & 0xFFF, dev.courier.io.IoControlCode.TransferMethod.NEITHER, 0);
   }
@@ -104,6 +108,65 @@ public final class OperationDescription {
   /** Whether the operation returns a value. */
   public boolean hasResult() {
     return resultType != void.class && resultType != Void.class;
+  }
+
+  /** The {@link MessageContract} record the operation takes as its whole request, when it takes one. */
+  public Optional<Class<?>> requestMessage() {
+    return Optional.ofNullable(requestMessage).map(MessageParts::type);
+  }
+
+  /** The {@link MessageContract} record the operation returns as its whole reply, when it returns one. */
+  public Optional<Class<?>> replyMessage() {
+    return Optional.ofNullable(replyMessage).map(MessageParts::type);
+  }
+
+  /**
+   * The names of the request's parts, in order: the parameters' names, or the components of the
+   * {@link MessageContract} record the operation takes.
+   */
+  public List<String> requestPartNames() {
+    return requestMessage != null ? requestMessage.names() : parameterNames;
+  }
+
+  /** The types of the request's parts, in order (see {@link #requestPartNames()}). */
+  public List<Type> requestPartTypes() {
+    return requestMessage != null ? requestMessage.types() : parameterTypes;
+  }
+
+  /**
+   * The names of the reply's parts, in order: {@link #resultName()} alone, none for a void result, or the
+   * components of the {@link MessageContract} record the operation returns.
+   */
+  public List<String> replyPartNames() {
+    return replyMessage != null ? replyMessage.names() : hasResult() ? List.of(resultName) : List.of();
+  }
+
+  /** The types of the reply's parts, in order (see {@link #replyPartNames()}). */
+  public List<Type> replyPartTypes() {
+    return replyMessage != null ? replyMessage.types() : hasResult() ? List.of(resultType) : List.of();
+  }
+
+  /**
+   * The request's parts of a call's arguments: the arguments themselves, or the components of the message
+   * record the operation takes. For encodings, which write parts.
+   */
+  public Object[] requestParts(Object[] arguments) {
+    return requestMessage != null ? requestMessage.parts(arguments[0]) : arguments;
+  }
+
+  /** The arguments of a call whose request's parts are {@code parts}; the inverse of {@link #requestParts}. */
+  public Object[] arguments(Object[] parts) {
+    return requestMessage != null ? new Object[] {requestMessage.message(parts)} : parts;
+  }
+
+  /** The reply's parts of a result: none for void, the result alone, or the components of its message record. */
+  public Object[] replyParts(Object result) {
+    return replyMessage != null ? replyMessage.parts(result) : hasResult() ? new Object[] {result} : new Object[0];
+  }
+
+  /** The result whose reply's parts are {@code parts}; the inverse of {@link #replyParts}. */
+  public Object result(Object[] parts) {
+    return replyMessage != null ? replyMessage.message(parts) : parts.length == 0 ? null : parts[0];
   }
 
   /** The declared fault detail types. */

@@ -764,4 +764,44 @@ class ContractValidationTest {
 
     int endAdd(AsyncResult result);
   }
+
+  @MessageContract
+  record Pair(int a, int b) {}
+
+  interface MessageAmongParameters {
+    int add(Pair pair, int c);
+  }
+
+  interface NamedMessageResult {
+    @Operation(resultName = "sum")
+    Pair add(int a, int b);
+  }
+
+  @Test
+  void aMessageContractAmongOtherParametersIsRefusedNamingIt() {
+    assertThatThrownBy(() -> ContractDescription.of(MessageAmongParameters.class))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("message contract Pair among 2 parameters")
+        .hasMessageContaining("MessageAmongParameters.add");
+  }
+
+  @Test
+  void aMessageContractResultWithAResultNameIsRefused() {
+    assertThatThrownBy(() -> ContractDescription.of(NamedMessageResult.class))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("returns the message contract Pair and names its result sum");
+  }
+
+  @Test
+  void aMessageContractsComponentsAreTheRequestsAndReplysParts() {
+    OperationDescription op = ContractDescription.of(dev.courier.rpc.suite.MessageContracts.Messages.class)
+        .operation("add");
+
+    assertThat(op.requestPartNames()).containsExactly("a", "b");
+    assertThat(op.requestPartTypes()).containsExactly(int.class, int.class);
+    assertThat(op.replyPartNames()).containsExactly("addResult");
+    assertThat(op.requestParts(new Object[] {new dev.courier.rpc.suite.MessageContracts.AddRequest(1, 2)}))
+        .containsExactly(1, 2);
+    assertThat(op.result(new Object[] {3})).isEqualTo(new dev.courier.rpc.suite.MessageContracts.AddResponse(3));
+  }
 }

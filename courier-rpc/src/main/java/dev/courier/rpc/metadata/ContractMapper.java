@@ -70,8 +70,8 @@ final class ContractMapper {
 
   private OperationMetadata operation(OperationDescription op, boolean callback) {
     List<SchemaElement> parameters = new ArrayList<>();
-    for (int i = 0; i < op.parameterTypes().size(); i++) {
-      parameters.add(element(op.parameterNames().get(i), op.parameterTypes().get(i)));
+    for (int i = 0; i < op.requestPartTypes().size(); i++) {
+      parameters.add(element(op.requestPartNames().get(i), op.requestPartTypes().get(i)));
     }
     MessageMetadata request = new MessageMetadata(op.action(), new QName(namespace, op.name()), parameters);
     OperationMetadata.Pattern pattern = callback
@@ -80,7 +80,7 @@ final class ContractMapper {
     Optional<MessageMetadata> reply = Optional.empty();
     if (pattern.hasReply()) {
       reply = Optional.of(new MessageMetadata(op.action() + "Response", new QName(namespace, op.name() + "Response"),
-          op.hasResult() ? List.of(element(op.resultName(), op.resultType())) : List.of()));
+          replyElements(op)));
     }
     List<FaultMetadata> faults = new ArrayList<>();
     for (Class<? extends Record> fault : op.faults()) {
@@ -89,6 +89,14 @@ final class ContractMapper {
           new QName(type.getNamespaceURI(), type.getLocalPart()), type));
     }
     return new OperationMetadata(op.name(), pattern, request, reply, faults);
+  }
+
+  private List<SchemaElement> replyElements(OperationDescription op) {
+    List<SchemaElement> elements = new ArrayList<>();
+    for (int i = 0; i < op.replyPartTypes().size(); i++) {
+      elements.add(element(op.replyPartNames().get(i), op.replyPartTypes().get(i)));
+    }
+    return elements;
   }
 
   /** The element called {@code name} holding a {@code type}: an {@code Optional} may be absent, a reference be nil. */

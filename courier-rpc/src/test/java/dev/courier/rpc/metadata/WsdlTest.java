@@ -275,4 +275,28 @@ class WsdlTest {
     }
     throw new AssertionError("no element named " + name);
   }
+
+  @Test
+  void aMessageContractAndTheParametersItStandsForHaveOneMetadata() {
+    ContractMetadata plain = ServiceMetadata.builder("Stock")
+        .contract(ContractDescription.of(dev.courier.rpc.suite.MessageContracts.Plain.class)).build().contracts().getFirst();
+    ContractMetadata messages = ServiceMetadata.builder("Stock")
+        .contract(ContractDescription.of(dev.courier.rpc.suite.MessageContracts.Messages.class)).build().contracts().getFirst();
+
+    assertThat(messages.operation("add")).isEqualTo(plain.operation("add"));
+    assertThat(messages.operation("note")).isEqualTo(plain.operation("note"));
+  }
+
+  @Test
+  void severalReturnValuesAreTheReplysElementsInTheRecordsOrder() {
+    ServiceMetadata metadata = ServiceMetadata.builder("Stock")
+        .contract(ContractDescription.of(dev.courier.rpc.suite.MessageContracts.Messages.class)).build();
+    MessageMetadata reply = metadata.contracts().getFirst().operation("tryReserve").reply().orElseThrow();
+
+    assertThat(reply.wrapper().getLocalPart()).isEqualTo("tryReserveResponse");
+    assertThat(reply.elements()).extracting(e -> e.name().getLocalPart())
+        .containsExactly("tryReserveResult", "reserved", "warehouse", "notes");
+    assertThat(reply.elements().get(2).optional()).isTrue();
+    assertThat(Wsdl.read(Wsdl.write(metadata)).contracts()).isEqualTo(metadata.contracts());
+  }
 }

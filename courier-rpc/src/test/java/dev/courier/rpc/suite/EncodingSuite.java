@@ -6,9 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.courier.rpc.ContractDescription;
 import dev.courier.rpc.OperationDescription;
 import dev.courier.rpc.spi.Encoding;
+import dev.courier.rpc.suite.MessageContracts.AddRequest;
+import dev.courier.rpc.suite.MessageContracts.AddResponse;
+import dev.courier.rpc.suite.MessageContracts.NoteRequest;
+import dev.courier.rpc.suite.MessageContracts.TryReserveResponse;
 import dev.courier.rpc.suite.SuiteData.DivideByZero;
 import dev.courier.rpc.suite.SuiteData.Parcel;
 import org.junit.jupiter.api.BeforeEach;
+import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,6 +27,8 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class EncodingSuite<W, R> {
   private static final ContractDescription SUITE = ContractDescription.of(SuiteContracts.SyncService.class);
+  private static final ContractDescription PLAIN = ContractDescription.of(MessageContracts.Plain.class);
+  private static final ContractDescription MESSAGES = ContractDescription.of(MessageContracts.Messages.class);
 
   /** The factory of the encoding under test. */
   protected abstract Encoding.Factory<W, R> factory();
@@ -92,5 +100,51 @@ public abstract class EncodingSuite<W, R> {
     assertThatThrownBy(() -> encoding.writeFaultDetail(output(), op("explode"), new DivideByZero(1)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("explode").hasMessageContaining(DivideByZero.class.getName());
+  }
+
+  @Test
+  void aMessageRecordsRequestIsReadAsTheParametersItStandsForAndBack() {
+    Encoding<W, R> plain = factory().create(PLAIN);
+    Encoding<W, R> messages = factory().create(MESSAGES);
+    W out = output();
+    messages.writeArguments(out, MESSAGES.operation("add"), new Object[] {new AddRequest(2, 3)});
+    assertThat(plain.readArguments(input(out), PLAIN.operation("add"))).containsExactly(2, 3);
+
+    W back = output();
+    plain.writeArguments(back, PLAIN.operation("note"), new Object[] {"sku-1", Optional.of("damaged")});
+    assertThat(messages.readArguments(input(back), MESSAGES.operation("note")))
+        .containsExactly(new NoteRequest("sku-1", Optional.of("damaged")));
+  }
+
+  @Test
+  void aReplyRecordOfOnePartIsReadAsTheResultItStandsForAndBack() {
+    Encoding<W, R> plain = factory().create(PLAIN);
+    Encoding<W, R> messages = factory().create(MESSAGES);
+    W out = output();
+    messages.writeResult(out, MESSAGES.operation("add"), new AddResponse(5));
+    assertThat(plain.readResult(input(out), PLAIN.operation("add"))).isEqualTo(5);
+
+    W back = output();
+    plain.writeResult(back, PLAIN.operation("add"), 7);
+    assertThat(messages.readResult(input(back), MESSAGES.operation("add"))).isEqualTo(new AddResponse(7));
+  }
+
+  @Test
+  void aReplyOfSeveralPartsIsReadBackAsItsRecord() {
+    Encoding<W, R> messages = factory().create(MESSAGES);
+    TryReserveResponse reply = new TryReserveResponse(true, 4, Optional.of("north"), List.of("split", "late"));
+    TryReserveResponse empty = new TryReserveResponse(false, 0, Optional.empty(), List.of());
+    for (TryReserveResponse r : List.of(reply, empty)) {
+      W out = output();
+      messages.writeResult(out, MESSAGES.operation("tryReserve"), r);
+      assertThat(messages.readResult(input(out), MESSAGES.operation("tryReserve"))).isEqualTo(r);
+    }
+  }
+
+  @Test
+  void aNullMessageRecordIsRefusedNamingItsType() {
+    Encoding<W, R> messages = factory().create(MESSAGES);
+    assertThatThrownBy(() -> messages.writeArguments(output(), MESSAGES.operation("add"), new Object[] {null}))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("AddRequest");
   }
 }

@@ -54,12 +54,14 @@ final class XmlEncoding implements Encoding<XMLStreamWriter, XmlEncoding.Input> 
       OperationMetadata m = described.stream().filter(o -> o.name().equals(op.name())).findFirst().orElseThrow();
       MessageMetadata request = m.request();
       List<XmlForm.Element> parameters = new ArrayList<>();
-      for (int i = 0; i < op.parameterTypes().size(); i++) {
-        parameters.add(forms.element(request.elements().get(i), op.parameterTypes().get(i)));
+      for (int i = 0; i < op.requestPartTypes().size(); i++) {
+        parameters.add(forms.element(request.elements().get(i), op.requestPartTypes().get(i)));
       }
       QName response = m.reply().map(MessageMetadata::wrapper).orElse(null);
-      List<XmlForm.Element> result = op.hasResult()
-          ? List.of(forms.element(m.reply().orElseThrow().elements().getFirst(), op.resultType())) : List.of();
+      List<XmlForm.Element> result = new ArrayList<>();
+      for (int i = 0; i < op.replyPartTypes().size(); i++) {
+        result.add(forms.element(m.reply().orElseThrow().elements().get(i), op.replyPartTypes().get(i)));
+      }
       Map<QName, Fault> faultsByElement = new HashMap<>();
       Map<Class<?>, Fault> faultsByType = new HashMap<>();
       for (int i = 0; i < op.faults().size(); i++) {
@@ -80,8 +82,9 @@ final class XmlEncoding implements Encoding<XMLStreamWriter, XmlEncoding.Input> 
     Op o = op(operation);
     try {
       XmlForm.startElement(out, o.request());
+      Object[] parts = operation.requestParts(arguments);
       for (int i = 0; i < o.parameters().size(); i++) {
-        o.parameters().get(i).write(out, arguments[i]);
+        o.parameters().get(i).write(out, parts[i]);
       }
       out.writeEndElement();
     } catch (XMLStreamException e) {
@@ -91,7 +94,7 @@ final class XmlEncoding implements Encoding<XMLStreamWriter, XmlEncoding.Input> 
 
   @Override
   public Object[] readArguments(Input in, OperationDescription operation) {
-    return readWrapped(in, op(operation).request(), op(operation).parameters());
+    return operation.arguments(readWrapped(in, op(operation).request(), op(operation).parameters()));
   }
 
   @Override
@@ -99,8 +102,9 @@ final class XmlEncoding implements Encoding<XMLStreamWriter, XmlEncoding.Input> 
     Op o = op(operation);
     try {
       XmlForm.startElement(out, o.response());
-      for (XmlForm.Element e : o.result()) {
-        e.write(out, result);
+      Object[] parts = operation.replyParts(result);
+      for (int i = 0; i < o.result().size(); i++) {
+        o.result().get(i).write(out, parts[i]);
       }
       out.writeEndElement();
     } catch (XMLStreamException e) {
@@ -110,8 +114,7 @@ final class XmlEncoding implements Encoding<XMLStreamWriter, XmlEncoding.Input> 
 
   @Override
   public Object readResult(Input in, OperationDescription operation) {
-    Object[] values = readWrapped(in, op(operation).response(), op(operation).result());
-    return values.length == 0 ? null : values[0];
+    return operation.result(readWrapped(in, op(operation).response(), op(operation).result()));
   }
 
   @Override

@@ -117,11 +117,11 @@ final class ContractSignature {
 
     OpSig operation(OperationDescription op) {
       List<Field> params = new ArrayList<>();
-      for (int i = 0; i < op.parameterTypes().size(); i++) {
-        params.add(new Field(op.parameterNames().get(i), sig(op.parameterTypes().get(i))));
+      for (int i = 0; i < op.requestPartTypes().size(); i++) {
+        params.add(new Field(op.requestPartNames().get(i), sig(op.requestPartTypes().get(i))));
       }
       List<Field> faults = op.faults().stream().map(f -> new Field(f.getSimpleName(), sig(f))).toList();
-      return new OpSig(op.action(), op.name(), op.isOneWay(), params, op.hasResult() ? sig(op.resultType()) : null,
+      return new OpSig(op.action(), op.name(), op.isOneWay(), params, op.hasResult() ? sig(WireCodec.replyType(op)) : null,
           faults);
     }
 

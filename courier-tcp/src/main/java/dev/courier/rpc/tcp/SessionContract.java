@@ -72,7 +72,7 @@ final class SessionContract implements Encoding<ByteBuf, WireInput> {
       }
       callRefusals[i] = refusal(myOp, mine, peerOp, peer, me, other);
       if (callRefusals[i] == null && op.hasResult()) {
-        results[i] = WireCodec.reading(peer, peerOp.result(), mine, myOp.result(), op.resultType());
+        results[i] = WireCodec.reading(peer, peerOp.result(), mine, myOp.result(), WireCodec.replyType(op));
       }
       faults.set(i, faultForms(op, myOp, mine, peerOp, peer));
     }
@@ -90,10 +90,10 @@ final class SessionContract implements Encoding<ByteBuf, WireInput> {
       int i = op.index();
       serveRefusals[i] = refusal(peerOp, peer, myOp, mine, other, me);
       if (serveRefusals[i] == null) {
-        WireCodec.Form[] forms = new WireCodec.Form[op.parameterTypes().size()];
+        WireCodec.Form[] forms = new WireCodec.Form[op.requestPartTypes().size()];
         for (int p = 0; p < forms.length; p++) {
           forms[p] = WireCodec.reading(peer, peerOp.parameters().get(p).sig(), mine, myOp.parameters().get(p).sig(),
-              op.parameterTypes().get(p));
+              op.requestPartTypes().get(p));
         }
         arguments[i] = forms;
       }
@@ -228,7 +228,8 @@ final class SessionContract implements Encoding<ByteBuf, WireInput> {
       return null;
     }
     WireCodec.Form form = result(op);
-    return form == null ? WireCodec.readResult(in.frame(), op, in.budget()) : WireCodec.read(in.frame(), form, in.budget());
+    return form == null ? WireCodec.readResult(in.frame(), op, in.budget())
+        : WireCodec.result(op, WireCodec.read(in.frame(), form, in.budget()));
   }
 
   /** Writes the detail's fault name, then the detail. */

@@ -37,11 +37,31 @@ final class WireCodec {
   /** The forms of an operation's parameters and result, found by the description itself (identity). */
   private static final Map<OperationDescription, OperationForms> OPERATIONS = new ConcurrentHashMap<>();
 
-  private record OperationForms(Form[] parameters, Form result) {
+  /**
+   * The forms of an operation's request parts and reply. A message contract's request travels as its parts, as
+   * the parameters they stand for do; a reply travels as its one part when it has one, else as the result.
+   */
+  private record OperationForms(Form[] parameters, Form result, boolean requestMessage, boolean replyPart) {
     static OperationForms of(OperationDescription op) {
-      return new OperationForms(op.parameterTypes().stream().map(WireCodec::form).toArray(Form[]::new),
-          op.hasResult() ? form(op.resultType()) : null);
+      boolean replyPart = replyIsOnePart(op);
+      return new OperationForms(op.requestPartTypes().stream().map(WireCodec::form).toArray(Form[]::new),
+          op.hasResult() ? form(replyType(op)) : null, op.requestMessage().isPresent(), replyPart);
     }
+  }
+
+  /** Whether {@code op}'s reply travels as one part of a message record rather than as its result. */
+  static boolean replyIsOnePart(OperationDescription op) {
+    return op.replyMessage().isPresent() && op.replyPartTypes().size() == 1;
+  }
+
+  /** The type whose form a reply of {@code op} travels in (see {@link OperationForms}). */
+  static Type replyType(OperationDescription op) {
+    return replyIsOnePart(op) ? op.replyPartTypes().getFirst() : op.resultType();
+  }
+
+  /** The result of {@code op} read as {@link #replyType}. */
+  static Object result(OperationDescription op, Object read) {
+    return replyIsOnePart(op) ? op.result(new Object[] {read}) : read;
   }
 
   private WireCodec() {}
@@ -150,41 +170,32 @@ final class WireCodec {
 
   /** Writes the arguments of a call of {@code op}, each by its parameter's type. */
   static void writeArguments(ByteBuf out, OperationDescription op, Object[] args) {
-    Form[] parameters = OPERATIONS.computeIfAbsent(op, OperationForms::of).parameters();
+    OperationForms forms = OPERATIONS.computeIfAbsent(op, OperationForms::of);
+    Form[] parameters = forms.parameters();
+    Object[] parts = forms.requestMessage() ? op.requestParts(args) : args;
     for (int i = 0; i < parameters.length; i++) {
-      parameters[i].write(out, args[i], 0);
+      parameters[i].write(out, parts[i], 0);
     }
   }
 
   /** Reads the arguments of a call of {@code op}, charging what they build to {@code budget}. */
   static Object[] readArguments(ByteBuf in, OperationDescription op, Budget budget) {
-    Form[] parameters = OPERATIONS.computeIfAbsent(op, OperationForms::of).parameters();
-    Object[] args = new Object[parameters.length];
-    int i = 0;
-    try {
-      for (; i < args.length; i++) {
-        args[i] = parameters[i].read(in, 0, budget);
-      }
-    } catch (WireException | IndexOutOfBoundsException e) {
-      throw new WireException("parameter " + (i + 1) + " (" + op.parameterTypes().get(i).getTypeName() + " "
-          + op.parameterNames().get(i) + "): " + e.getMessage());
-    }
-    return args;
+    return readArguments(in, op, OPERATIONS.computeIfAbsent(op, OperationForms::of).parameters(), budget);
   }
 
-  /** Reads the arguments of a call of {@code op} with {@code forms}, one per parameter (another version's reading). */
+  /** Reads the arguments of a call of {@code op} with {@code forms}, one per request part (maybe another version's). */
   static Object[] readArguments(ByteBuf in, OperationDescription op, Form[] forms, Budget budget) {
-    Object[] args = new Object[forms.length];
+    Object[] parts = new Object[forms.length];
     int i = 0;
     try {
-      for (; i < args.length; i++) {
-        args[i] = forms[i].read(in, 0, budget);
+      for (; i < parts.length; i++) {
+        parts[i] = forms[i].read(in, 0, budget);
       }
     } catch (WireException | IndexOutOfBoundsException e) {
-      throw new WireException("parameter " + (i + 1) + " (" + op.parameterTypes().get(i).getTypeName() + " "
-          + op.parameterNames().get(i) + "): " + e.getMessage());
+      throw new WireException("parameter " + (i + 1) + " (" + op.requestPartTypes().get(i).getTypeName() + " "
+          + op.requestPartNames().get(i) + "): " + e.getMessage());
     }
-    return args;
+    return op.arguments(parts);
   }
 
   /** Reads a value with {@code form}, charging what it builds to {@code budget}. */
@@ -199,12 +210,15 @@ final class WireCodec {
 
   /** Writes the result of {@code op}, which has one. */
   static void writeResult(ByteBuf out, OperationDescription op, Object value) {
-    OPERATIONS.computeIfAbsent(op, OperationForms::of).result().write(out, value, 0);
+    OperationForms forms = OPERATIONS.computeIfAbsent(op, OperationForms::of);
+    forms.result().write(out, forms.replyPart() ? op.replyParts(value)[0] : value, 0);
   }
 
   /** Reads the result of {@code op}, which has one, charging what it builds to {@code budget}. */
   static Object readResult(ByteBuf in, OperationDescription op, Budget budget) {
-    return OPERATIONS.computeIfAbsent(op, OperationForms::of).result().read(in, 0, budget);
+    OperationForms forms = OPERATIONS.computeIfAbsent(op, OperationForms::of);
+    Object value = forms.result().read(in, 0, budget);
+    return forms.replyPart() ? op.result(new Object[] {value}) : value;
   }
 
   /** What a box costs that stays in a decoded value: nothing for the boxes the JVM caches. */
