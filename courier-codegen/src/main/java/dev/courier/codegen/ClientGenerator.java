@@ -36,6 +36,8 @@ import javax.lang.model.SourceVersion;
  *   <tr><td>{@link Builder#eventBased(boolean) eventBased}</td><td>{@code /tcv:Version35}</td>
  *       <td>{@code void opAsync(args, userState)}, {@code onOpCompleted(listener)}, {@code cancelAsync}, {@code isBusy}</td></tr>
  *   <tr><td>{@link Builder#syncOnly(boolean) syncOnly}</td><td>{@code /syncOnly}</td><td>no asynchronous shape</td></tr>
+ *   <tr><td>{@link Builder#messageContract(boolean) messageContract}</td><td>{@code /messageContract}</td>
+ *       <td>{@code OpResponse op(OpRequest request)}: records of the messages' parts</td></tr>
  * </table>
  *
  * <p>Generated code is deterministic: the same metadata and options give the same text. Compile it with
@@ -48,8 +50,10 @@ public final class ClientGenerator {
   private final boolean async;
   private final boolean eventBased;
   private final boolean syncOnly;
+  private final boolean messageContract;
 
   private ClientGenerator(Builder b) {
+    this.messageContract = b.messageContract;
     this.packageName = b.packageName;
     this.async = b.async;
     this.eventBased = b.eventBased;
@@ -76,7 +80,7 @@ public final class ClientGenerator {
     for (ContractMetadata contract : metadata.contracts()) {
       DataTypes types = new DataTypes(metadata, packageName, contract.name().getNamespaceURI());
       ContractInterface writer = new ContractInterface(types, new ContractInterface.Shapes(
-          true, async && !syncOnly, async && !syncOnly, eventBased && !syncOnly));
+          true, async && !syncOnly, async && !syncOnly, eventBased && !syncOnly), messageContract);
       ClassName name = types.className(contract.name());
       TypeSpec contractType = writer.contract(contract, name);
       String address = metadata.endpoints().stream().filter(e -> e.contract().equals(contract.name()))
@@ -133,6 +137,7 @@ public final class ClientGenerator {
     private boolean async;
     private boolean eventBased;
     private boolean syncOnly;
+    private boolean messageContract;
 
     private Builder(String packageName) {
       Objects.requireNonNull(packageName, "packageName");
@@ -158,6 +163,15 @@ public final class ClientGenerator {
     /** Only the synchronous shape, whatever else is asked (svcutil's {@code /syncOnly}). */
     public Builder syncOnly(boolean on) {
       this.syncOnly = on;
+      return this;
+    }
+
+    /**
+     * Each operation takes its request as a record and returns its reply as a record, whose components are the
+     * messages' parts (svcutil's {@code /messageContract}); an operation whose reply has no part returns void.
+     */
+    public Builder messageContract(boolean on) {
+      this.messageContract = on;
       return this;
     }
 

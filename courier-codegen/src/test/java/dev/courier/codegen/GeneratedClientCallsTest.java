@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.courier.codegen.OrderDesk.Line;
 import dev.courier.codegen.OrderDesk.NoSuchOrder;
 import dev.courier.codegen.OrderDesk.Order;
+import dev.courier.codegen.OrderDesk.Reservation;
 import dev.courier.codegen.OrderDesk.Size;
 import dev.courier.codegen.OrderDesk.Speed;
 import dev.courier.rpc.AsyncResult;
@@ -75,6 +76,14 @@ class GeneratedClientCallsTest {
     @Override
     public void forget(String id) {
       forgotten.add(id);
+    }
+
+    @Override
+    public Reservation reserve(String sku, int quantity) {
+      if (sku.equals("none")) {
+        throw new FaultException(FaultException.SENDER, "no stock of " + sku, null);
+      }
+      return new Reservation(quantity <= 5, Math.min(quantity, 5), quantity > 0 ? Optional.of("north") : Optional.empty());
     }
   }
 
@@ -187,5 +196,134 @@ class GeneratedClientCallsTest {
     call("forget", "o-7");
 
     assertThat(forgotten.poll(10, TimeUnit.SECONDS)).isEqualTo("o-7");
+  }
+
+  @Test
+  void severalReturnValuesArriveAsTheGeneratedReplyRecordInEveryShape() throws Throwable {
+    assertThat(Compiled.carry(call("reserve", "sku-1", 7), Reservation.class))
+        .isEqualTo(new Reservation(false, 5, Optional.of("north")));
+    CompletableFuture<?> future = (CompletableFuture<?>) call("reserveAsync", "sku-1", 0);
+    assertThat(Compiled.carry(future.get(10, TimeUnit.SECONDS), Reservation.class))
+        .isEqualTo(new Reservation(true, 0, Optional.empty()));
+    AsyncResult begun = (AsyncResult) call("beginReserve", "sku-1", 2, null, null);
+    assertThat(Compiled.carry(call("endReserve", begun), Reservation.class))
+        .isEqualTo(new Reservation(true, 2, Optional.of("north")));
+  }
+
+  @Test
+  void theCompletedEventOfSeveralValuesHasTheResultAndEachOutValueInOrder() throws Throwable {
+    CompletableFuture<CompletedEvent<?>> raised = new CompletableFuture<>();
+    CompletedListener<Object> listener = raised::complete;
+    call("onReserveCompleted", listener);
+
+    call("reserveAsync", "sku-1", 3, "row 4");
+
+    Object done = completedEvent(raised.get(10, TimeUnit.SECONDS));
+    assertThat(property(done, "result")).isEqualTo(true);
+    assertThat(property(done, "reserved")).isEqualTo(3);
+    assertThat(property(done, "warehouse")).isEqualTo(Optional.of("north"));
+    assertThat(property(done, "userState")).isEqualTo("row 4");
+    assertThat(property(done, "error")).isNull();
+  }
+
+  @Test
+  void eachValueOfAFailedCallsCompletedEventThrowsTheCallsFault() throws Throwable {
+    CompletableFuture<CompletedEvent<?>> raised = new CompletableFuture<>();
+    CompletedListener<Object> listener = raised::complete;
+    call("onReserveCompleted", listener);
+
+    call("reserveAsync", "none", 1, null);
+
+    Object done = completedEvent(raised.get(10, TimeUnit.SECONDS));
+    assertThat(property(done, "error")).isInstanceOf(FaultException.class);
+    for (String value : List.of("result", "reserved", "warehouse")) {
+      assertThatThrownBy(() -> property(done, value)).isInstanceOf(FaultException.class)
+          .hasMessageContaining("no stock of none");
+    }
+  }
+
+  @Test
+  void completedEventsAreRaisedOnTheExecutorTheCallerChose() throws Throwable {
+    java.util.concurrent.ExecutorService ui = java.util.concurrent.Executors.newSingleThreadExecutor(
+        r -> new Thread(r, "ui-thread"));
+    Object uiClient = ((dev.courier.rpc.ChannelFactory.Builder<?>) compiled.type(GeneratedClientsTest.PACKAGE
+        + ".OrderDeskClient").getMethod("builder").invoke(null)).binding(binding)
+        .address(host.listenAddresses().getFirst().toString()).eventExecutor(ui).build().createChannel();
+    try {
+      CompletableFuture<String> raisedOn = new CompletableFuture<>();
+      CompletedListener<Object> listener = e -> raisedOn.complete(Thread.currentThread().getName());
+      desk.getMethod("onCountCompleted", CompletedListener.class).invoke(uiClient, listener);
+
+      desk.getMethod("countAsync", compiled.type(GeneratedClientsTest.PACKAGE + ".Speed"), Optional.class, Object.class)
+          .invoke(uiClient, Compiled.carry(Speed.SLOW, compiled.type(GeneratedClientsTest.PACKAGE + ".Speed")),
+              Optional.empty(), null);
+
+      assertThat(raisedOn.get(10, TimeUnit.SECONDS)).isEqualTo("ui-thread");
+    } finally {
+      ClientChannel.of(uiClient).close();
+      ui.shutdown();
+    }
+  }
+
+  /** The request and reply records of the message-contract shape, as the test writes them. */
+  record PlaceRequest(Order order) {}
+
+  record GetOrderRequest(String id) {}
+
+  record ReserveRequest(String sku, int quantity) {}
+
+  record ForgetRequest(String id) {}
+
+  @Test
+  void aMessageContractClientSendsAndReceivesWholeMessagesToTheSameService() throws Throwable {
+    String pkg = GeneratedClientsTest.PACKAGE + ".messages";
+    List<GeneratedSource> sources = ClientGenerator.builder(pkg).messageContract(true).async(true).build()
+        .generate(GeneratedClientsTest.orderDesk());
+    try (Compiled messages = Compiled.of(sources, dir.resolve("messages"))) {
+      Class<?> contract = messages.type(pkg + ".OrderDesk");
+      Object mc = messages.type(pkg + ".OrderDeskClient").getMethod("connect", Binding.class, String.class)
+          .invoke(null, binding, host.listenAddresses().getFirst().toString());
+      try {
+        Object placed = invoke(contract, mc, "place", messages.type(pkg + ".PlaceRequest"), new PlaceRequest(ORDER));
+        assertThat(placed.getClass().getSimpleName()).isEqualTo("PlaceResponse");
+        assertThat(order(placed.getClass().getMethod("placeResult").invoke(placed)).id()).isEqualTo("o-1-placed");
+
+        Object reserved = invoke(contract, mc, "reserve", messages.type(pkg + ".ReserveRequest"),
+            new ReserveRequest("sku-1", 4));
+        assertThat(Compiled.carry(reserved, Reservation.class)).isEqualTo(new Reservation(true, 4, Optional.of("north")));
+
+        assertThatThrownBy(() -> invoke(contract, mc, "getOrder", messages.type(pkg + ".GetOrderRequest"),
+            new GetOrderRequest("o-9"))).isInstanceOfSatisfying(FaultException.class,
+                f -> assertThat(f.detail().getClass().getName()).isEqualTo(pkg + ".NoSuchOrder"));
+
+        assertThat(invoke(contract, mc, "forget", messages.type(pkg + ".ForgetRequest"), new ForgetRequest("o-8")))
+            .isNull();
+        assertThat(forgotten.poll(10, TimeUnit.SECONDS)).isEqualTo("o-8");
+      } finally {
+        ClientChannel.of(mc).close();
+      }
+    }
+  }
+
+  private static Object invoke(Class<?> contract, Object client, String method, Class<?> request, Object value)
+      throws Throwable {
+    try {
+      return contract.getMethod(method, request).invoke(client, Compiled.carry(value, request));
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
+    }
+  }
+
+  private Object completedEvent(CompletedEvent<?> event) throws ReflectiveOperationException {
+    return compiled.type(GeneratedClientsTest.PACKAGE + ".ReserveCompletedEvent")
+        .getMethod("of", CompletedEvent.class).invoke(null, event);
+  }
+
+  private static Object property(Object event, String name) throws Throwable {
+    try {
+      return event.getClass().getMethod(name).invoke(event);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
+    }
   }
 }

@@ -49,6 +49,8 @@ class GeneratedClientsTest {
       sets.add(Arguments.of(name + "-async", metadata, ClientGenerator.builder(PACKAGE).async(true).build()));
       sets.add(Arguments.of(name + "-tcv35", metadata,
           ClientGenerator.builder(PACKAGE).async(true).eventBased(true).build()));
+      sets.add(Arguments.of(name + "-messages", metadata,
+          ClientGenerator.builder(PACKAGE).messageContract(true).async(true).eventBased(true).build()));
     }
     return sets.stream();
   }

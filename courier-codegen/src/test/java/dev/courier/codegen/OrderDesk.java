@@ -1,6 +1,7 @@
 package dev.courier.codegen;
 
 import dev.courier.rpc.FaultContract;
+import dev.courier.rpc.MessageContract;
 import dev.courier.rpc.Operation;
 import dev.courier.rpc.ServiceContract;
 import java.util.List;
@@ -23,6 +24,10 @@ public interface OrderDesk {
   record Order(String id, long placedAt, double total, boolean paid, char grade, Speed speed, List<Line> lines,
       Map<String, Integer> stock, Optional<String> note, byte[] label, Size box) {}
 
+  /** A reply of several values: the result, then two out values (WCF's {@code out} parameters). */
+  @MessageContract
+  record Reservation(boolean reserveResult, int reserved, Optional<String> warehouse) {}
+
   /** A declared fault. */
   record NoSuchOrder(String id, int tried) {}
 
@@ -36,4 +41,6 @@ public interface OrderDesk {
 
   @Operation(oneWay = true)
   void forget(String id);
+
+  Reservation reserve(String sku, int quantity);
 }

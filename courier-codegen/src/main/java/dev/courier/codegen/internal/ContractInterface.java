@@ -10,6 +10,7 @@ import com.palantir.javapoet.TypeSpec;
 import dev.courier.rpc.AsyncCallback;
 import dev.courier.rpc.AsyncResult;
 import dev.courier.rpc.ChannelFactory;
+import dev.courier.rpc.CompletedEvent;
 import dev.courier.rpc.CompletedListener;
 import dev.courier.rpc.FaultContract;
 import dev.courier.rpc.Operation;
@@ -38,11 +39,16 @@ public final class ContractInterface {
 
   private final DataTypes types;
   private final Shapes shapes;
+  private final boolean messageContracts;
 
-  /** Generates contracts whose data types {@code types} makes, in {@code shapes}. */
-  public ContractInterface(DataTypes types, Shapes shapes) {
+  /**
+   * Generates contracts whose data types {@code types} makes, in {@code shapes}; with {@code messageContracts},
+   * each operation takes its request and returns its reply as records (svcutil's {@code /messageContract}).
+   */
+  public ContractInterface(DataTypes types, Shapes shapes, boolean messageContracts) {
     this.types = types;
     this.shapes = shapes;
+    this.messageContracts = messageContracts;
   }
 
   /** The interface of {@code contract}. */
@@ -105,19 +111,30 @@ public final class ContractInterface {
     String upper = DataTypes.typeName(op.name());
     boolean oneWay = op.pattern() == OperationMetadata.Pattern.ONE_WAY;
     List<ParameterSpec> params = new ArrayList<>();
-    for (SchemaElement e : op.request().elements()) {
-      params.add(ParameterSpec.builder(types.of(e, where), DataTypes.javaName(e.name().getLocalPart(),
-          "a parameter of " + where)).build());
+    if (messageContracts) {
+      ClassName request = types.messageRecord(upper + "Request", op.request().elements(),
+          "The request of {@code " + op.name() + "}: its parts, in order.\n", "the request of " + where);
+      params.add(ParameterSpec.builder(request, "request").build());
+    } else {
+      for (SchemaElement e : op.request().elements()) {
+        params.add(ParameterSpec.builder(types.of(e, where), DataTypes.javaName(e.name().getLocalPart(),
+            "a parameter of " + where)).build());
+      }
     }
     TypeName result = TypeName.VOID;
     String resultName = null;
+    ClassName completedEvent = null;
     if (op.reply().isPresent()) {
       List<SchemaElement> out = op.reply().get().elements();
-      if (out.size() > 1) {
-        throw new IllegalArgumentException(where + " returns " + out.size() + " values, which the generator does not "
-            + "write yet (expected: at most one element in its response)");
-      }
-      if (out.size() == 1) {
+      if (!out.isEmpty() && (messageContracts || out.size() > 1)) {
+        ClassName reply = types.messageRecord(upper + "Response", out, messageContracts
+            ? "The reply of {@code " + op.name() + "}: its parts, in order.\n"
+            : "What {@code " + op.name() + "} returns: its result and its out values, in order.\n", "the reply of " + where);
+        result = reply;
+        if (!messageContracts && shapes.eventBased()) {
+          completedEvent = completedEvent(op, upper, reply, out);
+        }
+      } else if (out.size() == 1) {
         result = types.of(out.getFirst(), where);
         resultName = out.getFirst().name().getLocalPart();
       }
@@ -153,10 +170,59 @@ public final class ContractInterface {
       spec.addMethod(abstractMethod(base + "Async", operation)
           .addJavadoc("Starts a call of {@code $L}; its completed event goes to the listeners.\n", op.name())
           .addAnnotations(faults).addParameters(params).addParameter(Object.class, free("userState", params)).build());
-      spec.addMethod(abstractMethod("on" + upper + "Completed", operation)
-          .addJavadoc("Adds a listener to the completed events of {@code $L}.\n", op.name())
+      MethodSpec.Builder listener = abstractMethod("on" + upper + "Completed", operation)
+          .addJavadoc("Adds a listener to the completed events of {@code $L}.\n", op.name());
+      if (completedEvent != null) {
+        listener.addJavadoc("{@link $T#of} reads an event's result and out values.\n", completedEvent);
+      }
+      spec.addMethod(listener
           .addParameter(ParameterizedTypeName.get(ClassName.get(CompletedListener.class), boxed), "listener").build());
     }
+  }
+
+  /**
+   * The completed event of an operation of several return values, as WCF's design guideline has it: {@code result()}
+   * for the return value and one property per out value, in order, each rethrowing the call's failure first.
+   */
+  private ClassName completedEvent(OperationMetadata op, String upper, ClassName reply, List<SchemaElement> out) {
+    ClassName name = types.className(new javax.xml.namespace.QName("urn:courier:codegen:event", upper + "CompletedEvent"));
+    TypeName event = ParameterizedTypeName.get(ClassName.get(CompletedEvent.class), reply);
+    TypeSpec.Builder spec = TypeSpec.classBuilder(name).addModifiers(Modifier.PUBLIC, Modifier.FINAL)
+        .addJavadoc("A completed event of {@code $L}: its result and out values, each of which throws the call's "
+            + "exception first when it failed or was cancelled.\n\n<pre>{@code\nclient.on$LCompleted(e -> {\n"
+            + "  $T done = $T.of(e);\n  if (done.error() == null && !done.cancelled()) { ... }\n});\n}</pre>\n",
+            op.name(), upper, name, name)
+        .addField(event, "event", Modifier.PRIVATE, Modifier.FINAL)
+        .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).addParameter(event, "event")
+            .addStatement("this.event = event").build())
+        .addMethod(MethodSpec.methodBuilder("of").addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+            .addJavadoc("The completed event that {@code event} reports.\n").returns(name).addParameter(event, "event")
+            .addStatement("return new $T($T.requireNonNull(event, $S))", name, java.util.Objects.class, "event").build());
+    Set<String> taken = new java.util.HashSet<>(Set.of("of", "error", "cancelled", "userState", "event"));
+    for (int i = 0; i < out.size(); i++) {
+      SchemaElement e = out.get(i);
+      String part = e.name().getLocalPart();
+      boolean returned = i == 0 && part.equals(op.name() + "Result");
+      String method = returned ? "result" : part;
+      while (!taken.add(method)) {
+        method = method + "_";
+      }
+      spec.addMethod(MethodSpec.methodBuilder(method).addModifiers(Modifier.PUBLIC)
+          .addJavadoc(returned ? "The value the operation returned ({@code $L}).\n" : "The out value {@code $L}.\n", part)
+          .returns(types.of(e, "operation " + op.name()))
+          .addStatement("return event.result().$L()", part).build());
+    }
+    spec.addMethod(MethodSpec.methodBuilder("error").addModifiers(Modifier.PUBLIC)
+            .addJavadoc("The call's exception, or {@code null}.\n").returns(RuntimeException.class)
+            .addStatement("return event.error()").build())
+        .addMethod(MethodSpec.methodBuilder("cancelled").addModifiers(Modifier.PUBLIC)
+            .addJavadoc("Whether the call was cancelled.\n").returns(TypeName.BOOLEAN)
+            .addStatement("return event.cancelled()").build())
+        .addMethod(MethodSpec.methodBuilder("userState").addModifiers(Modifier.PUBLIC)
+            .addJavadoc("The user state the call was started with.\n").returns(Object.class)
+            .addStatement("return event.userState()").build());
+    types.add(spec.build());
+    return name;
   }
 
   private static MethodSpec.Builder abstractMethod(String name, AnnotationSpec operation) {

@@ -9,6 +9,7 @@ import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.courier.rpc.DataContract;
+import dev.courier.rpc.MessageContract;
 import dev.courier.rpc.metadata.ComplexType;
 import dev.courier.rpc.metadata.EnumType;
 import dev.courier.rpc.metadata.SchemaElement;
@@ -43,6 +44,9 @@ public final class DataTypes {
       SchemaType.XS_UNSIGNED_SHORT, TypeName.CHAR,
       SchemaType.XS_STRING, ClassName.get(String.class),
       SchemaType.XS_BASE64_BINARY, ArrayTypeName.of(TypeName.BYTE));
+
+  /** The namespace of the names of message records, apart from every schema type's. */
+  private static final String MESSAGES = "urn:courier:codegen:message";
 
   private final ServiceMetadata metadata;
   private final String packageName;
@@ -122,6 +126,30 @@ public final class DataTypes {
         .recordConstructor(MethodSpec.constructorBuilder().addParameters(components).build())
         .build());
     return name;
+  }
+
+  /**
+   * A {@code @MessageContract} record named {@code name} whose components are {@code parts}, the elements of one
+   * message of an operation.
+   */
+  public ClassName messageRecord(String name, List<SchemaElement> parts, String javadoc, String where) {
+    ClassName className = className(new QName(MESSAGES, name));
+    List<ParameterSpec> components = new ArrayList<>();
+    for (SchemaElement e : parts) {
+      components.add(ParameterSpec.builder(of(e, where), javaName(e.name().getLocalPart(), "a part of " + where)).build());
+    }
+    generated.add(TypeSpec.recordBuilder(className)
+        .addModifiers(Modifier.PUBLIC)
+        .addJavadoc(javadoc)
+        .addAnnotation(MessageContract.class)
+        .recordConstructor(MethodSpec.constructorBuilder().addParameters(components).build())
+        .build());
+    return className;
+  }
+
+  /** Adds a class the generator made for an operation (its completed event) to the generated types. */
+  public void add(TypeSpec type) {
+    generated.add(type);
   }
 
   private TypeName enumType(EnumType e) {

@@ -126,4 +126,24 @@ public interface OrderDesk {
    * Ends a call of {@code place}: its result, or its failure.
    */
   Order endPlace(AsyncResult result);
+
+  /**
+   * Calls {@code reserve}.
+   */
+  ReserveResponse reserve(String sku, int quantity);
+
+  /**
+   * Calls {@code reserve}; the future completes with its outcome.
+   */
+  CompletableFuture<ReserveResponse> reserveAsync(String sku, int quantity);
+
+  /**
+   * Begins a call of {@code reserve}.
+   */
+  AsyncResult beginReserve(String sku, int quantity, AsyncCallback callback, Object state);
+
+  /**
+   * Ends a call of {@code reserve}: its result, or its failure.
+   */
+  ReserveResponse endReserve(AsyncResult result);
 }

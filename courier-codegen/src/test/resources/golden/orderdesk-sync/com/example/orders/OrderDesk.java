@@ -41,4 +41,9 @@ public interface OrderDesk {
    * Calls {@code place}.
    */
   Order place(Order order);
+
+  /**
+   * Calls {@code reserve}.
+   */
+  ReserveResponse reserve(String sku, int quantity);
 }

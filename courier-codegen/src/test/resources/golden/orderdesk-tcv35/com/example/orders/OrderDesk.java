@@ -183,6 +183,37 @@ public interface OrderDesk {
   void onPlaceCompleted(CompletedListener<Order> listener);
 
   /**
+   * Calls {@code reserve}.
+   */
+  ReserveResponse reserve(String sku, int quantity);
+
+  /**
+   * Calls {@code reserve}; the future completes with its outcome.
+   */
+  CompletableFuture<ReserveResponse> reserveAsync(String sku, int quantity);
+
+  /**
+   * Begins a call of {@code reserve}.
+   */
+  AsyncResult beginReserve(String sku, int quantity, AsyncCallback callback, Object state);
+
+  /**
+   * Ends a call of {@code reserve}: its result, or its failure.
+   */
+  ReserveResponse endReserve(AsyncResult result);
+
+  /**
+   * Starts a call of {@code reserve}; its completed event goes to the listeners.
+   */
+  void reserveAsync(String sku, int quantity, Object userState);
+
+  /**
+   * Adds a listener to the completed events of {@code reserve}.
+   * {@link ReserveCompletedEvent#of} reads an event's result and out values.
+   */
+  void onReserveCompleted(CompletedListener<ReserveResponse> listener);
+
+  /**
    * Cancels the event-based calls started with {@code userState}.
    */
   void cancelAsync(Object userState);

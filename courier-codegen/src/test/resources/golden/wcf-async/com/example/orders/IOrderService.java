@@ -117,4 +117,38 @@ public interface IOrderService {
       oneWay = true
   )
   void endCancelOrder(AsyncResult result);
+
+  /**
+   * Calls {@code TryReserve}.
+   */
+  @Operation(
+      name = "TryReserve"
+  )
+  TryReserveResponse tryReserve(Optional<String> sku, Optional<Integer> quantity);
+
+  /**
+   * Calls {@code TryReserve}; the future completes with its outcome.
+   */
+  @Operation(
+      name = "TryReserve"
+  )
+  CompletableFuture<TryReserveResponse> tryReserveAsync(Optional<String> sku,
+      Optional<Integer> quantity);
+
+  /**
+   * Begins a call of {@code TryReserve}.
+   */
+  @Operation(
+      name = "TryReserve"
+  )
+  AsyncResult beginTryReserve(Optional<String> sku, Optional<Integer> quantity,
+      AsyncCallback callback, Object state);
+
+  /**
+   * Ends a call of {@code TryReserve}: its result, or its failure.
+   */
+  @Operation(
+      name = "TryReserve"
+  )
+  TryReserveResponse endTryReserve(AsyncResult result);
 }

@@ -39,4 +39,12 @@ public interface IOrderService {
       oneWay = true
   )
   void cancelOrder(Optional<String> orderId);
+
+  /**
+   * Calls {@code TryReserve}.
+   */
+  @Operation(
+      name = "TryReserve"
+  )
+  TryReserveResponse tryReserve(Optional<String> sku, Optional<Integer> quantity);
 }

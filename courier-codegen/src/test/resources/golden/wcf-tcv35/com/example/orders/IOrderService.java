@@ -170,6 +170,57 @@ public interface IOrderService {
   void onCancelOrderCompleted(CompletedListener<Void> listener);
 
   /**
+   * Calls {@code TryReserve}.
+   */
+  @Operation(
+      name = "TryReserve"
+  )
+  TryReserveResponse tryReserve(Optional<String> sku, Optional<Integer> quantity);
+
+  /**
+   * Calls {@code TryReserve}; the future completes with its outcome.
+   */
+  @Operation(
+      name = "TryReserve"
+  )
+  CompletableFuture<TryReserveResponse> tryReserveAsync(Optional<String> sku,
+      Optional<Integer> quantity);
+
+  /**
+   * Begins a call of {@code TryReserve}.
+   */
+  @Operation(
+      name = "TryReserve"
+  )
+  AsyncResult beginTryReserve(Optional<String> sku, Optional<Integer> quantity,
+      AsyncCallback callback, Object state);
+
+  /**
+   * Ends a call of {@code TryReserve}: its result, or its failure.
+   */
+  @Operation(
+      name = "TryReserve"
+  )
+  TryReserveResponse endTryReserve(AsyncResult result);
+
+  /**
+   * Starts a call of {@code TryReserve}; its completed event goes to the listeners.
+   */
+  @Operation(
+      name = "TryReserve"
+  )
+  void tryReserveAsync(Optional<String> sku, Optional<Integer> quantity, Object userState);
+
+  /**
+   * Adds a listener to the completed events of {@code TryReserve}.
+   * {@link TryReserveCompletedEvent#of} reads an event's result and out values.
+   */
+  @Operation(
+      name = "TryReserve"
+  )
+  void onTryReserveCompleted(CompletedListener<TryReserveResponse> listener);
+
+  /**
    * Cancels the event-based calls started with {@code userState}.
    */
   void cancelAsync(Object userState);
