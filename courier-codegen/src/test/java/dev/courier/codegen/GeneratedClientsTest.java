@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -52,6 +53,8 @@ class GeneratedClientsTest {
       sets.add(Arguments.of(name + "-messages", metadata,
           ClientGenerator.builder(PACKAGE).messageContract(true).async(true).eventBased(true).build()));
     }
+    sets.add(Arguments.of("wcf-packages", wcfOrderService(), ClientGenerator.builder(PACKAGE).async(true)
+        .namespacePackage("http://schemas.datacontract.org/2004/07/Contoso.Orders", PACKAGE + ".data").build()));
     return sets.stream();
   }
 
@@ -82,6 +85,33 @@ class GeneratedClientsTest {
       assertThat(s.source()).as("%s of %s (update the golden files with -Dcourier.golden.update)", s.path(), set)
           .isEqualTo(Files.readString(golden.resolve(s.path())));
     }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("documentsAndOptions")
+  void everyOptionSetCompilesWithoutAWarning(String set, ServiceMetadata metadata, ClientGenerator generator,
+      @TempDir Path dir) throws IOException {
+    try (Compiled compiled = Compiled.of(generator.generate(metadata), dir)) {
+      assertThat(compiled).as(set).isNotNull();
+    }
+  }
+
+  @Test
+  void aNamespaceMappedToAPackagePutsItsTypesThereAndTheContractsStayInTheDefault() throws IOException {
+    List<GeneratedSource> sources = ClientGenerator.builder(PACKAGE)
+        .namespacePackage("http://schemas.datacontract.org/2004/07/Contoso.Orders", PACKAGE + ".data").build()
+        .generate(wcfOrderService());
+
+    assertThat(sources).extracting(GeneratedSource::qualifiedName)
+        .contains(PACKAGE + ".IOrderService", PACKAGE + ".OrderServiceClient", PACKAGE + ".TryReserveResponse",
+            PACKAGE + ".data.Order", PACKAGE + ".data.OrderRejected")
+        .doesNotContain(PACKAGE + ".Order");
+  }
+
+  @Test
+  void aMappedPackageThatIsNoJavaNameIsRefusedNamingIt() {
+    assertThatThrownBy(() -> ClientGenerator.builder(PACKAGE).namespacePackage("urn:x", "data-types"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("data-types");
   }
 
   @Test

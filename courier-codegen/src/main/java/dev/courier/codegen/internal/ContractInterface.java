@@ -221,7 +221,7 @@ public final class ContractInterface {
         .addMethod(MethodSpec.methodBuilder("userState").addModifiers(Modifier.PUBLIC)
             .addJavadoc("The user state the call was started with.\n").returns(Object.class)
             .addStatement("return event.userState()").build());
-    types.add(spec.build());
+    types.add(spec.build(), name.packageName());
     return name;
   }
 

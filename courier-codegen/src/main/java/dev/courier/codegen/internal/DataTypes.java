@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import javax.lang.model.SourceVersion;
 import javax.lang.model.element.Modifier;
 import javax.xml.namespace.QName;
@@ -47,23 +48,37 @@ public final class DataTypes {
 
   /** The namespace of the names of message records, apart from every schema type's. */
   private static final String MESSAGES = "urn:courier:codegen:message";
+  /** The prefix of the namespaces of names the generator makes: they go in the contract's package. */
+  public static final String GENERATED = "urn:courier:codegen:";
+
+  /** A type the generator made, and the package it goes in. */
+  public record Generated(String packageName, TypeSpec type) {
+    /** Its qualified name. */
+    public String qualifiedName() {
+      return packageName + "." + type.name();
+    }
+  }
 
   private final ServiceMetadata metadata;
-  private final String packageName;
+  private final Function<String, String> packages;
   private final String contractNamespace;
   private final Map<QName, TypeName> named = new LinkedHashMap<>();
   private final Map<String, QName> classNames = new LinkedHashMap<>();
-  private final List<TypeSpec> generated = new ArrayList<>();
+  private final List<Generated> generated = new ArrayList<>();
 
-  /** The data types of {@code metadata}, as classes of {@code packageName}; the contract's own namespace needs no annotation. */
-  public DataTypes(ServiceMetadata metadata, String packageName, String contractNamespace) {
+  /**
+   * The data types of {@code metadata}, each in the package {@code packages} gives its schema's namespace; the
+   * contract's own namespace needs no annotation, and the types the generator makes for an operation go in its
+   * package.
+   */
+  public DataTypes(ServiceMetadata metadata, Function<String, String> packages, String contractNamespace) {
     this.metadata = metadata;
-    this.packageName = packageName;
+    this.packages = packages;
     this.contractNamespace = contractNamespace;
   }
 
-  /** The records and enums made so far, in the order they were first used. */
-  public List<TypeSpec> generated() {
+  /** The records, enums and classes made so far, in the order they were first used. */
+  public List<Generated> generated() {
     return List.copyOf(generated);
   }
 
@@ -119,12 +134,12 @@ public final class DataTypes {
       components.add(ParameterSpec.builder(of(e, "type " + c.name().getLocalPart()),
           javaName(e.name().getLocalPart(), "component of " + c.name().getLocalPart())).build());
     }
-    generated.add(TypeSpec.recordBuilder(name)
+    add(TypeSpec.recordBuilder(name)
         .addModifiers(Modifier.PUBLIC)
         .addJavadoc("The data contract {@code $L} of {@code $L}.\n", c.name().getLocalPart(), c.name().getNamespaceURI())
         .addAnnotations(dataContract(c.name(), name))
         .recordConstructor(MethodSpec.constructorBuilder().addParameters(components).build())
-        .build());
+        .build(), name.packageName());
     return name;
   }
 
@@ -138,18 +153,18 @@ public final class DataTypes {
     for (SchemaElement e : parts) {
       components.add(ParameterSpec.builder(of(e, where), javaName(e.name().getLocalPart(), "a part of " + where)).build());
     }
-    generated.add(TypeSpec.recordBuilder(className)
+    add(TypeSpec.recordBuilder(className)
         .addModifiers(Modifier.PUBLIC)
         .addJavadoc(javadoc)
         .addAnnotation(MessageContract.class)
         .recordConstructor(MethodSpec.constructorBuilder().addParameters(components).build())
-        .build());
+        .build(), className.packageName());
     return className;
   }
 
-  /** Adds a class the generator made for an operation (its completed event) to the generated types. */
-  public void add(TypeSpec type) {
-    generated.add(type);
+  /** Adds a class the generator made, of package {@code packageName}, to the generated types. */
+  public void add(TypeSpec type, String packageName) {
+    generated.add(new Generated(packageName, type));
   }
 
   private TypeName enumType(EnumType e) {
@@ -162,7 +177,7 @@ public final class DataTypes {
     for (String value : e.values()) {
       spec.addEnumConstant(javaName(value, "value of enumeration " + e.name().getLocalPart()));
     }
-    generated.add(spec.build());
+    add(spec.build(), name.packageName());
     return name;
   }
 
@@ -180,14 +195,21 @@ public final class DataTypes {
     return needed ? List.of(a.build()) : List.of();
   }
 
-  /** The class for the schema type {@code name}: its local name made a Java type name, distinct from the others. */
+  /**
+   * The class for the schema type {@code name}: its local name made a Java type name, distinct from the others
+   * of its package, in the package of its namespace (the contract's for the names the generator makes, whose
+   * namespaces start with {@code urn:courier:codegen:}).
+   */
   public ClassName className(QName name) {
+    String ns = name.getNamespaceURI().startsWith(GENERATED) ? contractNamespace : name.getNamespaceURI();
+    String packageName = packages.apply(ns);
     String base = typeName(name.getLocalPart());
     String simple = base;
-    for (int n = 2; classNames.containsKey(simple) && !classNames.get(simple).equals(name); n++) {
-      simple = base + n;                      // the same local name in two namespaces
+    for (int n = 2; classNames.containsKey(packageName + "." + simple)
+        && !classNames.get(packageName + "." + simple).equals(name); n++) {
+      simple = base + n;                      // the same local name in two namespaces of one package
     }
-    classNames.put(simple, name);
+    classNames.put(packageName + "." + simple, name);
     return ClassName.get(packageName, simple);
   }
 
