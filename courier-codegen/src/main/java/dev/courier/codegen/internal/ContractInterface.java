@@ -63,7 +63,8 @@ public final class ContractInterface {
     TypeSpec.Builder spec = TypeSpec.interfaceBuilder(name)
         .addModifiers(Modifier.PUBLIC)
         .addAnnotation(sc.build())
-        .addJavadoc("The contract {@code $L} of {@code $L}, as its metadata describes it.\n", contractName, ns);
+        .addJavadoc("The contract {@code $L} of {@code $L}, as its metadata describes it.\n$L", contractName, ns,
+            DataTypes.paragraph(contract.documentation()));
     for (OperationMetadata op : contract.operations()) {
       if (op.pattern() == OperationMetadata.Pattern.CALLBACK_ONE_WAY
           || op.pattern() == OperationMetadata.Pattern.CALLBACK_REQUEST_REPLY) {
@@ -107,6 +108,7 @@ public final class ContractInterface {
 
   private void operation(TypeSpec.Builder spec, String ns, String contractName, OperationMetadata op) {
     String where = "operation " + op.name();
+    String doc = DataTypes.paragraph(op.documentation());
     String base = lowerCamel(DataTypes.typeName(op.name()));
     String upper = DataTypes.typeName(op.name());
     boolean oneWay = op.pattern() == OperationMetadata.Pattern.ONE_WAY;
@@ -147,31 +149,32 @@ public final class ContractInterface {
     }
     TypeName boxed = result == TypeName.VOID ? ClassName.get(Void.class) : result.box();
     if (shapes.sync()) {
-      spec.addMethod(abstractMethod(base, operation).addJavadoc("Calls {@code $L}.\n", op.name())
+      spec.addMethod(abstractMethod(base, operation).addJavadoc("Calls {@code $L}.\n", op.name()).addJavadoc("$L", doc)
           .addAnnotations(faults).addParameters(params).returns(result).build());
       faults = List.of();
     }
     if (shapes.task()) {
       spec.addMethod(abstractMethod(base + "Async", operation).addJavadoc("Calls {@code $L}; the future completes with its outcome.\n", op.name())
+          .addJavadoc("$L", doc)
           .addAnnotations(faults).addParameters(params)
           .returns(ParameterizedTypeName.get(ClassName.get(CompletableFuture.class), boxed)).build());
       faults = List.of();
     }
     if (shapes.beginEnd()) {
-      spec.addMethod(abstractMethod("begin" + upper, operation).addJavadoc("Begins a call of {@code $L}.\n", op.name())
+      spec.addMethod(abstractMethod("begin" + upper, operation).addJavadoc("Begins a call of {@code $L}.\n", op.name()).addJavadoc("$L", doc)
           .addAnnotations(faults).addParameters(params)
           .addParameter(AsyncCallback.class, free("callback", params)).addParameter(Object.class, free("state", params))
           .returns(AsyncResult.class).build());
       faults = List.of();
-      spec.addMethod(abstractMethod("end" + upper, operation).addJavadoc("Ends a call of {@code $L}: its result, or its failure.\n", op.name())
+      spec.addMethod(abstractMethod("end" + upper, operation).addJavadoc("Ends a call of {@code $L}: its result, or its failure.\n", op.name()).addJavadoc("$L", doc)
           .addParameter(AsyncResult.class, "result").returns(result).build());
     }
     if (shapes.eventBased()) {
       spec.addMethod(abstractMethod(base + "Async", operation)
-          .addJavadoc("Starts a call of {@code $L}; its completed event goes to the listeners.\n", op.name())
+          .addJavadoc("Starts a call of {@code $L}; its completed event goes to the listeners.\n", op.name()).addJavadoc("$L", doc)
           .addAnnotations(faults).addParameters(params).addParameter(Object.class, free("userState", params)).build());
       MethodSpec.Builder listener = abstractMethod("on" + upper + "Completed", operation)
-          .addJavadoc("Adds a listener to the completed events of {@code $L}.\n", op.name());
+          .addJavadoc("Adds a listener to the completed events of {@code $L}.\n", op.name()).addJavadoc("$L", doc);
       if (completedEvent != null) {
         listener.addJavadoc("{@link $T#of} reads an event's result and out values.\n", completedEvent);
       }

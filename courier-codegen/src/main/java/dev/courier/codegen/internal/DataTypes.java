@@ -136,7 +136,8 @@ public final class DataTypes {
     }
     add(TypeSpec.recordBuilder(name)
         .addModifiers(Modifier.PUBLIC)
-        .addJavadoc("The data contract {@code $L} of {@code $L}.\n", c.name().getLocalPart(), c.name().getNamespaceURI())
+        .addJavadoc("The data contract {@code $L} of {@code $L}.\n$L", c.name().getLocalPart(), c.name().getNamespaceURI(),
+            paragraph(c.documentation()))
         .addAnnotations(dataContract(c.name(), name))
         .recordConstructor(MethodSpec.constructorBuilder().addParameters(components).build())
         .build(), name.packageName());
@@ -172,7 +173,8 @@ public final class DataTypes {
     named.put(e.name(), name);
     TypeSpec.Builder spec = TypeSpec.enumBuilder(name)
         .addModifiers(Modifier.PUBLIC)
-        .addJavadoc("The enumeration {@code $L} of {@code $L}.\n", e.name().getLocalPart(), e.name().getNamespaceURI())
+        .addJavadoc("The enumeration {@code $L} of {@code $L}.\n$L", e.name().getLocalPart(), e.name().getNamespaceURI(),
+            paragraph(e.documentation()))
         .addAnnotations(dataContract(e.name(), name));
     for (String value : e.values()) {
       spec.addEnumConstant(javaName(value, "value of enumeration " + e.name().getLocalPart()));
@@ -211,6 +213,19 @@ public final class DataTypes {
     }
     classNames.put(packageName + "." + simple, name);
     return ClassName.get(packageName, simple);
+  }
+
+  /**
+   * {@code documentation} from the metadata as a Javadoc paragraph (empty for none): HTML's special characters
+   * and a comment's end escaped, so that any text stays text.
+   */
+  public static String paragraph(String documentation) {
+    if (documentation.isEmpty()) {
+      return "";
+    }
+    String text = documentation.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        .replace("*/", "*&#47;").replace("@", "&#64;");
+    return "\n<p>" + text + "\n";
   }
 
   /** {@code name} as a Java type name: its first letter capitalized, each character no identifier takes an underscore. */

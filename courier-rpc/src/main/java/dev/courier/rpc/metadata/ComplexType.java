@@ -17,13 +17,20 @@ import javax.xml.namespace.QName;
  *
  * @param name the type's name
  * @param elements the elements, in order
+ * @param documentation the type's {@code xs:annotation/xs:documentation}, empty when it has none
  */
-public record ComplexType(QName name, List<SchemaElement> elements) implements SchemaType {
+public record ComplexType(QName name, List<SchemaElement> elements, String documentation) implements SchemaType {
 
   /** Copies the elements. */
   public ComplexType {
     Objects.requireNonNull(name, "name");
     elements = List.copyOf(elements);
+    Objects.requireNonNull(documentation, "documentation");
+  }
+
+  /** The same without documentation. */
+  public ComplexType(QName name, List<SchemaElement> elements) {
+    this(name, elements, "");
   }
 
   /** The repeated item when this is an array type (exactly one element, repeated). */

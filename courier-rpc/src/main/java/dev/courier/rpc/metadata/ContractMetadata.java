@@ -15,13 +15,20 @@ import javax.xml.namespace.QName;
  *
  * @param name the port type's name
  * @param operations the operations, in document order (Courier writes them sorted by name, callbacks last)
+ * @param documentation the port type's {@code wsdl:documentation}, empty when it has none
  */
-public record ContractMetadata(QName name, List<OperationMetadata> operations) {
+public record ContractMetadata(QName name, List<OperationMetadata> operations, String documentation) {
 
   /** Copies the operations. */
   public ContractMetadata {
     Objects.requireNonNull(name, "name");
     operations = List.copyOf(operations);
+    Objects.requireNonNull(documentation, "documentation");
+  }
+
+  /** The same without documentation. */
+  public ContractMetadata(QName name, List<OperationMetadata> operations) {
+    this(name, operations, "");
   }
 
   /** The operation called {@code name}; throws {@link IllegalArgumentException} listing them when there is none. */

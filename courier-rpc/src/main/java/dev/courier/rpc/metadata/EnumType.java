@@ -15,12 +15,19 @@ import javax.xml.namespace.QName;
  *
  * @param name the type's name
  * @param values the values, in order
+ * @param documentation the type's {@code xs:annotation/xs:documentation}, empty when it has none
  */
-public record EnumType(QName name, List<String> values) implements SchemaType {
+public record EnumType(QName name, List<String> values, String documentation) implements SchemaType {
 
   /** Copies the values. */
   public EnumType {
     Objects.requireNonNull(name, "name");
     values = List.copyOf(values);
+    Objects.requireNonNull(documentation, "documentation");
+  }
+
+  /** The same without documentation. */
+  public EnumType(QName name, List<String> values) {
+    this(name, values, "");
   }
 }

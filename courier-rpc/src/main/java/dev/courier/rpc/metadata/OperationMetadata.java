@@ -19,9 +19,10 @@ import java.util.Optional;
  * @param request the message that starts the exchange (from the client, or from the service for a callback)
  * @param reply the reply, absent for a one-way exchange
  * @param faults the declared faults, which only a reply may carry
+ * @param documentation the operation's {@code wsdl:documentation} in its port type, empty when it has none
  */
 public record OperationMetadata(String name, Pattern pattern, MessageMetadata request, Optional<MessageMetadata> reply,
-    List<FaultMetadata> faults) {
+    List<FaultMetadata> faults, String documentation) {
 
   /** The message exchange of an operation, as WSDL 1.1 tells it from the order of input and output. */
   public enum Pattern {
@@ -52,6 +53,7 @@ public record OperationMetadata(String name, Pattern pattern, MessageMetadata re
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(reply, "reply");
     faults = List.copyOf(faults);
+    Objects.requireNonNull(documentation, "documentation");
     if (reply.isPresent() != pattern.hasReply()) {
       throw new IllegalArgumentException("operation " + name + ": " + pattern + (reply.isPresent()
           ? " with a reply (expected: none)" : " without a reply (expected: one)"));
@@ -60,5 +62,11 @@ public record OperationMetadata(String name, Pattern pattern, MessageMetadata re
       throw new IllegalArgumentException("operation " + name + ": " + pattern + " declares faults " + faults.stream()
           .map(FaultMetadata::name).toList() + " (expected: faults only where a reply can carry them)");
     }
+  }
+
+  /** The same without documentation. */
+  public OperationMetadata(String name, Pattern pattern, MessageMetadata request, Optional<MessageMetadata> reply,
+      List<FaultMetadata> faults) {
+    this(name, pattern, request, reply, faults, "");
   }
 }

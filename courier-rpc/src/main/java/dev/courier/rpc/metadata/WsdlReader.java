@@ -291,7 +291,7 @@ final class WsdlReader {
       for (Element e : children(firstChild(type, XS, "restriction"), XS, "enumeration")) {
         values.add(e.getAttribute("value"));
       }
-      return new EnumType(name, values);
+      return new EnumType(name, values, annotation(type));
     }
     types.put(name, new ComplexType(name, List.of())); // holds its place in document order
     List<SchemaElement> elements = new ArrayList<>();
@@ -307,7 +307,28 @@ final class WsdlReader {
         default -> throw unsupported("xs:" + child.getLocalName(), "an xs:sequence of elements", child);
       }
     }
-    return new ComplexType(name, elements);
+    return new ComplexType(name, elements, annotation(type));
+  }
+
+  /** The text of {@code type}'s {@code xs:annotation/xs:documentation} elements, empty when it has none. */
+  private static String annotation(Element type) {
+    Element annotation = firstChild(type, XS, "annotation");
+    return annotation == null ? "" : documentation(annotation, XS);
+  }
+
+  /**
+   * The text of {@code parent}'s {@code documentation} children of namespace {@code ns}, each line trimmed and
+   * the documents joined by a blank line; empty when it has none.
+   */
+  private static String documentation(Element parent, String ns) {
+    List<String> texts = new ArrayList<>();
+    for (Element d : children(parent, ns, "documentation")) {
+      String text = d.getTextContent().lines().map(String::strip).collect(java.util.stream.Collectors.joining("\n")).strip();
+      if (!text.isEmpty()) {
+        texts.add(text);
+      }
+    }
+    return String.join("\n\n", texts);
   }
 
   private List<SchemaElement> sequence(Element sequence, Schema schema, String owner) {
@@ -417,9 +438,10 @@ final class WsdlReader {
         faultList.add(new FaultMetadata(faultName, action(fault).orElse(base + opName + "/Fault/" + faultName),
             part.element(), elementType(global.element(), global.schema(), part.element().getLocalPart())));
       }
-      operations.add(new OperationMetadata(opName, pattern, request, reply, faultList));
+      operations.add(new OperationMetadata(opName, pattern, request, reply, faultList,
+          documentation(op, Wsdl.NAMESPACE)));
     }
-    return new ContractMetadata(contractName, operations);
+    return new ContractMetadata(contractName, operations, documentation(portType, Wsdl.NAMESPACE));
   }
 
   private MessageMetadata message(Element direction, String action) {

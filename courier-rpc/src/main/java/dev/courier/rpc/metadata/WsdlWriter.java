@@ -152,11 +152,13 @@ final class WsdlWriter {
       switch (t) {
         case ComplexType ct -> {
           out.open(SchemaType.XSD_NAMESPACE, "complexType", "name", ct.name().getLocalPart());
+          annotation(ct.documentation());
           sequence(ns, ct.elements());
           out.close();
         }
         case EnumType et -> {
           out.open(SchemaType.XSD_NAMESPACE, "simpleType", "name", et.name().getLocalPart());
+          annotation(et.documentation());
           out.open(SchemaType.XSD_NAMESPACE, "restriction", "base", ref(SchemaType.XS_STRING));
           for (String v : et.values()) {
             out.empty(SchemaType.XSD_NAMESPACE, "enumeration", "value", v);
@@ -171,6 +173,15 @@ final class WsdlWriter {
           "type", ref(f.getValue()));
     }
     out.close();
+  }
+
+  /** A type's documentation, as XML Schema puts it: {@code xs:annotation/xs:documentation}. */
+  private void annotation(String documentation) throws XMLStreamException {
+    if (!documentation.isEmpty()) {
+      out.open(SchemaType.XSD_NAMESPACE, "annotation");
+      out.text(SchemaType.XSD_NAMESPACE, "documentation", documentation);
+      out.close();
+    }
   }
 
   private void sequence(String ns, List<SchemaElement> elements) throws XMLStreamException {
@@ -220,8 +231,10 @@ final class WsdlWriter {
 
   private void portType(ContractMetadata c) throws XMLStreamException {
     out.open(Wsdl.NAMESPACE, "portType", "name", c.name().getLocalPart());
+    out.text(Wsdl.NAMESPACE, "documentation", c.documentation());
     for (OperationMetadata op : c.operations()) {
       out.open(Wsdl.NAMESPACE, "operation", "name", op.name());
+      out.text(Wsdl.NAMESPACE, "documentation", op.documentation());
       boolean callback = op.pattern().isCallback();
       String first = callback ? "output" : "input";
       String second = callback ? "input" : "output";
@@ -323,6 +336,17 @@ final class WsdlWriter {
       x.writeStartElement(prefixes.get(ns), local, ns);
       attributes(attributes);
       hasChildren.push(false);
+    }
+
+    /** An element holding {@code text} alone, when the text is not empty. */
+    void text(String ns, String local, String text) throws XMLStreamException {
+      if (text.isEmpty()) {
+        return;
+      }
+      indent();
+      x.writeStartElement(prefixes.get(ns), local, ns);
+      x.writeCharacters(text);
+      x.writeEndElement();
     }
 
     void empty(String ns, String local, String... attributes) throws XMLStreamException {

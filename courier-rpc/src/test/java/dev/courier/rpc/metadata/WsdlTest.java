@@ -299,4 +299,27 @@ class WsdlTest {
     assertThat(reply.elements().get(2).optional()).isTrue();
     assertThat(Wsdl.read(Wsdl.write(metadata)).contracts()).isEqualTo(metadata.contracts());
   }
+
+  @Test
+  void documentationOfPortTypesOperationsAndTypesIsWrittenAndReadBack() {
+    ServiceMetadata plain = metadataOf(Calculator.class);
+    ContractMetadata c = plain.contracts().getFirst();
+    List<OperationMetadata> ops = new ArrayList<>();
+    for (OperationMetadata op : c.operations()) {
+      ops.add(new OperationMetadata(op.name(), op.pattern(), op.request(), op.reply(), op.faults(),
+          "Calls " + op.name() + " <once> & only once."));
+    }
+    List<SchemaType> types = plain.types().stream().map(t -> switch (t) {
+      case ComplexType ct -> (SchemaType) new ComplexType(ct.name(), ct.elements(), "The record " + ct.name().getLocalPart());
+      case EnumType et -> new EnumType(et.name(), et.values(), "The enum " + et.name().getLocalPart());
+    }).toList();
+    ServiceMetadata documented = new ServiceMetadata(plain.name(), plain.targetNamespace(),
+        List.of(new ContractMetadata(c.name(), ops, "A calculator.\nIt adds.")), types, plain.endpoints());
+
+    String wsdl = Wsdl.write(documented);
+
+    assertThat(wsdl).contains("<wsdl:documentation>A calculator.\nIt adds.</wsdl:documentation>")
+        .contains("&lt;once&gt; &amp; only once.");
+    assertThat(Wsdl.read(wsdl)).isEqualTo(documented);
+  }
 }

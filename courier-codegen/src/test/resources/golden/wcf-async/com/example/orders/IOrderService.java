@@ -11,6 +11,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The contract {@code IOrderService} of {@code http://tempuri.org/}, as its metadata describes it.
+ *
+ * <p>Takes, finds and cancels orders, and reserves stock for them.
  */
 @ServiceContract(
     namespace = "http://tempuri.org/",
@@ -120,6 +122,9 @@ public interface IOrderService {
 
   /**
    * Calls {@code TryReserve}.
+   *
+   * <p>Reserves up to quantity items of sku: whether all were reserved, how many
+   * were, and the warehouse that holds them (reserved &lt;= quantity; see &#64;remarks).
    */
   @Operation(
       name = "TryReserve"
@@ -128,6 +133,9 @@ public interface IOrderService {
 
   /**
    * Calls {@code TryReserve}; the future completes with its outcome.
+   *
+   * <p>Reserves up to quantity items of sku: whether all were reserved, how many
+   * were, and the warehouse that holds them (reserved &lt;= quantity; see &#64;remarks).
    */
   @Operation(
       name = "TryReserve"
@@ -137,6 +145,9 @@ public interface IOrderService {
 
   /**
    * Begins a call of {@code TryReserve}.
+   *
+   * <p>Reserves up to quantity items of sku: whether all were reserved, how many
+   * were, and the warehouse that holds them (reserved &lt;= quantity; see &#64;remarks).
    */
   @Operation(
       name = "TryReserve"
@@ -146,6 +157,9 @@ public interface IOrderService {
 
   /**
    * Ends a call of {@code TryReserve}: its result, or its failure.
+   *
+   * <p>Reserves up to quantity items of sku: whether all were reserved, how many
+   * were, and the warehouse that holds them (reserved &lt;= quantity; see &#64;remarks).
    */
   @Operation(
       name = "TryReserve"

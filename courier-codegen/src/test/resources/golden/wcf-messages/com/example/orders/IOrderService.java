@@ -11,6 +11,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The contract {@code IOrderService} of {@code http://tempuri.org/}, as its metadata describes it.
+ *
+ * <p>Takes, finds and cancels orders, and reserves stock for them.
  */
 @ServiceContract(
     namespace = "http://tempuri.org/",
@@ -170,6 +172,9 @@ public interface IOrderService {
 
   /**
    * Calls {@code TryReserve}.
+   *
+   * <p>Reserves up to quantity items of sku: whether all were reserved, how many
+   * were, and the warehouse that holds them (reserved &lt;= quantity; see &#64;remarks).
    */
   @Operation(
       name = "TryReserve"
@@ -178,6 +183,9 @@ public interface IOrderService {
 
   /**
    * Calls {@code TryReserve}; the future completes with its outcome.
+   *
+   * <p>Reserves up to quantity items of sku: whether all were reserved, how many
+   * were, and the warehouse that holds them (reserved &lt;= quantity; see &#64;remarks).
    */
   @Operation(
       name = "TryReserve"
@@ -186,6 +194,9 @@ public interface IOrderService {
 
   /**
    * Begins a call of {@code TryReserve}.
+   *
+   * <p>Reserves up to quantity items of sku: whether all were reserved, how many
+   * were, and the warehouse that holds them (reserved &lt;= quantity; see &#64;remarks).
    */
   @Operation(
       name = "TryReserve"
@@ -194,6 +205,9 @@ public interface IOrderService {
 
   /**
    * Ends a call of {@code TryReserve}: its result, or its failure.
+   *
+   * <p>Reserves up to quantity items of sku: whether all were reserved, how many
+   * were, and the warehouse that holds them (reserved &lt;= quantity; see &#64;remarks).
    */
   @Operation(
       name = "TryReserve"
@@ -202,6 +216,9 @@ public interface IOrderService {
 
   /**
    * Starts a call of {@code TryReserve}; its completed event goes to the listeners.
+   *
+   * <p>Reserves up to quantity items of sku: whether all were reserved, how many
+   * were, and the warehouse that holds them (reserved &lt;= quantity; see &#64;remarks).
    */
   @Operation(
       name = "TryReserve"
@@ -210,6 +227,9 @@ public interface IOrderService {
 
   /**
    * Adds a listener to the completed events of {@code TryReserve}.
+   *
+   * <p>Reserves up to quantity items of sku: whether all were reserved, how many
+   * were, and the warehouse that holds them (reserved &lt;= quantity; see &#64;remarks).
    */
   @Operation(
       name = "TryReserve"

@@ -14,6 +14,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The contract {@code IOrderService} of {@code http://tempuri.org/}, as its metadata describes it.
+ *
+ * <p>Takes, finds and cancels orders, and reserves stock for them.
  */
 @ServiceContract(
     namespace = "http://tempuri.org/",
@@ -123,6 +125,9 @@ public interface IOrderService {
 
   /**
    * Calls {@code TryReserve}.
+   *
+   * <p>Reserves up to quantity items of sku: whether all were reserved, how many
+   * were, and the warehouse that holds them (reserved &lt;= quantity; see &#64;remarks).
    */
   @Operation(
       name = "TryReserve"
@@ -131,6 +136,9 @@ public interface IOrderService {
 
   /**
    * Calls {@code TryReserve}; the future completes with its outcome.
+   *
+   * <p>Reserves up to quantity items of sku: whether all were reserved, how many
+   * were, and the warehouse that holds them (reserved &lt;= quantity; see &#64;remarks).
    */
   @Operation(
       name = "TryReserve"
@@ -140,6 +148,9 @@ public interface IOrderService {
 
   /**
    * Begins a call of {@code TryReserve}.
+   *
+   * <p>Reserves up to quantity items of sku: whether all were reserved, how many
+   * were, and the warehouse that holds them (reserved &lt;= quantity; see &#64;remarks).
    */
   @Operation(
       name = "TryReserve"
@@ -149,6 +160,9 @@ public interface IOrderService {
 
   /**
    * Ends a call of {@code TryReserve}: its result, or its failure.
+   *
+   * <p>Reserves up to quantity items of sku: whether all were reserved, how many
+   * were, and the warehouse that holds them (reserved &lt;= quantity; see &#64;remarks).
    */
   @Operation(
       name = "TryReserve"

@@ -8,6 +8,8 @@ import java.util.Optional;
 
 /**
  * The contract {@code IOrderService} of {@code http://tempuri.org/}, as its metadata describes it.
+ *
+ * <p>Takes, finds and cancels orders, and reserves stock for them.
  */
 @ServiceContract(
     namespace = "http://tempuri.org/",
@@ -42,6 +44,9 @@ public interface IOrderService {
 
   /**
    * Calls {@code TryReserve}.
+   *
+   * <p>Reserves up to quantity items of sku: whether all were reserved, how many
+   * were, and the warehouse that holds them (reserved &lt;= quantity; see &#64;remarks).
    */
   @Operation(
       name = "TryReserve"

@@ -12,6 +12,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The contract {@code IOrderService} of {@code http://tempuri.org/}, as its metadata describes it.
+ *
+ * <p>Takes, finds and cancels orders, and reserves stock for them.
  */
 @ServiceContract(
     namespace = "http://tempuri.org/",
@@ -171,6 +173,9 @@ public interface IOrderService {
 
   /**
    * Calls {@code TryReserve}.
+   *
+   * <p>Reserves up to quantity items of sku: whether all were reserved, how many
+   * were, and the warehouse that holds them (reserved &lt;= quantity; see &#64;remarks).
    */
   @Operation(
       name = "TryReserve"
@@ -179,6 +184,9 @@ public interface IOrderService {
 
   /**
    * Calls {@code TryReserve}; the future completes with its outcome.
+   *
+   * <p>Reserves up to quantity items of sku: whether all were reserved, how many
+   * were, and the warehouse that holds them (reserved &lt;= quantity; see &#64;remarks).
    */
   @Operation(
       name = "TryReserve"
@@ -188,6 +196,9 @@ public interface IOrderService {
 
   /**
    * Begins a call of {@code TryReserve}.
+   *
+   * <p>Reserves up to quantity items of sku: whether all were reserved, how many
+   * were, and the warehouse that holds them (reserved &lt;= quantity; see &#64;remarks).
    */
   @Operation(
       name = "TryReserve"
@@ -197,6 +208,9 @@ public interface IOrderService {
 
   /**
    * Ends a call of {@code TryReserve}: its result, or its failure.
+   *
+   * <p>Reserves up to quantity items of sku: whether all were reserved, how many
+   * were, and the warehouse that holds them (reserved &lt;= quantity; see &#64;remarks).
    */
   @Operation(
       name = "TryReserve"
@@ -205,6 +219,9 @@ public interface IOrderService {
 
   /**
    * Starts a call of {@code TryReserve}; its completed event goes to the listeners.
+   *
+   * <p>Reserves up to quantity items of sku: whether all were reserved, how many
+   * were, and the warehouse that holds them (reserved &lt;= quantity; see &#64;remarks).
    */
   @Operation(
       name = "TryReserve"
@@ -213,6 +230,9 @@ public interface IOrderService {
 
   /**
    * Adds a listener to the completed events of {@code TryReserve}.
+   *
+   * <p>Reserves up to quantity items of sku: whether all were reserved, how many
+   * were, and the warehouse that holds them (reserved &lt;= quantity; see &#64;remarks).
    * {@link TryReserveCompletedEvent#of} reads an event's result and out values.
    */
   @Operation(

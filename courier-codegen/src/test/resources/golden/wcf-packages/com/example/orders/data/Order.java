@@ -7,6 +7,8 @@ import java.util.Optional;
 
 /**
  * The data contract {@code Order} of {@code http://schemas.datacontract.org/2004/07/Contoso.Orders}.
+ *
+ * <p>An order as the customer placed it: its lines, a note and tags.
  */
 @DataContract(
     namespace = "http://schemas.datacontract.org/2004/07/Contoso.Orders"
