@@ -62,29 +62,7 @@ class GeneratedClientsTest {
   @MethodSource("documentsAndOptions")
   void theGeneratedSourcesEqualTheirGoldenFiles(String set, ServiceMetadata metadata, ClientGenerator generator)
       throws IOException {
-    List<GeneratedSource> sources = generator.generate(metadata);
-    Path golden = Path.of(System.getProperty("basedir", ".")).resolve("src/test/resources/golden").resolve(set);
-    String update = System.getProperty("courier.golden.update");
-    if (update != null && !update.equals("false")) {
-      if (Files.exists(golden)) {
-        try (Stream<Path> old = Files.walk(golden)) {
-          old.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-      }
-      generator.writeTo(metadata, golden);
-    }
-    List<String> expectedFiles;
-    try (Stream<Path> files = Files.walk(golden)) {
-      expectedFiles = files.filter(Files::isRegularFile).map(p -> golden.relativize(p).toString().replace('\\', '/'))
-          .sorted().toList();
-    }
-    assertThat(sources.stream().map(GeneratedSource::path).sorted().toList())
-        .as("the files of %s (update the golden files with -Dcourier.golden.update)", set)
-        .isEqualTo(expectedFiles);
-    for (GeneratedSource s : sources) {
-      assertThat(s.source()).as("%s of %s (update the golden files with -Dcourier.golden.update)", s.path(), set)
-          .isEqualTo(Files.readString(golden.resolve(s.path())));
-    }
+    GoldenFiles.assertMatch(set, metadata, generator);
   }
 
   @ParameterizedTest(name = "{0}")

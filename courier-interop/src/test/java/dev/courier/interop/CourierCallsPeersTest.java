@@ -17,8 +17,6 @@ import dev.courier.rpc.ServiceContract;
 import dev.courier.rpc.soap.SoapBinding;
 import dev.courier.interop.peer.StockEndpoint;
 import dev.courier.interop.wcf.JaxwsCalculator;
-import jakarta.xml.ws.Endpoint;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -35,8 +33,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class CourierCallsPeersTest {
   private static final SoapBinding SOAP = SoapBinding.create();
-  private Endpoint published;
-  private AutoCloseable provider;
+  private PeerEndpoint published;
 
   /** The detail of the service's fault, as Courier declares it. */
   public record DivideByZero(double dividend, String reason) {}
@@ -86,25 +83,16 @@ class CourierCallsPeersTest {
     void restock(String sku);
   }
 
-  /** Publishes {@code service} with {@code peer}'s stack (Metro's own HTTP server, or CXF's Jetty) at a free port. */
+  /** Publishes {@code service} with {@code peer}'s stack at a free port; returns its address. */
   private String publish(Peer peer, String path, Object service) throws Exception {
-    int port;
-    try (ServerSocket free = new ServerSocket(0)) {
-      port = free.getLocalPort();
-    }
-    String address = "http://127.0.0.1:" + port + path;
-    provider = peer.choose();
-    published = Endpoint.publish(address, service);
-    return address;
+    published = PeerEndpoint.publish(peer, path, service);
+    return published.address();
   }
 
   @AfterEach
   void stop() throws Exception {
     if (published != null) {
-      published.stop();
-    }
-    if (provider != null) {
-      provider.close();
+      published.close();
     }
   }
 

@@ -38,13 +38,22 @@ record GeneratedSources(Path sourceDir, List<Path> files) {
    * @throws AssertionError naming each compiler error when they do not compile
    */
   URLClassLoader compile(Path classDir) throws IOException {
+    return compile(classDir, List.of("-proc:none", "-nowarn"));
+  }
+
+  /**
+   * Compiles the sources into {@code classDir} with the compiler options {@code options} and loads them.
+   *
+   * @throws AssertionError naming each compiler error (or warning, with {@code -Werror}) when they do not compile
+   */
+  URLClassLoader compile(Path classDir, List<String> options) throws IOException {
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
     StringWriter out = new StringWriter();
     try (StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, Locale.ROOT, null)) {
       boolean ok = javac.getTask(out, files, diagnostics,
-          List.of("-proc:none", "-nowarn", "-classpath", System.getProperty("java.class.path"),
-              "-d", classDir.toString()),
+          java.util.stream.Stream.concat(options.stream(), Stream.of("-classpath",
+              System.getProperty("java.class.path"), "-d", classDir.toString())).toList(),
           null, files.getJavaFileObjectsFromPaths(this.files)).call();
       if (!ok) {
         StringBuilder errors = new StringBuilder("generated sources in " + sourceDir + " do not compile:");
