@@ -15,7 +15,7 @@ import dev.courier.rpc.FaultException;
 import dev.courier.rpc.Operation;
 import dev.courier.rpc.ServiceContract;
 import dev.courier.rpc.soap.SoapBinding;
-import dev.courier.interop.peer.StockEndpoint;
+import dev.courier.interop.peer.stock.StockEndpoint;
 import dev.courier.interop.wcf.JaxwsCalculator;
 import java.time.Duration;
 import java.util.Optional;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.courier.codegen.ClientGenerator;
 import dev.courier.codegen.GoldenFiles;
-import dev.courier.interop.peer.StockEndpoint;
+import dev.courier.interop.peer.stock.StockEndpoint;
 import dev.courier.io.Eventually;
 import dev.courier.interop.wcf.JaxwsCalculator;
 import dev.courier.rpc.AsyncResult;

@@ -1,4 +1,4 @@
-package dev.courier.interop.peer;
+package dev.courier.interop.peer.stock;
 
 import jakarta.jws.Oneway;
 import jakarta.jws.WebMethod;
@@ -9,7 +9,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 /**
  * A JAX-WS service in the plain Java style, not WCF's: its own namespace without a trailing slash, parameters and
  * bean fields unqualified (no {@code @WebParam(targetNamespace)}, no {@code elementFormDefault}), the result element
- * {@code return}.
+ * {@code return}. It has a package of its own: JAX-WS names the wrapper beans it generates after the package and
+ * the operation ({@code peer.jaxws.Restock}), so two services in one package that share an operation name would share
+ * one bean, and the one published second would read the other's parts.
  */
 @WebService(name = "Stock", targetNamespace = "http://example.com/stock", serviceName = "StockService",
     portName = "StockPort")

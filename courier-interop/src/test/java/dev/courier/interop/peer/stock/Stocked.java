@@ -1,4 +1,4 @@
-package dev.courier.interop.peer;
+package dev.courier.interop.peer.stock;
 
 import jakarta.xml.bind.annotation.XmlAccessType;
 import jakarta.xml.bind.annotation.XmlAccessorType;
