@@ -4,7 +4,6 @@ import dev.courier.rpc.metadata.ComplexType;
 import dev.courier.rpc.metadata.ContractMetadata;
 import dev.courier.rpc.metadata.EndpointMetadata;
 import dev.courier.rpc.metadata.EnumType;
-import dev.courier.rpc.metadata.FaultMetadata;
 import dev.courier.rpc.metadata.OperationMetadata;
 import dev.courier.rpc.metadata.SchemaElement;
 import dev.courier.rpc.metadata.SchemaType;
@@ -178,10 +177,5 @@ public final class ContractText {
       }
       out.append(line.toString().stripTrailing()).append('\n');
     }
-  }
-
-  /** The faults' names, for messages. */
-  static String faultNames(List<FaultMetadata> faults) {
-    return faults.stream().map(FaultMetadata::name).collect(Collectors.joining(", "));
   }
 }
