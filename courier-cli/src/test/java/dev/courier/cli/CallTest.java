@@ -2,26 +2,15 @@ package dev.courier.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code courier call} in the test JVM: how JSON arguments that do not fit the operation are named, and the
  * values that JSON carries. (CourierIT runs the jar as a user does.)
  */
 class CallTest {
-  static ShopHosts hosts;
-
-  @BeforeAll
-  static void host() {
-    hosts = ShopHosts.open();
-  }
-
-  @AfterAll
-  static void close() {
-    hosts.close();
-  }
+  @RegisterExtension static final ShopHosts hosts = new ShopHosts();
 
   @Test
   void anUnknownParameterIsNamedWithTheOperationsJsonForm() {

@@ -109,6 +109,15 @@ class CourierCommandTest {
   }
 
   @Test
+  void aSoapHostThatDoesNotAnswerIsNamedAndExitsWith3() {
+    Run run = Run.courier("describe", "http://127.0.0.1:1/shop");
+
+    assertThat(run.status()).isEqualTo(3);
+    assertThat(run.err()).contains("courier describe: cannot reach http://127.0.0.1:1/shop?wsdl: cannot connect to "
+        + "127.0.0.1:1 (refused, or nothing listens there)");
+  }
+
+  @Test
   void aHostThatDoesNotAnswerIsNamedAndExitsWith3() {
     Run run = Run.courier("describe", NOBODY);
 

@@ -9,9 +9,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -19,18 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * built jar, started as a process against a {@link Shop} served over Courier TCP and SOAP in this JVM.
  */
 class CourierIT {
-  static ShopHosts hosts;
+  @RegisterExtension static final ShopHosts hosts = new ShopHosts();
   @TempDir Path dir;
-
-  @BeforeAll
-  static void host() {
-    hosts = ShopHosts.open();
-  }
-
-  @AfterAll
-  static void close() {
-    hosts.close();
-  }
 
   /** {@code ./courier args}, run in {@link #dir}, with {@code stdin} on its standard input. */
   private Run courierWithInput(String stdin, String... args) throws IOException, InterruptedException {
@@ -136,6 +125,20 @@ class CourierIT {
 
     assertThat(run.status()).isEqualTo(3);
     assertThat(run.err()).contains("cannot reach courier.tcp://127.0.0.1:1/shop", "Connection refused");
+  }
+
+  @Test
+  void theLauncherSaysHowToBuildTheJarWhenItIsMissing() throws Exception {
+    Path launcher = Path.of(System.getProperty("courier.launcher", "../courier"));
+    Path elsewhere = Files.copy(launcher, dir.resolve("courier"));
+
+    Process p = new ProcessBuilder("bash", elsewhere.toString(), "--help").redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isEqualTo(4);
+    assertThat(output).contains(dir.resolve("courier-cli/target/courier.jar") + " is not built yet",
+        "mvn -q -pl courier-cli -am package -DskipTests");
   }
 
   @Test

@@ -10,9 +10,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** A {@link Shop} served over Courier TCP and over SOAP, publishing its metadata, in the test JVM. */
-final class ShopHosts implements AutoCloseable {
+/**
+ * A {@link Shop} served over Courier TCP and over SOAP, publishing its metadata, in the test JVM, for the tests of
+ * one class: {@code @RegisterExtension static final ShopHosts hosts = new ShopHosts();}.
+ */
+final class ShopHosts implements BeforeAllCallback, AfterAllCallback {
   static final Shop.Order ORDER = new Shop.Order("o-1", Shop.Speed.FAST,
       List.of(new Shop.Line("sku-1", 2, Optional.of("gift")), new Shop.Line("sku-2", 1, Optional.empty())),
       Map.of("sku-1", 10), new byte[] {1, 2, 3}, 'A');
@@ -20,7 +26,7 @@ final class ShopHosts implements AutoCloseable {
   final BlockingQueue<String> forgotten = new LinkedBlockingQueue<>();
   private final TcpBinding tcp = TcpBinding.create();
   private final SoapBinding soap = SoapBinding.create();
-  private final ServiceHost host;
+  private ServiceHost host;
 
   /** The service. */
   final class ShopService implements Shop {
@@ -49,17 +55,13 @@ final class ShopHosts implements AutoCloseable {
     }
   }
 
-  private ShopHosts() {
+  @Override
+  public void beforeAll(ExtensionContext context) {
     host = ServiceHost.builder(new ShopService())
         .endpoint(Shop.class, tcp, "courier.tcp://127.0.0.1:0/shop")
         .endpoint(Shop.class, soap, "http://127.0.0.1:0/shop")
         .publishMetadata(true)
         .build().open();
-  }
-
-  /** The hosts, listening. */
-  static ShopHosts open() {
-    return new ShopHosts();
   }
 
   /** The TCP endpoint's address. */
@@ -77,7 +79,7 @@ final class ShopHosts implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public void afterAll(ExtensionContext context) {
     host.close(Duration.ofSeconds(5));
     tcp.close();
     soap.close();

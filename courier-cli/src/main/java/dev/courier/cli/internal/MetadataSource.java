@@ -92,8 +92,14 @@ public record MetadataSource(String text, String endpoint) {
    */
   public ServiceMetadata read(Bindings bindings, Duration timeout) {
     try {
-      if (endpoint != null) {
+      if (endpoint != null && !endpoint.toLowerCase(Locale.ROOT).startsWith("http")) {
         return Metadata.fetch(bindings.forAddress(endpoint, null), EndpointAddress.of(endpoint), timeout).service();
+      }
+      if (endpoint != null) {
+        // ?wsdl read as a document at its URL, so that imports by location (WCF's ?xsd=xsd0) resolve; the
+        // endpoints then carry the host this client reached, as Metadata.fetch gives them
+        URI at = URI.create(endpoint);
+        return download(URI.create(endpoint + "?wsdl"), timeout).reachedAt(at, at.getPort());
       }
       if (text.toLowerCase(Locale.ROOT).startsWith("http")) {
         return download(URI.create(text), timeout);
@@ -125,21 +131,40 @@ public record MetadataSource(String text, String endpoint) {
   }
 
   private static ServiceMetadata download(URI uri, Duration timeout) throws IOException {
-    try (HttpClient http = HttpClient.newBuilder().connectTimeout(timeout)
+    try (HttpClient http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1)
         .followRedirects(HttpClient.Redirect.NORMAL).build()) {
       HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(uri).timeout(timeout).GET().build(),
           HttpResponse.BodyHandlers.ofInputStream());
       try (InputStream in = response.body()) {
         if (response.statusCode() != 200) {
-          throw Failure.unreachable("cannot read " + uri + ": HTTP " + response.statusCode(), null);
+          throw Failure.unreachable("cannot read " + uri + ": HTTP " + response.statusCode() + " (expected: 200 "
+              + "and a WSDL document; does the host publish its metadata?)", null);
         }
         return Wsdl.read(in, uri);
       }
     } catch (java.net.ConnectException | java.net.http.HttpTimeoutException e) {
-      throw Failure.unreachable("cannot reach " + uri + ": " + e, e);
+      throw Failure.unreachable("cannot reach " + uri + ": " + reason(e, uri), e);
+    } catch (IOException e) {
+      throw Failure.unreachable("cannot read " + uri + ": " + reason(e, uri), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw Failure.unreachable("interrupted while reading " + uri, e);
     }
+  }
+
+  /** What went wrong: the JDK's HTTP client wraps the socket's exception, often without a message. */
+  private static String reason(Throwable e, URI uri) {
+    Throwable root = e;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    int port = uri.getPort() >= 0 ? uri.getPort() : uri.getScheme().equalsIgnoreCase("https") ? 443 : 80;
+    if (root instanceof java.nio.channels.UnresolvedAddressException) {
+      return "unknown host " + uri.getHost();
+    }
+    if (e instanceof java.net.ConnectException) {
+      return "cannot connect to " + uri.getHost() + ":" + port + " (refused, or nothing listens there)";
+    }
+    return root.getMessage() != null ? root.getMessage() : e.toString();
   }
 }
