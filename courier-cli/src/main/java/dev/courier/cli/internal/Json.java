@@ -14,7 +14,9 @@ import java.util.stream.Collectors;
 /**
  * The JSON form of a generated client's values: records as objects by component name, enums by constant name,
  * {@code Optional} as its value or {@code null}, {@code byte[]} as base64, {@code char} as a one-character string,
- * lists as arrays and maps as objects.
+ * lists as arrays and maps as objects. A component left out gets its default ({@code null}, {@code 0},
+ * {@code false}, empty), as Courier reads a record from a writer that does not know it; a key the record does not
+ * have is an error.
  *
  * <pre>{@code
  * Object order = Json.read(node, parameter.getParameterizedType(), "parameter order");
@@ -24,7 +26,7 @@ import java.util.stream.Collectors;
 public final class Json {
   private static final ObjectMapper MAPPER = JsonMapper.builder()
       .addModule(new Jdk8Module())
-      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+      .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)     // absent is the default, as Courier reads it
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .enable(SerializationFeature.INDENT_OUTPUT)
       .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
