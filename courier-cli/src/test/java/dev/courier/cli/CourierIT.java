@@ -2,12 +2,16 @@ package dev.courier.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -20,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CourierIT {
   @RegisterExtension static final ShopHosts hosts = new ShopHosts();
   @TempDir Path dir;
+  final Map<String, String> environment = new HashMap<>();
 
   /** {@code ./courier args}, run in {@link #dir}, with {@code stdin} on its standard input. */
   private Run courierWithInput(String stdin, String... args) throws IOException, InterruptedException {
@@ -29,8 +34,14 @@ class CourierIT {
     Path out = dir.resolve("out.txt");
     Path err = dir.resolve("err.txt");
     Path in = Files.writeString(dir.resolve("in.txt"), stdin);
-    Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectInput(in.toFile())
-        .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectInput(in.toFile())
+        .redirectOutput(out.toFile()).redirectError(err.toFile());
+    // the JDK 25 that runs the tests first on PATH, wherever the build found it; the launcher passes over a
+    // JAVA_HOME older than 25
+    builder.environment().put("PATH", Path.of(System.getProperty("java.home"), "bin") + File.pathSeparator
+        + System.getenv("PATH"));
+    builder.environment().putAll(environment);
+    Process p = builder.start();
     if (!p.waitFor(60, TimeUnit.SECONDS)) {
       p.destroyForcibly();
       throw new AssertionError("courier " + String.join(" ", args) + " did not end within 60 s");
@@ -125,6 +136,39 @@ class CourierIT {
 
     assertThat(run.status()).isEqualTo(3);
     assertThat(run.err()).contains("cannot reach courier.tcp://127.0.0.1:1/shop", "Connection refused");
+  }
+
+  /** A JDK home whose {@code java -version} says {@code version} and whose {@code java} prints its arguments. */
+  private Path fakeJdk(String version) throws IOException {
+    Path bin = Files.createDirectories(dir.resolve("jdk-" + version + "/bin"));
+    for (String tool : List.of("java", "javac")) {
+      Path script = Files.writeString(bin.resolve(tool), """
+          #!/bin/sh
+          if [ "$1" = "-version" ]; then echo 'openjdk version "%s" 2026-01-20' >&2; exit 0; fi
+          echo "fake java: $*"
+          """.formatted(version));
+      Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+    return bin.getParent();
+  }
+
+  @Test
+  void theLauncherRunsTheJarOnTheJavaHomeWhenItIs25OrNewer() throws Exception {
+    environment.put("JAVA_HOME", fakeJdk("26.0.1").toString());
+
+    Run run = courier("describe", "shop.wsdl");
+
+    assertThat(run.out()).startsWith("fake java: ").contains("-jar ", "courier.jar describe shop.wsdl");
+  }
+
+  @Test
+  void theLauncherPassesOverAJavaHomeOlderThan25() throws Exception {
+    environment.put("JAVA_HOME", fakeJdk("17.0.2").toString());
+
+    Run run = courier("--version");
+
+    assertThat(run.status()).isZero();
+    assertThat(run.out()).startsWith("courier ").contains(", Java " + Runtime.version().feature());
   }
 
   @Test
