@@ -102,13 +102,14 @@ public final class CallCommand implements Callable<Integer> {
     try (Bindings bindings = new Bindings()) {
       ServiceMetadata metadata = source.read(bindings, wait);
       Target target = target(metadata);
-      List<Object> values = values(metadata, target, arguments);
+      List<JsonNode> values = values(metadata, target, arguments);
       String endpoint = source.endpoint();
       Method method = compile(metadata, target);
+      Object[] args = javaValues(method, target.op, values);
       EndpointMetadata.Protocol protocol = protocol(metadata, target.contract, endpoint);
       Object client = connect(method.getDeclaringClass(), bindings, endpoint, protocol, wait);
       try {
-        return invoke(client, method, target.op, values.toArray(), endpoint, wait);
+        return invoke(client, method, args, endpoint, wait);
       } finally {
         closeQuietly(client);
       }
@@ -176,8 +177,11 @@ public final class CallCommand implements Callable<Integer> {
     return t;
   }
 
-  /** The arguments in the operation's parameter order, checked against its metadata; JSON nodes for now. */
-  private List<Object> values(ServiceMetadata metadata, Target target, JsonNode arguments) {
+  /**
+   * The arguments in the operation's parameter order ({@code null} for one left out), checked against its
+   * metadata: every key a parameter, every parameter that may not be left out there.
+   */
+  private List<JsonNode> values(ServiceMetadata metadata, Target target, JsonNode arguments) {
     List<SchemaElement> params = target.op.request().elements();
     Supplier<String> form = () -> ContractText.jsonForm(metadata, target.op);
     for (Iterator<String> names = arguments.fieldNames(); names.hasNext(); ) {
@@ -187,7 +191,7 @@ public final class CallCommand implements Callable<Integer> {
             + form.get() + ")");
       }
     }
-    List<Object> nodes = new ArrayList<>();
+    List<JsonNode> nodes = new ArrayList<>();
     for (SchemaElement p : params) {
       JsonNode value = arguments.get(p.name().getLocalPart());
       if (value == null && !p.optional()) {
@@ -233,16 +237,20 @@ public final class CallCommand implements Callable<Integer> {
         .createChannel();
   }
 
-  private int invoke(Object client, Method method, OperationMetadata op, Object[] nodes, String endpoint,
-      Duration wait) {
-    Object[] args = new Object[nodes.length];
+  /** The JSON arguments as the generated method's parameters: records, enums, lists of them. */
+  private static Object[] javaValues(Method method, OperationMetadata op, List<JsonNode> nodes) {
+    Object[] args = new Object[nodes.size()];
     Type[] types = method.getGenericParameterTypes();
     List<SchemaElement> params = op.request().elements();
     for (int i = 0; i < args.length; i++) {
-      JsonNode node = (JsonNode) nodes[i];
+      JsonNode node = nodes.get(i);
       String name = params.get(i).name().getLocalPart();
       args[i] = node == null ? Optional.empty() : Json.read(node, types[i], "parameter " + name);
     }
+    return args;
+  }
+
+  private int invoke(Object client, Method method, Object[] args, String endpoint, Duration wait) {
     Object result;
     try {
       result = method.invoke(client, args);
