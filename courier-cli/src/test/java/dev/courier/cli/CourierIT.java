@@ -62,7 +62,7 @@ class CourierIT {
     assertThat(run.status()).isZero();
     assertThat(run.out()).contains(
         "contract Shop\n",
-        "  request/reply  GetOrder(id: string) -> Order              faults: NoSuchOrder\n",
+        "  request/reply  GetOrder(id: string) -> Order\n                   faults: NoSuchOrder\n",
         "  one-way        forget(id: string)\n",
         "  " + hosts.tcpAddress() + "  Shop  Courier courier.tcp  CourierTcpBinding_Shop\n");
   }

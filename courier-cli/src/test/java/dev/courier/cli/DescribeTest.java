@@ -6,10 +6,13 @@ import dev.courier.rpc.ContractDescription;
 import dev.courier.rpc.EndpointAddress;
 import dev.courier.rpc.Operation;
 import dev.courier.rpc.ServiceContract;
+import dev.courier.rpc.metadata.ContractMetadata;
+import dev.courier.rpc.metadata.OperationMetadata;
 import dev.courier.rpc.metadata.ServiceMetadata;
 import dev.courier.rpc.metadata.Wsdl;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,7 +43,8 @@ class DescribeTest {
         service ShopService (http://example.com/shop)
 
         contract Shop
-          request/reply  GetOrder(id: string) -> Order              faults: NoSuchOrder
+          request/reply  GetOrder(id: string) -> Order
+                           faults: NoSuchOrder
           request/reply  count(speed: Speed, atLeast?: int) -> int
           one-way        forget(id: string)
           request/reply  place(order: Order) -> Order
@@ -55,6 +59,31 @@ class DescribeTest {
         endpoints
           courier.tcp://shop.example.com:8808/shop  Shop  Courier courier.tcp  CourierTcpBinding_Shop
           http://shop.example.com/shop              Shop  SOAP 1.1             BasicHttpBinding_Shop
+        """);
+  }
+
+  @Test
+  void theDocumentationOfAContractAndItsOperationsIsPrintedUnderThem() throws Exception {
+    ServiceMetadata shop = Wsdl.read(Files.readString(ShopWsdl.write(dir)));
+    ContractMetadata c = shop.contracts().getFirst();
+    ContractMetadata documented = new ContractMetadata(c.name(), c.operations().stream()
+        .map(o -> !o.name().equals("forget") ? o : new OperationMetadata(o.name(), o.pattern(), o.request(), o.reply(),
+            o.faults(), "Forgets an order,\n   at once."))
+        .toList(), "Takes and finds orders.");
+    Path file = Files.writeString(dir.resolve("documented.wsdl"), Wsdl.write(new ServiceMetadata(shop.name(),
+        shop.targetNamespace(), List.of(documented), shop.types(), shop.endpoints())));
+
+    Run run = Run.courier("describe", file.toString());
+
+    assertThat(run.out()).contains("""
+        contract Shop
+          Takes and finds orders.
+
+          request/reply  GetOrder(id: string) -> Order
+        """, """
+          one-way        forget(id: string)
+                           Forgets an order, at once.
+          request/reply  place(order: Order) -> Order
         """);
   }
 

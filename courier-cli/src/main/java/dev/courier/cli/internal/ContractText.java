@@ -72,22 +72,31 @@ public final class ContractText {
         out.append(" (").append(c.name().getNamespaceURI()).append(')');
       }
       out.append('\n');
-      List<String[]> rows = new ArrayList<>();
+      if (!c.documentation().isBlank()) {
+        out.append("  ").append(oneLine(c.documentation())).append("\n\n");
+      }
+      List<Row> rows = new ArrayList<>();
       for (OperationMetadata op : c.operations()) {
-        String faults = op.faults().isEmpty() ? "" : "faults: " + op.faults().stream()
-            .map(f -> type(f.detailType())).collect(Collectors.joining(", "));
-        rows.add(new String[] {pattern(op.pattern()), signature(op), faults});
+        List<String> notes = new ArrayList<>();
+        if (!op.faults().isEmpty()) {
+          notes.add("faults: " + op.faults().stream().map(f -> type(f.detailType())).collect(Collectors.joining(", ")));
+        }
+        if (!op.documentation().isBlank()) {
+          notes.add(oneLine(op.documentation()));
+        }
+        rows.add(new Row(List.of(pattern(op.pattern()), signature(op)), notes));
       }
       table(out, rows);
     }
-    List<String[]> types = new ArrayList<>();
+    List<Row> types = new ArrayList<>();
     for (SchemaType t : metadata.types()) {
       switch (t) {
-        case EnumType e -> types.add(new String[] {e.name().getLocalPart(), "enum { " + String.join(", ", e.values()) + " }"});
+        case EnumType e -> types.add(new Row(List.of(e.name().getLocalPart(), "enum { " + String.join(", ", e.values())
+            + " }"), documentation(e.documentation())));
         case ComplexType c -> {
           if (c.arrayItem().isEmpty() && !isMapEntry(c)) {
-            types.add(new String[] {c.name().getLocalPart(), c.elements().stream().map(this::element)
-                .collect(Collectors.joining(", ", "{ ", " }"))});
+            types.add(new Row(List.of(c.name().getLocalPart(), c.elements().stream().map(this::element)
+                .collect(Collectors.joining(", ", "{ ", " }"))), documentation(c.documentation())));
           }
         }
       }
@@ -100,12 +109,24 @@ public final class ContractText {
     if (metadata.endpoints().isEmpty()) {
       out.append("  (none)\n");
     }
-    List<String[]> endpoints = new ArrayList<>();
+    List<Row> endpoints = new ArrayList<>();
     for (EndpointMetadata e : metadata.endpoints()) {
-      endpoints.add(new String[] {e.address().toString(), e.contract().getLocalPart(), protocol(e), e.name()});
+      endpoints.add(new Row(List.of(e.address().toString(), e.contract().getLocalPart(), protocol(e), e.name()),
+          List.of()));
     }
     table(out, endpoints);
     return out.toString();
+  }
+
+  /** One line of a table, and the notes written under its second column. */
+  private record Row(List<String> cells, List<String> notes) {}
+
+  private static List<String> documentation(String text) {
+    return text.isBlank() ? List.of() : List.of(oneLine(text));
+  }
+
+  private static String oneLine(String text) {
+    return text.strip().replaceAll("\\s+", " ");
   }
 
   private static String protocol(EndpointMetadata e) {
@@ -158,24 +179,31 @@ public final class ContractText {
         && c.elements().get(1).name().getLocalPart().equals("Value");
   }
 
-  /** Rows of columns, each column as wide as its widest cell, indented by two spaces. */
-  private static void table(StringBuilder out, List<String[]> rows) {
-    int columns = rows.stream().mapToInt(r -> r.length).max().orElse(0);
+  /**
+   * Rows of columns, each column as wide as its widest cell, indented by two spaces; a row's notes follow it,
+   * each on a line of its own, indented two spaces past the start of the second column.
+   */
+  private static void table(StringBuilder out, List<Row> rows) {
+    int columns = rows.stream().mapToInt(r -> r.cells().size()).max().orElse(0);
     int[] width = new int[columns];
-    for (String[] r : rows) {
-      for (int i = 0; i < r.length; i++) {
-        width[i] = Math.max(width[i], r[i].length());
+    for (Row r : rows) {
+      for (int i = 0; i < r.cells().size(); i++) {
+        width[i] = Math.max(width[i], r.cells().get(i).length());
       }
     }
-    for (String[] r : rows) {
+    for (Row r : rows) {
       StringBuilder line = new StringBuilder("  ");
-      for (int i = 0; i < r.length; i++) {
-        line.append(r[i]);
-        if (i < r.length - 1) {
-          line.append(" ".repeat(width[i] - r[i].length() + 2));
+      for (int i = 0; i < r.cells().size(); i++) {
+        String cell = r.cells().get(i);
+        line.append(cell);
+        if (i < r.cells().size() - 1) {
+          line.append(" ".repeat(width[i] - cell.length() + 2));
         }
       }
       out.append(line.toString().stripTrailing()).append('\n');
+      for (String note : r.notes()) {
+        out.append(" ".repeat(2 + width[0] + 2 + 2)).append(note).append('\n');
+      }
     }
   }
 }
