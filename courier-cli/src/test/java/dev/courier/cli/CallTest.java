@@ -57,4 +57,12 @@ class CallTest {
         {"id":"o-1","speed":"FAST","lines":[{"sku":"sku-1","quantity":2,"note":"gift"},\
         {"sku":"sku-2","quantity":1,"note":null}],"stock":{"sku-1":10},"label":"AQID","grade":"A"}""");
   }
+
+  @Test
+  void severalReturnValuesArePrintedAsOneObjectOfThem() {
+    Run run = Run.courier("call", hosts.soapAddress(), "reserve", "--json", "{\"sku\": \"a\", \"quantity\": 5}");
+
+    assertThat(run.err()).isEmpty();
+    assertThat(run.out().replaceAll("\\s+", "")).isEqualTo("{\"reserveResult\":false,\"reserved\":2,\"warehouse\":\"north\"}");
+  }
 }

@@ -127,7 +127,7 @@ class CourierIT {
 
     assertThat(run.status()).isEqualTo(2);
     assertThat(run.err()).contains("unknown operation cancel at " + hosts.tcpAddress()
-        + " (expected one of: GetOrder, count, forget, place)");
+        + " (expected one of: GetOrder, count, forget, place, reserve)");
   }
 
   @Test

@@ -48,6 +48,7 @@ class DescribeTest {
           request/reply  count(speed: Speed, atLeast?: int) -> int
           one-way        forget(id: string)
           request/reply  place(order: Order) -> Order
+          request/reply  reserve(sku: string, quantity: int) -> (reserveResult: boolean, reserved: int, warehouse: string)
 
         types
           Order        { id: string, speed: Speed, lines: Line[], stock: map<string, int>, label: base64Binary, \

@@ -1,6 +1,7 @@
 package dev.courier.cli;
 
 import dev.courier.rpc.FaultContract;
+import dev.courier.rpc.MessageContract;
 import dev.courier.rpc.Operation;
 import dev.courier.rpc.ServiceContract;
 import java.util.List;
@@ -22,6 +23,10 @@ public interface Shop {
   /** A declared fault. */
   record NoSuchOrder(String id, int tried) {}
 
+  /** A reply of several values (WCF's out parameters). */
+  @MessageContract
+  record Reserved(boolean reserveResult, int reserved, String warehouse) {}
+
   Order place(Order order);
 
   @Operation(name = "GetOrder")
@@ -32,4 +37,6 @@ public interface Shop {
 
   @Operation(oneWay = true)
   void forget(String id);
+
+  Reserved reserve(String sku, int quantity);
 }

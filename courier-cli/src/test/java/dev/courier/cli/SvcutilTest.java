@@ -22,7 +22,7 @@ class SvcutilTest {
     Path pkg = out.resolve("com/example/shop");
     assertThat(run.out().lines().map(Path::of).toList()).containsExactlyInAnyOrder(pkg.resolve("Shop.java"),
         pkg.resolve("ShopClient.java"), pkg.resolve("Order.java"), pkg.resolve("Speed.java"),
-        pkg.resolve("Line.java"), pkg.resolve("NoSuchOrder.java"));
+        pkg.resolve("Line.java"), pkg.resolve("NoSuchOrder.java"), pkg.resolve("ReserveResponse.java"));
     assertThat(Files.readString(pkg.resolve("Shop.java")))
         .contains("package com.example.shop;", "Order place(Order order);")
         .doesNotContain("placeAsync");
