@@ -14,6 +14,7 @@ import dev.courier.rpc.ServiceContract;
 import dev.courier.rpc.metadata.ServiceMetadata;
 import dev.courier.rpc.metadata.Wsdl;
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -53,12 +54,17 @@ class GenerationTest {
   Options options;
   final List<List<String>> runs = new ArrayList<>();
 
-  @BeforeEach
-  void writeTheWsdl() throws Exception {
+  /** Writes {@link Inventory}'s WSDL, as Courier publishes it, at {@link #INVENTORY} under {@code basedir}. */
+  static void writeInventoryWsdl(Path basedir) throws IOException {
     Path wsdl = basedir.resolve(INVENTORY);
     Files.createDirectories(wsdl.getParent());
     Files.writeString(wsdl, Wsdl.write(ServiceMetadata.builder("InventoryService")
         .contract(ContractDescription.of(Inventory.class)).build()));
+  }
+
+  @BeforeEach
+  void writeTheWsdl() throws Exception {
+    writeInventoryWsdl(basedir);
     out = basedir.resolve("target/generated-sources/courier");
     stamp = basedir.resolve("target/courier-maven-plugin/default.stamp");
     options = Options.of("com.example.inventory", true, false, false);
