@@ -163,6 +163,19 @@ class GenerationTest {
   }
 
   @Test
+  void aUrlOfNoKnownProtocolOrThatCannotBeReadFailsNamingIt() throws Exception {
+    assertThatThrownBy(() -> generation(options, "classpath:orders.wsdl"))
+        .isInstanceOf(GenerationException.class)
+        .hasMessageStartingWith("WSDL URL classpath:orders.wsdl is no valid URL: unknown protocol: classpath");
+    String gone = basedir.resolve("gone.wsdl").toUri().toString();
+    Generation generation = generation(options, gone);
+
+    assertThatThrownBy(() -> run(generation))
+        .isInstanceOf(GenerationException.class)
+        .hasMessageStartingWith("reading WSDL URL " + gone + " failed: java.io.FileNotFoundException");
+  }
+
+  @Test
   void aPackageNameThatIsNoJavaPackageFailsNamingIt() {
     for (String name : List.of("com.example.2orders", "com.example.class", "com-example", "com..example")) {
       assertThatThrownBy(() -> Options.of(name, false, false, false))
