@@ -113,14 +113,18 @@ class PageApiTest {
         .path("error").asText()).startsWith("argument words of count: 7 (expected: java.util.List<java.lang.String>)");
     assertThat(JSON.readTree(post("{\"contract\": \"Shop\", \"operation\": \"count\", \"arguments\": {\"letters\": []}}").body())
         .path("error").asText()).isEqualTo("argument letters (expected: a parameter of count, one of [words])");
+    assertThat(JSON.readTree(post("{\"contract\": \"Shop\", \"operation\": \"note\", \"arguments\": {\"priority\": \"HIGH\"}}")
+        .body()).path("error").asText()).startsWith("argument priority of note: \"HIGH\" (expected: dev.courier.testpage.Shop$Priority)")
+        .contains("LOW", "NORMAL", "URGENT");
   }
 
   @Test
-  void aCallThatIsNotJsonContentOrNotAPostIsRefused() throws Exception {
+  void aCallThatIsNotJsonContentOrTooLargeOrNotAPostIsRefused() throws Exception {
     HttpResponse<String> plain = HTTP.send(HttpRequest.newBuilder(PAGE.url().resolve("/api/invoke"))
         .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(plain.statusCode()).isEqualTo(415);
+    assertThat(post("[\"" + "x".repeat(1024 * 1024) + "\"]").statusCode()).isEqualTo(413);
     assertThat(get("/api/invoke").statusCode()).isEqualTo(405);
     assertThat(get("/nothing-here").statusCode()).isEqualTo(404);
   }
