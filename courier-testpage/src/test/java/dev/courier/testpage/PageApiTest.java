@@ -30,6 +30,7 @@ class PageApiTest {
     host = ServiceHost.builder(new Shop.Service())
         .endpoint(Shop.class, TCP, "courier.tcp://127.0.0.1:0/shop")
         .endpoint(Shop.class, SOAP, "http://127.0.0.1:0/shop")
+        .endpoint(Shop.class, dev.courier.rpc.inprocess.InProcessBinding.create(), "inproc://page-api-shop")
         .extension(PAGE).build().open();
   }
 
@@ -45,7 +46,7 @@ class PageApiTest {
     JsonNode catalog = JSON.readTree(get("/api/contracts").body());
 
     assertThat(catalog.path("endpoints").findValuesAsText("address")).containsExactly(
-        host.listenAddresses().get(0), host.listenAddresses().get(1));
+        host.listenAddresses().get(0), host.listenAddresses().get(1), "inproc://page-api-shop");
     JsonNode place = operation(catalog.path("endpoints").get(0), "place");
     assertThat(place.path("pattern").asText()).isEqualTo("REQUEST_REPLY");
     assertThat(place.path("faults").toString()).isEqualTo("[\"OutOfStockFault\"]");
@@ -85,6 +86,28 @@ class PageApiTest {
     assertThat(outcome.path("result").toString()).isEqualTo("{\"a\":1}");
     assertThat(outcome.path("request").asText()).startsWith("POST /shop HTTP/1.1").contains("Envelope", ">a<");
     assertThat(outcome.path("response").asText()).startsWith("HTTP/1.1 200").contains("Envelope");
+  }
+
+  @Test
+  void aCallInProcessAnswersItsResultAndThatNothingCrossedANetwork() throws Exception {
+    JsonNode outcome = JSON.readTree(post("{\"endpoint\": 2, \"operation\": \"count\", \"arguments\": {\"words\": [\"a\"]}}").body());
+
+    assertThat(outcome.path("result").toString()).isEqualTo("{\"a\":1}");
+    assertThat(outcome.path("wire").asText()).isEqualTo("none");
+    assertThat(outcome.path("request").asText()).isEqualTo("(inproc: the call does not cross a network)");
+  }
+
+  @Test
+  void aRequestThatNamesAnotherHostIsRefusedAgainstDnsRebinding() throws Exception {
+    try (java.net.Socket socket = new java.net.Socket(PAGE.url().getHost(), PAGE.url().getPort())) {
+      socket.getOutputStream().write(("GET /api/contracts HTTP/1.1\r\nHost: rebound.example:" + PAGE.url().getPort()
+          + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      String response = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+
+      assertThat(response).startsWith("HTTP/1.1 403 Forbidden").contains("host rebound.example:" + PAGE.url().getPort()
+          + " (expected: the page's own address, such as " + PAGE.url().getAuthority());
+    }
+    assertThat(get("/api/contracts").statusCode()).isEqualTo(200);
   }
 
   @Test

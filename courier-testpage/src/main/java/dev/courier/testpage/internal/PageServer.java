@@ -136,6 +136,20 @@ public final class PageServer implements AutoCloseable {
     invoker.close();
   }
 
+  /**
+   * Whether a request that names {@code host} in its {@code Host} header is answered: by a page on loopback, only
+   * when it names an address or {@code localhost}, so that a site whose DNS name turns into 127.0.0.1 cannot read the
+   * page or make calls through it.
+   */
+  private boolean acceptsHost(String host) {
+    if (!((InetSocketAddress) channel.localAddress()).getAddress().isLoopbackAddress()) {
+      return true;
+    }
+    String name = host.startsWith("[") ? host.substring(1, Math.max(1, host.indexOf(']')))
+        : host.contains(":") ? host.substring(0, host.lastIndexOf(':')) : host;
+    return name.equalsIgnoreCase("localhost") || name.contains(":") || name.matches("[0-9.]+");
+  }
+
   private static byte[] resource(String name) {
     try (InputStream in = PageServer.class.getResourceAsStream(name)) {
       if (in == null) {
@@ -152,6 +166,12 @@ public final class PageServer implements AutoCloseable {
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
       boolean keepAlive = HttpUtil.isKeepAlive(request);
       String path = URI.create(request.uri()).getPath();
+      String host = request.headers().get(HttpHeaderNames.HOST, "");
+      if (!acceptsHost(host)) {
+        error(ctx, false, HttpResponseStatus.FORBIDDEN, "host " + host + " (expected: the page's own address, such as "
+            + url.getAuthority() + "; a page on loopback answers no other DNS name than localhost, against DNS rebinding)");
+        return;
+      }
       if (path.equals("/api/invoke")) {
         if (!request.method().equals(HttpMethod.POST)) {
           error(ctx, keepAlive, HttpResponseStatus.METHOD_NOT_ALLOWED, request.method() + " " + path + " (expected: POST)");
