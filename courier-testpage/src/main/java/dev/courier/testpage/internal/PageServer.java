@@ -72,10 +72,12 @@ public final class PageServer implements AutoCloseable {
   private final Invoker invoker;
   private final EventLoopGroup group;
   private final ExecutorService calls;
-  private Channel channel;
-  private URI url;
+  private final boolean loopback;
+  private volatile Channel channel;
+  private volatile URI url;
 
-  private PageServer(ServiceHost host) {
+  private PageServer(ServiceHost host, InetSocketAddress at) {
+    this.loopback = at.getAddress() != null && at.getAddress().isLoopbackAddress();
     this.mapper = new ObjectMapper().registerModule(new Jdk8Module())
         .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
         .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
@@ -93,7 +95,7 @@ public final class PageServer implements AutoCloseable {
 
   /** Serves the page of {@code host} at {@code at}. */
   public static PageServer open(ServiceHost host, InetSocketAddress at) {
-    PageServer server = new PageServer(host);
+    PageServer server = new PageServer(host, at);
     server.listen(at);
     return server;
   }
@@ -142,7 +144,7 @@ public final class PageServer implements AutoCloseable {
    * page or make calls through it.
    */
   private boolean acceptsHost(String host) {
-    if (!((InetSocketAddress) channel.localAddress()).getAddress().isLoopbackAddress()) {
+    if (!loopback) {
       return true;
     }
     String name = host.startsWith("[") ? host.substring(1, Math.max(1, host.indexOf(']')))
@@ -168,8 +170,10 @@ public final class PageServer implements AutoCloseable {
       String path = URI.create(request.uri()).getPath();
       String host = request.headers().get(HttpHeaderNames.HOST, "");
       if (!acceptsHost(host)) {
+        InetSocketAddress self = (InetSocketAddress) ctx.channel().localAddress();
         error(ctx, false, HttpResponseStatus.FORBIDDEN, "host " + host + " (expected: the page's own address, such as "
-            + url.getAuthority() + "; a page on loopback answers no other DNS name than localhost, against DNS rebinding)");
+            + self.getAddress().getHostAddress() + ":" + self.getPort()
+            + "; a page on loopback answers no DNS name but localhost, against DNS rebinding)");
         return;
       }
       if (path.equals("/api/invoke")) {
