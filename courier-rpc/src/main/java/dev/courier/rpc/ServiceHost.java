@@ -4,6 +4,7 @@ import dev.courier.io.IoClock;
 import dev.courier.io.IoTarget;
 import dev.courier.rpc.spi.Binding;
 import dev.courier.rpc.spi.Endpoint;
+import dev.courier.rpc.spi.HostExtension;
 import dev.courier.rpc.spi.Listener;
 import dev.courier.rpc.spi.Session;
 import java.time.Duration;
@@ -53,9 +54,9 @@ import java.util.function.Supplier;
 public final class ServiceHost implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(ServiceHost.class.getName());
 
-  private record EndpointSpec(ContractDescription contract, Binding binding, EndpointAddress address) {}
-
-  private final List<EndpointSpec> endpoints;
+  private final List<ServiceEndpoint> endpoints;
+  private final List<HostExtension.Factory> extensionFactories;
+  private final List<HostExtension> extensions = new ArrayList<>();
   private final List<Dispatcher> dispatchers = new ArrayList<>();
   private final List<Listener> listeners = new ArrayList<>();
   private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
@@ -71,6 +72,7 @@ public final class ServiceHost implements AutoCloseable {
       throw new IllegalStateException("host has no endpoint (expected: .endpoint(contract, binding, address))");
     }
     this.endpoints = List.copyOf(b.endpoints);
+    this.extensionFactories = List.copyOf(b.extensions);
     this.maxConcurrentSessions = b.maxConcurrentSessions;
     this.publishMetadata = b.publishMetadata;
     this.serviceName = b.implementation.getSimpleName().isEmpty() ? "Service" : b.implementation.getSimpleName();
@@ -78,7 +80,7 @@ public final class ServiceHost implements AutoCloseable {
         : Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("courier-call-", 0).factory());
     this.throttle = b.maxConcurrentCalls == Integer.MAX_VALUE ? null : new CallThrottle(b.maxConcurrentCalls, executor);
     Supplier<?> factory = b.factory;
-    for (EndpointSpec e : endpoints) {
+    for (ServiceEndpoint e : endpoints) {
       dispatchers.add(new Dispatcher(e.address().toString(), e.contract(), b.implementation, b.instanceMode,
           b.concurrency, factory, executor, b.includeExceptionDetail, throttle, b.clock));
     }
@@ -111,6 +113,26 @@ public final class ServiceHost implements AutoCloseable {
     return out;
   }
 
+  /**
+   * The host's endpoints, in the order they were added: after {@link #open()}, at the addresses they listen at
+   * (with the ports bound).
+   *
+   * <pre>{@code
+   * ServiceEndpoint first = host.endpoints().getFirst();
+   * Calculator calc = ChannelFactory.builder(Calculator.class)
+   *     .binding(first.binding()).address(first.address()).build().createChannel();
+   * }</pre>
+   */
+  public List<ServiceEndpoint> endpoints() {
+    List<String> addresses = listenAddresses();
+    List<ServiceEndpoint> out = new ArrayList<>();
+    for (int i = 0; i < endpoints.size(); i++) {
+      ServiceEndpoint e = endpoints.get(i);
+      out.add(i < addresses.size() ? new ServiceEndpoint(e.contract(), e.binding(), EndpointAddress.of(addresses.get(i))) : e);
+    }
+    return List.copyOf(out);
+  }
+
   /** The calls running or waiting in the host now. */
   public int callsInFlight() {
     return dispatchers.stream().mapToInt(Dispatcher::inFlight).sum();
@@ -126,7 +148,7 @@ public final class ServiceHost implements AutoCloseable {
     return throttle == null ? 0 : throttle.peak();
   }
 
-  /** Opens every endpoint. */
+  /** Opens every endpoint, then the extensions ({@link Builder#extension}); when one of them fails, aborts the host. */
   public synchronized ServiceHost open() {
     if (state != CommunicationState.CREATED) {
       throw new IllegalStateException("open: host is " + state + " (expected: CREATED)");
@@ -134,7 +156,7 @@ public final class ServiceHost implements AutoCloseable {
     state = CommunicationState.OPENING;
     try {
       for (int i = 0; i < endpoints.size(); i++) {
-        EndpointSpec e = endpoints.get(i);
+        ServiceEndpoint e = endpoints.get(i);
         Dispatcher d = dispatchers.get(i);
         listeners.add(e.binding().listen(e.address(), new HostEndpoint(d)));
       }
@@ -144,6 +166,15 @@ public final class ServiceHost implements AutoCloseable {
       throw e;
     }
     state = CommunicationState.OPENED;
+    try {
+      for (HostExtension.Factory f : extensionFactories) {   // the host serves calls: an extension may make some
+        extensions.add(Objects.requireNonNull(f.open(this), "extension (expected: a HostExtension from " + f + ")"));
+      }
+    } catch (RuntimeException e) {
+      abort();
+      state = CommunicationState.FAULTED;
+      throw e;
+    }
     return this;
   }
 
@@ -278,6 +309,7 @@ public final class ServiceHost implements AutoCloseable {
       }
       state = CommunicationState.CLOSING;
     }
+    closeExtensions();
     listeners.forEach(Listener::close);
     dispatchers.forEach(Dispatcher::stopAccepting);
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -304,9 +336,21 @@ public final class ServiceHost implements AutoCloseable {
       }
       state = CommunicationState.CLOSING;
     }
+    closeExtensions();
     listeners.forEach(Listener::close);
     dispatchers.forEach(Dispatcher::stopAccepting);
     finish();
+  }
+
+  private void closeExtensions() {
+    for (HostExtension x : extensions.reversed()) {
+      try {
+        x.close();
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "host extension " + x + " failed to close", e);
+      }
+    }
+    extensions.clear();
   }
 
   private void finish() {
@@ -327,7 +371,7 @@ public final class ServiceHost implements AutoCloseable {
     private final Class<?> implementation;
     private final Supplier<?> factory;
     private final InstanceMode instanceMode;
-    private final List<EndpointSpec> endpoints = new ArrayList<>();
+    private final List<ServiceEndpoint> endpoints = new ArrayList<>();
     private ConcurrencyMode concurrency = ConcurrencyMode.MULTIPLE;
     private int maxConcurrentCalls = Integer.MAX_VALUE;
     private int maxConcurrentSessions = Integer.MAX_VALUE;
@@ -335,6 +379,7 @@ public final class ServiceHost implements AutoCloseable {
     private boolean includeExceptionDetail;
     private boolean publishMetadata;
     private IoClock clock = IoClock.system();
+    private final List<HostExtension.Factory> extensions = new ArrayList<>();
 
     private Builder(Class<?> implementation, Supplier<?> factory, InstanceMode instanceMode) {
       this.implementation = implementation;
@@ -355,7 +400,7 @@ public final class ServiceHost implements AutoCloseable {
         throw new IllegalArgumentException("service " + implementation.getName() + " does not implement contract "
             + contract.getName() + " (expected: a class implementing the contract interface)");
       }
-      endpoints.add(new EndpointSpec(description, binding, a));
+      endpoints.add(new ServiceEndpoint(description, binding, a));
       return this;
     }
 
@@ -411,6 +456,21 @@ public final class ServiceHost implements AutoCloseable {
      */
     public Builder publishMetadata(boolean publish) {
       this.publishMetadata = publish;
+      return this;
+    }
+
+    /**
+     * An extension opened with the host, once its endpoints listen, and closed with it; extensions open in the
+     * order they are added and close in the reverse order.
+     *
+     * <pre>{@code
+     * ServiceHost.builder(new CalculatorService()).endpoint(Calculator.class, soap, "http://127.0.0.1:8080/calc")
+     *     .extension(TestPage.at("http://127.0.0.1:8081/"))       // courier-testpage
+     *     .build().open();
+     * }</pre>
+     */
+    public Builder extension(HostExtension.Factory factory) {
+      extensions.add(Objects.requireNonNull(factory, "factory"));
       return this;
     }
 

@@ -1,5 +1,5 @@
 /**
- * The service-provider interface for bindings.
+ * The service-provider interface for bindings, and for extensions of a host.
  *
  * <h2>Starting points</h2>
  * <ul>
@@ -7,6 +7,7 @@
  *   <li>{@link dev.courier.rpc.spi.Invocation}: the call that rides each request.
  *   <li>{@link dev.courier.rpc.spi.RpcStatus}: how outcomes cross a binding.
  *   <li>{@link dev.courier.rpc.spi.Encoding}: how a binding writes a contract's values and reads them back.
+ *   <li>{@link dev.courier.rpc.spi.HostExtension}: something that opens and closes with a host, such as a test page.
  * </ul>
  */
 package dev.courier.rpc.spi;
