@@ -83,6 +83,21 @@ public final class GenerateMojo extends AbstractMojo {
   @Parameter(property = "courier.syncOnly", defaultValue = "false")
   private boolean syncOnly;
 
+  /**
+   * Requests and replies as records of the messages' parts, {@code PlaceOrderResponse placeOrder(PlaceOrderRequest
+   * request)} (svcutil's {@code /messageContract}).
+   */
+  @Parameter(property = "courier.messageContract", defaultValue = "false")
+  private boolean messageContract;
+
+  /**
+   * Schema or WSDL namespaces whose types and contracts go in a package of their own, each as {@code NS=PACKAGE}
+   * (svcutil's {@code /namespace:ns,Name}, cxf-codegen-plugin's {@code -p ns=package}); the others go in
+   * {@code packageName}.
+   */
+  @Parameter
+  private List<String> namespaces;
+
   /** The source root written, added to the project's compile sources. */
   @Parameter(property = "courier.outputDirectory",
       defaultValue = "${project.build.directory}/generated-sources/courier", required = true)
@@ -123,7 +138,7 @@ public final class GenerateMojo extends AbstractMojo {
     Path stampFile = Path.of(project.getBuild().getDirectory(), "courier-maven-plugin",
         mojoExecution.getExecutionId() + ".stamp");
     try {
-      Options options = Options.of(packageName, async, eventBased, syncOnly);
+      Options options = Options.of(packageName, async, eventBased, syncOnly, messageContract, namespaces);
       Generation generation = Generation.of(basedir, sources, options, out, stampFile, plugin.getVersion());
       Generation.Result result = generation.run(Runtime.version().feature() >= GENERATOR_JAVA
           ? InProcessGeneration::generate

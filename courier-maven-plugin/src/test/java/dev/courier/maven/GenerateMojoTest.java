@@ -62,6 +62,19 @@ class GenerateMojoTest {
   }
 
   @Test
+  void messageContractAndNamespacesReachTheGenerator() throws Exception {
+    set("messageContract", true);
+    set("namespaces", List.of("urn:example:inventory:data=com.example.inventory.data"));
+    Path out = basedir.resolve("target/generated-sources/courier");
+
+    mojo.execute();
+
+    assertThat(out.resolve("com/example/inventory/data/Stock.java")).exists();
+    assertThat(out.resolve("com/example/inventory/Inventory.java")).content()
+        .contains("StockResponse stock(StockRequest request)");
+  }
+
+  @Test
   void theGoalGeneratesInMavensJvmAndAddsItsOutputToTheCompileSources() throws Exception {
     Path out = basedir.resolve("target/generated-sources/courier");
 

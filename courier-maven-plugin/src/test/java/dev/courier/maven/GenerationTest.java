@@ -9,6 +9,7 @@ import dev.courier.maven.internal.GenerationException;
 import dev.courier.maven.internal.InProcessGeneration;
 import dev.courier.maven.internal.Options;
 import dev.courier.rpc.ContractDescription;
+import dev.courier.rpc.DataContract;
 import dev.courier.rpc.FaultContract;
 import dev.courier.rpc.ServiceContract;
 import dev.courier.rpc.metadata.ServiceMetadata;
@@ -30,7 +31,8 @@ class GenerationTest {
   /** The service whose WSDL the tests generate from. */
   @ServiceContract(namespace = "urn:example:inventory", name = "Inventory")
   interface Inventory {
-    /** A data contract. */
+    /** A data contract, in a schema namespace of its own. */
+    @DataContract(namespace = "urn:example:inventory:data")
     record Stock(String sku, int onHand, List<String> warehouses) {}
 
     /** A declared fault. */
@@ -216,4 +218,62 @@ class GenerationTest {
         .hasMessageStartingWith("WSDL file missing.wsdl does not exist (looked for " + basedir.resolve("missing.wsdl"));
   }
 
+  static final Options MESSAGES = messages();
+
+  private static Options messages() {
+    try {
+      return Options.of("com.example.inventory", false, false, false, true,
+          List.of("urn:example:inventory:data=com.example.inventory.data"));
+    } catch (GenerationException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  static final List<String> MESSAGE_FILES = List.of("com/example/inventory/Inventory.java",
+      "com/example/inventory/InventoryClient.java", "com/example/inventory/data/Stock.java",
+      "com/example/inventory/UnknownSku.java", "com/example/inventory/StockRequest.java",
+      "com/example/inventory/StockResponse.java", "com/example/inventory/ReserveRequest.java",
+      "com/example/inventory/ReserveResponse.java");
+
+  @Test
+  void messageContractAndANamespaceMappingShapeTheClientInProcessAndForked() throws Exception {
+    Generation.Result result = run(generation(MESSAGES, INVENTORY));
+    assertThat(result.files()).containsExactlyInAnyOrderElementsOf(MESSAGE_FILES);
+    String inProcess = Files.readString(out.resolve("com/example/inventory/Inventory.java"));
+    assertThat(inProcess).contains("StockResponse stock(StockRequest request)",
+        "import com.example.inventory.data.Stock;");
+
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    List<Path> classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+        .map(Path::of).toList();
+    Path forkedOut = basedir.resolve("forked");
+    List<String> forked = ForkedGeneration.generate(java, classPath, basedir, List.of(INVENTORY), MESSAGES,
+        forkedOut);
+
+    assertThat(forked).containsExactlyInAnyOrderElementsOf(MESSAGE_FILES);
+    assertThat(forkedOut.resolve("com/example/inventory/Inventory.java")).content().isEqualTo(inProcess);
+  }
+
+  @Test
+  void anotherNamespaceMappingRegenerates() throws Exception {
+    run(generation(MESSAGES, INVENTORY));
+    Options other = Options.of("com.example.inventory", false, false, false, true,
+        List.of("urn:example:inventory:data=com.example.stock"));
+
+    assertThat(run(generation(other, INVENTORY)).upToDate()).isFalse();
+    assertThat(out.resolve("com/example/stock/Stock.java")).exists();
+    assertThat(out.resolve("com/example/inventory/data")).isEmptyDirectory();
+  }
+
+  @Test
+  void aNamespaceMappingThatIsNoneFailsNamingIt() {
+    assertThatThrownBy(() -> Options.of("a", false, false, false, false, List.of("urn:example:inventory:data")))
+        .isInstanceOf(GenerationException.class)
+        .hasMessage("<namespace>urn:example:inventory:data</namespace> is no mapping (expected: NS=PACKAGE, such "
+            + "as http://example.com/orders/data=com.example.orders.data)");
+    assertThatThrownBy(() -> Options.of("a", false, false, false, false, List.of("urn:x=com.2x")))
+        .hasMessageStartingWith("<namespace>urn:x=com.2x</namespace>: com.2x is no Java package name");
+    assertThatThrownBy(() -> Options.of("a", false, false, false, false, List.of("urn:x=b", "urn:x=c")))
+        .hasMessageStartingWith("<namespace>urn:x=c</namespace>: the namespace urn:x is mapped twice");
+  }
 }

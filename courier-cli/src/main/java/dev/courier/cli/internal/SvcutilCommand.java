@@ -5,8 +5,11 @@ import dev.courier.rpc.metadata.ServiceMetadata;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import javax.lang.model.SourceVersion;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,6 +28,8 @@ import picocli.CommandLine.Spec;
         "  courier svcutil orders.wsdl --package com.example.orders --out src/main/java",
         "  courier svcutil http://localhost:8080/orders?wsdl --async",
         "  courier svcutil courier.tcp://localhost:8808/orders --tcv Version35 -o src",
+        "  courier svcutil Orders.wsdl -p com.example.orders -n http://schemas.datacontract.org/2004/07/Orders="
+            + "com.example.orders.data --message-contract",
         "",
         "Compile the sources with -parameters: Courier names a request's elements by the parameters' names."},
     exitCodeListHeading = "%nExit status:%n",
@@ -61,6 +66,16 @@ public final class SvcutilCommand implements Callable<Integer> {
       + "http://example.com/orders gives com.example.orders, urn:acme:orders gives acme.orders. svcutil: /namespace")
   String packageName;
 
+  @Option(names = {"-n", "--namespace"}, paramLabel = "NS=PACKAGE", description = "The types and contracts of "
+      + "one schema or WSDL namespace go in a Java package of their own; repeat it for several namespaces "
+      + "(* for all the others, as --package). svcutil: /namespace:NS,Name")
+  List<String> namespaces = List.of();
+
+  @Option(names = {"--message-contract", "--mc"}, description = "Each operation takes its request and returns its "
+      + "reply as a record of the message's parts (PlaceResponse place(PlaceRequest request)). svcutil: "
+      + "/messageContract")
+  boolean messageContract;
+
   @Option(names = {"-o", "--out"}, paramLabel = "DIR", defaultValue = ".", description = "The source root the "
       + "package's directories are made under (default: the current directory). svcutil: /directory")
   Path out;
@@ -81,11 +96,35 @@ public final class SvcutilCommand implements Callable<Integer> {
       }
       version35 = true;
     }
+    Map<String, String> packages = new LinkedHashMap<>();
+    for (String mapping : namespaces) {
+      int at = Math.max(mapping.lastIndexOf('='), mapping.lastIndexOf(','));
+      if (at <= 0 || at == mapping.length() - 1) {
+        throw Failure.usage("--namespace " + mapping + " (expected: NS=PACKAGE, such as "
+            + "--namespace http://example.com/orders/data=com.example.orders.data)");
+      }
+      String namespace = mapping.substring(0, at);
+      String pkg = mapping.substring(at + 1);
+      if (!SourceVersion.isName(pkg)) {
+        throw Failure.usage("--namespace " + mapping + ": " + pkg
+            + " is no Java package name (expected one such as com.example.orders.data)");
+      }
+      if (packages.putIfAbsent(namespace, pkg) != null) {
+        throw Failure.usage("--namespace " + mapping + ": the namespace " + namespace
+            + " is mapped twice (expected: one package per namespace)");
+      }
+    }
+    String wildcard = packages.remove("*");
+    if (wildcard != null && packageName != null && !wildcard.equals(packageName)) {
+      throw Failure.usage("--namespace *=" + wildcard + " and --package " + packageName
+          + " name two packages for all namespaces (expected: one of them)");
+    }
+    String chosen = packageName != null ? packageName : wildcard;
     ClientGenerator.Builder builder;
     try {
-      builder = packageName == null ? null : ClientGenerator.builder(packageName);
+      builder = chosen == null ? null : ClientGenerator.builder(chosen);
     } catch (IllegalArgumentException e) {
-      throw Failure.usage("--package " + packageName + " (expected: a Java package name such as com.example.orders)");
+      throw Failure.usage("--package " + chosen + " (expected: a Java package name such as com.example.orders)");
     }
     MetadataSource from = MetadataSource.of(source);
     ServiceMetadata metadata;
@@ -101,9 +140,11 @@ public final class SvcutilCommand implements Callable<Integer> {
       builder = ClientGenerator.builder(derived);
       err.println("package " + derived + " (from the namespace " + namespace + "; --package sets another)");
     }
+    packages.forEach(builder::namespacePackage);
     List<Path> written;
     try {
-      written = builder.async(async).eventBased(version35).syncOnly(syncOnly).build().writeTo(metadata, out);
+      written = builder.async(async).eventBased(version35).syncOnly(syncOnly).messageContract(messageContract)
+          .build().writeTo(metadata, out);
     } catch (IllegalArgumentException e) {
       throw Failure.cannot("cannot generate a client from " + source + ": " + e.getMessage(), e);
     } catch (UncheckedIOException e) {

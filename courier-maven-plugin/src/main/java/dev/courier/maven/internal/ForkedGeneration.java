@@ -84,6 +84,8 @@ public final class ForkedGeneration {
       boolean async = false;
       boolean eventBased = false;
       boolean syncOnly = false;
+      boolean messageContract = false;
+      List<String> namespaces = new ArrayList<>();
       int i = 0;
       for (; i < args.length && !args[i].equals("--"); i++) {
         switch (args[i]) {
@@ -93,13 +95,15 @@ public final class ForkedGeneration {
           case "--async" -> async = true;
           case "--event-based" -> eventBased = true;
           case "--sync-only" -> syncOnly = true;
+          case "--message-contract" -> messageContract = true;
+          case "--namespace" -> namespaces.add(args[++i]);
           default -> throw new IllegalArgumentException("unknown argument " + args[i]);
         }
       }
       if (basedir == null || outputDirectory == null) {
         throw new IllegalArgumentException("--basedir and --out are required");
       }
-      Options options = Options.of(packageName, async, eventBased, syncOnly);
+      Options options = Options.of(packageName, async, eventBased, syncOnly, messageContract, namespaces);
       List<WsdlSource> sources = new ArrayList<>();
       for (i++; i < args.length; i++) {
         sources.add(WsdlSource.resolve(args[i], basedir));

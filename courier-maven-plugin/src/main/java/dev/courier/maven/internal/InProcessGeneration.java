@@ -31,8 +31,10 @@ public final class InProcessGeneration {
    */
   public static List<String> generate(List<WsdlSource> sources, Options options, Path outputDirectory)
       throws GenerationException {
-    ClientGenerator generator = ClientGenerator.builder(options.packageName()).async(options.async())
-        .eventBased(options.eventBased()).syncOnly(options.syncOnly()).build();
+    ClientGenerator.Builder builder = ClientGenerator.builder(options.packageName()).async(options.async())
+        .eventBased(options.eventBased()).syncOnly(options.syncOnly()).messageContract(options.messageContract());
+    options.namespacePackages().forEach(builder::namespacePackage);
+    ClientGenerator generator = builder.build();
     Map<String, GeneratedSource> files = new LinkedHashMap<>();
     Map<String, WsdlSource> origins = new LinkedHashMap<>();
     for (WsdlSource source : sources) {
