@@ -104,4 +104,67 @@ class GeneratedClientsTest {
     assertThatThrownBy(() -> ClientGenerator.builder("com.example.2orders"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("com.example.2orders");
   }
+
+  /** A WSDL of one operation, {@code all}, whose response wrapper holds {@code responseElements}, as JAX-WS writes them. */
+  static ServiceMetadata jaxWsStyle(String responseElements, String types) {
+    return Wsdl.read("""
+        <wsdl:definitions xmlns:wsdl="http://schemas.xmlsoap.org/wsdl/" xmlns:soap="http://schemas.xmlsoap.org/wsdl/soap/"
+            xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:tns="http://example.com/inventory"
+            targetNamespace="http://example.com/inventory" name="InventoryService">
+          <wsdl:types>
+            <xs:schema targetNamespace="http://example.com/inventory">
+              <xs:element name="all"><xs:complexType><xs:sequence/></xs:complexType></xs:element>
+              <xs:element name="allResponse"><xs:complexType><xs:sequence>%s</xs:sequence></xs:complexType></xs:element>
+              %s
+            </xs:schema>
+          </wsdl:types>
+          <wsdl:message name="all"><wsdl:part name="parameters" element="tns:all"/></wsdl:message>
+          <wsdl:message name="allResponse"><wsdl:part name="parameters" element="tns:allResponse"/></wsdl:message>
+          <wsdl:portType name="Inventory">
+            <wsdl:operation name="all">
+              <wsdl:input message="tns:all"/>
+              <wsdl:output message="tns:allResponse"/>
+            </wsdl:operation>
+          </wsdl:portType>
+        </wsdl:definitions>
+        """.formatted(responseElements, types));
+  }
+
+  @Test
+  void aRepeatedElementBesideOthersIsRefusedNamingTheOperationAndTheElement() {
+    ServiceMetadata metadata = jaxWsStyle("""
+        <xs:element name="total" type="xs:int"/>
+        <xs:element name="return" type="xs:string" minOccurs="0" maxOccurs="unbounded"/>""", "");
+
+    assertThatThrownBy(() -> ClientGenerator.builder(PACKAGE).build().generate(metadata))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("all")
+        .hasMessageContaining("(element return) repeats (maxOccurs=\"unbounded\") among other elements")
+        .hasMessageContaining("expected: a repeated element as the only element of its own type");
+  }
+
+  @Test
+  void aTypeWhoseOnlyElementRepeatsUnderAnotherNameIsRefusedNamingIt() {
+    ServiceMetadata metadata = jaxWsStyle("<xs:element name=\"return\" type=\"tns:basket\"/>", """
+        <xs:complexType name="basket"><xs:sequence>
+          <xs:element name="items" type="xs:string" minOccurs="0" maxOccurs="unbounded"/>
+        </xs:sequence></xs:complexType>""");
+
+    assertThatThrownBy(() -> ClientGenerator.builder(PACKAGE).build().generate(metadata))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("has type basket, whose only element items repeats under a name other than its "
+            + "type's, string");
+  }
+
+  @Test
+  void anArrayTypeWhoseItemsAreNamedAfterTheirTypeIsAList() throws IOException {
+    ServiceMetadata metadata = jaxWsStyle("<xs:element name=\"return\" type=\"tns:ArrayOfstring\"/>", """
+        <xs:complexType name="ArrayOfstring"><xs:sequence>
+          <xs:element name="string" type="xs:string" minOccurs="0" maxOccurs="unbounded"/>
+        </xs:sequence></xs:complexType>""");
+
+    assertThat(ClientGenerator.builder(PACKAGE).build().generate(metadata))
+        .filteredOn(g -> g.qualifiedName().equals(PACKAGE + ".Inventory")).singleElement()
+        .extracting(GeneratedSource::source).asString().contains("List<String> all();");
+  }
 }

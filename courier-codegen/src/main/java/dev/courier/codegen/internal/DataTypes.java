@@ -84,6 +84,11 @@ public final class DataTypes {
 
   /** The Java type of a parameter, result or component that {@code element} describes. */
   public TypeName of(SchemaElement element, String where) {
+    if (element.repeated()) {
+      throw new IllegalArgumentException(where + " (element " + element.name().getLocalPart() + ") repeats "
+          + "(maxOccurs=\"unbounded\") among other elements, as JAX-WS writes a List, and Courier cannot send that "
+          + "form yet (expected: a repeated element as the only element of its own type, as WCF's ArrayOf types are)");
+    }
     TypeName type = of(element.type(), where + " (element " + element.name().getLocalPart() + ")");
     if (element.optional()) {
       return ParameterizedTypeName.get(ClassName.get(Optional.class), type.box());
@@ -122,6 +127,13 @@ public final class DataTypes {
             of(kv.elements().get(0).type(), where).box(), of(kv.elements().get(1).type(), where).box());
         named.put(c.name(), map);
         return map;
+      }
+      if (!entry.name().getLocalPart().equals(entry.type().getLocalPart())) {
+        throw new IllegalArgumentException(where + " has type " + c.name().getLocalPart() + ", whose only element "
+            + entry.name().getLocalPart() + " repeats under a name other than its type's, "
+            + entry.type().getLocalPart() + ", as JAX-WS writes a class with one List field, and Courier cannot "
+            + "send that form yet (expected: an array type whose items are named after their type, as WCF's "
+            + "ArrayOf types are)");
       }
       TypeName list = ParameterizedTypeName.get(ClassName.get(List.class), of(entry.type(), where).box());
       named.put(c.name(), list);
