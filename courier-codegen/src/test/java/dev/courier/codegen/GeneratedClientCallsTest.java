@@ -265,6 +265,36 @@ class GeneratedClientCallsTest {
     }
   }
 
+  /** The second contract's service. */
+  static final class Dock implements Shipping {
+    @Override
+    public Parcel ship(Order order) {
+      return new Parcel(order.id(), order.speed(), List.of(order.box(), new Size(1, 1)));
+    }
+  }
+
+  @Test
+  void theDocumentsSecondContractSharesTheGeneratedTypesAndCallsItsOwnHost() throws Throwable {
+    ServiceHost dock = ServiceHost.builder(new Dock()).endpoint(Shipping.class, binding, listenAt()).build().open();
+    Class<?> shipping = compiled.type(GeneratedClientsTest.PACKAGE + ".Shipping");
+    Class<?> order = compiled.type(GeneratedClientsTest.PACKAGE + ".Order");
+    Object shipper = compiled.type(GeneratedClientsTest.PACKAGE + ".ShippingClient")
+        .getMethod("connect", Binding.class, String.class)
+        .invoke(null, binding, dock.listenAddresses().getFirst().toString());
+    try {
+      Method ship = shipping.getMethod("ship", order);
+      assertThat(ship.getParameterTypes()[0]).isSameAs(desk.getMethod("place", order).getParameterTypes()[0]);
+
+      Object parcel = ship.invoke(shipper, Compiled.carry(ORDER, order));
+
+      assertThat(Compiled.carry(parcel, Shipping.Parcel.class))
+          .isEqualTo(new Shipping.Parcel("o-1", Speed.FAST, List.of(new Size(30, 40), new Size(1, 1))));
+    } finally {
+      ClientChannel.of(shipper).close();
+      dock.close(Duration.ofSeconds(5));
+    }
+  }
+
   /** The request and reply records of the message-contract shape, as the test writes them. */
   record PlaceRequest(Order order) {}
 

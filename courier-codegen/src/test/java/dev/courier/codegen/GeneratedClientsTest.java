@@ -28,10 +28,13 @@ import org.junit.jupiter.api.Test;
 class GeneratedClientsTest {
   static final String PACKAGE = "com.example.orders";
 
-  /** The metadata Courier publishes for {@link OrderDesk}, read back from its WSDL as a client would. */
+  /**
+   * The metadata Courier publishes for {@link OrderDesk} and {@link Shipping}, two contracts of one document that
+   * share types, read back from its WSDL as a client would.
+   */
   static ServiceMetadata orderDesk() {
     ServiceMetadata published = ServiceMetadata.builder("OrderDeskService")
-        .contract(ContractDescription.of(OrderDesk.class)).build();
+        .contract(ContractDescription.of(OrderDesk.class)).contract(ContractDescription.of(Shipping.class)).build();
     return Wsdl.read(Wsdl.write(published));
   }
 
