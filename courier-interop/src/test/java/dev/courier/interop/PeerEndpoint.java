@@ -2,6 +2,8 @@ package dev.courier.interop;
 
 import jakarta.xml.ws.Endpoint;
 import java.net.ServerSocket;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * A JAX-WS service published by a peer's stack (Metro's own HTTP server, or CXF's Jetty) with
@@ -9,6 +11,13 @@ import java.net.ServerSocket;
  * provider.
  */
 final class PeerEndpoint {
+  /** CXF logs each service it publishes at INFO; held here so the level stays set. */
+  private static final Logger CXF_LOG = Logger.getLogger("org.apache.cxf");
+
+  static {
+    CXF_LOG.setLevel(Level.WARNING);
+  }
+
   private final Endpoint endpoint;
   private final AutoCloseable provider;
   private final String address;
