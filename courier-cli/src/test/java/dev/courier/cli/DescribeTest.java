@@ -88,6 +88,26 @@ class DescribeTest {
         """);
   }
 
+  /** A contract in JAX-WS's form, whose lists are their items alone. */
+  @ServiceContract(namespace = "urn:basket", qualifiedElements = false, wrappedLists = false)
+  public interface Basket {
+    /** A record with a list among its components. */
+    record Line(String sku, List<String> tags) {}
+
+    List<Line> fill(List<String> skus, int each);
+  }
+
+  @Test
+  void aListSentAsItsItemsAloneShowsAsAnArrayToo() throws Exception {
+    Path file = Files.writeString(dir.resolve("basket.wsdl"), Wsdl.write(ServiceMetadata.builder("BasketService")
+        .contract(ContractDescription.of(Basket.class)).build()));
+
+    Run run = Run.courier("describe", file.toString());
+
+    assertThat(run.out()).contains("request/reply  fill(skus: string[], each: int) -> Line[]",
+        "Line  { sku: string, tags: string[] }");
+  }
+
   @Test
   void theCallbacksOfADuplexContractAreMarkedAsSuch() throws Exception {
     ServiceMetadata chat = ServiceMetadata.builder("ChatService")

@@ -7,6 +7,8 @@ import dev.courier.codegen.internal.ContractInterface;
 import dev.courier.codegen.internal.DataTypes;
 import dev.courier.rpc.metadata.ContractMetadata;
 import dev.courier.rpc.metadata.EndpointMetadata;
+import dev.courier.rpc.metadata.OperationMetadata;
+import dev.courier.rpc.metadata.SchemaElement;
 import dev.courier.rpc.metadata.ServiceMetadata;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -86,7 +88,8 @@ public final class ClientGenerator {
     List<GeneratedSource> sources = new ArrayList<>();
     java.util.function.Function<String, String> packages = ns -> namespacePackages.getOrDefault(ns, packageName);
     for (ContractMetadata contract : metadata.contracts()) {
-      DataTypes types = new DataTypes(metadata, packages, contract.name().getNamespaceURI());
+      DataTypes types = new DataTypes(metadata, packages, contract.name().getNamespaceURI(),
+          DataTypes.wrappedLists(metadata, elements(contract)));
       ContractInterface writer = new ContractInterface(types, new ContractInterface.Shapes(
           true, async && !syncOnly, async && !syncOnly, eventBased && !syncOnly), messageContract);
       ClassName name = types.className(contract.name());
@@ -122,6 +125,17 @@ public final class ClientGenerator {
       written.add(file);
     }
     return List.copyOf(written);
+  }
+
+  /** The elements of {@code contract}'s messages, and its faults' details as elements. */
+  private static List<SchemaElement> elements(ContractMetadata contract) {
+    List<SchemaElement> elements = new ArrayList<>();
+    for (OperationMetadata op : contract.operations()) {
+      elements.addAll(op.request().elements());
+      op.reply().ifPresent(r -> elements.addAll(r.elements()));
+      op.faults().forEach(f -> elements.add(new SchemaElement(f.detailElement(), f.detailType(), 1, false, false)));
+    }
+    return elements;
   }
 
   private static ClassName uniqueClientName(ClassName contract, DataTypes types) {

@@ -134,29 +134,25 @@ class GeneratedClientsTest {
   }
 
   @Test
-  void aRepeatedElementBesideOthersIsRefusedNamingTheOperationAndTheElement() {
+  void listsAsJaxwsWritesThemRepeatedElementsBecomeListsOfAContractOfUnwrappedLists() throws IOException {
     ServiceMetadata metadata = jaxWsStyle("""
         <xs:element name="total" type="xs:int"/>
-        <xs:element name="return" type="xs:string" minOccurs="0" maxOccurs="unbounded"/>""", "");
-
-    assertThatThrownBy(() -> ClientGenerator.builder(PACKAGE).build().generate(metadata))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("all")
-        .hasMessageContaining("(element return) repeats (maxOccurs=\"unbounded\") among other elements")
-        .hasMessageContaining("expected: a repeated element as the only element of its own type");
-  }
-
-  @Test
-  void aTypeWhoseOnlyElementRepeatsUnderAnotherNameIsRefusedNamingIt() {
-    ServiceMetadata metadata = jaxWsStyle("<xs:element name=\"return\" type=\"tns:basket\"/>", """
+        <xs:element name="baskets" type="tns:basket" minOccurs="0" maxOccurs="unbounded"/>""", """
         <xs:complexType name="basket"><xs:sequence>
           <xs:element name="items" type="xs:string" minOccurs="0" maxOccurs="unbounded"/>
         </xs:sequence></xs:complexType>""");
 
-    assertThatThrownBy(() -> ClientGenerator.builder(PACKAGE).build().generate(metadata))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("has type basket, whose only element items repeats under a name other than its "
-            + "type's, string");
+    List<GeneratedSource> sources = ClientGenerator.builder(PACKAGE).build().generate(metadata);
+
+    assertThat(source(sources, "Inventory")).contains("wrappedLists = false", "AllResponse all();");
+    assertThat(source(sources, "AllResponse")).contains("record AllResponse(int total, List<Basket> baskets)");
+    assertThat(source(sources, "Basket")).contains("record Basket(List<String> items)");
+  }
+
+  private static String source(List<GeneratedSource> sources, String simpleName) {
+    return sources.stream().filter(g -> g.qualifiedName().equals(PACKAGE + "." + simpleName)).findFirst()
+        .orElseThrow(() -> new AssertionError("no " + simpleName + " among " + sources.stream()
+            .map(GeneratedSource::qualifiedName).toList())).source();
   }
 
   @Test

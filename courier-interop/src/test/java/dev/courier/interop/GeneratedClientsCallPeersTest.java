@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.courier.codegen.ClientGenerator;
 import dev.courier.codegen.GoldenFiles;
+import dev.courier.interop.peer.basket.BasketEndpoint;
 import dev.courier.interop.peer.stock.StockEndpoint;
 import dev.courier.io.Eventually;
 import dev.courier.interop.wcf.JaxwsCalculator;
@@ -63,7 +64,8 @@ class GeneratedClientsCallPeersTest {
 
   static Stream<Arguments> peerDocuments() {
     return Stream.of(Arguments.of("cxf-calculator", JaxwsCalculator.class), Arguments.of("metro-calculator", JaxwsCalculator.class),
-        Arguments.of("cxf-stock", StockEndpoint.class), Arguments.of("metro-stock", StockEndpoint.class));
+        Arguments.of("cxf-stock", StockEndpoint.class), Arguments.of("metro-stock", StockEndpoint.class),
+        Arguments.of("cxf-basket", BasketEndpoint.class), Arguments.of("metro-basket", BasketEndpoint.class));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -132,6 +134,32 @@ class GeneratedClientsCallPeersTest {
       Eventually.until(() -> service.restocked.contains("sku-3"), "the one-way restock reached the " + peer + " service");
     } finally {
       stock.close();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Peer.class)
+  void aClientGeneratedForListsAsJaxwsSendsThemSendsAndReadsRepeatedElements(Peer peer, @TempDir Path dir)
+      throws Throwable {
+    String address = publish(peer, "/basket", new BasketEndpoint());
+    Generated basket = generate(address, dir, "Basket", "BasketClient");
+    try {
+      List<?> lines = (List<?>) basket.call("fill", List.of("sku-1", "sku-2"), 3);
+      assertThat(lines).hasSize(2);
+      Object first = lines.getFirst();
+      assertThat(first.getClass().getName()).isEqualTo(PACKAGE + ".Line");
+      assertThat(first.getClass().getMethod("sku").invoke(first)).isEqualTo(Optional.of("sku-1"));
+      assertThat(first.getClass().getMethod("count").invoke(first)).isEqualTo(3);
+      assertThat(first.getClass().getMethod("tags").invoke(first)).isEqualTo(List.of("n0"));
+      assertThat((List<?>) basket.call("fill", List.of(), 1)).isEmpty();
+
+      assertThat(basket.call("total", lines)).isEqualTo(602);
+      Object bare = first.getClass().getConstructors()[0].newInstance(Optional.of("sku-9"), 4, List.of());
+      assertThat(basket.call("total", List.of(bare))).isEqualTo(400);
+      CompletableFuture<?> future = (CompletableFuture<?>) basket.call("totalAsync", List.of(first, bare));
+      assertThat(future.get(10, TimeUnit.SECONDS)).isEqualTo(701);
+    } finally {
+      basket.close();
     }
   }
 

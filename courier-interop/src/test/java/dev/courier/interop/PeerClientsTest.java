@@ -13,6 +13,7 @@ import dev.courier.rpc.metadata.MetadataContracts.Point;
 import dev.courier.rpc.metadata.MetadataContracts.Shape;
 import dev.courier.rpc.soap.SoapBinding;
 import dev.courier.rpc.soap.SoapVersion;
+import dev.courier.rpc.suite.RepeatedLists;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.net.URI;
@@ -168,6 +169,46 @@ class PeerClientsTest {
       call(port, "draw", shape);
       Shape drawn = service.drawn.poll(10, TimeUnit.SECONDS);
       assertThat(drawn).usingRecursiveComparison().isEqualTo(SQUARE);
+    }
+  }
+
+  /** A Courier service in JAX-WS's form: its lists are their items alone. */
+  static final class BasketService implements RepeatedLists.Basket {
+    @Override
+    public List<RepeatedLists.Item> fill(List<String> skus, int each, List<Integer> counts) {
+      return skus.stream().map(s -> new RepeatedLists.Item(s, List.of("x", s), each + counts.size(), List.of()))
+          .toList();
+    }
+
+    @Override
+    public RepeatedLists.Split split(List<RepeatedLists.Item> items, Optional<String> why) {
+      return new RepeatedLists.Split(items, items.size(), List.of());
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.EnumSource(Peer.class)
+  void aPeersClientSendsAndReadsTheListsOfAContractOfUnwrappedListsAsItsOwn(Peer peer, @TempDir Path dir)
+      throws Exception {
+    host = ServiceHost.builder(new BasketService())
+        .endpoint(RepeatedLists.Basket.class, SOAP, "http://127.0.0.1:0/basket").publishMetadata(true).build().open();
+    String address = host.listenAddresses().getFirst();
+    String pkg = "lists." + peer.name().toLowerCase();
+    Path sources = Files.createDirectories(dir.resolve("src"));
+    peer.generate(address + "?wsdl", sources, pkg, false);
+    try (URLClassLoader loader = GeneratedSources.under(sources).compile(Files.createDirectories(dir.resolve("classes")))) {
+      provider = peer.choose();
+      Class<?> serviceClass = loader.loadClass(pkg + ".BasketService");
+      Object jaxws = serviceClass.getConstructor(java.net.URL.class).newInstance(URI.create(address + "?wsdl").toURL());
+      Object port = serviceClass.getMethod("getBasicHttpBindingBasket").invoke(jaxws);
+
+      List<?> items = (List<?>) call(port, "fill", List.of("a", "b"), 2, List.of(7, 8, 9));
+
+      assertThat(items).hasSize(2);
+      assertThat(get(items.get(1), "getSku")).isEqualTo("b");
+      assertThat(get(items.get(1), "getTags")).isEqualTo(List.of("x", "b"));
+      assertThat(get(items.get(1), "getCount")).isEqualTo(5);
+      assertThat((List<?>) get(items.get(1), "getParts")).isEmpty();
     }
   }
 

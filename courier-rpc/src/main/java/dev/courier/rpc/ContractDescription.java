@@ -33,6 +33,7 @@ public final class ContractDescription {
   private final String name;
   private final String namespace;
   private final boolean qualifiedElements;
+  private final boolean wrappedLists;
   private final List<OperationDescription> operations;
   private final Map<String, OperationDescription> byName;
   private final Map<String, OperationDescription> byAction;
@@ -40,12 +41,13 @@ public final class ContractDescription {
   private final Method cancelAsyncMethod;
   private final Method isBusyMethod;
 
-  ContractDescription(Class<?> type, String name, String namespace, boolean qualifiedElements,
+  ContractDescription(Class<?> type, String name, String namespace, boolean qualifiedElements, boolean wrappedLists,
       List<OperationDescription> operations, Class<?> callbackType, Method cancelAsyncMethod, Method isBusyMethod) {
     this.type = type;
     this.name = name;
     this.namespace = namespace;
     this.qualifiedElements = qualifiedElements;
+    this.wrappedLists = wrappedLists;
     this.operations = List.copyOf(operations);
     this.byName = operations.stream().collect(Collectors.toUnmodifiableMap(OperationDescription::name, Function.identity()));
     this.byAction = operations.stream().collect(Collectors.toUnmodifiableMap(OperationDescription::action, Function.identity()));
@@ -80,6 +82,14 @@ public final class ContractDescription {
    */
   public boolean qualifiedElements() {
     return qualifiedElements;
+  }
+
+  /**
+   * Whether a list travels in an element of its own (as WCF writes it: the default) or as repeated elements of its
+   * name ({@link ServiceContract#wrappedLists()}).
+   */
+  public boolean wrappedLists() {
+    return wrappedLists;
   }
 
   /** The operations, sorted by name. */

@@ -78,7 +78,8 @@ final class ContractReader {
             + " (expected: one action per operation)\n    for contract " + type.getName());
       }
     }
-    return new ContractDescription(type, name, namespace, sc == null || sc.qualifiedElements(), ops, callback,
+    return new ContractDescription(type, name, namespace, sc == null || sc.qualifiedElements(),
+        sc == null || sc.wrappedLists(), ops, callback,
         cancelAsync, isBusy);
   }
 

@@ -150,11 +150,12 @@ public final class ContractText {
   }
 
   private String result(SchemaElement e) {
-    return (e.optional() ? "optional " : "") + type(e.type());
+    return e.repeated() ? type(e.type()) + "[]" : (e.optional() ? "optional " : "") + type(e.type());
   }
 
   private String element(SchemaElement e) {
-    return e.name().getLocalPart() + (e.optional() ? "?" : "") + ": " + type(e.type());
+    return e.repeated() ? e.name().getLocalPart() + ": " + type(e.type()) + "[]"      // JAX-WS's list: its items
+        : e.name().getLocalPart() + (e.optional() ? "?" : "") + ": " + type(e.type());
   }
 
   /** A type's name: built-ins by their local name, lists as {@code T[]}, maps as {@code map<K, V>}. */

@@ -60,6 +60,9 @@ public final class ContractInterface {
     if (unqualified(contract)) {
       sc.addMember("qualifiedElements", "false");
     }
+    if (!types.wrappedLists()) {
+      sc.addMember("wrappedLists", "false");
+    }
     TypeSpec.Builder spec = TypeSpec.interfaceBuilder(name)
         .addModifiers(Modifier.PUBLIC)
         .addAnnotation(sc.build())

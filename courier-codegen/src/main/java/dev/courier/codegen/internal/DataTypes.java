@@ -62,6 +62,7 @@ public final class DataTypes {
   private final ServiceMetadata metadata;
   private final Function<String, String> packages;
   private final String contractNamespace;
+  private final boolean wrappedLists;
   private final Map<QName, TypeName> named = new LinkedHashMap<>();
   private final Map<String, QName> classNames = new LinkedHashMap<>();
   private final List<Generated> generated = new ArrayList<>();
@@ -72,9 +73,52 @@ public final class DataTypes {
    * package.
    */
   public DataTypes(ServiceMetadata metadata, Function<String, String> packages, String contractNamespace) {
+    this(metadata, packages, contractNamespace, true);
+  }
+
+  /**
+   * The same, for a contract whose lists are wrapped in an element of their own, as WCF's are, or are their items
+   * alone, repeated elements of the list's name, as JAX-WS's are ({@link #wrappedLists(ServiceMetadata, List)}).
+   */
+  public DataTypes(ServiceMetadata metadata, Function<String, String> packages, String contractNamespace,
+      boolean wrappedLists) {
     this.metadata = metadata;
     this.packages = packages;
     this.contractNamespace = contractNamespace;
+    this.wrappedLists = wrappedLists;
+  }
+
+  /** Whether the lists of this contract's messages travel wrapped, as WCF's do, or as repeated elements. */
+  public boolean wrappedLists() {
+    return wrappedLists;
+  }
+
+  /**
+   * Whether the messages of {@code elements} (a contract's parts) and the types they reach send lists as WCF does:
+   * no element repeats but as the only element of its type named after its own type ({@code ArrayOfstring}'s
+   * {@code string}). A repeated element among others, or under a name of its own, is JAX-WS's form.
+   */
+  public static boolean wrappedLists(ServiceMetadata metadata, List<SchemaElement> elements) {
+    java.util.Set<QName> seen = new java.util.HashSet<>();
+    java.util.ArrayDeque<SchemaElement> todo = new java.util.ArrayDeque<>(elements);
+    while (!todo.isEmpty()) {
+      SchemaElement e = todo.pop();
+      if (e.repeated()) {
+        return false;
+      }
+      if (seen.add(e.type()) && metadata.type(e.type()).orElse(null) instanceof ComplexType c) {
+        Optional<SchemaElement> item = c.arrayItem();
+        if (item.isPresent() && !item.get().name().getLocalPart().equals(item.get().type().getLocalPart())) {
+          return false;
+        }
+        if (item.isPresent()) {
+          todo.push(new SchemaElement(item.get().name(), item.get().type(), 1, false, item.get().nillable()));
+        } else {
+          todo.addAll(c.elements());
+        }
+      }
+    }
+    return true;
   }
 
   /** The records, enums and classes made so far, in the order they were first used. */
@@ -85,9 +129,13 @@ public final class DataTypes {
   /** The Java type of a parameter, result or component that {@code element} describes. */
   public TypeName of(SchemaElement element, String where) {
     if (element.repeated()) {
-      throw new IllegalArgumentException(where + " (element " + element.name().getLocalPart() + ") repeats "
-          + "(maxOccurs=\"unbounded\") among other elements, as JAX-WS writes a List, and Courier cannot send that "
-          + "form yet (expected: a repeated element as the only element of its own type, as WCF's ArrayOf types are)");
+      if (wrappedLists) {
+        throw new IllegalArgumentException(where + " (element " + element.name().getLocalPart() + ") repeats "
+            + "(maxOccurs=\"unbounded\") in a contract whose other lists are WCF's ArrayOf types (expected: one "
+            + "form of list in a contract)");
+      }
+      return ParameterizedTypeName.get(ClassName.get(List.class),    // JAX-WS's form: the items alone
+          of(element.type(), where + " (element " + element.name().getLocalPart() + ")").box());
     }
     TypeName type = of(element.type(), where + " (element " + element.name().getLocalPart() + ")");
     if (element.optional()) {
@@ -128,16 +176,17 @@ public final class DataTypes {
         named.put(c.name(), map);
         return map;
       }
-      if (!entry.name().getLocalPart().equals(entry.type().getLocalPart())) {
-        throw new IllegalArgumentException(where + " has type " + c.name().getLocalPart() + ", whose only element "
-            + entry.name().getLocalPart() + " repeats under a name other than its type's, "
-            + entry.type().getLocalPart() + ", as JAX-WS writes a class with one List field, and Courier cannot "
-            + "send that form yet (expected: an array type whose items are named after their type, as WCF's "
-            + "ArrayOf types are)");
+      if (wrappedLists) {
+        if (!entry.name().getLocalPart().equals(entry.type().getLocalPart())) {
+          throw new IllegalArgumentException(where + " has type " + c.name().getLocalPart() + ", whose only element "
+              + entry.name().getLocalPart() + " repeats under a name other than its type's, "
+              + entry.type().getLocalPart() + ", in a contract whose other lists are WCF's ArrayOf types (expected: "
+              + "one form of list in a contract)");
+        }
+        TypeName list = ParameterizedTypeName.get(ClassName.get(List.class), of(entry.type(), where).box());
+        named.put(c.name(), list);
+        return list;
       }
-      TypeName list = ParameterizedTypeName.get(ClassName.get(List.class), of(entry.type(), where).box());
-      named.put(c.name(), list);
-      return list;
     }
     ClassName name = className(c.name());
     named.put(c.name(), name);                // before its components: a record may hold itself

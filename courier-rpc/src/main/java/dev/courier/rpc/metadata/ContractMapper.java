@@ -35,6 +35,7 @@ final class ContractMapper {
   private final Map<QName, SchemaType> types = new LinkedHashMap<>();
   private final Map<QName, Type> owners = new HashMap<>();
   private boolean qualified = true;                 // of the contract being mapped
+  private boolean wrappedLists = true;              // of the contract being mapped
 
   ContractMapper(String namespace) {
     this.namespace = namespace;
@@ -47,6 +48,7 @@ final class ContractMapper {
 
   ContractMetadata contract(ContractDescription contract) {
     qualified = contract.qualifiedElements();
+    wrappedLists = contract.wrappedLists();
     List<OperationMetadata> operations = new ArrayList<>();
     Map<String, String> names = new HashMap<>();
     for (OperationDescription op : contract.operations()) {
@@ -107,6 +109,19 @@ final class ContractMapper {
   /** The element called {@code name} of the schema of {@code ns} holding a {@code type}. */
   private SchemaElement element(String ns, String name, Type type) {
     QName qname = new QName(qualified ? ns : "", name);
+    if (!wrappedLists && type instanceof ParameterizedType p && p.getRawType() == java.util.List.class) {
+      Type item = p.getActualTypeArguments()[0];
+      if (item instanceof ParameterizedType o && o.getRawType() == Optional.class) {
+        item = o.getActualTypeArguments()[0];
+      }
+      return new SchemaElement(qname, typeName(item), 0, true, nillable(item));   // JAX-WS's form of a List
+    }
+    if (!wrappedLists && type instanceof ParameterizedType p && p.getRawType() == Optional.class
+        && p.getActualTypeArguments()[0] instanceof ParameterizedType l && l.getRawType() == java.util.List.class) {
+      throw new IllegalArgumentException("element " + name + " is an " + type.getTypeName() + ", which a contract of "
+          + "wrappedLists = false cannot send, since no element tells an absent list from an empty one (expected: "
+          + "the List itself, which is empty when no item came)");
+    }
     if (type instanceof ParameterizedType p && p.getRawType() == Optional.class) {
       return new SchemaElement(qname, typeName(p.getActualTypeArguments()[0]), 0, false, false);
     }

@@ -287,6 +287,34 @@ class WsdlTest {
     assertThat(messages.operation("note")).isEqualTo(plain.operation("note"));
   }
 
+  /** An optional list, which a contract of unwrapped lists cannot send. */
+  @dev.courier.rpc.ServiceContract(namespace = "urn:basket", wrappedLists = false)
+  interface OptionalList {
+    int count(java.util.Optional<List<String>> skus);
+  }
+
+  @Test
+  void aContractOfUnwrappedListsHasRepeatedElementsWhereTheListsAreAndRefusesAnOptionalList() {
+    ServiceMetadata metadata = ServiceMetadata.builder("Basket")
+        .contract(ContractDescription.of(dev.courier.rpc.suite.RepeatedLists.Basket.class)).build();
+    ContractMetadata basket = metadata.contracts().getFirst();
+
+    SchemaElement skus = basket.operation("fill").request().elements().getFirst();
+    assertThat(skus.name()).isEqualTo(new QName("", "skus"));
+    assertThat(skus.type()).isEqualTo(SchemaType.XS_STRING);
+    assertThat(skus.repeated()).isTrue();
+    assertThat(skus.minOccurs()).isZero();
+    assertThat(basket.operation("fill").reply().orElseThrow().elements().getFirst().repeated()).isTrue();
+    ComplexType item = (ComplexType) metadata.type(new QName(dev.courier.rpc.suite.RepeatedLists.NAMESPACE, "Item"))
+        .orElseThrow();
+    assertThat(item.elements()).extracting(SchemaElement::repeated).containsExactly(false, true, false, true);
+    assertThat(Wsdl.read(Wsdl.write(metadata)).contracts()).isEqualTo(metadata.contracts());
+    assertThatThrownBy(() -> ServiceMetadata.builder("Basket").contract(ContractDescription.of(OptionalList.class))
+        .build()).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("element skus is an java.util.Optional<java.util.List<java.lang.String>>")
+        .hasMessageContaining("wrappedLists = false");
+  }
+
   @Test
   void severalReturnValuesAreTheReplysElementsInTheRecordsOrder() {
     ServiceMetadata metadata = ServiceMetadata.builder("Stock")

@@ -10,6 +10,8 @@ import dev.courier.rpc.suite.MessageContracts.AddRequest;
 import dev.courier.rpc.suite.MessageContracts.AddResponse;
 import dev.courier.rpc.suite.MessageContracts.NoteRequest;
 import dev.courier.rpc.suite.MessageContracts.TryReserveResponse;
+import dev.courier.rpc.suite.RepeatedLists.Item;
+import dev.courier.rpc.suite.RepeatedLists.Split;
 import dev.courier.rpc.suite.SuiteData.DivideByZero;
 import dev.courier.rpc.suite.SuiteData.Parcel;
 import org.junit.jupiter.api.BeforeEach;
@@ -146,5 +148,32 @@ public abstract class EncodingSuite<W, R> {
     Encoding<W, R> messages = factory().create(MESSAGES);
     assertThatThrownBy(() -> messages.writeArguments(output(), MESSAGES.operation("add"), new Object[] {null}))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("AddRequest");
+  }
+
+  private static final ContractDescription BASKET = ContractDescription.of(RepeatedLists.Basket.class);
+
+  @Test
+  void listsSentAsRepeatedElementsAreReadBackAsWrittenAmongOtherParts() {
+    Encoding<W, R> basket = factory().create(BASKET);
+    Item nested = new Item("sku-1", List.of("red", "big"), 2,
+        List.of(new Item("sku-1a", List.of(), 1, List.of()), new Item("sku-1b", List.of("x"), 3, List.of())));
+    Item bare = new Item("sku-2", List.of(), 0, List.of());
+    W out = output();
+    basket.writeArguments(out, BASKET.operation("fill"), new Object[] {List.of("a", "b", "c"), 3, List.of(1, 2)});
+    assertThat(basket.readArguments(input(out), BASKET.operation("fill")))
+        .containsExactly(List.of("a", "b", "c"), 3, List.of(1, 2));
+
+    W empty = output();
+    basket.writeArguments(empty, BASKET.operation("fill"), new Object[] {List.of(), 0, List.of()});
+    assertThat(basket.readArguments(input(empty), BASKET.operation("fill"))).containsExactly(List.of(), 0, List.of());
+
+    W result = output();
+    basket.writeResult(result, BASKET.operation("fill"), List.of(nested, bare));
+    assertThat(basket.readResult(input(result), BASKET.operation("fill"))).isEqualTo(List.of(nested, bare));
+
+    Split split = new Split(List.of(bare, nested), 2, List.of("sku-9"));
+    W reply = output();
+    basket.writeResult(reply, BASKET.operation("split"), split);
+    assertThat(basket.readResult(input(reply), BASKET.operation("split"))).isEqualTo(split);
   }
 }

@@ -13,6 +13,7 @@ import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -106,9 +107,29 @@ abstract class XmlForm {
 
   // ---- elements: nil, optional, required --------------------------------------------------------------
 
-  /** One element of a sequence: its name, whether it may be absent ({@code Optional}) or nil, and its form. */
-  record Element(QName name, XmlForm form, boolean optional, boolean nillable) {
+  /**
+   * One element of a sequence: its name, whether it may be absent ({@code Optional}) or nil, its form, and whether
+   * it repeats: then its value is a {@code List} of which each item is one element of the name, with no element
+   * around them (JAX-WS's form of a list), and {@code form}, {@code optional} and {@code nillable} are the items'.
+   */
+  record Element(QName name, XmlForm form, boolean optional, boolean nillable, boolean repeated) {
+    Element(QName name, XmlForm form, boolean optional, boolean nillable) {
+      this(name, form, optional, nillable, false);
+    }
+
     void write(XMLStreamWriter out, Object value) throws XMLStreamException {
+      if (repeated) {
+        if (value != null) {                            // a null list is an empty one: no element tells them apart
+          for (Object item : (List<?>) value) {
+            writeOne(out, item);
+          }
+        }
+        return;
+      }
+      writeOne(out, value);
+    }
+
+    private void writeOne(XMLStreamWriter out, Object value) throws XMLStreamException {
       Object v = value;
       if (optional) {
         Optional<?> o = (Optional<?>) value;
@@ -130,7 +151,7 @@ abstract class XmlForm {
       out.writeEndElement();
     }
 
-    /** Reads the element at which {@code in} stands. */
+    /** Reads the element at which {@code in} stands: of a repeated element, one item. */
     Object read(XMLStreamReader in, Limits limits) throws XMLStreamException {
       Object v;
       if ("true".equals(in.getAttributeValue(XSI, "nil")) || "1".equals(in.getAttributeValue(XSI, "nil"))) {
@@ -147,6 +168,9 @@ abstract class XmlForm {
 
     /** The value of an element that is not there. */
     Object absent() {
+      if (repeated) {
+        return List.of();
+      }
       if (optional) {
         return Optional.empty();
       }
@@ -162,6 +186,7 @@ abstract class XmlForm {
   static Object[] readSequence(XMLStreamReader in, List<Element> elements, Limits limits) throws XMLStreamException {
     limits.enter();
     Object[] values = new Object[elements.size()];
+    List<Object> items = null;                          // of the repeated element at i, once one was read
     int i = 0;
     int event = nextTag(in);
     while (event == XMLStreamConstants.START_ELEMENT) {
@@ -176,13 +201,29 @@ abstract class XmlForm {
       if (found < 0) {
         skipElement(in);                                // not in this version of the contract
       } else {
+        if (found > i && items != null) {
+          values[i++] = Collections.unmodifiableList(items);
+          items = null;
+        }
         for (; i < found; i++) {
           values[i] = elements.get(i).absent();
         }
-        values[i] = elements.get(i).read(in, limits);
-        i++;
+        Element e = elements.get(i);
+        if (e.repeated()) {                             // the next ones of its name are its items too
+          limits.item();
+          if (items == null) {
+            items = new ArrayList<>();
+          }
+          items.add(e.read(in, limits));
+        } else {
+          values[i] = e.read(in, limits);
+          i++;
+        }
       }
       event = nextTag(in);
+    }
+    if (items != null) {
+      values[i++] = Collections.unmodifiableList(items);
     }
     for (; i < elements.size(); i++) {
       values[i] = elements.get(i).absent();
@@ -263,9 +304,22 @@ abstract class XmlForm {
 
     /** The element {@code e} of the schema holding a {@code type}. */
     Element element(SchemaElement e, Type type) {
+      if (e.repeated()) {                               // JAX-WS's form of a List: its items, each an element
+        if (!(type instanceof ParameterizedType p && p.getRawType() == List.class)) {
+          throw new IllegalStateException("element " + e.name() + " repeats, for " + type.getTypeName()
+              + ", which is no List");
+        }
+        Element item = element(one(e), p.getActualTypeArguments()[0]);
+        return new Element(e.name(), item.form(), item.optional(), item.nillable(), true);
+      }
       boolean optional = type instanceof ParameterizedType p && p.getRawType() == Optional.class;
       Type valueType = optional ? ((ParameterizedType) type).getActualTypeArguments()[0] : type;
       return new Element(e.name(), form(valueType, e.type()), optional, e.nillable());
+    }
+
+    /** One item of the repeated element {@code e}. */
+    private static SchemaElement one(SchemaElement e) {
+      return new SchemaElement(e.name(), e.type(), 1, false, e.nillable());
     }
 
     XmlForm form(Type type, QName schemaType) {
@@ -285,7 +339,7 @@ abstract class XmlForm {
       } else if (type instanceof ParameterizedType p && p.getRawType() == List.class) {
         ComplexType array = complex(schemaType, type);
         SchemaElement item = array.arrayItem().orElseThrow(() -> new IllegalStateException(schemaType + " is no array"));
-        f = new ListForm(element(item, p.getActualTypeArguments()[0]));
+        f = new ListForm(element(one(item), p.getActualTypeArguments()[0]));
       } else if (type instanceof ParameterizedType p && p.getRawType() == Map.class) {
         ComplexType array = complex(schemaType, type);
         SchemaElement entry = array.arrayItem().orElseThrow(() -> new IllegalStateException(schemaType + " is no map"));

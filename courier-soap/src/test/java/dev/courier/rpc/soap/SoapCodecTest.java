@@ -16,6 +16,7 @@ import dev.courier.rpc.metadata.MetadataContracts.Shape;
 import dev.courier.rpc.metadata.ServiceMetadata;
 import dev.courier.rpc.metadata.Wsdl;
 import dev.courier.rpc.metadata.WsdlSchemas;
+import dev.courier.rpc.suite.RepeatedLists;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.StringReader;
@@ -104,6 +105,22 @@ class SoapCodecTest {
       // the validator throws, naming the element and what the schema expected, when the body does not conform
       schemas.compile(body.getNamespaceURI()).newValidator().validate(new DOMSource(body));
     }
+  }
+
+  @Test
+  void aListOfAContractOfUnwrappedListsIsItsItemsAloneAsTheSchemaSaysAndANullOneIsEmpty() throws Exception {
+    ContractDescription basket = ContractDescription.of(RepeatedLists.Basket.class);
+    SoapCodec codec = SoapCodec.of(basket);
+    OperationDescription fill = basket.operation("fill");
+    byte[] message = request(codec, SoapVersion.SOAP_11, fill, List.of("a", "b"), 3, null);
+
+    assertThat(new String(message, StandardCharsets.UTF_8))
+        .contains("<skus>a</skus><skus>b</skus><each>3</each></q1:fill>");
+    WsdlSchemas schemas = WsdlSchemas.of(Wsdl.write(ServiceMetadata.builder("BasketService").contract(basket).build()));
+    Element body = firstChild(firstChild(parse(message).getDocumentElement()));
+    schemas.compile(body.getNamespaceURI()).newValidator().validate(new DOMSource(body));
+    assertThat(codec.readRequest(new ByteArrayInputStream(message), fill.action(), limits()).arguments())
+        .containsExactly(List.of("a", "b"), 3, List.of());
   }
 
   @Test

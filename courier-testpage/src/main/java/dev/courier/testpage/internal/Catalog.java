@@ -70,7 +70,7 @@ public final class Catalog {
       endpoint.put("wire", WireTap.showsText(e.address()) ? "text" : "hex");
       endpoint.put("duplex", e.contract().isDuplex());
       ArrayNode operations = endpoint.putArray("operations");
-      TypeTrees trees = new TypeTrees(metadata, types);
+      TypeTrees trees = new TypeTrees(metadata, types, e.contract().wrappedLists());
       for (OperationMetadata op : contract.operations()) {
         if (op.pattern().isCallback()) {
           continue;        // the service calls these; the page has no callback object to take them
@@ -101,7 +101,7 @@ public final class Catalog {
   }
 
   /** Turns schema elements into slots and type trees, filling the shared table of records. */
-  private record TypeTrees(ServiceMetadata metadata, ObjectNode types) {
+  private record TypeTrees(ServiceMetadata metadata, ObjectNode types, boolean wrappedLists) {
     private static final Map<String, String> BUILT_IN = Map.ofEntries(
         Map.entry("boolean", "boolean"), Map.entry("byte", "integer"), Map.entry("short", "integer"),
         Map.entry("int", "integer"), Map.entry("long", "integer"), Map.entry("unsignedShort", "integer"),
@@ -109,6 +109,16 @@ public final class Catalog {
         Map.entry("base64Binary", "bytes"));
 
     ObjectNode slot(SchemaElement element) {
+      if (element.repeated()) {                     // a list as its items alone (ServiceContract.wrappedLists false)
+        ObjectNode slot = types.objectNode();
+        slot.put("name", element.name().getLocalPart());
+        slot.put("optional", false);
+        slot.put("nullable", false);
+        ObjectNode list = slot.putObject("type");
+        list.put("kind", "list");
+        list.set("item", slot(one(element)));
+        return slot;
+      }
       ObjectNode slot = types.objectNode();
       slot.put("name", element.name().getLocalPart());
       slot.put("optional", element.optional());
@@ -134,7 +144,7 @@ public final class Catalog {
           ArrayNode values = t.putArray("values");
           e.values().forEach(values::add);
         }
-        case ComplexType c when c.arrayItem().isPresent() -> {
+        case ComplexType c when c.arrayItem().isPresent() && (wrappedLists || namedAfterItsType(c.arrayItem().get())) -> {
           SchemaElement item = c.arrayItem().get();
           Optional<ComplexType> entry = metadata.type(item.type()).filter(ComplexType.class::isInstance)
               .map(ComplexType.class::cast).filter(Catalog::isMapEntry);
@@ -144,7 +154,7 @@ public final class Catalog {
             t.set("value", slot(entry.get().elements().get(1)));
           } else {
             t.put("kind", "list");
-            ObjectNode itemSlot = slot(item);
+            ObjectNode itemSlot = slot(one(item));
             itemSlot.put("optional", false);        // minOccurs 0 of the repeated element: the list may be empty
             t.set("item", itemSlot);
           }
@@ -164,6 +174,19 @@ public final class Catalog {
       }
       return t;
     }
+  }
+
+  /**
+   * Whether a repeated element is named after its type, as the items of a wrapped list are; in a contract of unwrapped
+   * lists, a type whose only element repeats under another name is a record with one list component.
+   */
+  private static boolean namedAfterItsType(SchemaElement item) {
+    return item.name().getLocalPart().equals(item.type().getLocalPart());
+  }
+
+  /** One item of the repeated element {@code e}. */
+  private static SchemaElement one(SchemaElement e) {
+    return new SchemaElement(e.name(), e.type(), 1, false, e.nillable());
   }
 
   private static boolean isMapEntry(ComplexType type) {
