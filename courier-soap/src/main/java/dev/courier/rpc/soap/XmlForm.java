@@ -5,6 +5,7 @@ import dev.courier.rpc.metadata.EnumType;
 import dev.courier.rpc.metadata.SchemaElement;
 import dev.courier.rpc.metadata.SchemaType;
 import dev.courier.rpc.metadata.ServiceMetadata;
+import dev.courier.rpc.spi.ArrayType;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -273,7 +274,13 @@ abstract class XmlForm {
       if (f != null) {
         return f;
       }
-      if (type instanceof Class<?> c) {
+      Optional<ArrayType> arrayType = ArrayType.of(type);
+      if (arrayType.isPresent()) {
+        Element item = arrayItem(type, schemaType, arrayType.get().itemType());
+        // A nil item of a primitive array, which the schema may allow (List<Integer> shares ArrayOfint), is
+        // read as null for the array to refuse naming its place.
+        f = new ArrayForm(arrayType.get(), new Element(item.name(), item.form(), item.optional(), true));
+      } else if (type instanceof Class<?> c) {
         if (c.isRecord()) {
           Late late = new Late();
           built.put(type, late);                      // a record that contains itself
@@ -283,9 +290,7 @@ abstract class XmlForm {
         }
         f = c.isEnum() ? enumForm(c, schemaType) : Text.of(c);
       } else if (type instanceof ParameterizedType p && p.getRawType() == List.class) {
-        ComplexType array = complex(schemaType, type);
-        SchemaElement item = array.arrayItem().orElseThrow(() -> new IllegalStateException(schemaType + " is no array"));
-        f = new ListForm(element(item, p.getActualTypeArguments()[0]));
+        f = new ListForm(arrayItem(type, schemaType, p.getActualTypeArguments()[0]));
       } else if (type instanceof ParameterizedType p && p.getRawType() == Map.class) {
         ComplexType array = complex(schemaType, type);
         SchemaElement entry = array.arrayItem().orElseThrow(() -> new IllegalStateException(schemaType + " is no map"));
@@ -297,6 +302,13 @@ abstract class XmlForm {
       }
       built.put(type, f);
       return f;
+    }
+
+    /** The item element of the {@code ArrayOfX} {@code schemaType} that a {@code type} of items of {@code item} is. */
+    private Element arrayItem(Type type, QName schemaType, Type item) {
+      SchemaElement e = complex(schemaType, type).arrayItem()
+          .orElseThrow(() -> new IllegalStateException(schemaType + " is no array, for " + type.getTypeName()));
+      return element(e, item);
     }
 
     private ComplexType complex(QName name, Type type) {
@@ -529,7 +541,7 @@ abstract class XmlForm {
   }
 
   /** {@code List<T>}: WCF's {@code ArrayOfT}, one element per item. */
-  private static final class ListForm extends XmlForm {
+  private static class ListForm extends XmlForm {
     private final Element item;
 
     ListForm(Element item) {
@@ -557,6 +569,34 @@ abstract class XmlForm {
       }
       limits.leave();
       return java.util.Collections.unmodifiableList(items);
+    }
+  }
+
+  /**
+   * An array (but {@code byte[]}): WCF's {@code ArrayOfT} as a {@code List<T>} is. A primitive array's items are
+   * never null: a nil item is refused naming its place.
+   */
+  private static final class ArrayForm extends ListForm {
+    private final ArrayType type;
+
+    ArrayForm(ArrayType type, Element item) {
+      super(item);
+      this.type = type;
+    }
+
+    @Override
+    void writeContent(XMLStreamWriter out, Object value) throws XMLStreamException {
+      super.writeContent(out, type.items(value));
+    }
+
+    @Override
+    Object readContent(XMLStreamReader in, Limits limits) throws XMLStreamException {
+      List<?> list = (List<?>) super.readContent(in, limits);
+      try {
+        return type.array(list);
+      } catch (IllegalArgumentException e) {
+        throw new XmlReadException(e.getMessage());
+      }
     }
   }
 
