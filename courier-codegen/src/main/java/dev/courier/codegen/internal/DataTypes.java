@@ -27,7 +27,7 @@ import javax.xml.namespace.QName;
 
 /**
  * The Java form of a document's schema types, as Courier's contract mapper would have written them: a record
- * per sequence, an enum per enumeration, {@code List} for WCF's {@code ArrayOfX}, {@code Map} for its
+ * per sequence, an enum per enumeration, {@code List} (or an array) for WCF's {@code ArrayOfX}, {@code Map} for its
  * {@code ArrayOfKeyValueOfKV}, {@code Optional} for an element that may be absent, a box for a nillable
  * primitive. Records and enums are made the first time an operation uses them, in that order.
  *
@@ -62,6 +62,7 @@ public final class DataTypes {
   private final ServiceMetadata metadata;
   private final Function<String, String> packages;
   private final String contractNamespace;
+  private final boolean arrays;
   private final Map<QName, TypeName> named = new LinkedHashMap<>();
   private final Map<String, QName> classNames = new LinkedHashMap<>();
   private final List<Generated> generated = new ArrayList<>();
@@ -69,12 +70,14 @@ public final class DataTypes {
   /**
    * The data types of {@code metadata}, each in the package {@code packages} gives its schema's namespace; the
    * contract's own namespace needs no annotation, and the types the generator makes for an operation go in its
-   * package.
+   * package. {@code ArrayOfX} is an array with {@code arrays}, else a {@code List}.
    */
-  public DataTypes(ServiceMetadata metadata, Function<String, String> packages, String contractNamespace) {
+  public DataTypes(ServiceMetadata metadata, Function<String, String> packages, String contractNamespace,
+      boolean arrays) {
     this.metadata = metadata;
     this.packages = packages;
     this.contractNamespace = contractNamespace;
+    this.arrays = arrays;
   }
 
   /** The records, enums and classes made so far, in the order they were first used. */
@@ -123,9 +126,11 @@ public final class DataTypes {
         named.put(c.name(), map);
         return map;
       }
-      TypeName list = ParameterizedTypeName.get(ClassName.get(List.class), of(entry.type(), where).box());
-      named.put(c.name(), list);
-      return list;
+      TypeName itemType = of(entry.type(), where);
+      TypeName collection = arrays ? ArrayTypeName.of(entry.nillable() ? itemType.box() : itemType)
+          : ParameterizedTypeName.get(ClassName.get(List.class), itemType.box());
+      named.put(c.name(), collection);
+      return collection;
     }
     ClassName name = className(c.name());
     named.put(c.name(), name);                // before its components: a record may hold itself
