@@ -240,8 +240,9 @@ class GenerationTest {
     Generation.Result result = run(generation(MESSAGES, INVENTORY));
     assertThat(result.files()).containsExactlyInAnyOrderElementsOf(MESSAGE_FILES);
     String inProcess = Files.readString(out.resolve("com/example/inventory/Inventory.java"));
-    assertThat(inProcess).contains("StockResponse stock(StockRequest request)",
-        "import com.example.inventory.data.Stock;");
+    assertThat(inProcess).contains("StockResponse stock(StockRequest request)");
+    assertThat(out.resolve("com/example/inventory/StockResponse.java")).content()
+        .contains("import com.example.inventory.data.Stock;");
 
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     List<Path> classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
