@@ -125,4 +125,30 @@ class SvcutilTest {
         .contains("PlaceResponse place(PlaceRequest request);", "ReserveResponse reserve(ReserveRequest request);");
     assertThat(Files.readString(dir.resolve("shop/PlaceRequest.java"))).contains("@MessageContract");
   }
+
+  @Test
+  void collectionTypeArrayMakesRepeatedTypesArraysAndListIsTheDefault() throws Exception {
+    Path wsdl = ShopWsdl.write(dir);
+
+    Run arrays = Run.courier("svcutil", wsdl.toString(), "--collection-type", "array", "-p", "shop.arrays",
+        "-o", dir.toString());
+    Run lists = Run.courier("svcutil", wsdl.toString(), "--ct", "List", "-p", "shop.lists", "-o", dir.toString());
+
+    assertThat(arrays.status()).isZero();
+    assertThat(Files.readString(dir.resolve("shop/arrays/Order.java"))).contains("Line[] lines")
+        .doesNotContain("List<");
+    assertThat(lists.status()).isZero();
+    assertThat(Files.readString(dir.resolve("shop/lists/Order.java"))).contains("List<Line> lines");
+  }
+
+  @Test
+  void aCollectionTypeOtherThanListOrArrayIsAUsageErrorNamingIt() throws Exception {
+    Run run = Run.courier("svcutil", ShopWsdl.write(dir).toString(), "--collection-type",
+        "System.Collections.Generic.List`1",
+        "-p", "shop", "-o", dir.toString());
+
+    assertThat(run.status()).isEqualTo(2);
+    assertThat(run.err()).contains("--collection-type System.Collections.Generic.List`1 (expected: list or array)");
+    assertThat(dir.resolve("shop")).doesNotExist();
+  }
 }

@@ -44,6 +44,8 @@ import javax.lang.model.SourceVersion;
  *       <td>the types of a namespace in a package of their own</td></tr>
  *   <tr><td>{@link Builder#messageContract(boolean) messageContract}</td><td>{@code /messageContract}</td>
  *       <td>{@code OpResponse op(OpRequest request)}: records of the messages' parts</td></tr>
+ *   <tr><td>{@link Builder#collectionType(CollectionType) collectionType}</td><td>{@code /collectionType}</td>
+ *       <td>{@code Line[]} rather than {@code List<Line>} for WCF's {@code ArrayOfX}</td></tr>
  * </table>
  *
  * <p>Generated code is deterministic: the same metadata and options give the same text. Compile it with
@@ -57,9 +59,11 @@ public final class ClientGenerator {
   private final boolean eventBased;
   private final boolean syncOnly;
   private final boolean messageContract;
+  private final CollectionType collectionType;
   private final Map<String, String> namespacePackages;
 
   private ClientGenerator(Builder b) {
+    this.collectionType = b.collectionType;
     this.namespacePackages = Map.copyOf(b.namespacePackages);
     this.messageContract = b.messageContract;
     this.packageName = b.packageName;
@@ -89,7 +93,7 @@ public final class ClientGenerator {
     java.util.function.Function<String, String> packages = ns -> namespacePackages.getOrDefault(ns, packageName);
     for (ContractMetadata contract : metadata.contracts()) {
       DataTypes types = new DataTypes(metadata, packages, contract.name().getNamespaceURI(),
-          DataTypes.wrappedLists(metadata, elements(contract)));
+          DataTypes.wrappedLists(metadata, elements(contract)), collectionType == CollectionType.ARRAY);
       ContractInterface writer = new ContractInterface(types, new ContractInterface.Shapes(
           true, async && !syncOnly, async && !syncOnly, eventBased && !syncOnly), messageContract);
       ClassName name = types.className(contract.name());
@@ -161,6 +165,7 @@ public final class ClientGenerator {
     private boolean eventBased;
     private boolean syncOnly;
     private boolean messageContract;
+    private CollectionType collectionType = CollectionType.LIST;
     private final Map<String, String> namespacePackages = new LinkedHashMap<>();
 
     private Builder(String packageName) {
@@ -215,6 +220,19 @@ public final class ClientGenerator {
      */
     public Builder messageContract(boolean on) {
       this.messageContract = on;
+      return this;
+    }
+
+    /**
+     * The Java form of WCF's {@code ArrayOfX} in records, parameters and results (svcutil's
+     * {@code /collectionType}): {@link CollectionType#LIST} by default, or arrays.
+     *
+     * <pre>{@code
+     * ClientGenerator.builder("com.example.orders").collectionType(CollectionType.ARRAY)   // Line[] lines
+     * }</pre>
+     */
+    public Builder collectionType(CollectionType type) {
+      this.collectionType = Objects.requireNonNull(type, "type");
       return this;
     }
 

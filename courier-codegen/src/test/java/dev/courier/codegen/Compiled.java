@@ -60,7 +60,10 @@ final class Compiled implements AutoCloseable {
     return Class.forName(name, true, loader);
   }
 
-  /** {@code value} as an instance of {@code target}: records by component, enums by name, collections item by item. */
+  /**
+   * {@code value} as an instance of {@code target}: records by component, enums by name, lists and arrays item by
+   * item, one into the other.
+   */
   static Object carry(Object value, Type target) throws ReflectiveOperationException {
     if (value == null) {
       return null;
@@ -74,7 +77,7 @@ final class Compiled implements AutoCloseable {
       }
       if (raw == List.class) {
         List<Object> out = new ArrayList<>();
-        for (Object item : (List<?>) value) {
+        for (Object item : items(value)) {
           out.add(carry(item, args[0]));
         }
         return out;
@@ -107,12 +110,27 @@ final class Compiled implements AutoCloseable {
       }
       return c.getDeclaredConstructor(types).newInstance(values);
     }
-    if (c.isArray() && value.getClass().isArray()) {
-      Object out = Array.newInstance(c.getComponentType(), Array.getLength(value));
-      System.arraycopy(value, 0, out, 0, Array.getLength(value));
+    if (c.isArray() && c != byte[].class) {
+      List<?> items = items(value);
+      Object out = Array.newInstance(c.getComponentType(), items.size());
+      for (int i = 0; i < items.size(); i++) {
+        Array.set(out, i, carry(items.get(i), c.getComponentType()));
+      }
       return out;
     }
     return value;
+  }
+
+  /** The items of a list or an array. */
+  private static List<?> items(Object listOrArray) {
+    if (listOrArray instanceof List<?> list) {
+      return list;
+    }
+    List<Object> items = new ArrayList<>();
+    for (int i = 0; i < Array.getLength(listOrArray); i++) {
+      items.add(Array.get(listOrArray, i));
+    }
+    return items;
   }
 
   @Override

@@ -295,6 +295,29 @@ class GeneratedClientCallsTest {
     }
   }
 
+  @Test
+  void aClientGeneratedWithArraysCallsTheServiceDeclaredWithLists() throws Throwable {
+    String pkg = GeneratedClientsTest.PACKAGE + ".arrays";
+    List<GeneratedSource> sources = ClientGenerator.builder(pkg).collectionType(CollectionType.ARRAY).async(true)
+        .build().generate(GeneratedClientsTest.orderDesk());
+    try (Compiled arrays = Compiled.of(sources, dir.resolve("arrays"))) {
+      Class<?> contract = arrays.type(pkg + ".OrderDesk");
+      Class<?> order = arrays.type(pkg + ".Order");
+      assertThat(order.getRecordComponents()[6].getType()).as("Order.lines").isEqualTo(arrays.type(pkg + ".Line").arrayType());
+      Object ac = arrays.type(pkg + ".OrderDeskClient").getMethod("connect", Binding.class, String.class)
+          .invoke(null, binding, host.listenAddresses().getFirst().toString());
+      try {
+        Object placed = invoke(contract, ac, "place", order, ORDER);
+        assertThat(order(placed)).usingRecursiveComparison().isEqualTo(new Desk().place(ORDER));
+        CompletableFuture<?> found = (CompletableFuture<?>) contract.getMethod("getOrderAsync", String.class)
+            .invoke(ac, "o-1");
+        assertThat(order(found.get(10, TimeUnit.SECONDS))).usingRecursiveComparison().isEqualTo(ORDER);
+      } finally {
+        ClientChannel.of(ac).close();
+      }
+    }
+  }
+
   /** The request and reply records of the message-contract shape, as the test writes them. */
   record PlaceRequest(Order order) {}
 

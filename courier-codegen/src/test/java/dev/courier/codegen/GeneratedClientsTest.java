@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.courier.rpc.ContractDescription;
+import dev.courier.rpc.ServiceContract;
 import dev.courier.rpc.metadata.ServiceMetadata;
 import dev.courier.rpc.metadata.Wsdl;
 import java.io.IOException;
@@ -56,6 +57,10 @@ class GeneratedClientsTest {
       sets.add(Arguments.of(name + "-messages", metadata,
           ClientGenerator.builder(PACKAGE).messageContract(true).async(true).eventBased(true).build()));
     }
+    for (var doc : List.of(Arguments.of("orderdesk", orderDesk()), Arguments.of("wcf", wcfOrderService()))) {
+      sets.add(Arguments.of(doc.get()[0] + "-arrays", doc.get()[1],
+          ClientGenerator.builder(PACKAGE).collectionType(CollectionType.ARRAY).async(true).build()));
+    }
     sets.add(Arguments.of("wcf-packages", wcfOrderService(), ClientGenerator.builder(PACKAGE).async(true)
         .namespacePackage("http://schemas.datacontract.org/2004/07/Contoso.Orders", PACKAGE + ".data").build()));
     return sets.stream();
@@ -100,6 +105,35 @@ class GeneratedClientsTest {
     ClientGenerator generator = ClientGenerator.builder(PACKAGE).async(true).eventBased(true).build();
 
     assertThat(generator.generate(wcfOrderService())).isEqualTo(generator.generate(wcfOrderService()));
+  }
+
+  /** Numbers that cannot be null, and names. */
+  @ServiceContract(namespace = "urn:courier:codegen:counts", name = "Counts")
+  interface Counts {
+    int[] counts(String[] names);
+  }
+
+  /** Numbers that may be null, and names. */
+  @ServiceContract(namespace = "urn:courier:codegen:counts", name = "Counts")
+  interface BoxedCounts {
+    List<Integer> counts(List<String> names);
+  }
+
+  @Test
+  void arraysArePrimitiveWhereTheItemsCannotBeNilAndBoxedWhereTheyMay() {
+    ClientGenerator arrays = ClientGenerator.builder(PACKAGE).collectionType(CollectionType.ARRAY).build();
+
+    assertThat(contractSource(arrays, Counts.class)).contains("int[] counts(String[] names);");
+    assertThat(contractSource(arrays, BoxedCounts.class)).contains("Integer[] counts(String[] names);");
+    assertThat(contractSource(ClientGenerator.builder(PACKAGE).build(), Counts.class))
+        .contains("List<Integer> counts(List<String> names);");
+  }
+
+  private static String contractSource(ClientGenerator generator, Class<?> contract) {
+    ServiceMetadata metadata = Wsdl.read(Wsdl.write(ServiceMetadata.builder("CountsService")
+        .contract(ContractDescription.of(contract)).build()));
+    return generator.generate(metadata).stream().filter(s -> s.qualifiedName().equals(PACKAGE + ".Counts"))
+        .findFirst().orElseThrow().source();
   }
 
   @Test

@@ -184,6 +184,11 @@ class PeerClientsTest {
     public RepeatedLists.Split split(List<RepeatedLists.Item> items, Optional<String> why) {
       return new RepeatedLists.Split(items, items.size(), List.of());
     }
+
+    @Override
+    public String[] tags(int[] counts, String[] prefixes) {
+      return new String[0];
+    }
   }
 
   @ParameterizedTest(name = "{0}")

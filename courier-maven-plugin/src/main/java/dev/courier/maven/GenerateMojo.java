@@ -91,6 +91,14 @@ public final class GenerateMojo extends AbstractMojo {
   private boolean messageContract;
 
   /**
+   * The Java form of a repeated type, WCF's {@code ArrayOfX} (svcutil's {@code /collectionType}): {@code list},
+   * {@code List<Line>}, or {@code array}, {@code Line[]}. Lists are the default, as a record's {@code equals}
+   * compares lists by their items and arrays by reference.
+   */
+  @Parameter(property = "courier.collectionType", defaultValue = "list")
+  private String collectionType;
+
+  /**
    * Schema or WSDL namespaces whose types and contracts go in a package of their own, each as {@code NS=PACKAGE}
    * (svcutil's {@code /namespace:ns,Name}, cxf-codegen-plugin's {@code -p ns=package}); the others go in
    * {@code packageName}.
@@ -138,7 +146,8 @@ public final class GenerateMojo extends AbstractMojo {
     Path stampFile = Path.of(project.getBuild().getDirectory(), "courier-maven-plugin",
         mojoExecution.getExecutionId() + ".stamp");
     try {
-      Options options = Options.of(packageName, async, eventBased, syncOnly, messageContract, namespaces);
+      Options options = Options.of(packageName, async, eventBased, syncOnly, messageContract, namespaces,
+          collectionType);
       Generation generation = Generation.of(basedir, sources, options, out, stampFile, plugin.getVersion());
       Generation.Result result = generation.run(Runtime.version().feature() >= GENERATOR_JAVA
           ? InProcessGeneration::generate

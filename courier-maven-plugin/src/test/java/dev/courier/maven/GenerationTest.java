@@ -218,6 +218,14 @@ class GenerationTest {
         .hasMessageStartingWith("WSDL file missing.wsdl does not exist (looked for " + basedir.resolve("missing.wsdl"));
   }
 
+  /** Generates {@link #INVENTORY} into {@code dir} in a JVM of its own, as a Maven older than Java 25 does. */
+  private List<String> forked(Options o, Path dir) throws GenerationException {
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    List<Path> classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+        .map(Path::of).toList();
+    return ForkedGeneration.generate(java, classPath, basedir, List.of(INVENTORY), o, dir);
+  }
+
   static final Options MESSAGES = messages();
 
   private static Options messages() {
@@ -244,12 +252,8 @@ class GenerationTest {
     assertThat(out.resolve("com/example/inventory/StockResponse.java")).content()
         .contains("import com.example.inventory.data.Stock;");
 
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    List<Path> classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-        .map(Path::of).toList();
     Path forkedOut = basedir.resolve("forked");
-    List<String> forked = ForkedGeneration.generate(java, classPath, basedir, List.of(INVENTORY), MESSAGES,
-        forkedOut);
+    List<String> forked = forked(MESSAGES, forkedOut);
 
     assertThat(forked).containsExactlyInAnyOrderElementsOf(MESSAGE_FILES);
     assertThat(forkedOut.resolve("com/example/inventory/Inventory.java")).content().isEqualTo(inProcess);
@@ -276,5 +280,27 @@ class GenerationTest {
         .hasMessageStartingWith("<namespace>urn:x=com.2x</namespace>: com.2x is no Java package name");
     assertThatThrownBy(() -> Options.of("a", false, false, false, false, List.of("urn:x=b", "urn:x=c")))
         .hasMessageStartingWith("<namespace>urn:x=c</namespace>: the namespace urn:x is mapped twice");
+  }
+
+  @Test
+  void collectionTypeArrayGeneratesArraysInProcessAndForkedAndRegenerates() throws Exception {
+    run(generation(options, INVENTORY));
+    Options arrays = Options.of("com.example.inventory", true, false, false, false, List.of(), "Array");
+
+    assertThat(run(generation(arrays, INVENTORY)).upToDate()).isFalse();
+    String inProcess = Files.readString(out.resolve("com/example/inventory/Stock.java"));
+    assertThat(inProcess).contains("String[] warehouses");
+    Path forkedOut = basedir.resolve("forked");
+    forked(arrays, forkedOut);
+    assertThat(forkedOut.resolve("com/example/inventory/Stock.java")).content().isEqualTo(inProcess);
+    assertThat(run(generation(arrays, INVENTORY)).upToDate()).isTrue();
+  }
+
+  @Test
+  void aCollectionTypeOtherThanListOrArrayFailsNamingIt() throws Exception {
+    assertThat(Options.of("a", false, false, false, false, List.of(), null).collectionType()).isEqualTo("list");
+    assertThatThrownBy(() -> Options.of("a", false, false, false, false, List.of(), "vector"))
+        .isInstanceOf(GenerationException.class)
+        .hasMessage("<collectionType>vector</collectionType> (expected: list or array)");
   }
 }

@@ -1,6 +1,6 @@
 package dev.courier.rpc;
 
-import java.lang.reflect.GenericArrayType;
+import dev.courier.rpc.spi.ArrayType;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
@@ -315,8 +315,16 @@ final class ContractReader {
         + ((Class<?>) (t instanceof ParameterizedType p ? p.getRawType() : t)).getSimpleName() + "<Integer>)" + where(m));
   }
 
-  /** Data contracts: primitives and boxes, String, byte[], enums, records of data contracts, List, Map, Optional. */
+  /**
+   * Data contracts: primitives and boxes, String, byte[], enums, records of data contracts, List, Map, Optional,
+   * and arrays (but {@code byte[]}) of data contracts, which are lists.
+   */
   static void checkDataContract(Type t, String what, Method m, Set<Type> seen) {
+    Optional<ArrayType> array = ArrayType.of(t);
+    if (array.isPresent()) {
+      checkDataContract(array.get().itemType(), what + " item", m, seen);
+      return;
+    }
     if (t instanceof Class<?> c) {
       if (c.isPrimitive() && c != void.class) {
         return;
@@ -353,11 +361,10 @@ final class ContractReader {
         checkDataContract(args[1], what + " value", m, seen);
         return;
       }
-    } else if (t instanceof GenericArrayType) {
-      // falls through to the error
     }
     throw new IllegalArgumentException(what + " has unsupported type " + t.getTypeName()
-        + " (expected: a record, enum, primitive or its box, String, byte[], List, Map or Optional of those)" + where(m));
+        + " (expected: a record, enum, primitive or its box, String, byte[], List, Map, Optional or array of those)"
+        + where(m));
   }
 
   /**

@@ -309,7 +309,11 @@ class ContractValidationTest {
   }
 
   interface UnsupportedArray {
-    void put(int[] values);
+    void put(StringBuilder[] values);
+  }
+
+  interface UnsupportedArrayOfLists {
+    java.util.List<Thread>[] threads();
   }
 
   interface UnsupportedObject {
@@ -320,8 +324,29 @@ class ContractValidationTest {
   void anUnsupportedParameterTypeIsRejected() {
     assertRejected(UnsupportedParameter.class, "UnsupportedParameter.schedule",
         "parameter 0 has unsupported type java.util.Date", "(expected: a record, enum, primitive or its box");
-    assertRejected(UnsupportedArray.class, "UnsupportedArray.put", "parameter 0 has unsupported type int[]");
+    assertRejected(UnsupportedArray.class, "UnsupportedArray.put",
+        "parameter 0 item has unsupported type java.lang.StringBuilder", "Optional or array of those)");
     assertRejected(UnsupportedObject.class, "UnsupportedObject.put", "parameter 0 has unsupported type java.lang.Object");
+  }
+
+  /** Arrays of data contracts, nested and generic ones too, are lists of their items. */
+  interface ArrayShapes {
+    record Crate(String[] labels, int[] counts, Integer[] maybe, Crate[] inner, int[][] grid,
+        java.util.List<String>[] groups, byte[][] blobs) {}
+
+    Crate[] pack(Crate crate, long[] ids);
+  }
+
+  @Test
+  void arraysOfDataContractsNestedAndGenericOnesTooAreDataContracts() {
+    assertThat(ContractDescription.of(ArrayShapes.class).operation("pack").resultType())
+        .isEqualTo(ArrayShapes.Crate[].class);
+  }
+
+  @Test
+  void anArrayOfWhatIsNoDataContractIsRejectedNamingItsItem() {
+    assertRejected(UnsupportedArrayOfLists.class, "UnsupportedArrayOfLists.threads",
+        "result item element has unsupported type java.lang.Thread");
   }
 
   @Test

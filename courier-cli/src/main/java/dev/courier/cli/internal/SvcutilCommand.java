@@ -1,6 +1,7 @@
 package dev.courier.cli.internal;
 
 import dev.courier.codegen.ClientGenerator;
+import dev.courier.codegen.CollectionType;
 import dev.courier.rpc.metadata.ServiceMetadata;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -30,6 +31,7 @@ import picocli.CommandLine.Spec;
         "  courier svcutil courier.tcp://localhost:8808/orders --tcv Version35 -o src",
         "  courier svcutil Orders.wsdl -p com.example.orders -n http://schemas.datacontract.org/2004/07/Orders="
             + "com.example.orders.data --message-contract",
+        "  courier svcutil orders.wsdl -p com.example.orders --collection-type array",
         "",
         "Compile the sources with -parameters: Courier names a request's elements by the parameters' names."},
     exitCodeListHeading = "%nExit status:%n",
@@ -76,6 +78,12 @@ public final class SvcutilCommand implements Callable<Integer> {
       + "/messageContract")
   boolean messageContract;
 
+  @Option(names = {"--collection-type", "--ct"}, paramLabel = "list|array", description = "The Java form of a "
+      + "repeated type (WCF's ArrayOfX): list, List<Line> (the default: a record's equals compares lists by their "
+      + "items, arrays by reference), or array, Line[] (int[] where the items cannot be nil). svcutil: "
+      + "/collectionType")
+  String collectionType;
+
   @Option(names = {"-o", "--out"}, paramLabel = "DIR", defaultValue = ".", description = "The source root the "
       + "package's directories are made under (default: the current directory). svcutil: /directory")
   Path out;
@@ -95,6 +103,14 @@ public final class SvcutilCommand implements Callable<Integer> {
         throw Failure.usage("--tcv " + targetClientVersion + " (expected: Version35, which adds the event-based shape)");
       }
       version35 = true;
+    }
+    CollectionType collections = CollectionType.LIST;
+    if (collectionType != null) {
+      collections = switch (collectionType.toLowerCase(java.util.Locale.ROOT)) {
+        case "list" -> CollectionType.LIST;
+        case "array" -> CollectionType.ARRAY;
+        default -> throw Failure.usage("--collection-type " + collectionType + " (expected: list or array)");
+      };
     }
     Map<String, String> packages = new LinkedHashMap<>();
     for (String mapping : namespaces) {
@@ -144,7 +160,7 @@ public final class SvcutilCommand implements Callable<Integer> {
     List<Path> written;
     try {
       written = builder.async(async).eventBased(version35).syncOnly(syncOnly).messageContract(messageContract)
-          .build().writeTo(metadata, out);
+          .collectionType(collections).build().writeTo(metadata, out);
     } catch (IllegalArgumentException e) {
       throw Failure.cannot("cannot generate a client from " + source + ": " + e.getMessage(), e);
     } catch (UncheckedIOException e) {

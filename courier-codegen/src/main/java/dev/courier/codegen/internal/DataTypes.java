@@ -27,7 +27,7 @@ import javax.xml.namespace.QName;
 
 /**
  * The Java form of a document's schema types, as Courier's contract mapper would have written them: a record
- * per sequence, an enum per enumeration, {@code List} for WCF's {@code ArrayOfX}, {@code Map} for its
+ * per sequence, an enum per enumeration, {@code List} (or an array) for WCF's {@code ArrayOfX}, {@code Map} for its
  * {@code ArrayOfKeyValueOfKV}, {@code Optional} for an element that may be absent, a box for a nillable
  * primitive. Records and enums are made the first time an operation uses them, in that order.
  *
@@ -63,6 +63,7 @@ public final class DataTypes {
   private final Function<String, String> packages;
   private final String contractNamespace;
   private final boolean wrappedLists;
+  private final boolean arrays;
   private final Map<QName, TypeName> named = new LinkedHashMap<>();
   private final Map<String, QName> classNames = new LinkedHashMap<>();
   private final List<Generated> generated = new ArrayList<>();
@@ -70,22 +71,24 @@ public final class DataTypes {
   /**
    * The data types of {@code metadata}, each in the package {@code packages} gives its schema's namespace; the
    * contract's own namespace needs no annotation, and the types the generator makes for an operation go in its
-   * package.
+   * package. {@code ArrayOfX} is an array with {@code arrays}, else a {@code List}.
    */
   public DataTypes(ServiceMetadata metadata, Function<String, String> packages, String contractNamespace) {
-    this(metadata, packages, contractNamespace, true);
+    this(metadata, packages, contractNamespace, true, false);
   }
 
   /**
    * The same, for a contract whose lists are wrapped in an element of their own, as WCF's are, or are their items
-   * alone, repeated elements of the list's name, as JAX-WS's are ({@link #wrappedLists(ServiceMetadata, List)}).
+   * alone, repeated elements of the list's name, as JAX-WS's are ({@link #wrappedLists(ServiceMetadata, List)}),
+   * and that are arrays with {@code arrays}, else {@code List}s.
    */
   public DataTypes(ServiceMetadata metadata, Function<String, String> packages, String contractNamespace,
-      boolean wrappedLists) {
+      boolean wrappedLists, boolean arrays) {
     this.metadata = metadata;
     this.packages = packages;
     this.contractNamespace = contractNamespace;
     this.wrappedLists = wrappedLists;
+    this.arrays = arrays;
   }
 
   /** Whether the lists of this contract's messages travel wrapped, as WCF's do, or as repeated elements. */
@@ -134,14 +137,20 @@ public final class DataTypes {
             + "(maxOccurs=\"unbounded\") in a contract whose other lists are WCF's ArrayOf types (expected: one "
             + "form of list in a contract)");
       }
-      return ParameterizedTypeName.get(ClassName.get(List.class),    // JAX-WS's form: the items alone
-          of(element.type(), where + " (element " + element.name().getLocalPart() + ")").box());
+      return collection(of(element.type(), where + " (element " + element.name().getLocalPart() + ")"),
+          element.nillable());                                       // JAX-WS's form: the items alone
     }
     TypeName type = of(element.type(), where + " (element " + element.name().getLocalPart() + ")");
     if (element.optional()) {
       return ParameterizedTypeName.get(ClassName.get(Optional.class), type.box());
     }
     return element.nillable() ? type.box() : type;
+  }
+
+  /** A list or an array of {@code item}s: an array of the primitive itself where the items cannot be nil. */
+  private TypeName collection(TypeName item, boolean nillable) {
+    return arrays ? ArrayTypeName.of(nillable ? item.box() : item)
+        : ParameterizedTypeName.get(ClassName.get(List.class), item.box());
   }
 
   /** The Java type of the schema type {@code name}. */
@@ -183,9 +192,9 @@ public final class DataTypes {
               + entry.type().getLocalPart() + ", in a contract whose other lists are WCF's ArrayOf types (expected: "
               + "one form of list in a contract)");
         }
-        TypeName list = ParameterizedTypeName.get(ClassName.get(List.class), of(entry.type(), where).box());
-        named.put(c.name(), list);
-        return list;
+        TypeName collection = collection(of(entry.type(), where), entry.nillable());
+        named.put(c.name(), collection);
+        return collection;
       }
     }
     ClassName name = className(c.name());

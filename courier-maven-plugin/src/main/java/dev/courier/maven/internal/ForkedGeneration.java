@@ -73,7 +73,8 @@ public final class ForkedGeneration {
 
   /**
    * Generates as {@link #generate} asked: {@code --basedir DIR --out DIR --package NAME [--async]
-   * [--event-based] [--sync-only] -- SOURCE...}.
+   * [--event-based] [--sync-only] [--message-contract] [--namespace NS=PACKAGE]... [--collection-type array]
+   * -- SOURCE...}.
    */
   public static void main(String[] args) {
     PrintStream out = System.out;
@@ -86,6 +87,7 @@ public final class ForkedGeneration {
       boolean syncOnly = false;
       boolean messageContract = false;
       List<String> namespaces = new ArrayList<>();
+      String collectionType = Options.LIST;
       int i = 0;
       for (; i < args.length && !args[i].equals("--"); i++) {
         switch (args[i]) {
@@ -97,13 +99,15 @@ public final class ForkedGeneration {
           case "--sync-only" -> syncOnly = true;
           case "--message-contract" -> messageContract = true;
           case "--namespace" -> namespaces.add(args[++i]);
+          case "--collection-type" -> collectionType = args[++i];
           default -> throw new IllegalArgumentException("unknown argument " + args[i]);
         }
       }
       if (basedir == null || outputDirectory == null) {
         throw new IllegalArgumentException("--basedir and --out are required");
       }
-      Options options = Options.of(packageName, async, eventBased, syncOnly, messageContract, namespaces);
+      Options options = Options.of(packageName, async, eventBased, syncOnly, messageContract, namespaces,
+          collectionType);
       List<WsdlSource> sources = new ArrayList<>();
       for (i++; i < args.length; i++) {
         sources.add(WsdlSource.resolve(args[i], basedir));

@@ -1,6 +1,7 @@
 package dev.courier.maven.internal;
 
 import dev.courier.codegen.ClientGenerator;
+import dev.courier.codegen.CollectionType;
 import dev.courier.codegen.GeneratedSource;
 import dev.courier.rpc.metadata.ServiceMetadata;
 import dev.courier.rpc.metadata.Wsdl;
@@ -32,7 +33,8 @@ public final class InProcessGeneration {
   public static List<String> generate(List<WsdlSource> sources, Options options, Path outputDirectory)
       throws GenerationException {
     ClientGenerator.Builder builder = ClientGenerator.builder(options.packageName()).async(options.async())
-        .eventBased(options.eventBased()).syncOnly(options.syncOnly()).messageContract(options.messageContract());
+        .eventBased(options.eventBased()).syncOnly(options.syncOnly()).messageContract(options.messageContract())
+        .collectionType(options.collectionType().equals(Options.ARRAY) ? CollectionType.ARRAY : CollectionType.LIST);
     options.namespacePackages().forEach(builder::namespacePackage);
     ClientGenerator generator = builder.build();
     Map<String, GeneratedSource> files = new LinkedHashMap<>();

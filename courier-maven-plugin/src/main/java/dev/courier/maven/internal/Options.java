@@ -17,9 +17,16 @@ import javax.lang.model.SourceVersion;
  * @param messageContract requests and replies as records of the messages' parts (svcutil's {@code /messageContract})
  * @param namespacePackages the package of each schema or WSDL namespace mapped to one of its own (svcutil's
  *     {@code /namespace:ns,Name}), in the order given
+ * @param collectionType {@value #LIST} or {@value #ARRAY}: the Java form of a repeated type (svcutil's
+ *     {@code /collectionType})
  */
 public record Options(String packageName, boolean async, boolean eventBased, boolean syncOnly,
-    boolean messageContract, Map<String, String> namespacePackages) {
+    boolean messageContract, Map<String, String> namespacePackages, String collectionType) {
+  /** The collection type of {@code List<T>}, the default. */
+  public static final String LIST = "list";
+  /** The collection type of {@code T[]}. */
+  public static final String ARRAY = "array";
+
   /** The options, the map copied. */
   public Options {
     namespacePackages = Collections.unmodifiableMap(new LinkedHashMap<>(namespacePackages));
@@ -36,14 +43,30 @@ public record Options(String packageName, boolean async, boolean eventBased, boo
   }
 
   /**
-   * The options, with a package name that is one and each namespace mapping ({@code NS=PACKAGE}, as
-   * cxf-codegen-plugin's {@code -p} takes it) checked.
+   * The options, with lists for repeated types.
    *
-   * @throws GenerationException when {@code packageName} is missing or no Java package name, or a mapping is
-   *     none, names no Java package or maps a namespace twice
+   * @throws GenerationException as {@link #of(String, boolean, boolean, boolean, boolean, List, String)}
    */
   public static Options of(String packageName, boolean async, boolean eventBased, boolean syncOnly,
       boolean messageContract, List<String> namespaces) throws GenerationException {
+    return of(packageName, async, eventBased, syncOnly, messageContract, namespaces, LIST);
+  }
+
+  /**
+   * The options, with a package name that is one, each namespace mapping ({@code NS=PACKAGE}, as
+   * cxf-codegen-plugin's {@code -p} takes it) and the collection type ({@code list} when null, in any case)
+   * checked.
+   *
+   * @throws GenerationException when {@code packageName} is missing or no Java package name, a mapping is
+   *     none, names no Java package or maps a namespace twice, or the collection type is neither list nor array
+   */
+  public static Options of(String packageName, boolean async, boolean eventBased, boolean syncOnly,
+      boolean messageContract, List<String> namespaces, String collectionType) throws GenerationException {
+    String collections = collectionType == null ? LIST : collectionType.strip().toLowerCase(java.util.Locale.ROOT);
+    if (!collections.equals(LIST) && !collections.equals(ARRAY)) {
+      throw new GenerationException("<collectionType>" + collectionType + "</collectionType> (expected: list or "
+          + "array)");
+    }
     if (packageName == null || packageName.isBlank()) {
       throw new GenerationException("<packageName> is not set (expected: the Java package of the generated "
           + "types, such as com.example.orders)");
@@ -71,7 +94,7 @@ public record Options(String packageName, boolean async, boolean eventBased, boo
             + " is mapped twice (expected: one package per namespace)");
       }
     }
-    return new Options(packageName, async, eventBased, syncOnly, messageContract, packages);
+    return new Options(packageName, async, eventBased, syncOnly, messageContract, packages, collections);
   }
 
   /** The arguments {@link ForkedGeneration#main} reads them from. */
@@ -93,6 +116,10 @@ public record Options(String packageName, boolean async, boolean eventBased, boo
       args.add("--namespace");
       args.add(namespace + "=" + pkg);
     });
+    if (!collectionType.equals(LIST)) {
+      args.add("--collection-type");
+      args.add(collectionType);
+    }
     return args;
   }
 

@@ -3,6 +3,7 @@ package dev.courier.rpc.metadata;
 import dev.courier.rpc.ContractDescription;
 import dev.courier.rpc.DataContract;
 import dev.courier.rpc.OperationDescription;
+import dev.courier.rpc.spi.ArrayType;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
@@ -116,6 +117,10 @@ final class ContractMapper {
       }
       return new SchemaElement(qname, typeName(item), 0, true, nillable(item));   // JAX-WS's form of a List
     }
+    Optional<ArrayType> array = wrappedLists ? Optional.empty() : ArrayType.of(type);
+    if (array.isPresent()) {                                                    // and of an array
+      return new SchemaElement(qname, typeName(array.get().itemType()), 0, true, array.get().itemsMayBeNull());
+    }
     if (!wrappedLists && type instanceof ParameterizedType p && p.getRawType() == Optional.class
         && p.getActualTypeArguments()[0] instanceof ParameterizedType l && l.getRawType() == java.util.List.class) {
       throw new IllegalArgumentException("element " + name + " is an " + type.getTypeName() + ", which a contract of "
@@ -134,6 +139,10 @@ final class ContractMapper {
 
   /** The schema name of {@code type}, defining it (and what it uses) the first time it is met. */
   private QName typeName(Type type) {
+    Optional<ArrayType> array = ArrayType.of(type);
+    if (array.isPresent()) {
+      return arrayOf(array.get().itemType());           // an array is described as the List of its items
+    }
     if (type instanceof Class<?> c) {
       QName builtIn = BUILT_IN.get(c);
       if (builtIn != null) {
@@ -161,14 +170,8 @@ final class ContractMapper {
     } else if (type instanceof ParameterizedType p && p.getRawType() instanceof Class<?> raw) {
       Type[] args = p.getActualTypeArguments();
       if (raw == java.util.List.class) {
-        Type item = args[0] instanceof ParameterizedType o && o.getRawType() == Optional.class
-            ? o.getActualTypeArguments()[0] : args[0];
-        QName itemType = typeName(item);
-        String ns = collectionNamespace(itemType);
-        QName name = new QName(ns, "ArrayOf" + itemType.getLocalPart()); // the same name is the same type
-        types.putIfAbsent(name, new ComplexType(name, List.of(
-            new SchemaElement(new QName(ns, itemType.getLocalPart()), itemType, 0, true, nillable(item)))));
-        return name;
+        return arrayOf(args[0] instanceof ParameterizedType o && o.getRawType() == Optional.class
+            ? o.getActualTypeArguments()[0] : args[0]);
       }
       if (raw == Map.class) {
         QName key = typeName(args[0]);
@@ -189,7 +192,25 @@ final class ContractMapper {
       }
     }
     throw new IllegalArgumentException("type " + type.getTypeName() + " has no XML Schema form (expected: a data "
-        + "contract: a record, enum, primitive or its box, String, byte[], List, Map or Optional of those)");
+        + "contract: a record, enum, primitive or its box, String, byte[], List, Map, Optional or array of those)");
+  }
+
+  /**
+   * WCF's {@code ArrayOfX} of items of {@code item}: the type of a {@code List} and of an array alike. The same name
+   * is the same type, so {@code int[]} and {@code List<Integer>} share {@code ArrayOfint}, whose items are nillable
+   * when either may hold null.
+   */
+  private QName arrayOf(Type item) {
+    QName itemType = typeName(item);
+    String ns = collectionNamespace(itemType);
+    QName name = new QName(ns, "ArrayOf" + itemType.getLocalPart());
+    ComplexType array = new ComplexType(name, List.of(
+        new SchemaElement(new QName(ns, itemType.getLocalPart()), itemType, 0, true, nillable(item))));
+    SchemaType known = types.putIfAbsent(name, array);
+    if (known instanceof ComplexType k && nillable(item) && k.arrayItem().filter(e -> !e.nillable()).isPresent()) {
+      types.put(name, array);
+    }
+    return name;
   }
 
   /** WCF's namespace for collections of built-in types ({@code ArrayOfstring}, {@code ArrayOfKeyValueOfstringint}). */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.courier.rpc.ContractDescription;
 import dev.courier.rpc.EndpointAddress;
+import dev.courier.rpc.ServiceContract;
 import dev.courier.rpc.metadata.MetadataContracts.Calculator;
 import dev.courier.rpc.metadata.MetadataContracts.Chat;
 import dev.courier.rpc.metadata.MetadataContracts.Drawing;
@@ -274,6 +275,51 @@ class WsdlTest {
       }
     }
     throw new AssertionError("no element named " + name);
+  }
+
+  /** Tags as arrays. */
+  @ServiceContract(name = "Tags", namespace = "http://example.com/tags")
+  interface TagArrays {
+    record Tagged(String[] tags, Integer[] scores, Tagged[] children, int[][] grid) {}
+
+    String[] tags(Tagged[] items);
+  }
+
+  /** The same tags as lists. */
+  @ServiceContract(name = "Tags", namespace = "http://example.com/tags")
+  interface TagLists {
+    record Tagged(List<String> tags, List<Integer> scores, List<Tagged> children, List<List<Integer>> grid) {}
+
+    List<String> tags(List<Tagged> items);
+  }
+
+  @Test
+  void anArrayIsDescribedAsTheListOfItsItems() {
+    assertThat(Wsdl.write(metadataOf(TagArrays.class))).isEqualTo(Wsdl.write(metadataOf(TagLists.class)));
+  }
+
+  /** Numbers that cannot be null. */
+  @ServiceContract(name = "Counts", namespace = "http://example.com/counts")
+  interface Counts {
+    int[] counts();
+  }
+
+  /** Those numbers and a list of numbers that may be null. */
+  @ServiceContract(name = "Counts", namespace = "http://example.com/counts")
+  interface CountsAndBoxes {
+    int[] counts();
+
+    List<Integer> boxes();
+  }
+
+  @Test
+  void theItemsOfAnArrayOfPrimitivesAreNotNillableUnlessAListOfTheirBoxesSharesTheType() {
+    QName arrayOfInt = new QName("http://schemas.microsoft.com/2003/10/Serialization/Arrays", "ArrayOfint");
+    for (Class<?> contract : List.of(Counts.class, CountsAndBoxes.class)) {
+      SchemaType type = Wsdl.read(Wsdl.write(metadataOf(contract))).type(arrayOfInt).orElseThrow();
+      assertThat(((ComplexType) type).arrayItem()).as("%s", contract.getSimpleName())
+          .hasValueSatisfying(item -> assertThat(item.nillable()).isEqualTo(contract == CountsAndBoxes.class));
+    }
   }
 
   @Test

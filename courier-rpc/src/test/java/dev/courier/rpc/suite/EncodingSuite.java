@@ -1,11 +1,17 @@
 package dev.courier.rpc.suite;
 
+import static dev.courier.rpc.suite.ArrayContracts.SIZED;
+import static dev.courier.rpc.suite.ArrayContracts.UNSIZED;
+import static dev.courier.rpc.suite.ArrayContracts.arrayShelf;
+import static dev.courier.rpc.suite.ArrayContracts.listShelf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.courier.rpc.ContractDescription;
 import dev.courier.rpc.OperationDescription;
 import dev.courier.rpc.spi.Encoding;
+import dev.courier.rpc.suite.ArrayContracts.AsArrays;
+import dev.courier.rpc.suite.ArrayContracts.AsLists;
 import dev.courier.rpc.suite.MessageContracts.AddRequest;
 import dev.courier.rpc.suite.MessageContracts.AddResponse;
 import dev.courier.rpc.suite.MessageContracts.NoteRequest;
@@ -13,8 +19,10 @@ import dev.courier.rpc.suite.MessageContracts.TryReserveResponse;
 import dev.courier.rpc.suite.RepeatedLists.Item;
 import dev.courier.rpc.suite.RepeatedLists.Split;
 import dev.courier.rpc.suite.SuiteData.DivideByZero;
+import dev.courier.rpc.suite.SuiteData.Line;
 import dev.courier.rpc.suite.SuiteData.Parcel;
 import org.junit.jupiter.api.BeforeEach;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -31,6 +39,8 @@ public abstract class EncodingSuite<W, R> {
   private static final ContractDescription SUITE = ContractDescription.of(SuiteContracts.SyncService.class);
   private static final ContractDescription PLAIN = ContractDescription.of(MessageContracts.Plain.class);
   private static final ContractDescription MESSAGES = ContractDescription.of(MessageContracts.Messages.class);
+  private static final ContractDescription ARRAYS = ContractDescription.of(AsArrays.Shelves.class);
+  private static final ContractDescription LISTS = ContractDescription.of(AsLists.Shelves.class);
 
   /** The factory of the encoding under test. */
   protected abstract Encoding.Factory<W, R> factory();
@@ -175,5 +185,62 @@ public abstract class EncodingSuite<W, R> {
     W reply = output();
     basket.writeResult(reply, BASKET.operation("split"), split);
     assertThat(basket.readResult(input(reply), BASKET.operation("split"))).isEqualTo(split);
+
+    W arrays = output();
+    basket.writeArguments(arrays, BASKET.operation("tags"), new Object[] {new int[] {4, 5}, new String[] {"a", null}});
+    assertThat(basket.readArguments(input(arrays), BASKET.operation("tags"))).usingRecursiveComparison()
+        .withStrictTypeChecking().isEqualTo(new Object[] {new int[] {4, 5}, new String[] {"a", null}});
+    W noTags = output();
+    basket.writeResult(noTags, BASKET.operation("tags"), new String[0]);
+    assertThat((String[]) basket.readResult(input(noTags), BASKET.operation("tags"))).isEmpty();
+  }
+
+  @Test
+  void arraysOfStringsNumbersRecordsAndArraysEmptyAndNullAreReadBackAsWritten() {
+    Encoding<W, R> arrays = factory().create(ARRAYS);
+    AsArrays.Shelf empty = new AsArrays.Shelf("empty", new String[0], new int[0], new Line[0], new int[0][]);
+    AsArrays.Shelf nulls = new AsArrays.Shelf(null, null, null, null, new int[][] {null, {3}});
+    for (AsArrays.Shelf shelf : List.of(arrayShelf(), empty, nulls)) {
+      W out = output();
+      arrays.writeArguments(out, ARRAYS.operation("echo"), new Object[] {shelf});
+
+      Object read = arrays.readArguments(input(out), ARRAYS.operation("echo"))[0];
+
+      assertThat(read).usingRecursiveComparison().withStrictTypeChecking().isEqualTo(shelf);
+    }
+  }
+
+  @Test
+  void anArrayIsReadAsTheListOfItsItemsAndAListAsTheArray() {
+    Encoding<W, R> arrays = factory().create(ARRAYS);
+    Encoding<W, R> lists = factory().create(LISTS);
+    W out = output();
+    arrays.writeArguments(out, ARRAYS.operation("echo"), new Object[] {arrayShelf()});
+    assertThat(lists.readArguments(input(out), LISTS.operation("echo"))).containsExactly(listShelf());
+
+    W back = output();
+    lists.writeResult(back, LISTS.operation("echo"), listShelf());
+    assertThat(arrays.readResult(input(back), ARRAYS.operation("echo")))
+        .usingRecursiveComparison().withStrictTypeChecking().isEqualTo(arrayShelf());
+
+    W lines = output();
+    lists.writeArguments(lines, LISTS.operation("skus"), new Object[] {List.of(SIZED, UNSIZED)});
+    assertThat((Line[]) arrays.readArguments(input(lines), ARRAYS.operation("skus"))[0]).containsExactly(SIZED, UNSIZED);
+
+    W skus = output();
+    arrays.writeResult(skus, ARRAYS.operation("skus"), new String[] {"sku-1", null});
+    assertThat(lists.readResult(input(skus), LISTS.operation("skus"))).isEqualTo(Arrays.asList("sku-1", null));
+  }
+
+  @Test
+  void aNullItemThatAnArrayOfPrimitivesCannotHoldIsRefusedNamingItsPlace() {
+    Encoding<W, R> arrays = factory().create(ARRAYS);
+    Encoding<W, R> lists = factory().create(LISTS);
+    W out = output();
+    lists.writeArguments(out, LISTS.operation("echo"), new Object[] {
+        new AsLists.Shelf("holes", List.of(), Arrays.asList(1, null), List.of(), List.of())});
+
+    assertThatThrownBy(() -> arrays.readArguments(input(out), ARRAYS.operation("echo")))
+        .hasMessageContaining("item 1 of int[] is null (expected: a value: int[] holds no null)");
   }
 }

@@ -31,5 +31,8 @@ public final class RepeatedLists {
 
     /** The items split. */
     Split split(List<Item> items, Optional<String> why);
+
+    /** Tags for counts: arrays, which travel as lists do. */
+    String[] tags(int[] counts, String[] prefixes);
   }
 }

@@ -5,6 +5,7 @@ import dev.courier.rpc.metadata.EnumType;
 import dev.courier.rpc.metadata.SchemaElement;
 import dev.courier.rpc.metadata.SchemaType;
 import dev.courier.rpc.metadata.ServiceMetadata;
+import dev.courier.rpc.spi.ArrayType;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -110,17 +111,18 @@ abstract class XmlForm {
   /**
    * One element of a sequence: its name, whether it may be absent ({@code Optional}) or nil, its form, and whether
    * it repeats: then its value is a {@code List} of which each item is one element of the name, with no element
-   * around them (JAX-WS's form of a list), and {@code form}, {@code optional} and {@code nillable} are the items'.
+   * around them (JAX-WS's form of a list), and {@code form}, {@code optional} and {@code nillable} are the items';
+   * {@code array} is the array type it is, null for a {@code List}.
    */
-  record Element(QName name, XmlForm form, boolean optional, boolean nillable, boolean repeated) {
+  record Element(QName name, XmlForm form, boolean optional, boolean nillable, boolean repeated, ArrayType array) {
     Element(QName name, XmlForm form, boolean optional, boolean nillable) {
-      this(name, form, optional, nillable, false);
+      this(name, form, optional, nillable, false, null);
     }
 
     void write(XMLStreamWriter out, Object value) throws XMLStreamException {
       if (repeated) {
         if (value != null) {                            // a null list is an empty one: no element tells them apart
-          for (Object item : (List<?>) value) {
+          for (Object item : array == null ? (List<?>) value : array.items(value)) {
             writeOne(out, item);
           }
         }
@@ -166,10 +168,22 @@ abstract class XmlForm {
       return optional ? Optional.ofNullable(v) : v;
     }
 
+    /** The value of a repeated element whose items were {@code items}: the list, or the array. */
+    Object collected(List<Object> items) {
+      if (array == null) {
+        return Collections.unmodifiableList(items);
+      }
+      try {
+        return array.array(items);
+      } catch (IllegalArgumentException e) {
+        throw new XmlReadException("element " + name.getLocalPart() + ": " + e.getMessage());
+      }
+    }
+
     /** The value of an element that is not there. */
     Object absent() {
       if (repeated) {
-        return List.of();
+        return collected(new ArrayList<>());
       }
       if (optional) {
         return Optional.empty();
@@ -202,7 +216,8 @@ abstract class XmlForm {
         skipElement(in);                                // not in this version of the contract
       } else {
         if (found > i && items != null) {
-          values[i++] = Collections.unmodifiableList(items);
+          values[i] = elements.get(i).collected(items);
+          i++;
           items = null;
         }
         for (; i < found; i++) {
@@ -223,7 +238,8 @@ abstract class XmlForm {
       event = nextTag(in);
     }
     if (items != null) {
-      values[i++] = Collections.unmodifiableList(items);
+      values[i] = elements.get(i).collected(items);
+      i++;
     }
     for (; i < elements.size(); i++) {
       values[i] = elements.get(i).absent();
@@ -304,13 +320,18 @@ abstract class XmlForm {
 
     /** The element {@code e} of the schema holding a {@code type}. */
     Element element(SchemaElement e, Type type) {
-      if (e.repeated()) {                               // JAX-WS's form of a List: its items, each an element
+      if (e.repeated()) {                               // JAX-WS's form of a list: its items, each an element
+        Optional<ArrayType> array = ArrayType.of(type);
+        if (array.isPresent()) {                        // a nil item of a primitive array is refused by the array
+          Element item = element(one(e), array.get().itemType());
+          return new Element(e.name(), item.form(), item.optional(), true, true, array.get());
+        }
         if (!(type instanceof ParameterizedType p && p.getRawType() == List.class)) {
           throw new IllegalStateException("element " + e.name() + " repeats, for " + type.getTypeName()
-              + ", which is no List");
+              + ", which is no List or array");
         }
         Element item = element(one(e), p.getActualTypeArguments()[0]);
-        return new Element(e.name(), item.form(), item.optional(), item.nillable(), true);
+        return new Element(e.name(), item.form(), item.optional(), item.nillable(), true, null);
       }
       boolean optional = type instanceof ParameterizedType p && p.getRawType() == Optional.class;
       Type valueType = optional ? ((ParameterizedType) type).getActualTypeArguments()[0] : type;
@@ -327,7 +348,13 @@ abstract class XmlForm {
       if (f != null) {
         return f;
       }
-      if (type instanceof Class<?> c) {
+      Optional<ArrayType> arrayType = ArrayType.of(type);
+      if (arrayType.isPresent()) {
+        Element item = arrayItem(type, schemaType, arrayType.get().itemType());
+        // A nil item of a primitive array, which the schema may allow (List<Integer> shares ArrayOfint), is
+        // read as null for the array to refuse naming its place.
+        f = new ArrayForm(arrayType.get(), new Element(item.name(), item.form(), item.optional(), true));
+      } else if (type instanceof Class<?> c) {
         if (c.isRecord()) {
           Late late = new Late();
           built.put(type, late);                      // a record that contains itself
@@ -337,9 +364,7 @@ abstract class XmlForm {
         }
         f = c.isEnum() ? enumForm(c, schemaType) : Text.of(c);
       } else if (type instanceof ParameterizedType p && p.getRawType() == List.class) {
-        ComplexType array = complex(schemaType, type);
-        SchemaElement item = array.arrayItem().orElseThrow(() -> new IllegalStateException(schemaType + " is no array"));
-        f = new ListForm(element(one(item), p.getActualTypeArguments()[0]));
+        f = new ListForm(arrayItem(type, schemaType, p.getActualTypeArguments()[0]));
       } else if (type instanceof ParameterizedType p && p.getRawType() == Map.class) {
         ComplexType array = complex(schemaType, type);
         SchemaElement entry = array.arrayItem().orElseThrow(() -> new IllegalStateException(schemaType + " is no map"));
@@ -351,6 +376,13 @@ abstract class XmlForm {
       }
       built.put(type, f);
       return f;
+    }
+
+    /** The item element of the {@code ArrayOfX} {@code schemaType} that a {@code type} of items of {@code item} is. */
+    private Element arrayItem(Type type, QName schemaType, Type item) {
+      SchemaElement e = complex(schemaType, type).arrayItem()
+          .orElseThrow(() -> new IllegalStateException(schemaType + " is no array, for " + type.getTypeName()));
+      return element(one(e), item);
     }
 
     private ComplexType complex(QName name, Type type) {
@@ -583,7 +615,7 @@ abstract class XmlForm {
   }
 
   /** {@code List<T>}: WCF's {@code ArrayOfT}, one element per item. */
-  private static final class ListForm extends XmlForm {
+  private static class ListForm extends XmlForm {
     private final Element item;
 
     ListForm(Element item) {
@@ -611,6 +643,34 @@ abstract class XmlForm {
       }
       limits.leave();
       return java.util.Collections.unmodifiableList(items);
+    }
+  }
+
+  /**
+   * An array (but {@code byte[]}): WCF's {@code ArrayOfT} as a {@code List<T>} is. A primitive array's items are
+   * never null: a nil item is refused naming its place.
+   */
+  private static final class ArrayForm extends ListForm {
+    private final ArrayType type;
+
+    ArrayForm(ArrayType type, Element item) {
+      super(item);
+      this.type = type;
+    }
+
+    @Override
+    void writeContent(XMLStreamWriter out, Object value) throws XMLStreamException {
+      super.writeContent(out, type.items(value));
+    }
+
+    @Override
+    Object readContent(XMLStreamReader in, Limits limits) throws XMLStreamException {
+      List<?> list = (List<?>) super.readContent(in, limits);
+      try {
+        return type.array(list);
+      } catch (IllegalArgumentException e) {
+        throw new XmlReadException(e.getMessage());
+      }
     }
   }
 

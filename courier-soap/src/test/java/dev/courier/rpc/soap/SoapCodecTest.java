@@ -121,6 +121,8 @@ class SoapCodecTest {
     schemas.compile(body.getNamespaceURI()).newValidator().validate(new DOMSource(body));
     assertThat(codec.readRequest(new ByteArrayInputStream(message), fill.action(), limits()).arguments())
         .containsExactly(List.of("a", "b"), 3, List.of());
+    assertThat(new String(request(codec, SoapVersion.SOAP_11, basket.operation("tags"), new int[] {4, 5},
+        new String[] {"a"}), StandardCharsets.UTF_8)).contains("<counts>4</counts><counts>5</counts><prefixes>a</prefixes>");
   }
 
   @Test

@@ -19,6 +19,11 @@ class SoapContractSuiteTest extends ContractSuite {
 
   @Override
   protected String newAddress(String name) {
+    return loopback(name);
+  }
+
+  /** A fresh address on loopback, of a path unique in the run, at a port the host binds. */
+  static String loopback(String name) {
     return "http://127.0.0.1:0/" + name + "-" + PATHS.incrementAndGet();
   }
 

@@ -2,6 +2,7 @@ package dev.courier.rpc.tcp;
 
 import dev.courier.rpc.ContractDescription;
 import dev.courier.rpc.OperationDescription;
+import dev.courier.rpc.spi.ArrayType;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.lang.reflect.ParameterizedType;
@@ -42,7 +43,7 @@ final class ContractSignature {
   /** A byte array. */
   record Bytes() implements Sig {}
 
-  /** A list. */
+  /** A list, or an array of the same items. */
   record ListOf(Sig element) implements Sig {}
 
   /** A map. */
@@ -126,6 +127,13 @@ final class ContractSignature {
     }
 
     Sig sig(Type type) {
+      Optional<ArrayType> array = ArrayType.of(type);
+      if (array.isPresent()) {
+        // An array is the list of its items, a primitive array's of their boxes: it travels as that list does.
+        Type item = array.get().itemType();
+        return new ListOf(item instanceof Class<?> c && c.isPrimitive()
+            ? new Boxed(KINDS.charAt(Arrays.asList(PRIMITIVES).indexOf(c))) : sig(item));
+      }
       if (type instanceof Class<?> c) {
         for (int i = 0; i < PRIMITIVES.length; i++) {
           if (c == PRIMITIVES[i]) {

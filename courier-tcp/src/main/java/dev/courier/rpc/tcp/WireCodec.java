@@ -1,6 +1,7 @@
 package dev.courier.rpc.tcp;
 
 import dev.courier.rpc.OperationDescription;
+import dev.courier.rpc.spi.ArrayType;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import java.lang.invoke.MethodHandle;
@@ -316,6 +317,10 @@ final class WireCodec {
   }
 
   private static Form build(Type type) {
+    Optional<ArrayType> array = ArrayType.of(type);
+    if (array.isPresent()) {
+      return new Reference(new ArrayForm(array.get(), form(boxed(array.get().itemType()))));
+    }
     if (type instanceof Class<?> c) {
       if (c.isPrimitive()) {
         return c == void.class ? new Unsupported(c.getName()) : new Primitive(c);
@@ -501,7 +506,7 @@ final class WireCodec {
     }
   }
 
-  private static final class ListForm extends Form {
+  private static class ListForm extends Form {
     private final Form element;
 
     ListForm(Type element) {
@@ -534,6 +539,40 @@ final class WireCodec {
       }
       return java.util.Collections.unmodifiableList(list);
     }
+  }
+
+  /**
+   * An array (but {@code byte[]}), as the {@code List} of its items travels: a primitive array's items as their
+   * boxes, each with its presence byte, so that {@code int[]} and {@code List<Integer>} read each other. A null
+   * item is refused on reading where the array's items cannot be null.
+   */
+  private static final class ArrayForm extends ListForm {
+    private final ArrayType type;
+
+    ArrayForm(ArrayType type, Form item) {
+      super(item);
+      this.type = type;
+    }
+
+    @Override
+    void write(ByteBuf out, Object value, int depth) {
+      super.write(out, type.items(value), depth);
+    }
+
+    @Override
+    Object read(ByteBuf in, int depth, Budget budget) {
+      List<?> list = (List<?>) super.read(in, depth, budget);
+      try {
+        return type.array(list);
+      } catch (IllegalArgumentException e) {
+        throw new WireException(e.getMessage());
+      }
+    }
+  }
+
+  /** The box of a primitive {@code type}, else {@code type}: how an item of a primitive array travels. */
+  private static Type boxed(Type type) {
+    return type instanceof Class<?> c && c.isPrimitive() ? MethodType.methodType(c).wrap().returnType() : type;
   }
 
   private static final class MapForm extends Form {
@@ -803,6 +842,10 @@ final class WireCodec {
       if (w instanceof ContractSignature.ListOf l && type instanceof ParameterizedType p && p.getRawType() == List.class) {
         return new Reference(new ListForm(form(l.element(), p.getActualTypeArguments()[0])));
       }
+      Optional<ArrayType> array = ArrayType.of(type);
+      if (w instanceof ContractSignature.ListOf l && array.isPresent()) {
+        return new Reference(new ArrayForm(array.get(), form(l.element(), boxed(array.get().itemType()))));
+      }
       if (w instanceof ContractSignature.MapOf m && type instanceof ParameterizedType p && p.getRawType() == Map.class) {
         return new Reference(new MapForm(form(m.key(), p.getActualTypeArguments()[0]),
             form(m.value(), p.getActualTypeArguments()[1])));
@@ -865,6 +908,10 @@ final class WireCodec {
 
   /** The value a reader gives a component that the writer's version of the record does not have. */
   private static Object defaultOf(Type type) {
+    Optional<ArrayType> array = ArrayType.of(type);
+    if (array.isPresent()) {
+      return array.get().array(List.of());          // empty, as a list is
+    }
     Class<?> raw = type instanceof ParameterizedType p ? (Class<?>) p.getRawType() : (Class<?>) type;
     if (raw.isPrimitive()) {
       return java.lang.reflect.Array.get(java.lang.reflect.Array.newInstance(raw, 1), 0);

@@ -104,6 +104,37 @@ class TcpContractVersionsTest {
     }
   }
 
+  /** The first version with an array of sizes added to Item. */
+  static final class Sized {
+    public record Item(String name, int count, int[] sizes) {}
+
+    @ServiceContract(name = "Inventory", namespace = "urn:inventory")
+    public interface Inventory {
+      Item get(String name);
+
+      void put(Item item);
+    }
+  }
+
+  /** A later version: the sizes as a list, and a note added. */
+  static final class SizedAndNoted {
+    public record Item(String name, int count, List<Integer> sizes, String note) {}
+
+    @ServiceContract(name = "Inventory", namespace = "urn:inventory")
+    public interface Inventory {
+      Item get(String name);
+
+      void put(Item item);
+    }
+  }
+
+  static final class SizedAndNotedService implements SizedAndNoted.Inventory {
+    final List<SizedAndNoted.Item> put = new CopyOnWriteArrayList<>();
+
+    @Override public SizedAndNoted.Item get(String name) { return new SizedAndNoted.Item(name, 2, List.of(3, 4), "new"); }
+    @Override public void put(SizedAndNoted.Item item) { put.add(item); }
+  }
+
   static final class V1Service implements V1.Inventory {
     final List<V1.Item> put = new CopyOnWriteArrayList<>();
 
@@ -226,6 +257,29 @@ class TcpContractVersionsTest {
     assertThat(client.unit("tea")).isEqualTo(V1.Unit.PIECE);
     assertThat(bystander.ping("still")).isEqualTo("still");
     assertThat(ClientChannel.of(client).state()).isEqualTo(CommunicationState.OPENED);
+  }
+
+  @Test
+  void aNewClientGivesAnArrayComponentAnOldServiceLacksAnEmptyArray() {
+    String address = host(new V1Service(), V1.Inventory.class);
+    Sized.Inventory client = channel(Sized.Inventory.class, address);
+
+    Sized.Item item = client.get("tea");
+
+    assertThat(item.name()).isEqualTo("tea");
+    assertThat(item.sizes()).isEmpty();
+  }
+
+  @Test
+  void anArrayComponentReadsTheListOfANewerVersionOfItsRecordBothWays() {
+    SizedAndNotedService service = new SizedAndNotedService();
+    String address = host(service, SizedAndNoted.Inventory.class);
+    Sized.Inventory client = channel(Sized.Inventory.class, address);
+
+    assertThat(client.get("tea").sizes()).containsExactly(3, 4);
+    client.put(new Sized.Item("tea", 1, new int[] {5}));
+
+    assertThat(service.put).containsExactly(new SizedAndNoted.Item("tea", 1, List.of(5), null));
   }
 
   // ---- incompatible -----------------------------------------------------------------------------------
