@@ -190,10 +190,10 @@ class GeneratedClientsTest {
   }
 
   @Test
-  void anArrayTypeWhoseItemsAreNamedAfterTheirTypeIsAList() throws IOException {
+  void anArrayTypeWhoseQualifiedItemsAreNamedAfterTheirTypeIsAList() throws IOException {
     ServiceMetadata metadata = jaxWsStyle("<xs:element name=\"return\" type=\"tns:ArrayOfstring\"/>", """
         <xs:complexType name="ArrayOfstring"><xs:sequence>
-          <xs:element name="string" type="xs:string" minOccurs="0" maxOccurs="unbounded"/>
+          <xs:element name="string" type="xs:string" minOccurs="0" maxOccurs="unbounded" form="qualified"/>
         </xs:sequence></xs:complexType>""");
 
     assertThat(ClientGenerator.builder(PACKAGE).build().generate(metadata))

@@ -49,8 +49,8 @@ public @interface ServiceContract {
    * Whether a {@code List} parameter, result or record component travels in an element of its own whose items are
    * named after their type, as WCF's {@code ArrayOf} types and Courier have it (the default), or as its items alone,
    * each an element of the list's name ({@code maxOccurs="unbounded"}), as JAX-WS and JAXB write a {@code List}.
-   * In that form a null list arrives as an empty one, and {@code Optional<List<T>>} is refused, since no element
-   * tells it from an empty list. Bindings that carry no element names (courier.tcp) ignore it.
+   * In that form a null list arrives as an empty one; an {@code Optional<List<T>>} keeps the wrapper, since only
+   * an element of its own tells an absent list from an empty one, and so do the lists inside a list or a map. Bindings that carry no element names (courier.tcp) ignore it.
    *
    * <pre>{@code
    * @ServiceContract(namespace = "http://example.com/inventory", qualifiedElements = false, wrappedLists = false)

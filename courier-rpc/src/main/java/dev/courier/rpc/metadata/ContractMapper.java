@@ -121,13 +121,8 @@ final class ContractMapper {
     if (array.isPresent()) {                                                    // and of an array
       return new SchemaElement(qname, typeName(array.get().itemType()), 0, true, array.get().itemsMayBeNull());
     }
-    if (!wrappedLists && type instanceof ParameterizedType p && p.getRawType() == Optional.class
-        && p.getActualTypeArguments()[0] instanceof ParameterizedType l && l.getRawType() == java.util.List.class) {
-      throw new IllegalArgumentException("element " + name + " is an " + type.getTypeName() + ", which a contract of "
-          + "wrappedLists = false cannot send, since no element tells an absent list from an empty one (expected: "
-          + "the List itself, which is empty when no item came)");
-    }
     if (type instanceof ParameterizedType p && p.getRawType() == Optional.class) {
+      // an Optional list keeps WCF's wrapper even with wrappedLists false: only a wrapper tells absent from empty
       return new SchemaElement(qname, typeName(p.getActualTypeArguments()[0]), 0, false, false);
     }
     return new SchemaElement(qname, typeName(type), 1, false, nillable(type));
