@@ -635,8 +635,9 @@ abstract class XmlForm {
       limits.enter();
       while (nextTag(in) == XMLStreamConstants.START_ELEMENT) {
         if (!in.getName().equals(item.name())) {
-          throw new XmlReadException("element " + in.getName().getLocalPart() + " in a list (expected: "
-              + item.name().getLocalPart() + ")");
+          boolean sameLocalName = in.getName().getLocalPart().equals(item.name().getLocalPart());
+          throw new XmlReadException("element " + (sameLocalName ? in.getName() : in.getName().getLocalPart())
+              + " in a list (expected: " + (sameLocalName ? item.name() : item.name().getLocalPart()) + ")");
         }
         limits.item();
         items.add(item.read(in, limits));

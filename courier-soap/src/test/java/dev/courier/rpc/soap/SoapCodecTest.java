@@ -266,6 +266,17 @@ class SoapCodecTest {
   }
 
   @Test
+  void aListItemOfTheRightNameInTheWrongNamespaceIsNamedWithItsNamespace() {
+    String xml = "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body>"
+        + "<q:tree xmlns:q=\"http://example.com/shapes/\"><q:root><q:label>r</q:label><q:children><Node/>"
+        + "</q:children></q:root><q:data></q:data></q:tree></s:Body></s:Envelope>";
+    assertThatThrownBy(() -> DRAWING_CODEC.readRequest(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)),
+        DRAWING.operation("tree").action(), limits()))
+        .isInstanceOfSatisfying(FaultException.class, f -> assertThat(f.reason())
+            .contains("element Node in a list (expected: {http://example.com/shapes/}Node)"));
+  }
+
+  @Test
   void aNewerWritersExtraElementsAreSkippedAndAMissingOptionalIsEmpty() {
     String xml = "<s:Envelope xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\"><s:Header><x:any xmlns:x=\"urn:x\"/>"
         + "</s:Header><s:Body><q:find xmlns:q=\"http://example.com/shapes/\"><q:name>x</q:name>"
