@@ -115,7 +115,7 @@ public final class DataTypes {
           return false;
         }
         if (item.isPresent()) {
-          todo.push(new SchemaElement(item.get().name(), item.get().type(), 1, false, item.get().nillable()));
+          todo.push(item.get().item());
         } else {
           todo.addAll(c.elements());
         }

@@ -34,6 +34,14 @@ public record SchemaElement(QName name, QName type, int minOccurs, boolean repea
     return new SchemaElement(name, type, 1, false, false);
   }
 
+  /**
+   * One item of this element: the same name, type and nillability, present once and not repeated, as each item of
+   * a repeated element ({@code ArrayOfX}'s, or a list sent as its items alone) is read and written.
+   */
+  public SchemaElement item() {
+    return new SchemaElement(name, type, 1, false, nillable);
+  }
+
   /** Whether the element may be absent. */
   public boolean optional() {
     return minOccurs == 0;

@@ -323,14 +323,14 @@ abstract class XmlForm {
       if (e.repeated()) {                               // JAX-WS's form of a list: its items, each an element
         Optional<ArrayType> array = ArrayType.of(type);
         if (array.isPresent()) {                        // a nil item of a primitive array is refused by the array
-          Element item = element(one(e), array.get().itemType());
+          Element item = element(e.item(), array.get().itemType());
           return new Element(e.name(), item.form(), item.optional(), true, true, array.get());
         }
         if (!(type instanceof ParameterizedType p && p.getRawType() == List.class)) {
           throw new IllegalStateException("element " + e.name() + " repeats, for " + type.getTypeName()
               + ", which is no List or array");
         }
-        Element item = element(one(e), p.getActualTypeArguments()[0]);
+        Element item = element(e.item(), p.getActualTypeArguments()[0]);
         return new Element(e.name(), item.form(), item.optional(), item.nillable(), true, null);
       }
       boolean optional = type instanceof ParameterizedType p && p.getRawType() == Optional.class;
@@ -338,10 +338,6 @@ abstract class XmlForm {
       return new Element(e.name(), form(valueType, e.type()), optional, e.nillable());
     }
 
-    /** One item of the repeated element {@code e}. */
-    private static SchemaElement one(SchemaElement e) {
-      return new SchemaElement(e.name(), e.type(), 1, false, e.nillable());
-    }
 
     XmlForm form(Type type, QName schemaType) {
       XmlForm f = built.get(type);
@@ -382,7 +378,7 @@ abstract class XmlForm {
     private Element arrayItem(Type type, QName schemaType, Type item) {
       SchemaElement e = complex(schemaType, type).arrayItem()
           .orElseThrow(() -> new IllegalStateException(schemaType + " is no array, for " + type.getTypeName()));
-      return element(one(e), item);
+      return element(e.item(), item);
     }
 
     private ComplexType complex(QName name, Type type) {

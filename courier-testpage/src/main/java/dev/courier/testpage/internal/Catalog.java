@@ -116,7 +116,7 @@ public final class Catalog {
         slot.put("nullable", false);
         ObjectNode list = slot.putObject("type");
         list.put("kind", "list");
-        list.set("item", slot(one(element)));
+        list.set("item", slot(element.item()));
         return slot;
       }
       ObjectNode slot = types.objectNode();
@@ -154,7 +154,7 @@ public final class Catalog {
             t.set("value", slot(entry.get().elements().get(1)));
           } else {
             t.put("kind", "list");
-            ObjectNode itemSlot = slot(one(item));
+            ObjectNode itemSlot = slot(item.item());
             itemSlot.put("optional", false);        // minOccurs 0 of the repeated element: the list may be empty
             t.set("item", itemSlot);
           }
@@ -182,11 +182,6 @@ public final class Catalog {
    */
   private static boolean namedAfterItsType(SchemaElement item) {
     return item.name().getLocalPart().equals(item.type().getLocalPart());
-  }
-
-  /** One item of the repeated element {@code e}. */
-  private static SchemaElement one(SchemaElement e) {
-    return new SchemaElement(e.name(), e.type(), 1, false, e.nillable());
   }
 
   private static boolean isMapEntry(ComplexType type) {
