@@ -111,7 +111,7 @@ public final class DataTypes {
       }
       if (seen.add(e.type()) && metadata.type(e.type()).orElse(null) instanceof ComplexType c) {
         Optional<SchemaElement> item = c.arrayItem();
-        if (item.isPresent() && !wcfItem(item.get())) {
+        if (item.isPresent() && c.wcfArrayItem().isEmpty()) {
           return false;
         }
         if (item.isPresent()) {
@@ -145,15 +145,6 @@ public final class DataTypes {
       return ParameterizedTypeName.get(ClassName.get(Optional.class), type.box());
     }
     return element.nillable() ? type.box() : type;
-  }
-
-  /**
-   * Whether {@code item}, the only element of its type, repeats as the items of WCF's {@code ArrayOfX} do: qualified,
-   * and named after its type. JAXB's bean of one list field has an unqualified element, or one of its own name.
-   */
-  private static boolean wcfItem(SchemaElement item) {
-    return !item.name().getNamespaceURI().isEmpty()
-        && item.name().getLocalPart().equals(item.type().getLocalPart());
   }
 
   /** A list or an array of {@code item}s: an array of the primitive itself where the items cannot be nil. */
@@ -194,7 +185,7 @@ public final class DataTypes {
         named.put(c.name(), map);
         return map;
       }
-      if (wcfItem(entry)) {                   // WCF's ArrayOfX; in a contract of unwrapped lists, a nested list
+      if (c.wcfArrayItem().isPresent()) {                   // WCF's ArrayOfX; in a contract of unwrapped lists, a nested list
         TypeName collection = collection(of(entry.type(), where), entry.nillable());
         named.put(c.name(), collection);
         return collection;

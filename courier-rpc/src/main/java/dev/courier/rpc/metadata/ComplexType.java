@@ -37,4 +37,13 @@ public record ComplexType(QName name, List<SchemaElement> elements, String docum
   public Optional<SchemaElement> arrayItem() {
     return elements.size() == 1 && elements.getFirst().repeated() ? Optional.of(elements.getFirst()) : Optional.empty();
   }
+
+  /**
+   * The repeated item when this is WCF's {@code ArrayOfX}: its item qualified and named after its type. A JAXB bean of
+   * one list field has an unqualified item, or one of its own name, and is a record of one list.
+   */
+  public Optional<SchemaElement> wcfArrayItem() {
+    return arrayItem().filter(e -> !e.name().getNamespaceURI().isEmpty()
+        && e.name().getLocalPart().equals(e.type().getLocalPart()));
+  }
 }

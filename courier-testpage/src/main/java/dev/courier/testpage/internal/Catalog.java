@@ -144,7 +144,7 @@ public final class Catalog {
           ArrayNode values = t.putArray("values");
           e.values().forEach(values::add);
         }
-        case ComplexType c when c.arrayItem().isPresent() && (wrappedLists || namedAfterItsType(c.arrayItem().get())) -> {
+        case ComplexType c when (wrappedLists ? c.arrayItem() : c.wcfArrayItem()).isPresent() -> {
           SchemaElement item = c.arrayItem().get();
           Optional<ComplexType> entry = metadata.type(item.type()).filter(ComplexType.class::isInstance)
               .map(ComplexType.class::cast).filter(Catalog::isMapEntry);
@@ -174,14 +174,6 @@ public final class Catalog {
       }
       return t;
     }
-  }
-
-  /**
-   * Whether a repeated element is named after its type, as the items of a wrapped list are; in a contract of unwrapped
-   * lists, a type whose only element repeats under another name is a record with one list component.
-   */
-  private static boolean namedAfterItsType(SchemaElement item) {
-    return item.name().getLocalPart().equals(item.type().getLocalPart());
   }
 
   private static boolean isMapEntry(ComplexType type) {
