@@ -168,7 +168,12 @@ final class Dispatcher {
 
     @Override
     public void dispatch(IoRequest request) {
-      Dispatcher.this.dispatch(this, request);
+      Dispatcher.this.dispatch(this, request, false);
+    }
+
+    @Override
+    public void dispatchFromEventLoop(IoRequest request) {
+      Dispatcher.this.dispatch(this, request, true);
     }
 
     @Override
@@ -230,7 +235,7 @@ final class Dispatcher {
     }
   }
 
-  private void dispatch(DispatchSession session, IoRequest request) {
+  private void dispatch(DispatchSession session, IoRequest request, boolean fromEventLoop) {
     if (!(request.attachment() instanceof Invocation inv)) {
       request.complete(IoStatus.INVALID_DEVICE_REQUEST);
       return;
@@ -251,7 +256,7 @@ final class Dispatcher {
     long deadline = inv.timeoutNanos() == Invocation.NO_DEADLINE ? Long.MAX_VALUE : clock.nanoTime() + inv.timeoutNanos();
     OperationContext ctx = new OperationContext(invoker.op(), inv.headers(), session.remote, clock, deadline,
         contract.isDuplex() ? session : null, concurrency);
-    DispatchedCall call = new DispatchedCall(session, request, inv, invoker, ctx);
+    DispatchedCall call = new DispatchedCall(session, request, inv, invoker, ctx, fromEventLoop);
     inFlight.add(call);
     if (invoker.op().isOneWay()) {
       request.complete(IoStatus.SUCCESS);        // accepted: the caller returns now
@@ -275,16 +280,19 @@ final class Dispatcher {
     private final Invocation inv;
     private final Invoker invoker;
     private final OperationContext ctx;
+    private final boolean fromEventLoop;     // delivered on an I/O thread: no user code runs there
     private final AtomicBoolean finished = new AtomicBoolean();
     private volatile Object instance;
     private volatile boolean admitted;     // holds a throttle slot
 
-    DispatchedCall(DispatchSession session, IoRequest request, Invocation inv, Invoker invoker, OperationContext ctx) {
+    DispatchedCall(DispatchSession session, IoRequest request, Invocation inv, Invoker invoker, OperationContext ctx,
+        boolean fromEventLoop) {
       this.session = session;
       this.request = request;
       this.inv = inv;
       this.invoker = invoker;
       this.ctx = ctx;
+      this.fromEventLoop = fromEventLoop;
     }
 
     void admitted() {
@@ -304,7 +312,23 @@ final class Dispatcher {
       }
     }
 
+    /**
+     * Starts the call's user code: a SYNC operation, or any call delivered on an event loop, on the executor
+     * (one hand-off), any other here.
+     */
     private void start() {
+      if (fromEventLoop || invoker.shape() == OperationShape.SYNC) {
+        try {
+          executor.execute(this::run);
+        } catch (RejectedExecutionException e) {
+          finish(null, new CommunicationException("host is shutting down", true, e));
+        }
+      } else {
+        run();
+      }
+    }
+
+    private void run() {
       if (ctx.isCancelled()) {
         finish(null, new CancellationException("cancelled before it started"));
         return;
@@ -319,13 +343,7 @@ final class Dispatcher {
       instance = target;
       Object[] args = inv.arguments();
       switch (invoker.shape()) {
-        case SYNC -> {
-          try {
-            executor.execute(() -> runSync(target, args));
-          } catch (RejectedExecutionException e) {
-            finish(null, new CommunicationException("host is shutting down", true, e));
-          }
-        }
+        case SYNC -> runSync(target, args);
         case TASK -> {
           CompletionStage<?> stage;
           try {

@@ -43,7 +43,8 @@ import java.util.function.Supplier;
  *       {@code maxConcurrentSessions} refuses channels beyond the limit.
  *   <li>Where services run: a SYNC implementation on the executor (a virtual thread per call by
  *       default); a TASK or BEGIN_END implementation on the thread that delivered the call, so it must not
- *       block.
+ *       block, except that a binding delivering on its event loop has every call moved to the executor, in
+ *       one hand-off ({@link dev.courier.rpc.spi.Session#dispatchFromEventLoop}).
  *   <li>Faults: an exception that is not a declared {@link FaultException} reaches the caller as an
  *       internal fault without its message or stack, unless exception detail is included.
  * </ul>
@@ -276,6 +277,11 @@ public final class ServiceHost implements AutoCloseable {
       @Override
       public void dispatch(dev.courier.io.IoRequest request) {
         inner.dispatch(request);
+      }
+
+      @Override
+      public void dispatchFromEventLoop(dev.courier.io.IoRequest request) {
+        inner.dispatchFromEventLoop(request);
       }
 
       @Override

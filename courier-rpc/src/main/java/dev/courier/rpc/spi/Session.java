@@ -20,6 +20,22 @@ public interface Session {
    */
   void dispatch(IoRequest request);
 
+  /**
+   * Takes a presented request, as {@link #dispatch(IoRequest)} does, on a binding's I/O thread (a network
+   * event loop) that must run no service code: the session moves every step of the call that runs user code
+   * (its filters, its instance's creation, the operation in any shape) to its host's executor, in one hand-off.
+   * A binding calls this rather than handing each request to an executor itself, which would cost a second
+   * hand-off for a synchronous operation. By default it is {@link #dispatch(IoRequest)}: right for a session
+   * that never runs service code on the thread that delivers.
+   *
+   * <pre>{@code
+   * session.dispatchFromEventLoop(request);    // on the event loop that decoded the call
+   * }</pre>
+   */
+  default void dispatchFromEventLoop(IoRequest request) {
+    dispatch(request);
+  }
+
   /** The connection is gone: release the session's state (its instance, its throttle slot). */
   void close();
 
