@@ -5,7 +5,9 @@ import dev.courier.rpc.spi.Binding;
 import dev.courier.rpc.spi.Connection;
 import dev.courier.rpc.spi.Endpoint;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
@@ -42,6 +44,7 @@ public final class ChannelFactory<T> {
   private final Duration timeout;
   private final Map<String, String> headers;
   private final IoClock clock;
+  private final Map<String, FilterChain> filters;
   private final Dispatcher callbackDispatcher;
 
   private ChannelFactory(Builder<T> b) {
@@ -58,6 +61,7 @@ public final class ChannelFactory<T> {
     this.timeout = b.timeout;
     this.headers = Map.copyOf(b.headers);
     this.clock = b.clock;
+    this.filters = FilterChain.of(b.filters, contract);
     ContractDescription callbackContract = contract.callbackContract().orElse(null);
     if (callbackContract != null && callback == null) {
       throw new IllegalArgumentException("contract " + contract.name() + " is duplex (expected: a callback object implementing "
@@ -69,7 +73,7 @@ public final class ChannelFactory<T> {
     }
     this.callbackDispatcher = callbackContract == null ? null
         : new Dispatcher("callback of " + contract.name(), callbackContract, callback.getClass(), InstanceMode.SINGLE,
-            ConcurrencyMode.MULTIPLE, () -> callback, CALLBACK_EXECUTOR, false, null, clock);
+            ConcurrencyMode.MULTIPLE, () -> callback, CALLBACK_EXECUTOR, false, null, clock, b.filters);
   }
 
   /** A builder for channels of {@code contract}. */
@@ -91,7 +95,7 @@ public final class ChannelFactory<T> {
     Endpoint callbacks = callbackDispatcher == null ? null
         : Endpoint.of(callbackDispatcher.contract(), (peer, remote) -> callbackDispatcher.openSession(peer, remote));
     Connection connection = binding.connect(address, contract, callbacks, clock);
-    return RealChannel.proxy(type, connection, address.toString(), timeout, headers, eventExecutor);
+    return RealChannel.proxy(type, connection, address.toString(), clock, timeout, headers, eventExecutor, filters);
   }
 
   /** Builds a {@link ChannelFactory}. */
@@ -104,6 +108,7 @@ public final class ChannelFactory<T> {
     private Duration timeout = Duration.ofMinutes(1);
     private final Map<String, String> headers = new LinkedHashMap<>();
     private IoClock clock = IoClock.system();
+    private final List<CallFilter.Factory> filters = new ArrayList<>();
 
     private Builder(Class<T> type) {
       this.type = Objects.requireNonNull(type, "contract");
@@ -151,6 +156,25 @@ public final class ChannelFactory<T> {
     /** A header sent with every call. */
     public Builder<T> header(String name, String value) {
       headers.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    /**
+     * A filter on every call of the channels, and on every callback they receive ({@link CallFilter}); filters run
+     * in the order they are added, the first added outermost.
+     *
+     * <pre>{@code
+     * .filter((call, next) -> next.proceed(call.withHeader("tenant", "blue")))
+     * }</pre>
+     */
+    public Builder<T> filter(CallFilter filter) {
+      filters.add(FilterChain.everyOperation(filter));
+      return this;
+    }
+
+    /** Filters made per operation by {@code factory} (none for an operation it returns null for); see {@link #filter(CallFilter)}. */
+    public Builder<T> filter(CallFilter.Factory factory) {
+      filters.add(java.util.Objects.requireNonNull(factory, "factory"));
       return this;
     }
 

@@ -33,6 +33,7 @@ final class ClientCall implements CompletionRoutine<Object> {
 
   private final RealChannel channel;
   private final OperationDescription op;
+  private final FilterChain filters;                 // null: none, the unfiltered path
   private final IoRequest request = IoRequest.create();
   private Invocation invocation;
   private Listener listener;
@@ -43,10 +44,13 @@ final class ClientCall implements CompletionRoutine<Object> {
   private boolean synchronous;
   private Object result;
   private RuntimeException error;
+  private volatile boolean cancelled;                // a filtered call may be cancelled before it is sent
+  private long startedNanos;                         // filtered: when the call started, on the channel's clock
 
   ClientCall(RealChannel channel, OperationDescription op) {
     this.channel = channel;
     this.op = op;
+    this.filters = channel.filters(op);
   }
 
   OperationDescription operation() {
@@ -57,6 +61,10 @@ final class ClientCall implements CompletionRoutine<Object> {
   void start(Object[] args, Listener listener) {
     this.listener = listener;
     this.synchronous = false;
+    if (filters != null) {
+      startFiltered(args, listener);
+      return;
+    }
     RuntimeException refused = send(args);
     if (refused != null) {
       listener.completed(null, refused);
@@ -65,6 +73,9 @@ final class ClientCall implements CompletionRoutine<Object> {
 
   /** Runs the call on this thread and returns its result, or throws its exception. */
   Object call(Object[] args) {
+    if (filters != null) {
+      return callFiltered(args);
+    }
     this.listener = (r, e) -> { };
     this.synchronous = true;
     RuntimeException refused = send(args);
@@ -88,6 +99,7 @@ final class ClientCall implements CompletionRoutine<Object> {
 
   /** Cancels the call; returns whether the cancel reached something cancellable. */
   boolean cancel() {
+    cancelled = true;
     return request.cancelSentRequest();
   }
 
@@ -98,21 +110,36 @@ final class ClientCall implements CompletionRoutine<Object> {
     }
     OperationContext parent = OperationContext.find().orElse(null);
     this.parent = parent;
-    timeoutNanos = channel.timeoutNanos();
-    if (parent != null && parent.deadlineNanos() != Long.MAX_VALUE) {
-      long left = parent.deadlineNanos() - parent.clock().nanoTime();
-      if (left <= 0) {
-        return new CallTimeoutException("operation " + op.name() + " was called after its caller's deadline passed");
-      }
-      timeoutNanos = Math.min(timeoutNanos, left);
+    timeoutNanos = timeout(parent);
+    if (timeoutNanos <= 0) {
+      return callerDeadlinePassed();
     }
+    return send(args, channel.headers(), timeoutNanos);
+  }
+
+  /** The channel's timeout, shortened to what is left of the caller's deadline (0 when it has passed). */
+  private long timeout(OperationContext parent) {
+    long timeout = channel.timeoutNanos();
+    if (parent != null && parent.deadlineNanos() != Long.MAX_VALUE) {
+      timeout = Math.min(timeout, Math.max(0, parent.deadlineNanos() - parent.clock().nanoTime()));
+    }
+    return timeout;
+  }
+
+  private RuntimeException callerDeadlinePassed() {
+    return new CallTimeoutException("operation " + op.name() + " was called after its caller's deadline passed");
+  }
+
+  /** Sends the call with {@code headers}, to complete within {@code timeoutNanos}; returns why it was not sent, or null. */
+  private RuntimeException send(Object[] args, java.util.Map<String, String> headers, long timeoutNanos) {
+    OperationContext parent = this.parent;
     if (parent != null && channel.isCallbackChannel() && !op.isOneWay()
         && parent.concurrency() == ConcurrencyMode.SINGLE && parent.gate() != null) {
       return new IllegalStateException("callback " + op.name() + " would deadlock: its reply cannot be processed until "
           + parent.operation().name() + " completes (expected: ConcurrencyMode.REENTRANT or MULTIPLE, or a one-way callback)");
     }
     IoTarget target = channel.target();
-    invocation = new Invocation(op, args, channel.headers(), timeoutNanos);
+    invocation = new Invocation(op, args, headers, timeoutNanos);
     IoStatus formatted = request.formatDeviceControl(target, controlCode(op), null, null);
     if (!formatted.isSuccess()) {
       return outcome(formatted);
@@ -149,6 +176,63 @@ final class ClientCall implements CompletionRoutine<Object> {
       return refused;
     }
     return null;
+  }
+
+  // ---- filtered calls ------------------------------------------------------------------------------
+
+  /** Runs the call through its filters, then sends what the last one forwards; {@code caller} hears the outcome. */
+  private void startFiltered(Object[] args, Listener caller) {
+    RuntimeException closed = channel.checkOpen(op);
+    if (closed != null) {
+      caller.completed(null, closed);         // not a call the filters can act on: nothing was started
+      return;
+    }
+    parent = OperationContext.find().orElse(null);
+    timeoutNanos = timeout(parent);
+    startedNanos = channel.clock().nanoTime();
+    CallFilter.Call call = new CallFilter.Call(op, CallFilter.Side.CLIENT, args, channel.headers(),
+        timeoutNanos == Invocation.NO_DEADLINE ? null : Duration.ofNanos(timeoutNanos), channel.address(), parent);
+    filters.run(call, this::sendFiltered).whenComplete(
+        (r, e) -> caller.completed(e == null ? r : null, e == null ? null : FilterChain.callerError(e, op)));
+  }
+
+  /** The step below the filters: sends the call they forward, with the time the call has left. */
+  private CompletableFuture<Object> sendFiltered(CallFilter.Call call) {
+    CompletableFuture<Object> outcome = new CompletableFuture<>();
+    listener = (r, e) -> {
+      if (e != null) {
+        outcome.completeExceptionally(e);
+      } else {
+        outcome.complete(r);
+      }
+    };
+    long left = timeoutNanos == Invocation.NO_DEADLINE ? timeoutNanos
+        : timeoutNanos - (channel.clock().nanoTime() - startedNanos);
+    RuntimeException refused;
+    if (cancelled) {
+      refused = new CancellationException("call to " + op.name() + " was cancelled");
+    } else if (left <= 0) {
+      refused = timeoutNanos == 0 ? callerDeadlinePassed() : new CallTimeoutException(op.name(), Duration.ofNanos(timeoutNanos));
+    } else {
+      RuntimeException closed = channel.checkOpen(op);
+      refused = closed != null ? closed : send(call.argumentArray(), call.headers(), left);
+    }
+    if (refused != null) {
+      listener.completed(null, refused);
+    } else if (cancelled) {
+      request.cancelSentRequest();               // cancelled while it was being sent
+    }
+    return outcome;
+  }
+
+  private Object callFiltered(Object[] args) {
+    CompletableFuture<Object[]> done = new CompletableFuture<>();
+    startFiltered(args, (r, e) -> done.complete(new Object[] {r, e}));
+    Object[] outcome = done.join();
+    if (outcome[1] != null) {
+      throw (RuntimeException) outcome[1];
+    }
+    return outcome[0];
   }
 
   static IoControlCode controlCode(OperationDescription op) {

@@ -36,6 +36,21 @@ public interface ClientChannel extends AutoCloseable {
     throw new IllegalArgumentException("proxy: " + proxy + " (expected: a proxy made by ChannelFactory.createChannel())");
   }
 
+  /**
+   * A proxy like {@code proxy}, over the same channel, whose calls have {@code options}: a timeout, headers, where
+   * asynchronous completions run. Closing or aborting either closes the one channel; the derived proxy's
+   * event-based calls, their listeners and {@code isBusy()} are its own.
+   *
+   * <pre>{@code
+   * Calculator quick = ClientChannel.withOptions(calc, CallOptions.builder().timeout(Duration.ofMillis(200)).build());
+   * }</pre>
+   *
+   * @throws IllegalArgumentException when {@code proxy} was not made by a {@link ChannelFactory}
+   */
+  static <T> T withOptions(T proxy, CallOptions options) {
+    return RealChannel.withOptions(proxy, options);
+  }
+
   /** The channel's state. */
   CommunicationState state();
 

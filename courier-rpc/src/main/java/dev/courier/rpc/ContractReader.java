@@ -273,7 +273,7 @@ final class ContractReader {
     List<String> names = paramsFrom.role() == Role.MAIN
         ? Arrays.stream(first.getParameters()).limit(params.size()).map(java.lang.reflect.Parameter::getName).toList()
         : List.of();
-    return new OperationDescription(opName, action, resultName,
+    return new OperationDescription(contractName, opName, action, resultName,
         oneWay ? MessageExchangePattern.ONE_WAY : MessageExchangePattern.REQUEST_REPLY,
         params.stream().map(ContractReader::canonical).toList(), names, canonical(result), List.copyOf(faults), methods,
         end, listener, index);

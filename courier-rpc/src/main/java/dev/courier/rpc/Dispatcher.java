@@ -15,9 +15,11 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -51,6 +53,7 @@ final class Dispatcher {
   private final boolean includeExceptionDetail;
   private final CallThrottle throttle;
   private final IoClock clock;
+  private final Map<String, FilterChain> callbackFilters;   // the client side of callbacks
   private final Map<String, Invoker> invokers = new HashMap<>();
   private final Set<DispatchedCall> inFlight = ConcurrentHashMap.newKeySet();
   private final Object singletonLock = new Object();
@@ -58,12 +61,13 @@ final class Dispatcher {
   private final InstanceGate singletonGate;
   private volatile boolean accepting = true;
 
-  /** How one operation is invoked on the implementation. */
-  private record Invoker(OperationDescription op, OperationShape shape, MethodHandle main, MethodHandle end) {}
+  /** How one operation is invoked on the implementation, and the filters its calls pass first ({@code null}: none). */
+  private record Invoker(OperationDescription op, OperationShape shape, MethodHandle main, MethodHandle end,
+      FilterChain filters) {}
 
   Dispatcher(String name, ContractDescription contract, Class<?> implementation, InstanceMode instanceMode,
       ConcurrencyMode concurrency, Supplier<?> factory, Executor executor, boolean includeExceptionDetail,
-      CallThrottle throttle, IoClock clock) {
+      CallThrottle throttle, IoClock clock, List<CallFilter.Factory> filters) {
     this.name = name;
     this.contract = contract;
     this.instanceMode = instanceMode;
@@ -79,18 +83,20 @@ final class Dispatcher {
       throw new IllegalArgumentException(name + ": " + implementation.getName() + " does not implement contract "
           + contract.type().getName() + " (expected: a class implementing the contract interface)");
     }
+    Map<String, FilterChain> chains = FilterChain.of(filters, contract);
     for (OperationDescription op : contract.operations()) {
-      invokers.put(op.action(), invoker(op));
+      invokers.put(op.action(), invoker(op, chains == null ? null : chains.get(op.action())));
     }
+    this.callbackFilters = contract.callbackContract().map(c -> FilterChain.of(filters, c)).orElse(null);
   }
 
-  private Invoker invoker(OperationDescription op) {
+  private Invoker invoker(OperationDescription op, FilterChain filters) {
     for (OperationShape shape : new OperationShape[] {OperationShape.TASK, OperationShape.BEGIN_END, OperationShape.SYNC}) {
       var m = op.method(shape);
       if (m.isPresent()) {
         MethodHandle main = handle(m.get());
         MethodHandle end = shape == OperationShape.BEGIN_END ? handle(op.endMethod().orElseThrow()) : null;
-        return new Invoker(op, shape, main, end);
+        return new Invoker(op, shape, main, end, filters);
       }
     }
     Method m = op.method(OperationShape.EVENT).orElseThrow();
@@ -221,7 +227,7 @@ final class Dispatcher {
             + callbackContract.type().getName() + ", the callback contract of " + contract.name() + ")");
       }
       return type.cast(callbackProxies.computeIfAbsent(type,
-          t -> RealChannel.callbackProxy(t, peer, clock)));
+          t -> RealChannel.callbackProxy(t, peer, clock, callbackFilters)));
     }
   }
 
@@ -266,11 +272,19 @@ final class Dispatcher {
       request.complete(IoStatus.CANCELLED);
       return;
     }
-    if (throttle != null) {
-      throttle.admit(call::admitted);
-    } else {
-      call.enterGate();
+    if (invoker.filters() != null) {
+      if (fromEventLoop) {
+        try {
+          executor.execute(call::runFilters);    // filters are user code: off the event loop
+        } catch (RejectedExecutionException e) {
+          call.finish(null, new CommunicationException("host is shutting down", true, e));
+        }
+      } else {
+        call.runFilters();
+      }
+      return;
     }
+    call.admit();
   }
 
   /** One call being run. */
@@ -282,6 +296,9 @@ final class Dispatcher {
     private final OperationContext ctx;
     private final boolean fromEventLoop;     // delivered on an I/O thread: no user code runs there
     private final AtomicBoolean finished = new AtomicBoolean();
+    private final AtomicBoolean responded;  // filtered: the request is answered once (null: unfiltered)
+    private CompletableFuture<Object> serviceOutcome;   // filtered: where the service's outcome goes
+    private Thread worker;                   // filtered, from an event loop: the executor thread the filters ran on
     private volatile Object instance;
     private volatile boolean admitted;     // holds a throttle slot
 
@@ -293,6 +310,43 @@ final class Dispatcher {
       this.invoker = invoker;
       this.ctx = ctx;
       this.fromEventLoop = fromEventLoop;
+      this.responded = invoker.filters() == null ? null : new AtomicBoolean();
+    }
+
+    /** Runs the call's filters; the last one's forward reaches the service ({@link #toService}). */
+    void runFilters() {
+      worker = fromEventLoop ? Thread.currentThread() : null;
+      CallFilter.Call call = new CallFilter.Call(invoker.op(), CallFilter.Side.SERVICE, inv.arguments(), inv.headers(),
+          inv.timeoutNanos() == Invocation.NO_DEADLINE ? null : java.time.Duration.ofNanos(inv.timeoutNanos()),
+          session.remote.address(), ctx);
+      invoker.filters().run(call, this::toService).whenComplete(this::filtered);
+    }
+
+    private CompletionStage<Object> toService(CallFilter.Call call) {
+      if (call.headers() != inv.headers()) {
+        ctx.headers(call.headers());             // what a filter added, the service reads
+      }
+      serviceOutcome = new CompletableFuture<>();
+      admit();
+      return serviceOutcome;
+    }
+
+    /** The filters' outcome: the call's answer. */
+    private void filtered(Object value, Throwable error) {
+      if (finished.compareAndSet(false, true)) {
+        release();                               // answered without the service, or ahead of it
+      }
+      if (responded.compareAndSet(false, true)) {
+        respond(value, error);
+      }
+    }
+
+    void admit() {
+      if (throttle != null) {
+        throttle.admit(this::admitted);
+      } else {
+        enterGate();
+      }
     }
 
     void admitted() {
@@ -317,7 +371,7 @@ final class Dispatcher {
      * (one hand-off), any other here.
      */
     private void start() {
-      if (fromEventLoop || invoker.shape() == OperationShape.SYNC) {
+      if ((fromEventLoop || invoker.shape() == OperationShape.SYNC) && Thread.currentThread() != worker) {
         try {
           executor.execute(this::run);
         } catch (RejectedExecutionException e) {
@@ -422,6 +476,19 @@ final class Dispatcher {
         return;
       }
       release();
+      if (serviceOutcome != null) {
+        if (error != null) {
+          serviceOutcome.completeExceptionally(unwrap(error));
+        } else {
+          serviceOutcome.complete(value);
+        }
+        return;
+      }
+      respond(value, error);
+    }
+
+    /** Answers the caller (a one-way call's failure is reported: its caller has gone on). */
+    private void respond(Object value, Throwable error) {
       if (invoker.op().isOneWay()) {
         if (error != null) {
           CallbackFailureHandler.report("one-way operation " + invoker.op().name(), unwrap(error));
@@ -449,7 +516,8 @@ final class Dispatcher {
     void abort() {
       if (finished.compareAndSet(false, true)) {
         release();
-        if (!invoker.op().isOneWay() && !request.unmarkCancelable().equals(IoStatus.CANCELLED)) {
+        if ((responded == null || responded.compareAndSet(false, true))
+            && !invoker.op().isOneWay() && !request.unmarkCancelable().equals(IoStatus.CANCELLED)) {
           request.complete(RpcStatus.CONNECTION_LOST);
         }
       }

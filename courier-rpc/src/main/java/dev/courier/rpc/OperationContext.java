@@ -44,7 +44,7 @@ public final class OperationContext {
   static final ScopedValue<OperationContext> CURRENT = ScopedValue.newInstance();
 
   private final OperationDescription operation;
-  private final Map<String, String> headers;
+  private Map<String, String> headers;         // replaced only by a host's filters, before the service runs
   private final Peer peer;
   private final IoClock clock;
   private final long deadlineNanos;            // on clock.nanoTime(); Long.MAX_VALUE for none
@@ -91,9 +91,13 @@ public final class OperationContext {
     return operation;
   }
 
-  /** The headers the caller sent. */
+  /** The headers the caller sent, and any a host's {@link CallFilter} added. */
   public Map<String, String> headers() {
     return headers;
+  }
+
+  void headers(Map<String, String> headers) {
+    this.headers = headers;
   }
 
   /**

@@ -23,6 +23,7 @@ import java.util.Set;
  * decorations ({@code CompletableFuture}, {@code AsyncCallback}, the user state).
  */
 public final class OperationDescription {
+  private final String contractName;
   private final String name;
   private final String action;
   private final String resultName;
@@ -39,9 +40,10 @@ public final class OperationDescription {
   private final MessageParts requestMessage;
   private final MessageParts replyMessage;
 
-  OperationDescription(String name, String action, String resultName, MessageExchangePattern pattern, List<Type> parameterTypes,
+  OperationDescription(String contractName, String name, String action, String resultName, MessageExchangePattern pattern, List<Type> parameterTypes,
       List<String> parameterNames, Type resultType, List<Class<? extends Record>> faults,
       Map<OperationShape, Method> methods, Method endMethod, Method completedListenerMethod, int index) {
+    this.contractName = contractName;
     this.name = name;
     this.action = action;
     this.resultName = resultName;
@@ -63,6 +65,11 @@ public final class OperationDescription {
   /** The device-control code a call of this operation is formatted with (computed once, not per call). */
   dev.courier.io.IoControlCode controlCode() {
     return controlCode;
+  }
+
+  /** The name of the contract that declares it ({@link ContractDescription#name()}). */
+  public String contractName() {
+    return contractName;
   }
 
   /** The operation's name. */

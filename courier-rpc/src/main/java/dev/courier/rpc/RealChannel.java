@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -39,16 +40,20 @@ final class RealChannel implements InvocationHandler, ClientChannel {
   private static final List<InvocationAdapter.Factory> FACTORIES = List.of(
       RealChannel::syncAdapter, RealChannel::taskAdapter, RealChannel::beginEndAdapter, RealChannel::eventAdapter);
 
+  private final RealChannel root;                  // the channel that owns the connection and the state
   private final ContractDescription contract;
   private final Connection connection;
   private final String address;
+  private final IoClock clock;
   private final long timeoutNanos;
+  private final Executor completionExecutor;
   private final SendOptions synchronousSend;      // the channel's own timeout: built once, not per call
   private final SendOptions asynchronousSend;
   private final Map<String, String> headers;
   private final Executor eventExecutor;
   private final boolean callbackChannel;
-  private final Map<Method, InvocationAdapter> adapters = new HashMap<>();
+  private final Map<String, FilterChain> filters;   // null: no filter
+  private final Map<Method, InvocationAdapter> adapters;
   private final Map<OperationDescription, CompletedListener<Object>> listeners = new ConcurrentHashMap<>();
   private final Map<Object, List<ClientCall>> eventCalls = new HashMap<>();    // guarded by itself
   private final Object stateLock = new Object();      // not this: users hold the channel object
@@ -56,17 +61,23 @@ final class RealChannel implements InvocationHandler, ClientChannel {
   private volatile String lostBecause;                                     // set with FAULTED
   private Object proxy;
 
-  private RealChannel(ContractDescription contract, Connection connection, String address, Duration timeout,
-      Map<String, String> headers, Executor eventExecutor, boolean callbackChannel) {
+  private RealChannel(ContractDescription contract, Connection connection, String address, IoClock clock,
+      Duration timeout, Map<String, String> headers, Executor eventExecutor, boolean callbackChannel,
+      Map<String, FilterChain> filters) {
+    this.root = this;
     this.contract = contract;
     this.connection = connection;
     this.address = address;
+    this.clock = clock;
     this.timeoutNanos = timeout == null ? Invocation.NO_DEADLINE : timeout.toNanos();
+    this.completionExecutor = connection.completionExecutor();
     this.synchronousSend = sendOptions(timeoutNanos, true, null);
-    this.asynchronousSend = sendOptions(timeoutNanos, false, connection.completionExecutor());
+    this.asynchronousSend = sendOptions(timeoutNanos, false, completionExecutor);
     this.headers = Map.copyOf(headers);
     this.eventExecutor = eventExecutor;
     this.callbackChannel = callbackChannel;
+    this.filters = filters;
+    this.adapters = new HashMap<>();
     for (Method m : contract.type().getMethods()) {
       if (!java.lang.reflect.Modifier.isAbstract(m.getModifiers())) {
         continue;
@@ -87,15 +98,54 @@ final class RealChannel implements InvocationHandler, ClientChannel {
     connection.lost().thenAccept(this::connectionLost);
   }
 
-  static <T> T proxy(Class<T> type, Connection connection, String address, Duration timeout,
-      Map<String, String> headers, Executor eventExecutor) {
-    RealChannel channel = new RealChannel(ContractDescription.of(type), connection, address, timeout, headers,
-        eventExecutor, false);
+  /** A view of {@code base}'s channel that calls with {@code options}; its event-based calls are its own. */
+  private RealChannel(RealChannel base, CallOptions options) {
+    this.root = base.root;
+    this.contract = base.contract;
+    this.connection = base.connection;
+    this.address = base.address;
+    this.clock = base.clock;
+    this.timeoutNanos = options.noTimeout() ? Invocation.NO_DEADLINE
+        : options.timeout().map(Duration::toNanos).orElse(base.timeoutNanos);
+    this.completionExecutor = options.completionExecutor().orElse(base.completionExecutor);
+    this.synchronousSend = sendOptions(timeoutNanos, true, null);
+    this.asynchronousSend = sendOptions(timeoutNanos, false, completionExecutor);
+    Map<String, String> merged = new java.util.LinkedHashMap<>(base.headers);
+    merged.putAll(options.headers());
+    this.headers = Map.copyOf(merged);
+    this.eventExecutor = options.completionExecutor().orElse(base.eventExecutor);
+    this.callbackChannel = base.callbackChannel;
+    this.filters = base.filters;
+    this.adapters = base.adapters;
+  }
+
+  static <T> T proxy(Class<T> type, Connection connection, String address, IoClock clock, Duration timeout,
+      Map<String, String> headers, Executor eventExecutor, Map<String, FilterChain> filters) {
+    RealChannel channel = new RealChannel(ContractDescription.of(type), connection, address, clock, timeout, headers,
+        eventExecutor, false, filters);
     return type.cast(channel.newProxy(type));
   }
 
-  /** A proxy over the callback target of a duplex session: what {@link OperationContext#callback} returns. */
-  static Object callbackProxy(Class<?> type, IoTarget peer, IoClock clock) {
+  /** A proxy like {@code proxy}, over the same channel, whose calls have {@code options}. */
+  static <T> T withOptions(T proxy, CallOptions options) {
+    Objects.requireNonNull(options, "options");
+    if (proxy == null || !Proxy.isProxyClass(proxy.getClass())
+        || !(Proxy.getInvocationHandler(proxy) instanceof RealChannel base)) {
+      throw new IllegalArgumentException("proxy: " + proxy + " (expected: a proxy made by ChannelFactory.createChannel()"
+          + " or ClientChannel.withOptions)");
+    }
+    RealChannel derived = new RealChannel(base, options);
+    @SuppressWarnings("unchecked")
+    T typed = (T) derived.newProxy(base.contract.type());
+    return typed;
+  }
+
+  /**
+   * A proxy over the callback target of a duplex session: what {@link OperationContext#callback} returns. Its
+   * calls pass through {@code filters}, the host's for the callback contract.
+   */
+  static Object callbackProxy(Class<?> type, IoTarget peer, IoClock clock,
+      Map<String, FilterChain> filters) {
     Connection connection = new Connection() {
       @Override
       public IoTarget target() {
@@ -108,7 +158,7 @@ final class RealChannel implements InvocationHandler, ClientChannel {
       }
     };
     RealChannel channel = new RealChannel(ContractDescription.of(type), connection, "callback " + type.getSimpleName(),
-        null, Map.of(), Runnable::run, true);
+        clock, null, Map.of(), Runnable::run, true, filters);
     return channel.newProxy(type);
   }
 
@@ -121,7 +171,7 @@ final class RealChannel implements InvocationHandler, ClientChannel {
 
   @Override
   public CommunicationState state() {
-    return state;
+    return root.state;
   }
 
   @Override
@@ -131,6 +181,10 @@ final class RealChannel implements InvocationHandler, ClientChannel {
 
   @Override
   public void close() {
+    if (root != this) {
+      root.close();
+      return;
+    }
     CommunicationState was;
     synchronized (stateLock) {
       was = state;
@@ -154,6 +208,10 @@ final class RealChannel implements InvocationHandler, ClientChannel {
 
   @Override
   public void abort() {
+    if (root != this) {
+      root.abort();
+      return;
+    }
     synchronized (stateLock) {
       if (state == CommunicationState.CLOSED) {
         return;
@@ -184,8 +242,13 @@ final class RealChannel implements InvocationHandler, ClientChannel {
     return connection.target();
   }
 
-  java.util.concurrent.Executor completionExecutor() {
-    return connection.completionExecutor();
+  IoClock clock() {
+    return clock;
+  }
+
+  /** The filters of {@code op}'s calls, or {@code null} for none. */
+  FilterChain filters(OperationDescription op) {
+    return filters == null ? null : filters.get(op.action());
   }
 
   /** How a call of this channel is sent: with {@code timeoutNanos} left, waiting for it or not. */
@@ -193,7 +256,7 @@ final class RealChannel implements InvocationHandler, ClientChannel {
     if (timeoutNanos == this.timeoutNanos) {
       return synchronous ? synchronousSend : asynchronousSend;
     }
-    return sendOptions(timeoutNanos, synchronous, connection.completionExecutor());
+    return sendOptions(timeoutNanos, synchronous, completionExecutor);
   }
 
   private static SendOptions sendOptions(long timeoutNanos, boolean synchronous, Executor executor) {
@@ -223,6 +286,9 @@ final class RealChannel implements InvocationHandler, ClientChannel {
 
   /** Null when calls may go out, else the exception a call gets. */
   RuntimeException checkOpen(OperationDescription op) {
+    if (root != this) {
+      return root.checkOpen(op);
+    }
     CommunicationState s = state;
     if (s == CommunicationState.OPENED) {
       return null;
@@ -246,7 +312,7 @@ final class RealChannel implements InvocationHandler, ClientChannel {
       return switch (method.getName()) {
         case "equals" -> self == args[0];
         case "hashCode" -> System.identityHashCode(self);
-        case "toString" -> "Channel[" + contract.name() + " at " + address + ", " + state + "]";
+        case "toString" -> "Channel[" + contract.name() + " at " + address + ", " + root.state + "]";
         default -> throw new UnsupportedOperationException(method.toString());
       };
     }

@@ -83,7 +83,7 @@ public final class ServiceHost implements AutoCloseable {
     Supplier<?> factory = b.factory;
     for (ServiceEndpoint e : endpoints) {
       dispatchers.add(new Dispatcher(e.address().toString(), e.contract(), b.implementation, b.instanceMode,
-          b.concurrency, factory, executor, b.includeExceptionDetail, throttle, b.clock));
+          b.concurrency, factory, executor, b.includeExceptionDetail, throttle, b.clock, b.filters));
     }
   }
 
@@ -386,6 +386,7 @@ public final class ServiceHost implements AutoCloseable {
     private boolean publishMetadata;
     private IoClock clock = IoClock.system();
     private final List<HostExtension.Factory> extensions = new ArrayList<>();
+    private final List<CallFilter.Factory> filters = new ArrayList<>();
 
     private Builder(Class<?> implementation, Supplier<?> factory, InstanceMode instanceMode) {
       this.implementation = implementation;
@@ -477,6 +478,30 @@ public final class ServiceHost implements AutoCloseable {
      */
     public Builder extension(HostExtension.Factory factory) {
       extensions.add(Objects.requireNonNull(factory, "factory"));
+      return this;
+    }
+
+    /**
+     * A filter on every call the host takes, on every endpoint, and on every callback its services make
+     * ({@link CallFilter}); filters run in the order they are added, the first added outermost.
+     *
+     * <pre>{@code
+     * .filter((call, next) -> call.headers().containsKey("tenant") ? next.proceed(call)
+     *     : CompletableFuture.failedFuture(new FaultException(FaultException.SENDER, "no tenant header", null)))
+     * }</pre>
+     */
+    public Builder filter(CallFilter filter) {
+      filters.add(FilterChain.everyOperation(filter));
+      return this;
+    }
+
+    /**
+     * Filters made per operation by {@code factory} (none for an operation it returns null for); see
+     * {@link #filter(CallFilter)}. The factory sees the operations of every endpoint's contract and of their
+     * callback contracts, and can tell them apart by {@link OperationDescription#contractName()}.
+     */
+    public Builder filter(CallFilter.Factory factory) {
+      filters.add(Objects.requireNonNull(factory, "factory"));
       return this;
     }
 

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import dev.courier.io.CallbackFailures;
 import dev.courier.io.CapturedLogs;
 import dev.courier.rpc.AsyncResult;
+import dev.courier.rpc.CallOptions;
 import dev.courier.rpc.CallTimeoutException;
 import dev.courier.rpc.ChannelFactory;
 import dev.courier.rpc.ClientChannel;
@@ -34,6 +35,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -466,6 +468,170 @@ public abstract class ContractSuite {
     assertThat(client.endHold(pending)).as("a second endHold").isEqualTo(SuiteServices.released("later", service));
   }
 
+  // ---- filters -------------------------------------------------------------------------------------
+
+  @ParameterizedTest(name = "filters: {0} client -> {1} service: filters see the call in the order added and its outcome in reverse, and the service reads the headers they add")
+  @MethodSource("matrix")
+  void filtersSeeTheCallInOrder(OperationShape client, OperationShape service) throws Exception {
+    List<String> events = new CopyOnWriteArrayList<>();
+    CallAdapter calls = adapter(Client.class, suiteClient(service, LONG_TIMEOUT,
+        host -> host.filter(new RecordingFilter("s1", events))
+            .filter((call, next) -> next.proceed(call.withHeader("checked", call.headers().get("tenant")))),
+        factory -> factory.filter(new RecordingFilter("c1", events))
+            .filter((call, next) -> next.proceed(call.withHeader("tenant", "blue")))
+            .filter(new RecordingFilter("c2", events))));
+
+    CallAdapter.Pending p = calls.start(client, "hold", "filtered");
+    Held held = probe.held("filtered");
+    assertThat(held.context().headers()).containsEntry("tenant", "blue").containsEntry("checked", "blue");
+    held.release.complete(null);
+    Outcome o = await(p);
+
+    assertSucceeded(o);
+    assertThat(o.value()).isEqualTo(SuiteServices.released("filtered", service));
+    assertThat(events).containsExactly("c1>hold CLIENT", "c2>hold CLIENT", "s1>hold SERVICE",
+        "s1<hold ok", "c2<hold ok", "c1<hold ok");
+  }
+
+  @ParameterizedTest(name = "filters: {0} client -> {1} service: a host filter refuses a call with a fault, and the service never runs")
+  @MethodSource("matrix")
+  void hostFilterRefusesWithAFault(OperationShape client, OperationShape service) throws Exception {
+    CallAdapter calls = adapter(Client.class, suiteClient(service, LONG_TIMEOUT,
+        host -> host.filter((call, next) -> call.headers().containsKey("tenant") ? next.proceed(call)
+            : CompletableFuture.failedFuture(new FaultException(FaultException.SENDER,
+                "no tenant for " + call.operation().name(), null))),
+        factory -> { }));
+
+    Outcome o = await(calls.start(client, "hold", "refused"));
+
+    FaultException fault = assertFault(o);
+    assertThat(fault.code()).isEqualTo(FaultException.SENDER);
+    assertThat(fault.reason()).isEqualTo("no tenant for hold");
+    assertThat(probe.held("refused").started).as("the service's start").isNotDone();
+  }
+
+  @ParameterizedTest(name = "filters: {0} client: what a client filter throws is the call's error, and nothing is sent")
+  @EnumSource(value = OperationShape.class, names = {"SYNC", "TASK", "BEGIN_END", "EVENT"})
+  void clientFilterFailureIsTheCallsError(OperationShape client) throws Exception {
+    List<String> hostEvents = new CopyOnWriteArrayList<>();
+    CallAdapter calls = adapter(Client.class, suiteClient(SYNC, LONG_TIMEOUT,
+        host -> host.filter(new RecordingFilter("s", hostEvents)),
+        factory -> factory.filter((call, next) -> {
+          throw new IllegalStateException("no credentials for " + call.operation().name());
+        })));
+
+    Outcome o = await(calls.start(client, "divide", 8, 2));
+
+    assertThat(o.error()).isExactlyInstanceOf(IllegalStateException.class).hasMessage("no credentials for divide");
+    assertThat(hostEvents).as("what the host's filter saw").isEmpty();
+  }
+
+  @ParameterizedTest(name = "filters: {0} client: what a host filter throws reaches the caller as an INTERNAL fault, as a service's exception does")
+  @EnumSource(value = OperationShape.class, names = {"SYNC", "TASK", "BEGIN_END", "EVENT"})
+  void hostFilterFailureIsAnInternalFault(OperationShape client) throws Exception {
+    String secret = "filter-" + client;
+    CallAdapter calls = adapter(Client.class, suiteClient(SYNC, LONG_TIMEOUT,
+        host -> host.filter((call, next) -> {
+          throw new IllegalStateException("the secret is " + secret);
+        }),
+        factory -> { }));
+
+    Outcome o = await(calls.start(client, "divide", 8, 2));
+
+    FaultException fault = assertFault(o);
+    assertThat(fault.code()).isEqualTo(FaultException.INTERNAL);
+    assertThat(fault.reason()).isEqualTo(INTERNAL_REASON);
+    assertServiceLogged("operation divide failed", "the secret is " + secret);
+  }
+
+  @ParameterizedTest(name = "filters: {0} client -> {1} service: a one-way call passes the filters on both sides, and the host's see the service's failure")
+  @MethodSource("matrix")
+  void oneWayCallsPassTheFilters(OperationShape client, OperationShape service) throws Exception {
+    List<String> clientEvents = new CopyOnWriteArrayList<>();
+    CompletableFuture<Throwable> hostSaw = new CompletableFuture<>();
+    CallAdapter calls = adapter(Client.class, suiteClient(service, LONG_TIMEOUT,
+        host -> host.filter((call, next) -> next.proceed(call).whenComplete((r, e) -> hostSaw.complete(e))),
+        factory -> factory.filter(new RecordingFilter("c", clientEvents))));
+    String message = "f-" + client + "-" + service;
+
+    Outcome posted = await(calls.start(client, "post", message));
+    assertSucceeded(posted);
+    assertThat(clientEvents).containsExactly("c>post CLIENT", "c<post ok");
+    Held held = probe.held(message);
+    held.context();
+    held.release.complete(null);
+
+    assertThat(hostSaw.get(5, TimeUnit.SECONDS)).as("the outcome the host's filter saw")
+        .hasMessage("the secret is post " + message);
+    assertOneWayFailureReported("post", "the secret is post " + message);
+  }
+
+  @ParameterizedTest(name = "filters: {0} client -> {1} service: a timeout reaches the client's filter as CallTimeoutException, and the host's sees the call end")
+  @MethodSource("matrix")
+  void filtersSeeATimeout(OperationShape client, OperationShape service) throws Exception {
+    List<String> clientEvents = new CopyOnWriteArrayList<>();
+    CompletableFuture<Object> hostSaw = new CompletableFuture<>();
+    CallAdapter calls = adapter(Client.class, suiteClient(service, SHORT_TIMEOUT,
+        host -> host.filter((call, next) -> next.proceed(call).whenComplete((r, e) -> hostSaw.complete(e == null ? r : e))),
+        factory -> factory.filter(new RecordingFilter("c", clientEvents))));
+
+    Outcome o = await(calls.start(client, "hold", "late"));
+
+    assertThat(o.error()).isInstanceOf(CallTimeoutException.class);
+    assertThat(clientEvents).containsExactly("c>hold CLIENT", "c<hold CallTimeoutException");
+    assertServiceSawCancellation(probe.held("late"));
+    assertThat(hostSaw.get(5, TimeUnit.SECONDS)).as("the host filter's outcome").isNotNull();
+  }
+
+  // ---- per-call options ----------------------------------------------------------------------------
+
+  @ParameterizedTest(name = "per-call options: {0} client: a proxy with options calls over the same channel with its own timeout and headers")
+  @EnumSource(value = OperationShape.class, names = {"SYNC", "TASK", "BEGIN_END", "EVENT"})
+  void proxyWithOptions(OperationShape client) throws Exception {
+    Client base = suiteClient(SYNC, LONG_TIMEOUT, host -> { }, factory -> factory.header("app", "suite"));
+    Client quick = ClientChannel.withOptions(base, CallOptions.builder()
+        .timeout(SHORT_TIMEOUT).header("tenant", "red").build());
+    CallAdapter quickCalls = adapter(Client.class, quick);
+    CallAdapter baseCalls = adapter(Client.class, base);
+
+    CallAdapter.Pending p = quickCalls.start(client, "hold", "quick");
+    assertThat(probe.held("quick").context().headers()).containsEntry("app", "suite").containsEntry("tenant", "red");
+    Outcome timedOut = await(p);
+    CallAdapter.Pending slow = baseCalls.start(client, "hold", "base");
+    assertThat(probe.held("base").context().headers()).containsEntry("app", "suite").doesNotContainKey("tenant");
+    assertThat(probe.held("base").context().timeRemaining()).as("the base proxy's time left").isGreaterThan(SHORT_TIMEOUT);
+    probe.held("base").release.complete(null);
+    Outcome released = await(slow);
+
+    assertThat(timedOut.error()).isInstanceOf(CallTimeoutException.class);
+    assertSucceeded(released);
+    ClientChannel.of(quick).close();
+    assertThat(ClientChannel.of(base).state()).as("the one channel, closed through the derived proxy")
+        .isEqualTo(dev.courier.rpc.CommunicationState.CLOSED);
+  }
+
+  @ParameterizedTest(name = "per-call options: {0} client: asynchronous completions run on the options' executor")
+  @EnumSource(value = OperationShape.class, names = {"TASK", "BEGIN_END"})
+  void completionsRunOnTheOptionsExecutor(OperationShape client) throws Exception {
+    ExecutorService completions = Executors.newSingleThreadExecutor(r -> new Thread(r, "options-completions"));
+    try {
+      Client calls = ClientChannel.withOptions(suiteClient(SYNC, LONG_TIMEOUT),
+          CallOptions.builder().completionExecutor(completions).build());
+      CompletableFuture<String> ranOn = new CompletableFuture<>();
+      if (client == TASK) {
+        calls.holdAsync("executor").whenComplete((r, e) -> ranOn.complete(Thread.currentThread().getName()));
+      } else {
+        calls.beginHold("executor", ar -> ranOn.complete(Thread.currentThread().getName()), null);
+      }
+      probe.held("executor").context();
+      probe.held("executor").release.complete(null);
+
+      assertThat(ranOn.get(5, TimeUnit.SECONDS)).isEqualTo("options-completions");
+    } finally {
+      completions.shutdownNow();
+    }
+  }
+
   // ---- fixtures ------------------------------------------------------------------------------------
 
   /** Hosts the {@code Suite} service in {@code serviceShape} and connects a {@link Client} with {@code timeout}. */
@@ -475,11 +641,21 @@ public abstract class ContractSuite {
 
   /** Hosts the {@code Suite} service in {@code serviceShape}; returns a {@link Client} proxy with {@code timeout}. */
   protected Client suiteClient(OperationShape serviceShape, Duration timeout) {
+    return suiteClient(serviceShape, timeout, host -> { }, client -> { });
+  }
+
+  /** Like {@link #suiteClient(OperationShape, Duration)}, with what the test adds to the host and the channels. */
+  protected Client suiteClient(OperationShape serviceShape, Duration timeout, Consumer<ServiceHost.Builder> host,
+      Consumer<ChannelFactory.Builder<Client>> client) {
     String address = newAddress("suite-" + serviceShape.name().toLowerCase(java.util.Locale.ROOT));
-    String listening = host(ServiceHost.builder(SuiteServices.suiteService(serviceShape, probe))
-        .endpoint(SuiteServices.suiteContract(serviceShape), binding(), address));
-    return channel(ChannelFactory.builder(Client.class)
-        .binding(binding()).address(listening).eventExecutor(ui).operationTimeout(timeout));
+    ServiceHost.Builder hostBuilder = ServiceHost.builder(SuiteServices.suiteService(serviceShape, probe))
+        .endpoint(SuiteServices.suiteContract(serviceShape), binding(), address);
+    host.accept(hostBuilder);
+    String listening = host(hostBuilder);
+    ChannelFactory.Builder<Client> factory = ChannelFactory.builder(Client.class)
+        .binding(binding()).address(listening).eventExecutor(ui).operationTimeout(timeout);
+    client.accept(factory);
+    return channel(factory);
   }
 
   /** Builds and opens a host; returns the address it listens at (with the port it bound, for port 0). */

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -204,6 +205,30 @@ public abstract class SessionContractSuite extends ContractSuite {
   // ---- fixtures ------------------------------------------------------------------------------------
 
   /** Hosts {@code implementation} of {@code Duplex} and connects a {@link DuplexClient} with {@code callback}. */
+  // ---- filters on callbacks ------------------------------------------------------------------------
+
+  @ParameterizedTest(name = "filters: {0} client -> {1} service: the host's filters see the callbacks its service makes, the channel's see them arrive")
+  @MethodSource("matrix")
+  void filtersSeeCallbacks(OperationShape client, OperationShape service) throws Exception {
+    List<String> hostEvents = new CopyOnWriteArrayList<>();
+    List<String> channelEvents = new CopyOnWriteArrayList<>();
+    RecordingNotifications callback = new RecordingNotifications();
+    String address = newAddress("filtered-duplex-" + service.name().toLowerCase(java.util.Locale.ROOT));
+    String listening = host(ServiceHost.builder(SuiteServices.duplexService(service))
+        .endpoint(SuiteServices.duplexContract(service), binding(), address)
+        .filter(new RecordingFilter("s", hostEvents)));
+    CallAdapter calls = adapter(DuplexClient.class, channel(ChannelFactory.builder(DuplexClient.class)
+        .binding(binding()).address(listening).callback(callback).eventExecutor(ui).operationTimeout(LONG_TIMEOUT)
+        .filter(new RecordingFilter("c", channelEvents))));
+
+    Outcome o = await(calls.start(client, "greet", "ada"));
+
+    assertSucceeded(o);
+    assertThat(callback.decorated).containsExactly("ada");
+    assertThat(hostEvents).containsExactly("s>greet SERVICE", "s>decorate CLIENT", "s<decorate ok", "s<greet ok");
+    assertThat(channelEvents).containsExactly("c>greet CLIENT", "c>decorate SERVICE", "c<decorate ok", "c<greet ok");
+  }
+
   protected CallAdapter duplex(OperationShape serviceShape, ConcurrencyMode concurrency, Object callback,
       DuplexService implementation) {
     return duplex(serviceShape, concurrency, callback, implementation, LONG_TIMEOUT, host -> { });

@@ -287,7 +287,7 @@ final class SoapClient {
     OperationDescription op = inv.operation();
     ByteBuf body = io.netty.buffer.PooledByteBufAllocator.DEFAULT.buffer();
     try {
-      codec.writeRequest(new ByteBufOutputStream(body), version, op, inv.arguments(), inv.timeoutNanos());
+      codec.writeRequest(new ByteBufOutputStream(body), version, op, inv.arguments(), inv.timeoutNanos(), inv.headers());
     } catch (RuntimeException e) {
       body.release();
       inv.failureReason("the arguments of " + op.name() + " cannot be encoded: " + e.getMessage());

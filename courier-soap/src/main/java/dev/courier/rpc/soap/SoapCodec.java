@@ -65,22 +65,37 @@ final class SoapCodec {
   /** The header that carries a call's deadline: the time left when it was sent, as an {@code xs:duration}. */
   static final QName TIMEOUT = new QName(dev.courier.rpc.metadata.Wsdl.COURIER_NAMESPACE, "Timeout", "c");
 
-  /** Writes the request envelope of a call of {@code op} with {@code arguments}, with no deadline. */
+  /** The header block that carries one of a call's headers: {@code <c:Header name="tenant">blue</c:Header>}. */
+  static final QName HEADER = new QName(dev.courier.rpc.metadata.Wsdl.COURIER_NAMESPACE, "Header", "c");
+
+  /** Writes the request envelope of a call of {@code op} with {@code arguments}, with no deadline and no headers. */
   void writeRequest(OutputStream out, SoapVersion version, OperationDescription op, Object[] arguments) {
-    writeRequest(out, version, op, arguments, dev.courier.rpc.spi.Invocation.NO_DEADLINE);
+    writeRequest(out, version, op, arguments, dev.courier.rpc.spi.Invocation.NO_DEADLINE, Map.of());
   }
 
   /**
-   * Writes the request envelope of a call of {@code op} with {@code arguments}; a call with a deadline carries the
-   * time left in a {@code c:Timeout} header of Courier's namespace, which other stacks ignore.
+   * Writes the request envelope of a call of {@code op} with {@code arguments}. A call with a deadline carries the
+   * time left in a {@code c:Timeout} header block of Courier's namespace, and each of the call's headers is a
+   * {@code c:Header} block named by its {@code name} attribute; other stacks ignore both (neither is
+   * {@code mustUnderstand}).
    */
   void writeRequest(OutputStream out, SoapVersion version, OperationDescription op, Object[] arguments,
-      long timeoutNanos) {
-    Body header = timeoutNanos == dev.courier.rpc.spi.Invocation.NO_DEADLINE ? null : x -> {
-      x.writeStartElement(TIMEOUT.getPrefix(), TIMEOUT.getLocalPart(), TIMEOUT.getNamespaceURI());
-      x.writeNamespace(TIMEOUT.getPrefix(), TIMEOUT.getNamespaceURI());
-      x.writeCharacters(java.time.Duration.ofNanos(Math.max(0, timeoutNanos)).toString());
-      x.writeEndElement();
+      long timeoutNanos, Map<String, String> headers) {
+    boolean timed = timeoutNanos != dev.courier.rpc.spi.Invocation.NO_DEADLINE;
+    Body header = !timed && headers.isEmpty() ? null : x -> {
+      if (timed) {
+        x.writeStartElement(TIMEOUT.getPrefix(), TIMEOUT.getLocalPart(), TIMEOUT.getNamespaceURI());
+        x.writeNamespace(TIMEOUT.getPrefix(), TIMEOUT.getNamespaceURI());
+        x.writeCharacters(java.time.Duration.ofNanos(Math.max(0, timeoutNanos)).toString());
+        x.writeEndElement();
+      }
+      for (Map.Entry<String, String> h : headers.entrySet()) {
+        x.writeStartElement(HEADER.getPrefix(), HEADER.getLocalPart(), HEADER.getNamespaceURI());
+        x.writeNamespace(HEADER.getPrefix(), HEADER.getNamespaceURI());
+        x.writeAttribute("name", h.getKey());
+        x.writeCharacters(h.getValue());
+        x.writeEndElement();
+      }
     };
     write(out, version, header, x -> body.writeArguments(x, op, arguments));
   }
@@ -195,7 +210,8 @@ final class SoapCodec {
   // ---- reading ------------------------------------------------------------------------------------------
 
   /** A request as read: its operation and arguments, and the SOAP version it came in. */
-  record Call(OperationDescription operation, Object[] arguments, SoapVersion version, long timeoutNanos) {}
+  record Call(OperationDescription operation, Object[] arguments, SoapVersion version, long timeoutNanos,
+      Map<String, String> headers) {}
 
   /** A reply as read: the value, or the fault it carried. */
   record Reply(Object value, FaultException fault) {}
@@ -212,6 +228,7 @@ final class SoapCodec {
       XMLStreamReader x = INPUT.createXMLStreamReader(in);
       try {
         long[] timeout = {dev.courier.rpc.spi.Invocation.NO_DEADLINE};
+        Map<String, String> headers = new java.util.LinkedHashMap<>();
         SoapVersion version = enterBody(x, h -> {
           if (h.getName().equals(TIMEOUT)) {
             try {
@@ -219,6 +236,12 @@ final class SoapCodec {
             } catch (RuntimeException e) {
               throw new XmlForm.XmlReadException("the Timeout header is no xs:duration: " + e.getMessage());
             }
+          } else if (h.getName().equals(HEADER)) {
+            String name = h.getAttributeValue(null, "name");
+            if (name == null) {
+              throw new XmlForm.XmlReadException("a c:Header block has no name attribute (expected: <c:Header name=\"...\">)");
+            }
+            headers.put(name, h.getElementText());
           } else {
             XmlForm.skipElement(h);
           }
@@ -237,7 +260,7 @@ final class SoapCodec {
               + "operation of " + contract.name() + ")");
         }
         Object[] args = body.readArguments(new XmlEncoding.Input(x, limits), op);
-        return new Call(op, args, version, timeout[0]);
+        return new Call(op, args, version, timeout[0], java.util.Collections.unmodifiableMap(headers));
       } finally {
         x.close();
       }

@@ -195,7 +195,7 @@ final class SoapServer extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
     OperationDescription op = call.operation();
     long timeout = call.timeoutNanos();
-    Invocation inv = new Invocation(op, call.arguments(), Map.of(), timeout);
+    Invocation inv = new Invocation(op, call.arguments(), call.headers(), timeout);
     IoRequest r = IoRequest.create();
     r.formatDeviceControl(st.target(), CALL, null, null);
     r.attach(inv);
