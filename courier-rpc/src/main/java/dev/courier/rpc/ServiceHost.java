@@ -67,6 +67,7 @@ public final class ServiceHost implements AutoCloseable {
   private final String serviceName;
   private final CallThrottle throttle;
   private volatile CommunicationState state = CommunicationState.CREATED;
+  private volatile HealthState health = HealthState.SERVING;      // what the owner says, while OPENED
 
   private ServiceHost(Builder b) {
     if (b.endpoints.isEmpty()) {
@@ -139,6 +140,32 @@ public final class ServiceHost implements AutoCloseable {
     return dispatchers.stream().mapToInt(Dispatcher::inFlight).sum();
   }
 
+  /**
+   * What the host tells load balancers and clients ({@link HealthState}): {@code NOT_SERVING} before it opens and
+   * once it has closed, {@code DRAINING} while it closes, and while it is open what its owner last set
+   * ({@code SERVING} unless set). Every endpoint's binding answers health requests with it.
+   */
+  public HealthState health() {
+    return switch (state) {
+      case OPENED -> health;
+      case CLOSING -> HealthState.DRAINING;
+      default -> HealthState.NOT_SERVING;
+    };
+  }
+
+  /**
+   * Sets what the host says of its health while it is open: {@code DRAINING} before a planned close, so that
+   * balancers move new calls elsewhere first; {@code NOT_SERVING} while something it needs is down. Calls are
+   * taken in every state.
+   *
+   * <pre>{@code
+   * host.health(HealthState.DRAINING);
+   * }</pre>
+   */
+  public void health(HealthState health) {
+    this.health = Objects.requireNonNull(health, "health");
+  }
+
   /** The open sessions (client channels). */
   public int sessionCount() {
     return sessionCount.get();
@@ -205,6 +232,11 @@ public final class ServiceHost implements AutoCloseable {
     @Override
     public int maxConcurrentSessions() {
       return maxConcurrentSessions;
+    }
+
+    @Override
+    public HealthState health() {
+      return ServiceHost.this.health();
     }
 
     @Override

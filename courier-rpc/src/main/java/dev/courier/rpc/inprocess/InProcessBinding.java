@@ -74,6 +74,15 @@ public final class InProcessBinding implements Binding {
   }
 
   @Override
+  public dev.courier.rpc.HealthState fetchHealth(EndpointAddress address, java.time.Duration timeout) {
+    Endpoint endpoint = ENDPOINTS.get(address.toString());
+    if (endpoint == null) {
+      throw new CommunicationException("no endpoint listens at " + address, false);
+    }
+    return endpoint.health();
+  }
+
+  @Override
   public Connection connect(EndpointAddress address, Endpoint callbacks, IoClock clock) {
     Endpoint endpoint = ENDPOINTS.get(address.toString());
     if (endpoint == null) {

@@ -51,6 +51,17 @@ public interface Binding {
   }
 
   /**
+   * Asks the endpoint at {@code address} for its host's health ({@link Endpoint#health()}). A binding that cannot
+   * ask throws, as this default does.
+   *
+   * @throws dev.courier.rpc.CommunicationException when no endpoint answers in time
+   */
+  default dev.courier.rpc.HealthState fetchHealth(EndpointAddress address, java.time.Duration timeout) {
+    throw new dev.courier.rpc.CommunicationException("the " + scheme() + " binding cannot ask " + address
+        + " for its health (expected: a binding that carries health requests, such as courier.tcp)", false);
+  }
+
+  /**
    * How the binding's endpoints appear in metadata: SOAP 1.1, SOAP 1.2 or a Courier binding. {@code null}, the
    * default, lets the address's scheme decide ({@code http}/{@code https}: SOAP 1.1; any other: Courier).
    */

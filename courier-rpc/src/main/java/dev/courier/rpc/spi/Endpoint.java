@@ -55,6 +55,14 @@ public interface Endpoint {
     return java.util.Optional.empty();
   }
 
+  /**
+   * What the endpoint's host says of its health ({@link dev.courier.rpc.HealthState}): a binding answers its health
+   * requests with it. {@code SERVING} by default.
+   */
+  default dev.courier.rpc.HealthState health() {
+    return dev.courier.rpc.HealthState.SERVING;
+  }
+
   /** An endpoint serving {@code contract} whose sessions come from {@code opener}. */
   static Endpoint of(ContractDescription contract, Function<IoTarget, Session> opener) {
     Objects.requireNonNull(opener, "opener");

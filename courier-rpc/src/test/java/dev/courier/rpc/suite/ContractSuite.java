@@ -15,6 +15,7 @@ import dev.courier.rpc.CallTimeoutException;
 import dev.courier.rpc.ChannelFactory;
 import dev.courier.rpc.ClientChannel;
 import dev.courier.rpc.FaultException;
+import dev.courier.rpc.HealthState;
 import dev.courier.rpc.OperationContext;
 import dev.courier.rpc.OperationShape;
 import dev.courier.rpc.ServiceHost;
@@ -630,6 +631,49 @@ public abstract class ContractSuite {
     } finally {
       completions.shutdownNow();
     }
+  }
+
+  // ---- health --------------------------------------------------------------------------------------
+
+  @org.junit.jupiter.api.Test
+  void healthIsWhatTheHostSaysAndTheBindingAnswersIt() {
+    ServiceHost.Builder builder = ServiceHost.builder(SuiteServices.suiteService(SYNC, probe))
+        .endpoint(SuiteServices.suiteContract(SYNC), binding(), newAddress("health"));
+    configureHost(builder);
+    ServiceHost host = builder.build();
+    hosts.add(host);
+    assertThat(host.health()).as("before it opens").isEqualTo(HealthState.NOT_SERVING);
+    host.open();
+    String address = host.listenAddresses().get(0);
+
+    HealthState open = HealthState.fetch(binding(), address, CallAdapter.WAIT);
+    host.health(HealthState.DRAINING);
+    HealthState draining = HealthState.fetch(binding(), address, CallAdapter.WAIT);
+    host.health(HealthState.NOT_SERVING);
+    HealthState down = HealthState.fetch(binding(), address, CallAdapter.WAIT);
+    host.close();
+
+    assertThat(List.of(open, draining, down)).containsExactly(HealthState.SERVING, HealthState.DRAINING,
+        HealthState.NOT_SERVING);
+    assertThat(host.health()).as("once closed").isEqualTo(HealthState.NOT_SERVING);
+    assertThat(catchThrowable(() -> HealthState.fetch(binding(), address, CallAdapter.WAIT)))
+        .as("asking a closed host").isInstanceOf(dev.courier.rpc.CommunicationException.class);
+  }
+
+  @org.junit.jupiter.api.Test
+  void aHostSaysItIsDrainingWhileItsCloseWaitsForTheCallsInFlight() throws Exception {
+    Client client = suiteClient(SYNC, LONG_TIMEOUT);
+    ServiceHost host = hosts.getLast();
+    CompletableFuture<String> held = onAnotherThread(() -> client.hold("draining"));
+    probe.held("draining").context();
+
+    CompletableFuture<Void> closed = CompletableFuture.runAsync(() -> host.close(CallAdapter.WAIT));
+    dev.courier.io.Eventually.until(() -> host.health() == HealthState.DRAINING, "the host draining");
+    probe.held("draining").release.complete(null);
+    closed.get(5, TimeUnit.SECONDS);
+
+    assertThat(held.get(5, TimeUnit.SECONDS)).isEqualTo(SuiteServices.released("draining", SYNC));
+    assertThat(host.health()).isEqualTo(HealthState.NOT_SERVING);
   }
 
   // ---- fixtures ------------------------------------------------------------------------------------

@@ -288,16 +288,28 @@ public final class SoapBinding implements Binding, AutoCloseable {
 
   @Override
   public String fetchMetadata(EndpointAddress address, Duration timeout) {
+    return answer(client(address.uri()).fetchWsdl(address.uri()), address + "?wsdl", "metadata", timeout);
+  }
+
+  /** Asks {@code GET address?health}: the host's health (200 when serving, 503 with the state otherwise). */
+  @Override
+  public dev.courier.rpc.HealthState fetchHealth(EndpointAddress address, Duration timeout) {
+    return answer(client(address.uri()).fetchHealth(address.uri()), address + "?health", "health", timeout);
+  }
+
+  /** Waits up to {@code timeout} for the answer to a GET of {@code resource}; its failures as CommunicationExceptions. */
+  private static <T> T answer(java.util.concurrent.CompletableFuture<T> answer, String resource, String what,
+      Duration timeout) {
     try {
-      return client(address.uri()).fetchWsdl(address.uri()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       throw e.getCause() instanceof CommunicationException ce ? ce
-          : new CommunicationException("fetching " + address + "?wsdl failed: " + e.getCause(), false, e.getCause());
+          : new CommunicationException("fetching " + resource + " failed: " + e.getCause(), false, e.getCause());
     } catch (TimeoutException e) {
-      throw new CommunicationException("no metadata from " + address + "?wsdl within " + timeout, false);
+      throw new CommunicationException("no " + what + " from " + resource + " within " + timeout, false);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new CommunicationException("interrupted while fetching " + address + "?wsdl", false, e);
+      throw new CommunicationException("interrupted while fetching " + resource, false, e);
     }
   }
 

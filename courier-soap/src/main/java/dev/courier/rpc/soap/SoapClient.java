@@ -3,6 +3,7 @@ package dev.courier.rpc.soap;
 import dev.courier.io.IoRequest;
 import dev.courier.io.IoStatus;
 import dev.courier.rpc.CommunicationException;
+import dev.courier.rpc.HealthState;
 import dev.courier.rpc.OperationDescription;
 import dev.courier.rpc.Tls;
 import dev.courier.rpc.spi.Invocation;
@@ -399,19 +400,39 @@ final class SoapClient {
 
   /** Fetches {@code address}'s {@code ?wsdl}. */
   CompletableFuture<String> fetchWsdl(URI address) {
+    return get(address, "wsdl", 200);
+  }
+
+  /**
+   * Asks {@code address}'s {@code ?health}: the host's {@link HealthState}, which answers 200 when serving and 503
+   * otherwise.
+   */
+  CompletableFuture<HealthState> fetchHealth(URI address) {
+    return get(address, "health", 200, 503).thenApply(text -> {
+      try {
+        return HealthState.valueOf(text.strip());
+      } catch (IllegalArgumentException e) {
+        throw new CommunicationException(address + "?health answered " + abbreviated(text)
+            + " (expected: one of SERVING, DRAINING, NOT_SERVING)", false);
+      }
+    });
+  }
+
+  /** Sends {@code GET address?query}; the answer's text when its status is one of {@code expected}. */
+  private CompletableFuture<String> get(URI address, String query, int... expected) {
     CompletableFuture<String> result = new CompletableFuture<>();
-    FullHttpRequest http = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, pathOf(address) + "?wsdl");
+    FullHttpRequest http = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, pathOf(address) + "?" + query);
     http.headers().set(HttpHeaderNames.HOST, hostHeader);
     HttpUtil.setContentLength(http, 0);
     send(http, new Exchange() {
       @Override
       void answered(FullHttpResponse response) {
         String text = response.content().toString(StandardCharsets.UTF_8);
-        if (response.status().code() == 200) {
+        if (java.util.Arrays.stream(expected).anyMatch(code -> code == response.status().code())) {
           result.complete(text);
         } else {
           result.completeExceptionally(new CommunicationException("HTTP " + response.status() + " from " + address
-              + "?wsdl: " + abbreviated(text), false));
+              + "?" + query + ": " + abbreviated(text), false));
         }
       }
 

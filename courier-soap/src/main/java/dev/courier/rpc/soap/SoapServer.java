@@ -142,9 +142,13 @@ final class SoapServer extends SimpleChannelInboundHandler<FullHttpRequest> {
       String query = http.uri().contains("?") ? http.uri().substring(http.uri().indexOf('?') + 1) : "";
       if (query.equalsIgnoreCase("wsdl") || query.equalsIgnoreCase("singleWsdl")) {
         metadata(ctx, keepAlive, endpoint, http.headers().get(HttpHeaderNames.HOST));
+      } else if (query.equalsIgnoreCase("health")) {
+        dev.courier.rpc.HealthState health = endpoint.health();        // a balancer's probe: 200 only when serving
+        text(ctx, keepAlive, health == dev.courier.rpc.HealthState.SERVING ? HttpResponseStatus.OK
+            : HttpResponseStatus.SERVICE_UNAVAILABLE, health.name());
       } else {
         text(ctx, keepAlive, HttpResponseStatus.METHOD_NOT_ALLOWED, "a SOAP endpoint takes POST (GET answers "
-            + path + "?wsdl only)");
+            + path + "?wsdl and " + path + "?health only)");
       }
       return;
     }

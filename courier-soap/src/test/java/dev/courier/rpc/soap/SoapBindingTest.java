@@ -186,6 +186,23 @@ class SoapBindingTest {
   }
 
   @Test
+  void aBalancersProbeOfHealthGets200WhenServingAnd503WithTheStateOtherwise() throws Exception {
+    ServiceHost host = ServiceHost.builder(new CalculatorImpl())
+        .endpoint(CalculatorService.class, SOAP, "http://127.0.0.1:0/calc").build().open();
+    resources.add(host::close);
+    URI probe = URI.create(host.listenAddresses().getFirst() + "?health");
+
+    HttpResponse<String> serving = HTTP.send(HttpRequest.newBuilder(probe).build(), HttpResponse.BodyHandlers.ofString());
+    host.health(dev.courier.rpc.HealthState.DRAINING);
+    HttpResponse<String> draining = HTTP.send(HttpRequest.newBuilder(probe).build(), HttpResponse.BodyHandlers.ofString());
+
+    assertThat(serving.statusCode()).isEqualTo(200);
+    assertThat(serving.body().strip()).isEqualTo("SERVING");
+    assertThat(draining.statusCode()).isEqualTo(503);
+    assertThat(draining.body().strip()).isEqualTo("DRAINING");
+  }
+
+  @Test
   void anUnknownPathIsAnsweredWithThePathsServedThere() throws Exception {
     String address = host("http://127.0.0.1:0/calc", false);
     String other = address.replace("/calc", "/nope");

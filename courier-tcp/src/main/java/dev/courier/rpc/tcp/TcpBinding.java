@@ -400,21 +400,36 @@ public final class TcpBinding implements Binding, AutoCloseable {
    */
   @Override
   public String fetchMetadata(EndpointAddress address, java.time.Duration timeout) {
+    return ask(address, timeout, "the metadata", peer -> peer.requestMetadata(path(address.uri())));
+  }
+
+  /**
+   * Asks the endpoint's host for its health on a connection of its own, as {@link #fetchMetadata} does (a balancer
+   * asks now and then; its answer must not wait behind calls on a pooled connection).
+   */
+  @Override
+  public dev.courier.rpc.HealthState fetchHealth(EndpointAddress address, java.time.Duration timeout) {
+    return dev.courier.rpc.HealthState.valueOf(
+        ask(address, timeout, "the health", peer -> peer.requestHealth(path(address.uri()))));
+  }
+
+  private String ask(EndpointAddress address, java.time.Duration timeout, String what,
+      java.util.function.Function<TcpPeer, java.util.concurrent.CompletableFuture<String>> request) {
     if (tls != null && !tls.connects()) {
       throw new IllegalStateException("this binding's TLS does not connect (expected: Tls.client(...) or "
           + "trustServers(...)): " + tls);
     }
     ClientConnection connection = open(socketAddress(address), IoClock.system());
     try {
-      return connection.peer.requestMetadata(path(address.uri())).get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      return request.apply(connection.peer).get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     } catch (java.util.concurrent.ExecutionException e) {
       throw e.getCause() instanceof CommunicationException ce ? ce
-          : new CommunicationException("fetching the metadata of " + address + " failed: " + e.getCause(), false, e.getCause());
+          : new CommunicationException("fetching " + what + " of " + address + " failed: " + e.getCause(), false, e.getCause());
     } catch (java.util.concurrent.TimeoutException e) {
-      throw new CommunicationException("no metadata from " + address + " within " + timeout, false);
+      throw new CommunicationException("no answer with " + what + " of " + address + " within " + timeout, false);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new CommunicationException("interrupted while fetching the metadata of " + address, false, e);
+      throw new CommunicationException("interrupted while fetching " + what + " of " + address, false, e);
     } finally {
       connection.channel.close();
     }

@@ -65,6 +65,8 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   static final int SESSION_CLOSE = 0x0B;
   static final int METADATA_GET = 0x0C;
   static final int METADATA = 0x0D;
+  static final int HEALTH_GET = 0x0E;
+  static final int HEALTH = 0x0F;
 
   /**
    * The STATUS answering a SESSION_OPEN beyond the sessions one connection may hold (docs/tcp-protocol.md):
@@ -736,7 +738,8 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
         }
         case SESSION_OPEN -> onSessionOpen(session, in);
         case METADATA_GET -> onMetadataGet(callId, in);
-        case METADATA -> onMetadata(callId, in);
+        case METADATA, HEALTH -> onMetadata(callId, in);
+        case HEALTH_GET -> onHealthGet(callId, in);
         case SESSION_CLOSE -> {
           PeerSession ps = sessions.remove(session);
           if (ps != null) {
@@ -755,11 +758,21 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
 
   /** Client: asks the host for its endpoint's metadata (docs/tcp-protocol.md, METADATA_GET). */
   CompletableFuture<String> requestMetadata(String path) {
+    return request(METADATA_GET, path);
+  }
+
+  /** Client: asks the host of the endpoint at {@code path} for its health (docs/tcp-protocol.md, HEALTH_GET). */
+  CompletableFuture<String> requestHealth(String path) {
+    return request(HEALTH_GET, path);
+  }
+
+  /** Client: sends a METADATA_GET or HEALTH_GET for {@code path}; completes with the answer's text. */
+  private CompletableFuture<String> request(int type, String path) {
     int callId = nextCallId.getAndAdd(2);
     CompletableFuture<String> answer = new CompletableFuture<>();
     metadataRequests.put(callId, answer);
     answer.whenComplete((document, failure) -> metadataRequests.remove(callId, answer));   // a timed-out wait too
-    ByteBuf frame = frame(METADATA_GET, 0, callId);
+    ByteBuf frame = frame(type, 0, callId);
     WireCodec.writeString(frame, path);
     finish(frame);
     channel.writeAndFlush(frame);
@@ -805,10 +818,31 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
     channel.writeAndFlush(answer);
   }
 
-  /** Client: the answer to a metadata request. */
+  /** Server: answers a health request with the state of the endpoint's host, or a status saying no endpoint is there. */
+  private void onHealthGet(int callId, ByteBuf in) {
+    if (!server) {
+      throw new WireCodec.WireException("HEALTH_GET sent to a client");
+    }
+    String path = WireCodec.readString(in);
+    Endpoint endpoint = routes.endpoint(path);
+    ByteBuf answer = frame(HEALTH, 0, callId);
+    if (endpoint == null) {
+      answer.writeInt(NOT_FOUND.value());
+      WireCodec.writeString(answer, noEndpoint(path));
+      WireCodec.writeString(answer, "");
+    } else {
+      answer.writeInt(0);
+      WireCodec.writeString(answer, "");
+      WireCodec.writeString(answer, endpoint.health().name());
+    }
+    finish(answer);
+    channel.writeAndFlush(answer);
+  }
+
+  /** Client: the answer to a metadata or health request. */
   private void onMetadata(int callId, ByteBuf in) {
     if (server) {
-      throw new WireCodec.WireException("METADATA sent to a server");
+      throw new WireCodec.WireException("METADATA or HEALTH sent to a server");
     }
     int status = in.readInt();
     String message = WireCodec.readString(in);
