@@ -339,6 +339,7 @@ public final class BenchRunner {
           "`addAsync(a, b, state)` + completed listener / `asyncUnaryCall` + `StreamObserver`"));
 
   private static final String DEFAULTS = "Defaults";
+  private static final String FILTERED = "Filtered";
 
   private String rpcRow(String what, List<Double> ratio, String goal, double limit) {
     double m = median(ratio);
@@ -385,6 +386,15 @@ public final class BenchRunner {
           ratios(rpcScores, shape.courier() + DEFAULTS, shape.grpc() + DEFAULTS), "< 0.5", 0.5));
     }
 
+    s.append("\n## Filters: one pass-through filter on each side / none\n\n");
+    s.append("The like-with-like channel and host, each with one `CallFilter` that forwards the call as it is ")
+        .append("(`(call, next) -> next.proceed(call)`): what a filter costs. An operation no filter wants takes ")
+        .append("the unfiltered path, which the rows above measure.\n\n");
+    s.append("| time per call, filtered / unfiltered | median | range | | |\n|---|---|---|---|---|\n");
+    for (Shape shape : SHAPES.subList(0, 2)) {
+      s.append(rpcRow(shape.name(), ratios(rpcScores, shape.courier() + FILTERED, shape.courier()), "", Double.NaN));
+    }
+
     s.append("\n## For reference: time per call / a direct method call\n\n");
     s.append("The direct call is `add(a, b)` through the service's interface on the calling thread: what a ")
         .append("call costs beyond the work itself.\n\n");
@@ -408,6 +418,8 @@ public final class BenchRunner {
         names.add(grpc + suffix);
       }
     }
+    names.add(SHAPES.get(0).courier() + FILTERED);
+    names.add(SHAPES.get(1).courier() + FILTERED);
     for (String name : names) {
       s.append("| ").append(name).append(" | ")
           .append(fmt(median(rpcScores.getOrDefault(name, List.of())))).append(" | ns/op | ")

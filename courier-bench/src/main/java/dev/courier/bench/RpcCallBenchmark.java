@@ -118,7 +118,9 @@ public class RpcCallBenchmark {
   private final Signal signal = new Signal();
   private ServiceHost inlineHost;
   private ServiceHost defaultHost;
+  private ServiceHost filteredHost;
   private AdderClient inline;
+  private AdderClient filtered;
   private AdderClient defaults;
   private Server grpcInlineServer;
   private Server grpcDefaultServer;
@@ -146,6 +148,16 @@ public class RpcCallBenchmark {
         .operationTimeout(null)
         .build().createChannel();
     defaults = ChannelFactory.builder(AdderClient.class).binding(InProcessBinding.create()).address(defaultAddress)
+        .build().createChannel();
+    String filteredAddress = "inproc://bench-filtered-" + id;
+    filteredHost = ServiceHost.builder(new AdderService())
+        .endpoint(Adder.class, InProcessBinding.create(), filteredAddress)
+        .executor(Runnable::run)
+        .filter((call, next) -> next.proceed(call))
+        .build().open();
+    filtered = ChannelFactory.builder(AdderClient.class).binding(InProcessBinding.create()).address(filteredAddress)
+        .operationTimeout(null)
+        .filter((call, next) -> next.proceed(call))
         .build().createChannel();
     inline.onAddCompleted(e -> signal.set(e.result()));
     defaults.onAddCompleted(e -> signal.set(e.result()));
@@ -188,6 +200,7 @@ public class RpcCallBenchmark {
     long parsedBefore = ReferenceMarshaller.BYTES_PARSED.get();
     int[] sums = {
         directCall(), courierSync(), courierTask(), courierBeginEnd(), courierEvent(),
+        courierSyncFiltered(), courierTaskFiltered(),
         grpcBlocking(), grpcFuture(), grpcAsync(),
         courierSyncDefaults(), courierTaskDefaults(), courierBeginEndDefaults(), courierEventDefaults(),
         grpcBlockingDefaults(), grpcFutureDefaults(), grpcAsyncDefaults()};
@@ -205,8 +218,10 @@ public class RpcCallBenchmark {
   public void tearDown() throws InterruptedException {
     ClientChannel.of(inline).close();
     ClientChannel.of(defaults).close();
+    ClientChannel.of(filtered).close();
     inlineHost.close(Duration.ofSeconds(5));
     defaultHost.close(Duration.ofSeconds(5));
+    filteredHost.close(Duration.ofSeconds(5));
     grpcInline.shutdownNow();
     grpcDefaults.shutdownNow();
     grpcInlineServer.shutdownNow();
@@ -247,6 +262,18 @@ public class RpcCallBenchmark {
     signal.arm();
     inline.addAsync(a, b, USER_STATE);
     return signal.await();
+  }
+
+  // ---- filters: one pass-through filter on each side, else like with like ---------------------------
+
+  @Benchmark
+  public int courierSyncFiltered() {
+    return filtered.add(a, b);
+  }
+
+  @Benchmark
+  public int courierTaskFiltered() {
+    return filtered.addAsync(a, b).join();
   }
 
   @Benchmark

@@ -31,8 +31,8 @@ import java.util.concurrent.CompletionStage;
  * filters too: their outcome is the transport's acceptance on the client and the service's return on the host.
  *
  * <p>Order: filters run in the order they were added; the first added sees the call first and its outcome
- * last. A filter's stage completes with the call's result ({@code null} for {@code void} and one-way
- * operations) or fails with what the caller gets: on the client a {@link FaultException},
+ * last. The stage {@link Next#proceed} returns completes with the call's result ({@code null} for {@code void}
+ * and one-way operations) or fails, never wrapped in a {@code CompletionException}, with what the caller gets: on the client a {@link FaultException},
  * {@link CallTimeoutException}, {@link CommunicationException} or {@link java.util.concurrent.CancellationException};
  * on the host what the service threw, which becomes the caller's fault as an exception thrown by the service
  * would. A filter that throws, or returns a failed stage, fails the call with that exception and nothing below
@@ -63,13 +63,22 @@ public interface CallFilter {
    * metric's attributes) is computed here, not per call.
    *
    * <pre>{@code
-   * CallFilter.Factory audited = op -> op.isOneWay() ? null : new AuditFilter(op.contract().name() + "/" + op.name());
+   * CallFilter.Factory audited = op -> op.isOneWay() ? null : new AuditFilter(op.contractName() + "/" + op.name());
    * }</pre>
    */
   @FunctionalInterface
   interface Factory {
     /** The filter for {@code operation}, or {@code null} for none. */
     CallFilter create(OperationDescription operation);
+
+    /**
+     * The filter for {@code operation} at {@code side}, or {@code null} for none: a factory on a channel factory
+     * is asked for its calls ({@link Side#CLIENT}) and for the callbacks it receives ({@link Side#SERVICE}), one on
+     * a host the other way round. By default {@link #create(OperationDescription)}, whatever the side.
+     */
+    default CallFilter create(OperationDescription operation, Side side) {
+      return create(operation);
+    }
   }
 
   /** Which end of a call a filter is at. */

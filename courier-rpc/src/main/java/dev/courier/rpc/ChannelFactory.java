@@ -61,7 +61,7 @@ public final class ChannelFactory<T> {
     this.timeout = b.timeout;
     this.headers = Map.copyOf(b.headers);
     this.clock = b.clock;
-    this.filters = FilterChain.of(b.filters, contract);
+    this.filters = FilterChain.of(b.filters, contract, CallFilter.Side.CLIENT);
     ContractDescription callbackContract = contract.callbackContract().orElse(null);
     if (callbackContract != null && callback == null) {
       throw new IllegalArgumentException("contract " + contract.name() + " is duplex (expected: a callback object implementing "

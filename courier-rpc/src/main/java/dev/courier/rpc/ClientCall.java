@@ -22,7 +22,7 @@ import java.util.concurrent.CompletableFuture;
  * that does not decode by the caller's contract is a {@link CommunicationException} that says so and that the
  * service ran the call ({@link CommunicationException#mayHaveReachedService()}).
  */
-final class ClientCall implements CompletionRoutine<Object> {
+class ClientCall implements CompletionRoutine<Object> {
   /** The device type of RPC control codes; the function is the operation's index. */
   static final int DEVICE_TYPE = 0x8C10;
 
@@ -33,7 +33,6 @@ final class ClientCall implements CompletionRoutine<Object> {
 
   private final RealChannel channel;
   private final OperationDescription op;
-  private final FilterChain filters;                 // null: none, the unfiltered path
   private final IoRequest request = IoRequest.create();
   private Invocation invocation;
   private Listener listener;
@@ -44,27 +43,44 @@ final class ClientCall implements CompletionRoutine<Object> {
   private boolean synchronous;
   private Object result;
   private RuntimeException error;
-  private volatile boolean cancelled;                // a filtered call may be cancelled before it is sent
-  private long startedNanos;                         // filtered: when the call started, on the channel's clock
 
-  ClientCall(RealChannel channel, OperationDescription op) {
+  private ClientCall(RealChannel channel, OperationDescription op) {
     this.channel = channel;
     this.op = op;
-    this.filters = channel.filters(op);
+  }
+
+  /** A call of {@code op} on {@code channel}: through the operation's filters when it has any. */
+  static ClientCall create(RealChannel channel, OperationDescription op) {
+    FilterChain filters = channel.filters(op);
+    return filters == null ? new ClientCall(channel, op) : new Filtered(channel, op, filters);
   }
 
   OperationDescription operation() {
     return op;
   }
 
+  RealChannel channel() {
+    return channel;
+  }
+
+  /** A filtered call starts: made within {@code parent}; returns its timeout (0: the caller's deadline passed). */
+  long begin(OperationContext parent) {
+    this.parent = parent;
+    this.synchronous = false;
+    this.timeoutNanos = timeout(parent);
+    return timeoutNanos;
+  }
+
+  /** Sends with {@code headers} within {@code timeoutNanos}; {@code settle} hears the outcome. Why not sent, or null. */
+  RuntimeException sendWith(Object[] args, java.util.Map<String, String> headers, long timeoutNanos, Listener settle) {
+    this.listener = settle;
+    return send(args, headers, timeoutNanos);
+  }
+
   /** Starts the call; the listener runs once, possibly before this returns. Never throws. */
   void start(Object[] args, Listener listener) {
     this.listener = listener;
     this.synchronous = false;
-    if (filters != null) {
-      startFiltered(args, listener);
-      return;
-    }
     RuntimeException refused = send(args);
     if (refused != null) {
       listener.completed(null, refused);
@@ -73,9 +89,6 @@ final class ClientCall implements CompletionRoutine<Object> {
 
   /** Runs the call on this thread and returns its result, or throws its exception. */
   Object call(Object[] args) {
-    if (filters != null) {
-      return callFiltered(args);
-    }
     this.listener = (r, e) -> { };
     this.synchronous = true;
     RuntimeException refused = send(args);
@@ -99,7 +112,6 @@ final class ClientCall implements CompletionRoutine<Object> {
 
   /** Cancels the call; returns whether the cancel reached something cancellable. */
   boolean cancel() {
-    cancelled = true;
     return request.cancelSentRequest();
   }
 
@@ -126,7 +138,7 @@ final class ClientCall implements CompletionRoutine<Object> {
     return timeout;
   }
 
-  private RuntimeException callerDeadlinePassed() {
+  RuntimeException callerDeadlinePassed() {
     return new CallTimeoutException("operation " + op.name() + " was called after its caller's deadline passed");
   }
 
@@ -178,61 +190,88 @@ final class ClientCall implements CompletionRoutine<Object> {
     return null;
   }
 
-  // ---- filtered calls ------------------------------------------------------------------------------
+  /**
+   * A call of an operation with filters: it runs through them, and what the last one forwards is sent. Its own
+   * class, so that a call without filters carries none of this.
+   */
+  private static final class Filtered extends ClientCall {
+    private final FilterChain filters;
+    private volatile boolean cancelled;              // a call may be cancelled before the filters forward it
+    private long startedNanos;                       // when the call started, on the channel's clock
 
-  /** Runs the call through its filters, then sends what the last one forwards; {@code caller} hears the outcome. */
-  private void startFiltered(Object[] args, Listener caller) {
-    RuntimeException closed = channel.checkOpen(op);
-    if (closed != null) {
-      caller.completed(null, closed);         // not a call the filters can act on: nothing was started
-      return;
+    Filtered(RealChannel channel, OperationDescription op, FilterChain filters) {
+      super(channel, op);
+      this.filters = filters;
     }
-    parent = OperationContext.find().orElse(null);
-    timeoutNanos = timeout(parent);
-    startedNanos = channel.clock().nanoTime();
-    CallFilter.Call call = new CallFilter.Call(op, CallFilter.Side.CLIENT, args, channel.headers(),
-        timeoutNanos == Invocation.NO_DEADLINE ? null : Duration.ofNanos(timeoutNanos), channel.address(), parent);
-    filters.run(call, this::sendFiltered).whenComplete(
-        (r, e) -> caller.completed(e == null ? r : null, e == null ? null : FilterChain.callerError(e, op)));
-  }
 
-  /** The step below the filters: sends the call they forward, with the time the call has left. */
-  private CompletableFuture<Object> sendFiltered(CallFilter.Call call) {
-    CompletableFuture<Object> outcome = new CompletableFuture<>();
-    listener = (r, e) -> {
-      if (e != null) {
-        outcome.completeExceptionally(e);
-      } else {
-        outcome.complete(r);
+    @Override
+    void start(Object[] args, Listener listener) {
+      startFiltered(args, listener);
+    }
+
+    @Override
+    Object call(Object[] args) {
+      CompletableFuture<Object[]> done = new CompletableFuture<>();
+      startFiltered(args, (r, e) -> done.complete(new Object[] {r, e}));
+      Object[] outcome = done.join();
+      if (outcome[1] != null) {
+        throw (RuntimeException) outcome[1];
       }
-    };
-    long left = timeoutNanos == Invocation.NO_DEADLINE ? timeoutNanos
-        : timeoutNanos - (channel.clock().nanoTime() - startedNanos);
-    RuntimeException refused;
-    if (cancelled) {
-      refused = new CancellationException("call to " + op.name() + " was cancelled");
-    } else if (left <= 0) {
-      refused = timeoutNanos == 0 ? callerDeadlinePassed() : new CallTimeoutException(op.name(), Duration.ofNanos(timeoutNanos));
-    } else {
-      RuntimeException closed = channel.checkOpen(op);
-      refused = closed != null ? closed : send(call.argumentArray(), call.headers(), left);
+      return outcome[0];
     }
-    if (refused != null) {
-      listener.completed(null, refused);
-    } else if (cancelled) {
-      request.cancelSentRequest();               // cancelled while it was being sent
-    }
-    return outcome;
-  }
 
-  private Object callFiltered(Object[] args) {
-    CompletableFuture<Object[]> done = new CompletableFuture<>();
-    startFiltered(args, (r, e) -> done.complete(new Object[] {r, e}));
-    Object[] outcome = done.join();
-    if (outcome[1] != null) {
-      throw (RuntimeException) outcome[1];
+    @Override
+    boolean cancel() {
+      cancelled = true;
+      return super.cancel();
     }
-    return outcome[0];
+
+    /** Runs the call through its filters, then sends what the last one forwards; {@code caller} hears the outcome. */
+    private void startFiltered(Object[] args, Listener caller) {
+      RealChannel channel = channel();
+      OperationDescription op = operation();
+      RuntimeException closed = channel.checkOpen(op);
+      if (closed != null) {
+        caller.completed(null, closed);         // not a call the filters can act on: nothing was started
+        return;
+      }
+      OperationContext parent = OperationContext.find().orElse(null);
+      long timeout = begin(parent);
+      startedNanos = channel.clock().nanoTime();
+      CallFilter.Call call = new CallFilter.Call(op, CallFilter.Side.CLIENT, args, channel.headers(),
+          timeout == Invocation.NO_DEADLINE ? null : Duration.ofNanos(timeout), channel.address(), parent);
+      filters.run(call, c -> sendFiltered(c, timeout)).whenComplete(
+          (r, e) -> caller.completed(e == null ? r : null, e == null ? null : FilterChain.callerError(e, op)));
+    }
+
+    /** The step below the filters: sends the call they forward, with the time the call has left. */
+    private CompletableFuture<Object> sendFiltered(CallFilter.Call call, long timeout) {
+      CompletableFuture<Object> outcome = new CompletableFuture<>();
+      Listener settle = (r, e) -> {
+        if (e != null) {
+          outcome.completeExceptionally(e);
+        } else {
+          outcome.complete(r);
+        }
+      };
+      long left = timeout == Invocation.NO_DEADLINE ? timeout : timeout - (channel().clock().nanoTime() - startedNanos);
+      RuntimeException refused;
+      if (cancelled) {
+        refused = new CancellationException("call to " + operation().name() + " was cancelled");
+      } else if (left <= 0) {
+        refused = timeout == 0 ? callerDeadlinePassed()
+            : new CallTimeoutException(operation().name(), Duration.ofNanos(timeout));
+      } else {
+        RuntimeException closed = channel().checkOpen(operation());
+        refused = closed != null ? closed : sendWith(call.argumentArray(), call.headers(), left, settle);
+      }
+      if (refused != null) {
+        settle.completed(null, refused);
+      } else if (cancelled) {
+        super.cancel();                            // cancelled while it was being sent
+      }
+      return outcome;
+    }
   }
 
   static IoControlCode controlCode(OperationDescription op) {

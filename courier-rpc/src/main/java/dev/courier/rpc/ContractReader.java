@@ -26,9 +26,13 @@ final class ContractReader {
 
   /** One method's contribution to an operation. */
   private record Part(Method method, OperationShape shape, String base, List<Type> params, Type result,
-      Role role) {}
+      Role role, dev.courier.rpc.spi.CallShape custom) {
+    Part(Method method, OperationShape shape, String base, List<Type> params, Type result, Role role) {
+      this(method, shape, base, params, result, role, null);
+    }
+  }
 
-  private enum Role { MAIN, END, LISTENER }
+  private enum Role { MAIN, END, LISTENER, CUSTOM }
 
   static ContractDescription read(Class<?> type) {
     if (!type.isInterface()) {
@@ -45,6 +49,9 @@ final class ContractReader {
 
     Method cancelAsync = null;
     Method isBusy = null;
+    List<dev.courier.rpc.spi.CallShape.Factory> shapes = java.util.ServiceLoader
+        .load(dev.courier.rpc.spi.CallShape.Factory.class, type.getClassLoader()).stream()
+        .map(java.util.ServiceLoader.Provider::get).toList();
     Map<String, List<Part>> groups = new LinkedHashMap<>();
     List<Method> methods = Arrays.stream(type.getMethods())
         .filter(m -> Modifier.isAbstract(m.getModifiers()) && !m.isSynthetic())
@@ -60,7 +67,10 @@ final class ContractReader {
         isBusy = m;
         continue;
       }
-      Part part = classify(m, type);
+      Part part = custom(m, shapes);
+      if (part == null) {
+        part = classify(m, type);
+      }
       String key = operationName(part);
       groups.computeIfAbsent(key, k -> new ArrayList<>()).add(part);
     }
@@ -85,6 +95,17 @@ final class ContractReader {
 
   private static String where(Method m) {
     return "\n    for method " + m.getDeclaringClass().getSimpleName() + "." + m.getName();
+  }
+
+  /** The part a {@link dev.courier.rpc.spi.CallShape.Factory} claims {@code m} as, or {@code null}. */
+  private static Part custom(Method m, List<dev.courier.rpc.spi.CallShape.Factory> factories) {
+    for (dev.courier.rpc.spi.CallShape.Factory f : factories) {
+      dev.courier.rpc.spi.CallShape shape = f.create(m);
+      if (shape != null) {
+        return new Part(m, null, shape.operationName(), shape.parameterTypes(), shape.resultType(), Role.CUSTOM, shape);
+      }
+    }
+    return null;
   }
 
   private static Part classify(Method m, Class<?> contract) {
@@ -143,6 +164,7 @@ final class ContractReader {
   private static OperationDescription build(Class<?> type, String contractName, String namespace, String opName,
       List<Part> parts, int index) {
     Map<OperationShape, Method> methods = new EnumMap<>(OperationShape.class);
+    Map<Method, dev.courier.rpc.spi.CallShape> customs = new java.util.HashMap<>();
     Method end = null;
     Method listener = null;
     List<Type> params = null;
@@ -193,6 +215,7 @@ final class ContractReader {
           end = m;
         }
         case LISTENER -> listener = m;
+        case CUSTOM -> customs.put(m, part.custom());
       }
       if (part.role() != Role.END && part.role() != Role.LISTENER) {
         if (params == null) {
@@ -228,7 +251,7 @@ final class ContractReader {
       throw new IllegalArgumentException(listener.getName() + " listens to an operation with no "
           + opName + "Async(..., Object userState) method" + where(listener));
     }
-    if (methods.isEmpty()) {
+    if (methods.isEmpty() && customs.isEmpty()) {
       throw new IllegalArgumentException("operation " + opName + " has no method that calls it" + where(parts.get(0).method()));
     }
     if (result == null) {
@@ -276,7 +299,7 @@ final class ContractReader {
     return new OperationDescription(contractName, opName, action, resultName,
         oneWay ? MessageExchangePattern.ONE_WAY : MessageExchangePattern.REQUEST_REPLY,
         params.stream().map(ContractReader::canonical).toList(), names, canonical(result), List.copyOf(faults), methods,
-        end, listener, index);
+        end, listener, customs, index);
   }
 
   /** The logical form of a type: boxes of primitives as the primitive, Void as void, so every shape describes alike. */

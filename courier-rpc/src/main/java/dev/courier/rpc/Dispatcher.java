@@ -83,11 +83,12 @@ final class Dispatcher {
       throw new IllegalArgumentException(name + ": " + implementation.getName() + " does not implement contract "
           + contract.type().getName() + " (expected: a class implementing the contract interface)");
     }
-    Map<String, FilterChain> chains = FilterChain.of(filters, contract);
+    Map<String, FilterChain> chains = FilterChain.of(filters, contract, CallFilter.Side.SERVICE);
     for (OperationDescription op : contract.operations()) {
       invokers.put(op.action(), invoker(op, chains == null ? null : chains.get(op.action())));
     }
-    this.callbackFilters = contract.callbackContract().map(c -> FilterChain.of(filters, c)).orElse(null);
+    this.callbackFilters = contract.callbackContract()
+        .map(c -> FilterChain.of(filters, c, CallFilter.Side.CLIENT)).orElse(null);
   }
 
   private Invoker invoker(OperationDescription op, FilterChain filters) {
@@ -99,7 +100,13 @@ final class Dispatcher {
         return new Invoker(op, shape, main, end, filters);
       }
     }
-    Method m = op.method(OperationShape.EVENT).orElseThrow();
+    Method m = op.method(OperationShape.EVENT).orElse(null);
+    if (m == null) {
+      Method custom = op.customShapes().keySet().iterator().next();
+      throw new IllegalArgumentException("operation " + op.name() + " has only a client shape of a CallShape.Factory"
+          + " (expected: op, opAsync returning CompletionStage, or beginOp/endOp on a service)\n    for method "
+          + custom.getDeclaringClass().getSimpleName() + "." + custom.getName());
+    }
     throw new IllegalArgumentException("operation " + op.name() + " has only the event-based shape, which is for clients"
         + " (expected: op, opAsync returning CompletionStage, or beginOp/endOp on a service)\n    for method "
         + m.getDeclaringClass().getSimpleName() + "." + m.getName());
@@ -287,6 +294,16 @@ final class Dispatcher {
     call.admit();
   }
 
+  /**
+   * What a call with filters keeps beside the rest: whether it has been answered (the flag), where the service's
+   * outcome goes, and the executor thread its filters ran on. A call without filters has none of it.
+   */
+  @SuppressWarnings("serial")
+  private static final class Filtering extends AtomicBoolean {
+    volatile CompletableFuture<Object> serviceOutcome;
+    volatile Thread worker;
+  }
+
   /** One call being run. */
   private final class DispatchedCall {
     private final DispatchSession session;
@@ -296,9 +313,7 @@ final class Dispatcher {
     private final OperationContext ctx;
     private final boolean fromEventLoop;     // delivered on an I/O thread: no user code runs there
     private final AtomicBoolean finished = new AtomicBoolean();
-    private final AtomicBoolean responded;  // filtered: the request is answered once (null: unfiltered)
-    private CompletableFuture<Object> serviceOutcome;   // filtered: where the service's outcome goes
-    private Thread worker;                   // filtered, from an event loop: the executor thread the filters ran on
+    private final Filtering filtering;       // null: unfiltered
     private volatile Object instance;
     private volatile boolean admitted;     // holds a throttle slot
 
@@ -310,12 +325,12 @@ final class Dispatcher {
       this.invoker = invoker;
       this.ctx = ctx;
       this.fromEventLoop = fromEventLoop;
-      this.responded = invoker.filters() == null ? null : new AtomicBoolean();
+      this.filtering = invoker.filters() == null ? null : new Filtering();
     }
 
     /** Runs the call's filters; the last one's forward reaches the service ({@link #toService}). */
     void runFilters() {
-      worker = fromEventLoop ? Thread.currentThread() : null;
+      filtering.worker = fromEventLoop ? Thread.currentThread() : null;
       CallFilter.Call call = new CallFilter.Call(invoker.op(), CallFilter.Side.SERVICE, inv.arguments(), inv.headers(),
           inv.timeoutNanos() == Invocation.NO_DEADLINE ? null : java.time.Duration.ofNanos(inv.timeoutNanos()),
           session.remote.address(), ctx);
@@ -326,9 +341,10 @@ final class Dispatcher {
       if (call.headers() != inv.headers()) {
         ctx.headers(call.headers());             // what a filter added, the service reads
       }
-      serviceOutcome = new CompletableFuture<>();
+      CompletableFuture<Object> outcome = new CompletableFuture<>();
+      filtering.serviceOutcome = outcome;
       admit();
-      return serviceOutcome;
+      return outcome;
     }
 
     /** The filters' outcome: the call's answer. */
@@ -336,7 +352,7 @@ final class Dispatcher {
       if (finished.compareAndSet(false, true)) {
         release();                               // answered without the service, or ahead of it
       }
-      if (responded.compareAndSet(false, true)) {
+      if (filtering.compareAndSet(false, true)) {
         respond(value, error);
       }
     }
@@ -371,7 +387,8 @@ final class Dispatcher {
      * (one hand-off), any other here.
      */
     private void start() {
-      if ((fromEventLoop || invoker.shape() == OperationShape.SYNC) && Thread.currentThread() != worker) {
+      if ((fromEventLoop || invoker.shape() == OperationShape.SYNC)
+          && (filtering == null || Thread.currentThread() != filtering.worker)) {
         try {
           executor.execute(this::run);
         } catch (RejectedExecutionException e) {
@@ -476,11 +493,12 @@ final class Dispatcher {
         return;
       }
       release();
-      if (serviceOutcome != null) {
+      CompletableFuture<Object> toFilters = filtering == null ? null : filtering.serviceOutcome;
+      if (toFilters != null) {
         if (error != null) {
-          serviceOutcome.completeExceptionally(unwrap(error));
+          toFilters.completeExceptionally(unwrap(error));
         } else {
-          serviceOutcome.complete(value);
+          toFilters.complete(value);
         }
         return;
       }
@@ -516,7 +534,7 @@ final class Dispatcher {
     void abort() {
       if (finished.compareAndSet(false, true)) {
         release();
-        if ((responded == null || responded.compareAndSet(false, true))
+        if ((filtering == null || filtering.compareAndSet(false, true))
             && !invoker.op().isOneWay() && !request.unmarkCancelable().equals(IoStatus.CANCELLED)) {
           request.complete(RpcStatus.CONNECTION_LOST);
         }

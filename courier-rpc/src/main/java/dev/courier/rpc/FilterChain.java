@@ -30,7 +30,8 @@ final class FilterChain {
    * The chain of every operation of {@code contract} that some factory gives a filter, by action (a contract that
    * extends it, such as a callback proxy's, finds them too); {@code null} when none does.
    */
-  static Map<String, FilterChain> of(List<CallFilter.Factory> factories, ContractDescription contract) {
+  static Map<String, FilterChain> of(List<CallFilter.Factory> factories, ContractDescription contract,
+      CallFilter.Side side) {
     if (factories.isEmpty()) {
       return null;
     }
@@ -38,7 +39,7 @@ final class FilterChain {
     for (OperationDescription op : contract.operations()) {
       List<CallFilter> filters = new ArrayList<>();
       for (CallFilter.Factory factory : factories) {
-        CallFilter f = factory.create(op);
+        CallFilter f = factory.create(op, side);
         if (f != null) {
           filters.add(f);
         }
@@ -91,11 +92,27 @@ final class FilterChain {
           return CompletableFuture.failedFuture(new NullPointerException("filter " + filters[index] + " returned null for "
               + operation.name() + " (expected: a CompletionStage of the call's outcome)"));
         }
-        return outcome;
+        CompletableFuture<Object> unwrapped = new CompletableFuture<>();   // the filter above sees the failure itself
+        outcome.whenComplete((result, failure) -> {
+          if (failure != null) {
+            unwrapped.completeExceptionally(unwrap(failure));
+          } else {
+            unwrapped.complete(result);
+          }
+        });
+        return unwrapped;
       } catch (RuntimeException | Error e) {
         return CompletableFuture.failedFuture(e);
       }
     }
+  }
+
+  private static Throwable unwrap(Throwable failure) {
+    Throwable t = failure;
+    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
   }
 
   /**
@@ -104,10 +121,7 @@ final class FilterChain {
    * service (a filter may fail after the call ran).
    */
   static RuntimeException callerError(Throwable failure, OperationDescription op) {
-    Throwable t = failure;
-    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-      t = t.getCause();
-    }
+    Throwable t = unwrap(failure);
     if (t instanceof RuntimeException r) {
       return r;
     }

@@ -35,6 +35,7 @@ public final class OperationDescription {
   private final Map<OperationShape, Method> methods;
   private final Method endMethod;
   private final Method completedListenerMethod;
+  private final Map<Method, dev.courier.rpc.spi.CallShape> customShapes;
   private final int index;
   private final dev.courier.io.IoControlCode controlCode;
   private final MessageParts requestMessage;
@@ -42,7 +43,8 @@ public final class OperationDescription {
 
   OperationDescription(String contractName, String name, String action, String resultName, MessageExchangePattern pattern, List<Type> parameterTypes,
       List<String> parameterNames, Type resultType, List<Class<? extends Record>> faults,
-      Map<OperationShape, Method> methods, Method endMethod, Method completedListenerMethod, int index) {
+      Map<OperationShape, Method> methods, Method endMethod, Method completedListenerMethod,
+      Map<Method, dev.courier.rpc.spi.CallShape> customShapes, int index) {
     this.contractName = contractName;
     this.name = name;
     this.action = action;
@@ -55,11 +57,17 @@ public final class OperationDescription {
     this.methods = Collections.unmodifiableMap(new EnumMap<>(methods));
     this.endMethod = endMethod;
     this.completedListenerMethod = completedListenerMethod;
+    this.customShapes = Map.copyOf(customShapes);
     this.index = index;
     this.requestMessage = parameterTypes.size() == 1 ? MessageParts.of(parameterTypes.getFirst()) : null;
     this.replyMessage = MessageParts.of(resultType);
     this.controlCode = dev.courier.io.IoControlCode.of(
         ClientCall.DEVICE_TYPE, index & 0xFFF, dev.courier.io.IoControlCode.TransferMethod.NEITHER, 0);
+  }
+
+  /** The methods that declare this operation in a shape of a {@link dev.courier.rpc.spi.CallShape.Factory}. */
+  Map<Method, dev.courier.rpc.spi.CallShape> customShapes() {
+    return customShapes;
   }
 
   /** The device-control code a call of this operation is formatted with (computed once, not per call). */

@@ -37,7 +37,7 @@ final class RealChannel implements InvocationHandler, ClientChannel {
     }
   }
 
-  private static final List<InvocationAdapter.Factory> FACTORIES = List.of(
+  private static final List<InvocationAdapter.Factory> FACTORIES = List.of(RealChannel::customAdapter,
       RealChannel::syncAdapter, RealChannel::taskAdapter, RealChannel::beginEndAdapter, RealChannel::eventAdapter);
 
   private final RealChannel root;                  // the channel that owns the connection and the state
@@ -341,7 +341,23 @@ final class RealChannel implements InvocationHandler, ClientChannel {
     if (op == null) {
       return null;
     }
-    return (channel, args) -> new ClientCall(channel, op).call(args);
+    return (channel, args) -> ClientCall.create(channel, op).call(args);
+  }
+
+  /** A method of a {@link dev.courier.rpc.spi.CallShape}: the shape gets a starter of the call's future. */
+  private static InvocationAdapter customAdapter(ContractDescription contract, Method m) {
+    for (OperationDescription op : contract.operations()) {
+      dev.courier.rpc.spi.CallShape shape = op.customShapes().get(m);
+      if (shape != null) {
+        return (channel, args) -> shape.invoke(args, logical -> {
+          ClientCall call = ClientCall.create(channel, op);
+          CallFuture future = new CallFuture(call);
+          call.start(logical, future::settle);
+          return future;
+        });
+      }
+    }
+    return null;
   }
 
   private static InvocationAdapter taskAdapter(ContractDescription contract, Method m) {
@@ -350,7 +366,7 @@ final class RealChannel implements InvocationHandler, ClientChannel {
       return null;
     }
     return (channel, args) -> {
-      ClientCall call = new ClientCall(channel, op);
+      ClientCall call = ClientCall.create(channel, op);
       CallFuture future = new CallFuture(call);
       call.start(args, future::settle);
       return future;
@@ -388,7 +404,7 @@ final class RealChannel implements InvocationHandler, ClientChannel {
         Object[] logical = java.util.Arrays.copyOf(args, n);
         AsyncCallback callback = (AsyncCallback) args[n];
         Object state = args[n + 1];
-        ClientCall call = new ClientCall(channel, begin);
+        ClientCall call = ClientCall.create(channel, begin);
         CompletableFuture<Object> outcome = new CompletableFuture<>();
         call.start(logical, (r, e) -> {
           if (e != null) {
@@ -511,7 +527,7 @@ final class RealChannel implements InvocationHandler, ClientChannel {
    * completes; one removed meanwhile, and none registered since, leaves it unreported.
    */
   private void startEventCall(OperationDescription op, Object[] args, Object userState) {
-    ClientCall call = new ClientCall(this, op);
+    ClientCall call = ClientCall.create(this, op);
     synchronized (eventCalls) {
       if (userState != null && eventCalls.containsKey(userState)) {
         throw new IllegalArgumentException("userState: " + userState

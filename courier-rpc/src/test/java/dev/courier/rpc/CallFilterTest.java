@@ -198,6 +198,32 @@ class CallFilterTest {
   }
 
   @Test
+  void anOuterFilterSeesTheFailureItselfNotWrappedAndAFactoryIsToldItsSide() {
+    CompletableFuture<Throwable> outer = new CompletableFuture<>();
+    List<String> sides = new CopyOnWriteArrayList<>();
+    Tally tally = tally(service().filter(new CallFilter.Factory() {
+      @Override
+      public CallFilter create(OperationDescription op) {
+        throw new AssertionError("the two-argument create is the one asked");
+      }
+
+      @Override
+      public CallFilter create(OperationDescription op, CallFilter.Side side) {
+        sides.add(op.name() + " " + side);
+        return null;
+      }
+    }), f -> f
+        .filter((call, next) -> next.proceed(call).whenComplete((r, e) -> outer.complete(e)))
+        .filter((call, next) -> next.proceed(call).whenComplete((r, e) -> { }))
+        .filter((call, next) -> CompletableFuture.failedFuture(new IllegalStateException("refused"))));
+
+    assertThat(catchThrowable(() -> tally.add(1, 1))).isInstanceOf(IllegalStateException.class).hasMessage("refused");
+
+    assertThat(outer).isCompletedWithValueMatching(e -> e instanceof IllegalStateException, "the failure itself");
+    assertThat(sides).containsExactlyInAnyOrder("add SERVICE", "tenant SERVICE", "note SERVICE");
+  }
+
+  @Test
   void aHostFilterAddsAHeaderTheServiceReads() {
     Tally tally = tally(service().filter((call, next) -> next.proceed(call.withHeader("tenant", "green"))), f -> { });
 

@@ -191,7 +191,9 @@ public final class SoapBinding implements Binding, AutoCloseable {
               return;                                   // the binding closed first: so did its sockets
             }
             listening.server.close().syncUninterruptibly();
-            listening.accepted.forEach(Channel::close);     // its host has ended: so have its connections
+            for (Channel ch : listening.accepted) {          // idle ones close now, busy ones once they have answered
+              ch.pipeline().fireUserEventTriggered(SoapServer.DRAIN);
+            }
           }
         }
       }

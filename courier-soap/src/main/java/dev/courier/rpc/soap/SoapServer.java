@@ -87,6 +87,10 @@ final class SoapServer extends SimpleChannelInboundHandler<FullHttpRequest> {
   /** Requests a client pipelined behind the one being answered (event loop only); answered in order. */
   private final java.util.ArrayDeque<FullHttpRequest> pipelined = new java.util.ArrayDeque<>();
   private boolean busy;                               // event loop only: a request is being answered
+  private volatile boolean draining;                  // the endpoint stopped listening: close after this answer
+
+  /** A user event the binding fires when the endpoint stops listening: the connection ends once it has answered. */
+  static final Object DRAIN = new Object();
   private static final int MAX_PIPELINED = 16;
 
   @Override
@@ -329,6 +333,13 @@ final class SoapServer extends SimpleChannelInboundHandler<FullHttpRequest> {
       ctx.close();
       return;
     }
+    if (event == DRAIN) {
+      draining = true;                                // a call in flight is answered first: a graceful close waits for it
+      if (!busy) {
+        ctx.close();
+      }
+      return;
+    }
     super.userEventTriggered(ctx, event);
   }
 
@@ -353,7 +364,7 @@ final class SoapServer extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   private void respond(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse response) {
     HttpUtil.setContentLength(response, response.content().readableBytes());
-    if (keepAlive) {
+    if (keepAlive && !draining) {
       response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
       ctx.writeAndFlush(response);
       try {
@@ -362,6 +373,7 @@ final class SoapServer extends SimpleChannelInboundHandler<FullHttpRequest> {
         // the binding closed while the call ran: its connection is gone, and nothing is left to answer
       }
     } else {
+      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
       ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }
   }
