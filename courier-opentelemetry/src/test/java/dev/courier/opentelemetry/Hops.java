@@ -126,4 +126,24 @@ final class Hops {
       return held;
     }
   }
+
+  /** The callback contract of {@code Greeter}: what its caller's callback object implements. */
+  @ServiceContract(name = "Decorator")
+  public interface Decorator {
+    String decorate(String text);
+  }
+
+  /** A duplex contract: {@code greet} calls its caller back during the call. */
+  @ServiceContract(name = "Greeter", callback = Decorator.class)
+  public interface Greeter {
+    String greet(String name);
+  }
+
+  /** The greeter: has its caller decorate the greeting. */
+  static final class GreeterService implements Greeter {
+    @Override
+    public String greet(String name) {
+      return OperationContext.current().callback(Decorator.class).decorate("Hello, " + name);
+    }
+  }
 }

@@ -83,13 +83,23 @@ final class TelemetryRig implements AutoCloseable {
 
   /** A channel to {@code address} over {@code transport} with the telemetry's filter. */
   <T> T client(Class<T> contract, Transport transport, String address) {
-    return client(contract, transport, address, Duration.ofSeconds(20));
+    return open(factory(contract, transport, address));
   }
 
   /** A channel to {@code address} with the telemetry's filter and {@code timeout} for each call. */
   <T> T client(Class<T> contract, Transport transport, String address, Duration timeout) {
-    T proxy = ChannelFactory.builder(contract).binding(binding(transport)).address(address)
-        .operationTimeout(timeout).filter(telemetry.filter()).build().createChannel();
+    return open(factory(contract, transport, address).operationTimeout(timeout));
+  }
+
+  /** A channel factory's builder for {@code address} with the telemetry's filter, for a test to add to. */
+  <T> ChannelFactory.Builder<T> factory(Class<T> contract, Transport transport, String address) {
+    return ChannelFactory.builder(contract).binding(binding(transport)).address(address)
+        .operationTimeout(Duration.ofSeconds(20)).filter(telemetry.filter());
+  }
+
+  /** A channel of {@code factory}, aborted when the rig closes. */
+  <T> T open(ChannelFactory.Builder<T> factory) {
+    T proxy = factory.build().createChannel();
     channels.add(proxy);
     return proxy;
   }

@@ -15,6 +15,7 @@ import dev.courier.opentelemetry.Hops.BackClient;
 import dev.courier.opentelemetry.Hops.BackService;
 import dev.courier.opentelemetry.Hops.FrontClient;
 import dev.courier.opentelemetry.Hops.FrontService;
+import dev.courier.opentelemetry.Hops.GreeterService;
 import dev.courier.opentelemetry.TelemetryRig.Transport;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A trace crosses hops: the client's span, service A's server span, A's client span to B and B's server span are
@@ -131,5 +133,23 @@ class TracePropagationTest {
     SpanData parent = spans.stream().filter(s -> s.getName().equals("outer")).findFirst().orElseThrow();
     assertThat(span(spans, SpanKind.CLIENT, "Back/echo")).hasParent(parent);
     assertThat(span(spans, SpanKind.SERVER, "Back/echo")).hasParent(span(spans, SpanKind.CLIENT, "Back/echo"));
+  }
+
+  @ParameterizedTest(name = "{0}: a duplex callback is a client span on the host, child of the call's server span, and a server span on the channel")
+  @EnumSource(value = Transport.class, names = {"TCP", "INPROC"})
+  void aCallbackIsTracedWithTheKindOfItsSide(Transport transport) {
+    String address = rig.host(new GreeterService(), Hops.Greeter.class, transport);
+    Hops.Decorator decorator = text -> text + "!";
+    Hops.Greeter client = rig.open(rig.factory(Hops.Greeter.class, transport, address).callback(decorator));
+
+    assertThat(client.greet("Ada")).isEqualTo("Hello, Ada!");
+
+    List<SpanData> spans = rig.awaitSpans(4);
+    SpanData call = span(spans, SpanKind.CLIENT, "Greeter/greet");
+    SpanData served = span(spans, SpanKind.SERVER, "Greeter/greet");
+    SpanData callback = span(spans, SpanKind.CLIENT, "Decorator/decorate");
+    assertThat(served).hasParent(call);
+    assertThat(callback).hasParent(served);
+    assertThat(span(spans, SpanKind.SERVER, "Decorator/decorate")).hasParent(callback).hasTraceId(call.getTraceId());
   }
 }
