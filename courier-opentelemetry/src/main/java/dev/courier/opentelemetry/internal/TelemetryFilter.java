@@ -13,6 +13,7 @@ import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapSetter;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -27,10 +28,10 @@ final class TelemetryFilter implements CallFilter {
   private final TelemetryFilters shared;
   private final String spanName;
   private final Attributes operation;   // rpc.system.name, rpc.method
-  private volatile AddressMemo last = new AddressMemo("", Attributes.empty(), Attributes.empty());
+  private volatile AddressMemo last;    // null until the first call
 
-  /** The address a call names, and its attributes on the span and on the duration measurement. */
-  private record AddressMemo(String address, Attributes span, Attributes metric) {}
+  /** The address a call at one end names, and its attributes on the span and on the duration measurement. */
+  private record AddressMemo(boolean client, String address, Attributes span, Attributes metric) {}
 
   TelemetryFilter(TelemetryFilters shared, OperationDescription op) {
     this.shared = shared;
@@ -91,10 +92,10 @@ final class TelemetryFilter implements CallFilter {
 
   private AddressMemo address(String address, boolean client) {
     AddressMemo memo = last;
-    if (!memo.address().equals(address)) {
+    if (memo == null || memo.client() != client || !Objects.equals(memo.address(), address)) {
       Attributes span = client ? RpcAttributes.server(address) : RpcAttributes.peer(address);
       // The conventions put server.address and server.port on the client's measurement; none of the peer's on the server's.
-      memo = new AddressMemo(address, span, client ? operation.toBuilder().putAll(span).build() : operation);
+      memo = new AddressMemo(client, address, span, client ? operation.toBuilder().putAll(span).build() : operation);
       last = memo;
     }
     return memo;
