@@ -57,6 +57,9 @@ final class Hops {
 
     /** Completes when the caller cancels the call (its timeout), with that cancellation. */
     CompletionStage<String> holdAsync(String text);
+
+    /** The value of the call's header {@code name}, as the service reads it. */
+    String header(String name);
   }
 
   /** Service B's contract as its clients call it. */
@@ -72,6 +75,8 @@ final class Hops {
     String fail(String text);
 
     String hold(String text);
+
+    String header(String name);
   }
 
   /** Service A: relays to B, and shows the tests the span it reached through its OperationContext. */
@@ -124,6 +129,11 @@ final class Hops {
       CompletableFuture<String> held = new CompletableFuture<>();
       OperationContext.current().onCancel(() -> held.completeExceptionally(new CancellationException("caller gave up on " + text)));
       return held;
+    }
+
+    @Override
+    public String header(String name) {
+      return OperationContext.current().headers().get(name);
     }
   }
 

@@ -85,6 +85,19 @@ class TracePropagationTest {
         .isEqualTo(r.frontServer().getSpanContext());
   }
 
+  @ParameterizedTest(name = "{0}: the call carries the client span's context as a W3C traceparent header the service can read")
+  @EnumSource(Transport.class)
+  void theCallCarriesTheClientSpansTraceparent(Transport transport) {
+    BackClient back = rig.client(BackClient.class, transport, rig.host(new BackService(), Hops.Back.class, transport));
+
+    String traceparent = back.header("traceparent");
+
+    SpanData sent = span(rig.awaitSpans(2), SpanKind.CLIENT, "Back/header");
+    assertThat(traceparent).isEqualTo("00-" + sent.getTraceId() + "-" + sent.getSpanId() + "-"
+        + sent.getSpanContext().getTraceFlags().asHex());
+    assertThat(sent.getSpanContext().getTraceFlags().isSampled()).isTrue();
+  }
+
   @Test
   void aTwoHopCallInProcessIsOneTraceNamingTheEndpointsAsServers() throws Exception {
     String[] addresses = new String[2];
