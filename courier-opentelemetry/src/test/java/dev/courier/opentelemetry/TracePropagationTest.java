@@ -17,6 +17,7 @@ import dev.courier.opentelemetry.Hops.FrontClient;
 import dev.courier.opentelemetry.Hops.FrontService;
 import dev.courier.opentelemetry.Hops.GreeterService;
 import dev.courier.opentelemetry.TelemetryRig.Transport;
+import dev.courier.rpc.ChannelFactory;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Scope;
@@ -164,5 +165,15 @@ class TracePropagationTest {
     assertThat(served).hasParent(call);
     assertThat(callback).hasParent(served);
     assertThat(span(spans, SpanKind.SERVER, "Decorator/decorate")).hasParent(callback).hasTraceId(call.getTraceId());
+  }
+
+  @Test
+  void aCallFromAnUntracedCallerStartsATraceAtTheServer() {
+    String address = rig.host(new BackService(), Hops.Back.class, Transport.TCP);
+    BackClient untraced = rig.open(ChannelFactory.builder(BackClient.class).binding(rig.binding(Transport.TCP)).address(address));
+
+    assertThat(untraced.header("traceparent")).isNull();
+
+    assertThat(span(rig.awaitSpans(1), SpanKind.SERVER, "Back/header")).hasNoParent();
   }
 }
