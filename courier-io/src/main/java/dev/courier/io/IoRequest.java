@@ -193,6 +193,21 @@ public interface IoRequest {
   /** The attached object, or the sender's for a presented request without one of its own; else {@code null}. */
   Object attachment();
 
+  /**
+   * Sets this request's context of {@code key} (KMDF's typed request context): what one layer carries with the
+   * request, apart from what any other layer carries ({@link #attach} is the untyped slot). A presented request
+   * reports its sender's context of a key unless it has its own. {@link #reuse} clears it; {@code null} clears
+   * it too. Throws {@link IllegalStateException} while the request is queued or sent.
+   *
+   * <pre>{@code
+   * request.context(Invocation.KEY, invocation);
+   * }</pre>
+   */
+  <T> void context(IoContextKey<T> key, T value);
+
+  /** This request's context of {@code key}, or its sender's for a presented request without its own; else {@code null}. */
+  <T> T context(IoContextKey<T> key);
+
   // ---- results ----------------------------------------------------------------------------------
 
   /**

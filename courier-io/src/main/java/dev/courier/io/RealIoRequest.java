@@ -75,6 +75,9 @@ final class RealIoRequest implements IoRequest, Runnable {
   RealIoTarget deferredTo;                // the target delivering it
 
   private Object attachment;
+  private IoContextKey<?> contextKey;     // the first typed context: most requests carry one at most
+  private Object contextValue;
+  private Object[] moreContext;           // further keys and values, in pairs
 
   // ---- routine ----
   private CompletionRoutine<Object> routine;
@@ -171,6 +174,9 @@ final class RealIoRequest implements IoRequest, Runnable {
     releaseFormat();
     this.owner = owner;
     this.attachment = null;
+    this.contextKey = null;
+    this.contextValue = null;
+    this.moreContext = null;
     this.routine = null;
     this.context = null;
     this.cancelRequested = false;
@@ -960,6 +966,9 @@ final class RealIoRequest implements IoRequest, Runnable {
     routine = null;
     context = null;
     attachment = null;
+    contextKey = null;
+    contextValue = null;
+    moreContext = null;
     cancelRequested = false;
     if (source == null) {
       irpCancel = false;
@@ -1022,6 +1031,55 @@ final class RealIoRequest implements IoRequest, Runnable {
     for (RealIoRequest r = this; r != null; r = r.source) {
       if (r.attachment != null) {
         return r.attachment;
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public <T> void context(IoContextKey<T> key, T value) {
+    Objects.requireNonNull(key, "key");
+    checkOwned();
+    if (isInFlight()) {
+      throw new IllegalStateException("context: request is " + state + " (expected: not in flight)");
+    }
+    Object checked = value == null ? null : key.cast(value);
+    if (contextKey == null || contextKey == key) {
+      contextKey = checked == null ? null : key;
+      contextValue = checked;
+      return;
+    }
+    Object[] more = moreContext;
+    if (more != null) {
+      for (int i = 0; i < more.length; i += 2) {
+        if (more[i] == key) {
+          more[i + 1] = checked;
+          return;
+        }
+      }
+    }
+    if (checked != null) {
+      int at = more == null ? 0 : more.length;
+      more = more == null ? new Object[2] : java.util.Arrays.copyOf(more, at + 2);
+      more[at] = key;
+      more[at + 1] = checked;
+      moreContext = more;
+    }
+  }
+
+  @Override
+  public <T> T context(IoContextKey<T> key) {
+    for (RealIoRequest r = this; r != null; r = r.source) {
+      if (r.contextKey == key) {
+        return key.cast(r.contextValue);
+      }
+      Object[] more = r.moreContext;
+      if (more != null) {
+        for (int i = 0; i < more.length; i += 2) {
+          if (more[i] == key && more[i + 1] != null) {
+            return key.cast(more[i + 1]);
+          }
+        }
       }
     }
     return null;

@@ -384,6 +384,60 @@ class IoQueueTest {
     assertThat(r.attachment()).isNull();
   }
 
+  private static final IoContextKey<String> TENANT = IoContextKey.of("tenant", String.class);
+  private static final IoContextKey<Integer> HOPS = IoContextKey.of("hops", Integer.class);
+
+  @Test
+  void typedContextTravelsToTheHandlerEachKeyApartAndAFilterMayAddItsOwnForTheDeviceBelow() {
+    AtomicReference<String> tenantBelow = new AtomicReference<>();
+    AtomicReference<Integer> hopsBelow = new AtomicReference<>();
+    IoDevice lower = IoDevice.builder("lower")
+        .defaultQueue(IoQueue.parallel().onDefault((q, r) -> {
+          tenantBelow.set(r.context(TENANT));
+          hopsBelow.set(r.context(HOPS));
+          r.complete(IoStatus.SUCCESS);
+        }).build())
+        .build();
+    IoTarget lowerTarget = lower.openTarget();
+    IoDevice filter = IoDevice.builder("filter")
+        .defaultQueue(IoQueue.parallel().onDefault((q, r) -> {
+          r.formatUsingCurrentType();
+          r.context(HOPS, r.context(HOPS) + 1);
+          r.setCompletionRoutine((fwd, t, p, c) -> fwd.complete(p.status()), null);
+          r.send(lowerTarget);
+        }).build())
+        .build();
+    IoTarget top = filter.openTarget();
+    IoRequest r = IoRequest.create();
+    r.formatDeviceControl(top, PING, null, null);
+    r.attach("untyped");
+    r.context(TENANT, "blue");
+    r.context(HOPS, 1);
+
+    assertThat(r.send(top, SendOptions.synchronously())).isTrue();
+
+    assertThat(tenantBelow.get()).as("the sender's, through the filter").isEqualTo("blue");
+    assertThat(hopsBelow.get()).as("the filter's own").isEqualTo(2);
+    assertThat(r.context(HOPS)).isEqualTo(1);
+    assertThat(r.attachment()).isEqualTo("untyped");
+    r.context(TENANT, null);
+    assertThat(r.context(TENANT)).isNull();
+    assertThat(r.context(HOPS)).isEqualTo(1);
+    r.reuse();
+    assertThat(r.context(HOPS)).isNull();
+  }
+
+  @Test
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  void aContextValueOfAnotherTypeIsRefusedNamingTheKey() {
+    IoRequest r = IoRequest.create();
+    IoContextKey raw = HOPS;
+
+    assertThatThrownBy(() -> r.context(raw, "two")).isInstanceOf(ClassCastException.class);
+    assertThat(r.context(HOPS)).isNull();
+    assertThat(HOPS.toString()).contains("hops").contains("Integer");
+  }
+
   @Test
   void aQueueWithNoHandlerIsRejectedWhenBuilt() {
     assertThatThrownBy(() -> IoQueue.parallel().build())

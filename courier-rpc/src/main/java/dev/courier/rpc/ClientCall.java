@@ -14,7 +14,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One client call: a device-control request whose attachment is the {@link Invocation}, sent to the
+ * One client call: a device-control request whose context ({@link Invocation#KEY}) is the {@link Invocation}, sent to the
  * channel's target and completed exactly once. Every calling shape is an adapter over this.
  *
  * <p>The outcome is mapped to what every shape reports alike: the reply, a {@link FaultException}, a
@@ -156,7 +156,7 @@ class ClientCall implements CompletionRoutine<Object> {
     if (!formatted.isSuccess()) {
       return outcome(formatted);
     }
-    request.attach(invocation);
+    request.context(Invocation.KEY, invocation);
     request.setCompletionRoutine(this, null);
     SendOptions options = channel.sendOptions(timeoutNanos, synchronous);
     if (parent != null && !op.isOneWay()) {

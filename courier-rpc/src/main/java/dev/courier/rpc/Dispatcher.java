@@ -249,7 +249,8 @@ final class Dispatcher {
   }
 
   private void dispatch(DispatchSession session, IoRequest request, boolean fromEventLoop) {
-    if (!(request.attachment() instanceof Invocation inv)) {
+    Invocation inv = request.context(Invocation.KEY);
+    if (inv == null) {
       request.complete(IoStatus.INVALID_DEVICE_REQUEST);
       return;
     }

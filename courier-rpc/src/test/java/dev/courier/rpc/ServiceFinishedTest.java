@@ -123,7 +123,7 @@ class ServiceFinishedTest {
     inv.onServiceFinished(finished::incrementAndGet);
     IoRequest r = IoRequest.create();
     r.formatDeviceControl(presenter, CALL, null, null);
-    r.attach(inv);
+    r.context(Invocation.KEY, inv);
     return new Call(r, r.sendAsync(presenter, SendOptions.defaults()), finished);
   }
 

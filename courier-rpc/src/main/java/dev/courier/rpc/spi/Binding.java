@@ -11,7 +11,7 @@ import dev.courier.rpc.EndpointAddress;
  * }</pre>
  *
  * <p>A client channel is an {@link dev.courier.io.IoTarget}: every call is a device-control request
- * whose attachment is an {@link Invocation}, sent to {@link Connection#target()}. On the receiving side
+ * whose context of {@link Invocation#KEY} is an {@link Invocation}, sent to {@link Connection#target()}. On the receiving side
  * the binding presents each request to a {@link Session} of the {@link Endpoint} that listens.
  */
 public interface Binding {

@@ -10,7 +10,11 @@ import java.util.Objects;
 /**
  * One call as it travels: the operation's action, the arguments, the headers and the deadline, and on
  * the way back the reply or the fault. It rides the call's {@link dev.courier.io.IoRequest} as the
- * request's attachment; a binding that crosses a process encodes it.
+ * request's context of {@link #KEY}; a binding that crosses a process encodes it.
+ *
+ * <pre>{@code
+ * Invocation inv = request.context(Invocation.KEY);     // null: not a call
+ * }</pre>
  *
  * <p>The reply side is written once by the receiving dispatcher, before it completes the presented
  * request; the sender reads it in its completion routine (the request's completion orders the two).
@@ -28,6 +32,10 @@ public final class Invocation {
 
   /** No deadline. */
   public static final long NO_DEADLINE = Long.MAX_VALUE;
+
+  /** The key of a call's request context: the invocation it carries. */
+  public static final dev.courier.io.IoContextKey<Invocation> KEY =
+      dev.courier.io.IoContextKey.of("invocation", Invocation.class);
 
   private final String action;
   private final OperationDescription operation;

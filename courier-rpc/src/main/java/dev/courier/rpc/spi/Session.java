@@ -8,7 +8,7 @@ import java.util.concurrent.CompletionStage;
 public interface Session {
 
   /**
-   * Takes a presented request whose attachment is an {@link Invocation}; the session completes it
+   * Takes a presented request whose context of {@link Invocation#KEY} is an {@link Invocation}; the session completes it
    * exactly once. Called with no lock held; must not block.
    *
    * <p>The session calls {@link Invocation#serviceFinished()} exactly once for every request it takes: when

@@ -281,7 +281,8 @@ final class SoapClient {
 
   /** Sends the call that {@code request} carries, completing the request with its answer. */
   void call(SoapCodec codec, SoapVersion version, String path, IoRequest request) {
-    if (!(request.attachment() instanceof Invocation inv) || inv.operation() == null) {
+    Invocation inv = request.context(Invocation.KEY);
+    if (inv == null || inv.operation() == null) {
       request.complete(IoStatus.INVALID_DEVICE_REQUEST);
       return;
     }

@@ -206,7 +206,7 @@ final class SoapServer extends SimpleChannelInboundHandler<FullHttpRequest> {
     Invocation inv = new Invocation(op, call.arguments(), call.headers(), timeout);
     IoRequest r = IoRequest.create();
     r.formatDeviceControl(st.target(), CALL, null, null);
-    r.attach(inv);
+    r.context(Invocation.KEY, inv);
     current = r;
     r.setCompletionRoutine((request, target, params, i) -> {
       current = null;

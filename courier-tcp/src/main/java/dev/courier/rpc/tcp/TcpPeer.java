@@ -187,6 +187,10 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /** The key of an incoming call's request context, until the session's queue hands the invocation on. */
+  private static final dev.courier.io.IoContextKey<Incoming> INCOMING =
+      dev.courier.io.IoContextKey.of("courier.tcp incoming call", Incoming.class);
+
   /**
    * A call the peer sent, in the connection's table of incoming calls: it counts against
    * {@code maxCallsInFlight} from its frame's arrival until its request has completed (its answer written)
@@ -533,9 +537,10 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   private IoTarget localTarget(Session session, int id) {
     IoQueue.Builder queue = IoQueue.parallel().onDefault((q, r) -> {
       Invocation taken = null;
-      if (r.attachment() instanceof Incoming call) {
+      Incoming call = r.context(INCOMING);
+      if (call != null) {
         taken = call.taken();           // the session sees the invocation; the call counts until it is done
-        r.attach(taken);
+        r.context(Invocation.KEY, taken);
       }
       try {
         session.dispatch(r);
@@ -558,7 +563,8 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   // =============================================================================================
 
   private void send(int session, Agreement agreement, IoRequest request) {
-    if (!(request.attachment() instanceof Invocation inv) || inv.operation() == null) {
+    Invocation inv = request.context(Invocation.KEY);
+    if (inv == null || inv.operation() == null) {
       request.complete(IoStatus.INVALID_DEVICE_REQUEST);
       return;
     }
@@ -1011,7 +1017,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
     IoRequest r = IoRequest.create();
     r.formatDeviceControl(ps.local(), CALL, null, null);
     Incoming call = new Incoming(key, r, inv, oneWay);
-    r.attach(call);                           // the session's queue hands the invocation on (localTarget)
+    r.context(INCOMING, call);                // the session's queue hands the invocation on (localTarget)
     r.setCompletionRoutine(new Answer(session, callId, op, contract, oneWay ? ps.arrivals() : null, call), inv);
     incoming.put(key, call);
     if (oneWay) {
@@ -1292,7 +1298,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
       return;                       // cancelled meanwhile, or unknown: ignored
     }
     IoRequest request = call.request();
-    Invocation inv = (Invocation) request.attachment();
+    Invocation inv = request.context(Invocation.KEY);
     IoStatus status;
     try {
       status = decodeAnswer(type, call, inv, in);
@@ -1405,7 +1411,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
       return;                       // cancelled meanwhile, or unknown: ignored, as any answer
     }
     IoRequest request = call.request();
-    ((Invocation) request.attachment()).failureReason("the reply is " + length + " bytes; expected: at most "
+    request.context(Invocation.KEY).failureReason("the reply is " + length + " bytes; expected: at most "
         + settings.maxMessageSize() + ", the maximum message size of this side");
     if (!request.unmarkCancelable().equals(IoStatus.CANCELLED)) {
       request.complete(RpcStatus.REPLY_UNREADABLE);
