@@ -82,9 +82,12 @@ public final class ServiceHost implements AutoCloseable {
         : Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("courier-call-", 0).factory());
     this.throttle = b.maxConcurrentCalls == Integer.MAX_VALUE ? null : new CallThrottle(b.maxConcurrentCalls, executor);
     Supplier<?> factory = b.factory;
-    for (ServiceEndpoint e : endpoints) {
+    for (int i = 0; i < endpoints.size(); i++) {
+      ServiceEndpoint e = endpoints.get(i);
+      List<CallFilter.Factory> filters = new ArrayList<>(b.filters);      // the host's first, then the endpoint's
+      b.endpointFilters.get(i).forEach(f -> filters.add(FilterChain.everyOperation(f)));
       dispatchers.add(new Dispatcher(e.address().toString(), e.contract(), b.implementation, b.instanceMode,
-          b.concurrency, factory, executor, b.includeExceptionDetail, throttle, b.clock, b.filters));
+          b.concurrency, factory, executor, b.includeExceptionDetail, throttle, b.clock, List.copyOf(filters)));
     }
   }
 
@@ -419,6 +422,7 @@ public final class ServiceHost implements AutoCloseable {
     private IoClock clock = IoClock.system();
     private final List<HostExtension.Factory> extensions = new ArrayList<>();
     private final List<CallFilter.Factory> filters = new ArrayList<>();
+    private final List<List<CallFilter>> endpointFilters = new ArrayList<>();   // by endpoint, in order
 
     private Builder(Class<?> implementation, Supplier<?> factory, InstanceMode instanceMode) {
       this.implementation = implementation;
@@ -428,6 +432,24 @@ public final class ServiceHost implements AutoCloseable {
 
     /** An endpoint: the contract it serves, the binding and the address. Validates the contract now. */
     public Builder endpoint(Class<?> contract, Binding binding, String address) {
+      return endpoint(contract, binding, address, new CallFilter[0]);
+    }
+
+    /**
+     * An endpoint with filters of its own, which see its calls after the host's filters
+     * ({@link #filter(CallFilter)}) have: authentication on a public endpoint only, say.
+     *
+     * <pre>{@code
+     * .endpoint(Calculator.class, tcp, "courier.tcp://0.0.0.0:8808/calc", requireToken)   // the public one
+     * .endpoint(Calculator.class, InProcessBinding.create(), "inproc://calc")            // none for this one
+     * }</pre>
+     */
+    public Builder endpoint(Class<?> contract, Binding binding, String address, CallFilter... filters) {
+      Objects.requireNonNull(filters, "filters");
+      for (int i = 0; i < filters.length; i++) {
+        Objects.requireNonNull(filters[i], "filters[" + i + "] of endpoint " + address);
+      }
+      List<CallFilter> own = List.of(filters);
       ContractDescription description = ContractDescription.of(Objects.requireNonNull(contract, "contract"));
       EndpointAddress a = EndpointAddress.of(address);
       Objects.requireNonNull(binding, "binding");
@@ -440,6 +462,7 @@ public final class ServiceHost implements AutoCloseable {
             + contract.getName() + " (expected: a class implementing the contract interface)");
       }
       endpoints.add(new ServiceEndpoint(description, binding, a));
+      endpointFilters.add(own);
       return this;
     }
 

@@ -224,6 +224,31 @@ class CallFilterTest {
   }
 
   @Test
+  void anEndpointsOwnFiltersSeeOnlyItsCallsAfterTheHostsFilters() {
+    List<String> seen = new CopyOnWriteArrayList<>();
+    String open = address("tally-open");
+    String guarded = address("tally-guarded");
+    host(ServiceHost.builder(new TallyService())
+        .filter((call, next) -> {
+          seen.add("host " + call.operation().name());
+          return next.proceed(call);
+        })
+        .endpoint(Tally.class, INPROC, open)
+        .endpoint(Tally.class, INPROC, guarded, (call, next) -> {
+          seen.add("guard " + call.operation().name());
+          return call.headers().containsKey("token") ? next.proceed(call)
+              : CompletableFuture.failedFuture(new FaultException(FaultException.SENDER, "no token", null));
+        }));
+    Tally viaOpen = channel(ChannelFactory.builder(Tally.class).binding(INPROC).address(open));
+    Tally viaGuarded = channel(ChannelFactory.builder(Tally.class).binding(INPROC).address(guarded));
+
+    assertThat(viaOpen.add(1, 2)).isEqualTo(3);
+    assertThat(catchThrowable(() -> viaGuarded.add(1, 2))).isInstanceOf(FaultException.class).hasMessageContaining("no token");
+
+    assertThat(seen).containsExactly("host add", "host add", "guard add");
+  }
+
+  @Test
   void aHostFilterAddsAHeaderTheServiceReads() {
     Tally tally = tally(service().filter((call, next) -> next.proceed(call.withHeader("tenant", "green"))), f -> { });
 
