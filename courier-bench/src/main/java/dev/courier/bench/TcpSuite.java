@@ -81,7 +81,7 @@ final class TcpSuite extends LoadSuite {
     heading(s, "courier-tcp", "--suite tcp");
     BenchRunner.facts(s, roundsFact(),
         "event loops", "1 server + 1 client thread for every target",
-        "network", "loopback, 127.0.0.1, one connection per run");
+        "network", "loopback, 127.0.0.1, one connection per run (8 in the cell that says so)");
     if (!Kind.COURIER.available()) {
       s.append("**Courier TCP was not in this build** (no courier-tcp module): grpc-java and raw Netty only; ")
           .append("the ratios are n/a.\n\n");
@@ -121,8 +121,10 @@ final class TcpSuite extends LoadSuite {
 
     whatRan(s);
     s.append("- grpc-java's peak: the highest median calls/s of its unary 16 B cells in this run.\n");
-    s.append("- The defaults' cells (\"defaults: ...\") run ").append(String.join(", ",
-        DEFAULTS_TARGETS.stream().map(Kind::label).toList())).append(" in turn; with ")
+    s.append("- The defaults' cells (\"defaults: ...\") run ").append(String.join("; ",
+        DEFAULTS_TARGETS.stream().map(Kind::label).toList())).append(" in turn. Over 8 connections, Courier's ")
+        .append("client binding opens a connection per channel (`connectionPerChannel()`), grpc-java a channel per ")
+        .append("connection, and the calls take them in turn. With ")
         .append("-XX:ActiveProcessorCount=").append(MANY_CORES).append(" each run's JVM sizes its pools ")
         .append("(event loops, the virtual threads' carriers, grpc's executors) for ").append(MANY_CORES)
         .append(" processors on this machine's ").append(Runtime.getRuntime().availableProcessors())
