@@ -20,12 +20,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * a reply costs. A completion handed over on any other thread (a deadline, a cancel) gets a virtual thread of
  * its own at once.
  *
- * <p>One completion's code may block on another's (a callback that waits for the future of another call): if
- * that one is later in the same batch, the batch's thread waits for itself. So the event loop looks at the
- * batches still running every {@link #STALL_CHECK_MILLIS} ms, and any whose thread started no task since the
- * last look gets one more thread, which takes the tasks not yet started (from then on that batch's tasks may
- * run out of order, as they would on a thread each). Every task runs exactly once: a thread claims a task
- * before it runs it.
+ * <p>One completion's code may block: on I/O, on a synchronous call, or on another completion (a callback
+ * that waits for the future of another call), which may be later in the same batch, so that the batch's
+ * thread would wait for itself. So at the end of each pass the event loop looks at the batches still running,
+ * and one whose thread is blocked (parked, waiting or sleeping) gets one more thread, which takes the tasks not
+ * yet started; and every {@link #STALL_CHECK_MILLIS} ms, for a connection that has no more passes, a batch
+ * that started no task since the last look gets one too. From then on that batch's tasks may run out of order,
+ * as they would on a thread each. Every task runs exactly once: a thread claims a task before it runs it.
  */
 final class CompletionBatches implements Executor {
   /** How often the event loop looks for a batch whose thread is stuck in one of its tasks. */
@@ -79,6 +80,7 @@ final class CompletionBatches implements Executor {
   private void flush() {
     Batch b = filling;
     filling = null;
+    helpBlocked();
     if (b.size == 1) {
       threads.execute(b.tasks[0]);
       return;
@@ -88,6 +90,20 @@ final class CompletionBatches implements Executor {
     if (stallCheck == null) {
       stallCheck = loop.scheduleAtFixedRate(this::checkStalls, stallCheckNanos, stallCheckNanos,
           TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /** On the event loop, each pass: a batch whose thread is blocked in a task gets another for the rest. */
+  private void helpBlocked() {
+    for (Iterator<Batch> it = running.iterator(); it.hasNext(); ) {
+      Batch b = it.next();
+      int started = b.next.get();
+      if (started >= b.size) {
+        it.remove();
+      } else if (started != b.helpedAt && b.blocked()) {
+        b.helpedAt = started;
+        threads.execute(b);             // its thread waits in a task: take the rest
+      }
     }
   }
 
@@ -116,6 +132,18 @@ final class CompletionBatches implements Executor {
     private int size;                   // written on the event loop before any thread runs the batch
     private final AtomicInteger next = new AtomicInteger();   // the next task to claim
     private int seen = -1;              // event loop only: next, at the last look
+    private int helpedAt = -1;          // event loop only: next, when a blocked thread was last helped
+    private volatile Thread runner;     // the thread that took it on last
+
+    /** Whether the thread that took it on last is blocked in a task (not running, not ready to run). */
+    boolean blocked() {
+      Thread t = runner;
+      if (t == null) {
+        return false;
+      }
+      Thread.State state = t.getState();
+      return state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING || state == Thread.State.BLOCKED;
+    }
 
     void add(Runnable task) {
       if (size == tasks.length) {
@@ -126,6 +154,7 @@ final class CompletionBatches implements Executor {
 
     @Override
     public void run() {
+      runner = Thread.currentThread();
       Runnable[] ts = tasks;
       int n = size;
       for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {

@@ -87,9 +87,10 @@ import javax.net.ssl.SSLException;
  * host's executor, a virtual thread per call by default, in one hand-off. The completions of a channel's
  * asynchronous calls (futures, their callbacks, listeners) run on virtual threads named
  * {@code courier-tcp-call}: those that one pass of the event loop produces (the replies of one read) run on
- * one of them, in order, so a reply does not cost a thread of its own; a completion that waits for a later
- * one of its pass gets it (the binding gives the rest another thread within a few tens of milliseconds). A
- * synchronous call's caller waits for its own reply and wakes on it, with no thread in between.
+ * one of them, in order, so a reply does not cost a thread of its own; a completion that blocks (on I/O, a
+ * synchronous call, another call's future) hands the rest of its pass to another thread at the event loop's
+ * next pass, or within a few tens of milliseconds when no pass comes. A synchronous call's caller waits for
+ * its own reply and wakes on it, with no thread in between.
  * {@link Builder#directDispatch()} and {@link Builder#directCompletions()} run that code on the event loop
  * instead. Thread safe; one binding may serve many hosts and channels.
  */

@@ -2,6 +2,7 @@ package dev.courier.rpc.tcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.courier.io.Eventually;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Timeout;
 /**
  * A connection's completions off the event loop ({@link CompletionBatches}): those of one pass of the loop on
  * one virtual thread, in order; every one exactly once; none on the event loop; a completion that waits for
- * a later one of its batch does not wait for ever.
+ * a later one of its batch does not wait for ever, and one that blocks does not hold the rest of its batch.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class CompletionBatchesTest {
@@ -135,6 +136,38 @@ class CompletionBatchesTest {
     });
 
     assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("later after");
+  }
+
+  @Test
+  void aCompletionThatBlocksHandsTheRestOfItsBatchToAnotherThreadAtTheNextPass() throws Exception {
+    CompletionBatches batches = new CompletionBatches(threads, NEVER);     // no timer: the passes notice
+    batches.bind(loop);
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    CompletableFuture<Void> second = new CompletableFuture<>();
+    loop.execute(() -> {
+      batches.execute(() -> {
+        entered.countDown();
+        awaitQuietly(release);        // a callback that blocks (on I/O, say)
+      });
+      batches.execute(() -> second.complete(null));
+    });
+    assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+
+    Eventually.until(() -> {
+      loop.execute(() -> batches.execute(() -> { }));     // another pass of the loop, with a completion of its own
+      return second.isDone();
+    }, "the completion after the blocked one to run");
+    assertThat(release.getCount()).as("the first one still blocked").isOne();
+    release.countDown();
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Test
