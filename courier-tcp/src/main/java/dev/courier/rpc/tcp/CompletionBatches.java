@@ -80,7 +80,7 @@ final class CompletionBatches implements Executor {
   private void flush() {
     Batch b = filling;
     filling = null;
-    helpBlocked();
+    help(false);
     if (b.size == 1) {
       threads.execute(b.tasks[0]);
       return;
@@ -93,36 +93,35 @@ final class CompletionBatches implements Executor {
     }
   }
 
-  /** On the event loop, each pass: a batch whose thread is blocked in a task gets another for the rest. */
-  private void helpBlocked() {
-    for (Iterator<Batch> it = running.iterator(); it.hasNext(); ) {
-      Batch b = it.next();
-      int started = b.next.get();
-      if (started >= b.size) {
-        it.remove();
-      } else if (started != b.helpedAt && b.blocked()) {
-        b.helpedAt = started;
-        threads.execute(b);             // its thread waits in a task: take the rest
-      }
-    }
-  }
-
-  /** On the event loop: a batch that started no task since the last look gets another thread for the rest. */
+  /** On the event loop, each tick of the stall check: {@link #help}, then no tick while nothing runs. */
   private void checkStalls() {
-    for (Iterator<Batch> it = running.iterator(); it.hasNext(); ) {
-      Batch b = it.next();
-      int started = b.next.get();
-      if (started >= b.size) {
-        it.remove();
-      } else if (started == b.seen) {
-        threads.execute(b);             // its thread waits in a task, maybe for one after it: take the rest
-      } else {
-        b.seen = started;
-      }
-    }
+    help(true);
     if (running.isEmpty()) {
       stallCheck.cancel(false);
       stallCheck = null;
+    }
+  }
+
+  /**
+   * On the event loop (each pass, and each tick of the stall check): drops the batches whose tasks have all
+   * started, and gives one more thread, for the tasks not yet started, to a batch whose thread is blocked in a
+   * task, or, on a tick, that started no task since the last tick (maybe waiting for one after it).
+   */
+  private void help(boolean tick) {
+    for (Iterator<Batch> it = running.iterator(); it.hasNext(); ) {
+      Batch b = it.next();
+      int started = b.next.get();
+      if (started >= b.size) {
+        it.remove();
+        continue;
+      }
+      if ((started != b.helpedAt && b.blocked()) || (tick && started == b.seen)) {
+        b.helpedAt = started;
+        threads.execute(b);
+      }
+      if (tick) {
+        b.seen = started;
+      }
     }
   }
 
@@ -131,7 +130,7 @@ final class CompletionBatches implements Executor {
     private Runnable[] tasks = new Runnable[8];
     private int size;                   // written on the event loop before any thread runs the batch
     private final AtomicInteger next = new AtomicInteger();   // the next task to claim
-    private int seen = -1;              // event loop only: next, at the last look
+    private int seen = -1;              // event loop only: next, at the last tick
     private int helpedAt = -1;          // event loop only: next, when a blocked thread was last helped
     private volatile Thread runner;     // the thread that took it on last
 
