@@ -9,20 +9,30 @@ import dev.courier.rpc.tcp.TcpBinding;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Courier's TCP binding: a {@link ServiceHost} of the {@code Echo} contract on 127.0.0.1 and one channel to
- * it, each side with a binding of its own ({@link EchoTarget.Options#eventLoopThreads()} event-loop
- * threads each), configured like the grpc-java target: the service is presented on the event loop
- * ({@code directDispatch()}, grpc's direct executor on the server), replies complete on the event loop
- * ({@code directCompletions()}, grpc's direct executor on the channel), no operation timeout (grpc's calls
- * have no deadline).
+ * Courier's TCP binding: a {@link ServiceHost} of the {@code Echo} contract on 127.0.0.1 and channels to it,
+ * each side with a binding of its own, in one of two configurations.
  *
- * <p>The service implements the contract's TASK shape, {@code CompletionStage<byte[]> echoAsync(byte[])},
- * returning its argument; one-way messages are the contract's {@code @Operation(oneWay = true) void
- * post(byte[])} on the client, a synchronous call that returns once the binding has accepted the message,
- * served in the TASK shape ({@code CompletionStage<Void> postAsync(byte[])}) so that, like grpc's
+ * <p>Tuned ({@code EchoTarget.Kind.COURIER}), configured like the grpc-java target: {@link
+ * EchoTarget.Options#eventLoopThreads()} event-loop threads each side, the service presented on the event
+ * loop ({@code directDispatch()}, grpc's direct executor on the server), replies completed on the event loop
+ * ({@code directCompletions()}, grpc's direct executor on the channel), no operation timeout (grpc's calls
+ * have no deadline). The service implements the contract's TASK shape, {@code CompletionStage<byte[]>
+ * echoAsync(byte[])}, returning its argument; one-way messages are the contract's {@code @Operation(oneWay =
+ * true) void post(byte[])} on the client, a synchronous call that returns once the binding has accepted the
+ * message, served in the TASK shape ({@code CompletionStage<Void> postAsync(byte[])}) so that, like grpc's
  * direct executor, it runs on the thread that delivers it.
+ *
+ * <p>Defaults ({@code EchoTarget.Kind.COURIER_DEFAULTS}): what a user gets who configures nothing:
+ * {@code TcpBinding.create()} on both sides, the channel's default operation timeout, a synchronous service
+ * ({@code byte[] echo(byte[])}, {@code void post(byte[])}) run where the host runs it by default, and the same
+ * future-shaped client, whose futures complete where the binding completes them by default.
+ *
+ * <p>Over more than one connection, the client's binding opens a connection per channel
+ * ({@code connectionPerChannel()}: by default channels to one address share one) and the calls take the
+ * channels in turn.
  */
 final class CourierTcpEchoTarget implements EchoTarget {
 
@@ -43,6 +53,34 @@ final class CourierTcpEchoTarget implements EchoTarget {
     /** The same one-way operation in the TASK shape: it runs on the thread that delivers it. */
     @Operation(oneWay = true)
     CompletionStage<Void> postAsync(byte[] payload);
+  }
+
+  /** The service's view of the same contract, synchronous: what a service written plainly looks like. */
+  @ServiceContract(name = "Echo", namespace = "urn:courier-bench")
+  public interface SyncEchoService {
+    byte[] echo(byte[] payload);
+
+    @Operation(oneWay = true)
+    void post(byte[] payload);
+  }
+
+  /** Returns what it is given; counts one-way messages. */
+  public static final class SyncEchoServiceImpl implements SyncEchoService {
+    private final Runnable delivered;
+
+    SyncEchoServiceImpl(Runnable delivered) {
+      this.delivered = delivered;
+    }
+
+    @Override
+    public byte[] echo(byte[] payload) {
+      return payload;
+    }
+
+    @Override
+    public void post(byte[] payload) {
+      delivered.run();
+    }
   }
 
   /** Returns what it is given; counts one-way messages. */
@@ -70,22 +108,37 @@ final class CourierTcpEchoTarget implements EchoTarget {
   private final TcpBinding serverBinding;
   private final TcpBinding clientBinding;
   private final ServiceHost host;
-  private final Echo echo;
+  private final Echo[] echoes;
+  private final AtomicInteger next = new AtomicInteger();
   private final String description;
 
-  private CourierTcpEchoTarget(Options options) {
-    serverBinding = TcpBinding.builder().eventLoopThreads(options.eventLoopThreads())
-        .nativeTransport(options.nativeTransport()).directDispatch().build();
-    clientBinding = TcpBinding.builder().eventLoopThreads(options.eventLoopThreads())
-        .nativeTransport(options.nativeTransport()).directCompletions().build();
+  private CourierTcpEchoTarget(Options options, boolean tuned) {
+    if (tuned) {
+      serverBinding = TcpBinding.builder().eventLoopThreads(options.eventLoopThreads())
+          .nativeTransport(options.nativeTransport()).directDispatch().build();
+      TcpBinding.Builder client = TcpBinding.builder().eventLoopThreads(options.eventLoopThreads())
+          .nativeTransport(options.nativeTransport()).directCompletions();
+      clientBinding = (options.connections() > 1 ? client.connectionPerChannel() : client).build();
+    } else {
+      serverBinding = TcpBinding.create();
+      clientBinding = options.connections() > 1 ? TcpBinding.builder().connectionPerChannel().build()
+          : TcpBinding.create();
+    }
     ServiceHost h = null;
     try {
-      h = ServiceHost.builder(new EchoServiceImpl(options.onDelivery()))
-          .endpoint(EchoService.class, serverBinding, "courier.tcp://127.0.0.1:0/echo")
+      h = (tuned
+          ? ServiceHost.builder(new EchoServiceImpl(options.onDelivery()))
+              .endpoint(EchoService.class, serverBinding, "courier.tcp://127.0.0.1:0/echo")
+          : ServiceHost.builder(new SyncEchoServiceImpl(options.onDelivery()))
+              .endpoint(SyncEchoService.class, serverBinding, "courier.tcp://127.0.0.1:0/echo"))
           .build().open();
-      echo = ChannelFactory.builder(Echo.class).binding(clientBinding).address(h.listenAddresses().getFirst())
-          .operationTimeout(null)
-          .build().createChannel();
+      ChannelFactory.Builder<Echo> factory = ChannelFactory.builder(Echo.class).binding(clientBinding)
+          .address(h.listenAddresses().getFirst());
+      ChannelFactory<Echo> channels = (tuned ? factory.operationTimeout(null) : factory).build();
+      echoes = new Echo[options.connections()];
+      for (int i = 0; i < echoes.length; i++) {
+        echoes[i] = channels.createChannel();
+      }
       host = h;
     } catch (RuntimeException e) {
       if (h != null) {
@@ -95,19 +148,27 @@ final class CourierTcpEchoTarget implements EchoTarget {
       serverBinding.close();
       throw e;
     }
-    description = "Courier TCP (" + version() + ", " + (serverBinding.usesNativeTransport() ? "epoll" : "NIO")
-        + "): ServiceHost with a TASK service, directDispatch() on the server's binding, directCompletions() "
-        + "on the client's, no operation timeout, " + options.eventLoopThreads()
-        + " event-loop thread(s) per side; one-way = `@Operation(oneWay = true) void post(byte[])` "
-        + "called, `CompletionStage<Void> postAsync(byte[])` served";
+    String connections = options.connections() == 1 ? "" : ", " + options.connections()
+        + " connections (connectionPerChannel() on the client's binding), the calls taking them in turn";
+    description = tuned
+        ? "Courier TCP (" + version() + ", " + (serverBinding.usesNativeTransport() ? "epoll" : "NIO")
+            + "): ServiceHost with a TASK service, directDispatch() on the server's binding, directCompletions() "
+            + "on the client's, no operation timeout, " + options.eventLoopThreads()
+            + " event-loop thread(s) per side; one-way = `@Operation(oneWay = true) void post(byte[])` "
+            + "called, `CompletionStage<Void> postAsync(byte[])` served" + connections
+        : "Courier TCP, defaults (" + version() + ", " + (serverBinding.usesNativeTransport() ? "epoll" : "NIO")
+            + "): TcpBinding.create() on both sides, a SYNC service `byte[] echo(byte[])` on the host's default "
+            + "executor, `CompletableFuture<byte[]> echoAsync(byte[])` called with the default operation timeout "
+            + "and completions" + connections;
   }
 
   static boolean available() {
     return true;
   }
 
-  static EchoTarget open(Options options) {
-    return new CourierTcpEchoTarget(options);
+  /** Opens the tuned configuration, or the defaults. */
+  static EchoTarget open(Options options, boolean tuned) {
+    return new CourierTcpEchoTarget(options, tuned);
   }
 
   private static String version() {
@@ -122,18 +183,24 @@ final class CourierTcpEchoTarget implements EchoTarget {
 
   @Override
   public CompletableFuture<byte[]> call(byte[] payload) {
-    return echo.echoAsync(payload);
+    return echo().echoAsync(payload);
   }
 
   @Override
   public void oneWay(byte[] payload) {
-    echo.post(payload);
+    echo().post(payload);
+  }
+
+  private Echo echo() {
+    return echoes.length == 1 ? echoes[0] : echoes[Math.floorMod(next.getAndIncrement(), echoes.length)];
   }
 
   @Override
   public void close() {
     try {
-      ((ClientChannel) echo).close();
+      for (Echo echo : echoes) {
+        ((ClientChannel) echo).close();
+      }
       host.close(Duration.ofSeconds(5));
     } finally {
       clientBinding.close();

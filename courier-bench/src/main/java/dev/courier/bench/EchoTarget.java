@@ -51,24 +51,35 @@ public interface EchoTarget extends AutoCloseable {
    * @param eventLoopThreads event-loop threads on each side (server and client), the same for every target
    * @param nativeTransport whether to use Netty's native epoll transport where it is available (NIO otherwise)
    * @param onDelivery run by the server for each one-way message the service receives (on its thread)
+   * @param connections the client's connections to the server; calls take them in turn
    */
-  record Options(int eventLoopThreads, boolean nativeTransport, Runnable onDelivery) {
+  record Options(int eventLoopThreads, boolean nativeTransport, Runnable onDelivery, int connections) {
     public Options {
-      if (eventLoopThreads < 1) {
-        throw new IllegalArgumentException("eventLoopThreads: " + eventLoopThreads + " (expected: >= 1)");
+      if (eventLoopThreads < 1 || connections < 1) {
+        throw new IllegalArgumentException("eventLoopThreads " + eventLoopThreads + ", connections " + connections
+            + " (expected: >= 1)");
       }
       java.util.Objects.requireNonNull(onDelivery, "onDelivery");
+    }
+
+    /** One connection. */
+    public Options(int eventLoopThreads, boolean nativeTransport, Runnable onDelivery) {
+      this(eventLoopThreads, nativeTransport, onDelivery, 1);
     }
   }
 
   /** The implementations, in the order the runner alternates them. */
   enum Kind implements LoadTarget {
-    /** Courier's TCP binding: a {@code ServiceHost} and a channel of the {@code Echo} contract. */
+    /** Courier's TCP binding, tuned: a TASK service presented on the event loop, completions there too. */
     COURIER("courier", "Courier TCP"),
     /** grpc-java over grpc-netty-shaded, byte-array marshallers, direct executors. */
     GRPC("grpc", "grpc-java"),
     /** A length-prefixed echo on Netty itself: the floor. */
-    RAW("raw", "raw Netty");
+    RAW("raw", "raw Netty"),
+    /** Courier's TCP binding as it comes: {@code TcpBinding.create()}, a SYNC service, a future client. */
+    COURIER_DEFAULTS("courier-defaults", "Courier TCP, defaults"),
+    /** grpc-java as it comes: its default executors, event loops and retries; byte-array marshallers. */
+    GRPC_DEFAULTS("grpc-defaults", "grpc-java, defaults");
 
     private final String id;
     private final String label;
@@ -78,7 +89,7 @@ public interface EchoTarget extends AutoCloseable {
       this.label = label;
     }
 
-    /** The name on the command line: {@code courier}, {@code grpc} or {@code raw}. */
+    /** The name on the command line: {@code courier}, {@code grpc}, {@code raw}, {@code courier-defaults}, ... */
     @Override
     public String id() {
       return id;
@@ -93,7 +104,7 @@ public interface EchoTarget extends AutoCloseable {
     /** Whether this build can open the target (Courier TCP needs the courier-tcp module). */
     @Override
     public boolean available() {
-      return this != COURIER || CourierTcpEchoTarget.available();
+      return (this != COURIER && this != COURIER_DEFAULTS) || CourierTcpEchoTarget.available();
     }
 
     /** Byte arrays only. */
@@ -116,7 +127,8 @@ public interface EchoTarget extends AutoCloseable {
     public Calls<byte[]> open(LoadSpec spec, Runnable onDelivery) {
       byte[] payload = new byte[spec.payloadBytes()];
       new SplittableRandom(42).nextBytes(payload);
-      EchoTarget target = open(new Options(spec.eventLoopThreads(), spec.nativeTransport(), onDelivery));
+      EchoTarget target = open(new Options(spec.eventLoopThreads(), spec.nativeTransport(), onDelivery,
+          spec.connections()));
       return new Calls<>() {
         @Override
         public String description() {
@@ -154,8 +166,10 @@ public interface EchoTarget extends AutoCloseable {
     /** Starts the server and connects the client. */
     public EchoTarget open(Options options) {
       return switch (this) {
-        case COURIER -> CourierTcpEchoTarget.open(options);
-        case GRPC -> GrpcEchoTarget.open(options);
+        case COURIER -> CourierTcpEchoTarget.open(options, true);
+        case COURIER_DEFAULTS -> CourierTcpEchoTarget.open(options, false);
+        case GRPC -> GrpcEchoTarget.open(options, true);
+        case GRPC_DEFAULTS -> GrpcEchoTarget.open(options, false);
         case RAW -> RawNettyEchoTarget.open(options);
       };
     }
@@ -167,7 +181,8 @@ public interface EchoTarget extends AutoCloseable {
           return k;
         }
       }
-      throw new IllegalArgumentException("target: " + id + " (expected: courier, grpc or raw)");
+      throw new IllegalArgumentException("target: " + id
+          + " (expected: courier, grpc, raw, courier-defaults or grpc-defaults)");
     }
   }
 

@@ -37,6 +37,13 @@ import java.util.concurrent.TimeUnit;
  * {@link EchoTarget.Options#eventLoopThreads()} threads on each side (the server's group accepts and
  * serves).
  *
+ * <p>With its defaults ({@code EchoTarget.Kind.GRPC_DEFAULTS}): the same service and marshallers, and nothing
+ * else configured: grpc's default executors (a shared cached thread pool on the server and on the channel),
+ * its default event-loop groups and transport, retries on.
+ *
+ * <p>Over more than one connection, the client opens a channel (an HTTP/2 connection) for each and the calls
+ * take them in turn.
+ *
  * <p>Unary calls are {@code bench.Echo/Echo}. One-way messages are the messages of one client-streaming
  * call, {@code bench.Echo/Post}, opened on the first {@link #oneWay}: grpc's cheapest way to send messages
  * that get no reply (a unary call per message would also carry a reply's headers and trailers).
@@ -73,18 +80,19 @@ final class GrpcEchoTarget implements EchoTarget {
 
   private static final byte[] EMPTY = new byte[0];
 
-  private final EventLoopGroup serverGroup;
+  private final EventLoopGroup serverGroup;          // null: grpc's default
   private final EventLoopGroup clientGroup;
   private final Server server;
-  private final ManagedChannel channel;
+  private final ManagedChannel[] channels;
+  private final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
   private final String description;
   private StreamObserver<byte[]> posts;                 // the one-way stream; used by one thread at a time
   private final CompletableFuture<byte[]> postsClosed = new CompletableFuture<>();
 
-  private GrpcEchoTarget(Options options) throws IOException {
+  private GrpcEchoTarget(Options options, boolean tuned) throws IOException {
     boolean epoll = options.nativeTransport() && Epoll.isAvailable();
-    serverGroup = group(options.eventLoopThreads(), epoll, "grpc-server");
-    clientGroup = group(options.eventLoopThreads(), epoll, "grpc-client");
+    serverGroup = tuned ? group(options.eventLoopThreads(), epoll, "grpc-server") : null;
+    clientGroup = tuned ? group(options.eventLoopThreads(), epoll, "grpc-client") : null;
     Class<? extends ServerChannel> serverChannel = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     Class<? extends Channel> clientChannel = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
     Runnable delivered = options.onDelivery();
@@ -112,38 +120,58 @@ final class GrpcEchoTarget implements EchoTarget {
         }))
         .build();
     Server s = null;
+    channels = new ManagedChannel[options.connections()];
     try {
-      s = NettyServerBuilder.forAddress(new InetSocketAddress(EchoTarget.loopback(), 0))
-          .channelType(serverChannel)
-          .bossEventLoopGroup(serverGroup)
-          .workerEventLoopGroup(serverGroup)
-          .directExecutor()
-          .addService(service)
-          .build().start();
-      server = s;
-      channel = NettyChannelBuilder.forAddress(new InetSocketAddress(EchoTarget.loopback(), s.getPort()))
-          .channelType(clientChannel)
-          .eventLoopGroup(clientGroup)
-          .usePlaintext()
-          .directExecutor()
-          .disableRetry()
-          .build();
+      NettyServerBuilder server = NettyServerBuilder.forAddress(new InetSocketAddress(EchoTarget.loopback(), 0));
+      if (tuned) {
+        server.channelType(serverChannel).bossEventLoopGroup(serverGroup).workerEventLoopGroup(serverGroup)
+            .directExecutor();
+      }
+      s = server.addService(service).build().start();
+      this.server = s;
+      for (int i = 0; i < channels.length; i++) {
+        NettyChannelBuilder channel = NettyChannelBuilder.forAddress(
+            new InetSocketAddress(EchoTarget.loopback(), s.getPort())).usePlaintext();
+        if (tuned) {
+          channel.channelType(clientChannel).eventLoopGroup(clientGroup).directExecutor().disableRetry();
+        }
+        channels[i] = channel.build();
+      }
     } catch (IOException | RuntimeException e) {
+      for (ManagedChannel c : channels) {
+        if (c != null) {
+          c.shutdownNow();
+        }
+      }
       if (s != null) {
         s.shutdownNow();
       }
-      serverGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-      clientGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      shutdown(serverGroup);
+      shutdown(clientGroup);
       throw e;
     }
-    description = "grpc-java " + grpcVersion() + " (grpc-netty-shaded, " + (epoll ? "epoll" : "NIO")
-        + "), byte[] marshallers, directExecutor() on server and channel, retries off, "
-        + options.eventLoopThreads() + " event-loop thread(s) per side; one-way = messages of one client-streaming call";
+    String connections = channels.length == 1 ? "" : ", " + channels.length
+        + " channels (connections), the calls taking them in turn";
+    description = tuned
+        ? "grpc-java " + grpcVersion() + " (grpc-netty-shaded, " + (epoll ? "epoll" : "NIO")
+            + "), byte[] marshallers, directExecutor() on server and channel, retries off, "
+            + options.eventLoopThreads() + " event-loop thread(s) per side; one-way = messages of one "
+            + "client-streaming call" + connections
+        : "grpc-java, defaults (" + grpcVersion() + ", grpc-netty-shaded), byte[] marshallers, nothing else "
+            + "configured: the default executors on server and channel, the default event loops and transport, "
+            + "retries on" + connections;
   }
 
-  static GrpcEchoTarget open(Options options) {
+  private static void shutdown(EventLoopGroup group) {
+    if (group != null) {
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Opens the tuned configuration, or grpc's defaults. */
+  static GrpcEchoTarget open(Options options, boolean tuned) {
     try {
-      return new GrpcEchoTarget(options);
+      return new GrpcEchoTarget(options, tuned);
     } catch (IOException e) {
       throw new UncheckedIOException("grpc server did not start on 127.0.0.1", e);
     }
@@ -168,6 +196,8 @@ final class GrpcEchoTarget implements EchoTarget {
   @Override
   public CompletableFuture<byte[]> call(byte[] payload) {
     CompletableFuture<byte[]> reply = new CompletableFuture<>();
+    ManagedChannel channel = channels.length == 1 ? channels[0]
+        : channels[Math.floorMod(next.getAndIncrement(), channels.length)];
     ClientCalls.asyncUnaryCall(channel.newCall(ECHO, CallOptions.DEFAULT), payload, new StreamObserver<>() {
       private byte[] value;
 
@@ -192,7 +222,7 @@ final class GrpcEchoTarget implements EchoTarget {
   @Override
   public void oneWay(byte[] payload) {
     if (posts == null) {
-      posts = ClientCalls.asyncClientStreamingCall(channel.newCall(POST, CallOptions.DEFAULT), new StreamObserver<>() {
+      posts = ClientCalls.asyncClientStreamingCall(channels[0].newCall(POST, CallOptions.DEFAULT), new StreamObserver<>() {
         @Override
         public void onNext(byte[] v) {
           // the empty answer at the end of the stream
@@ -223,13 +253,15 @@ final class GrpcEchoTarget implements EchoTarget {
       // closing anyway
     }
     try {
-      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      for (ManagedChannel channel : channels) {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
       server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
-      clientGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-      serverGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+      shutdown(clientGroup);
+      shutdown(serverGroup);
     }
   }
 }

@@ -169,9 +169,11 @@ public final class LoadDriver {
    * @param eventLoopThreads event-loop threads on each side
    * @param nativeTransport epoll where available (NIO otherwise)
    * @param maxCalls the most calls the run makes
+   * @param connections the client's connections to the server, the calls spread over them in turn
    */
   public record LoadSpec(LoadTarget target, Mode mode, int inFlight, int payloadBytes, Message message, double rate,
-      Duration warmup, Duration duration, int eventLoopThreads, boolean nativeTransport, long maxCalls) {
+      Duration warmup, Duration duration, int eventLoopThreads, boolean nativeTransport, long maxCalls,
+      int connections) {
     public LoadSpec {
       Objects.requireNonNull(target, "target");
       Objects.requireNonNull(mode, "mode");
@@ -196,9 +198,9 @@ public final class LoadDriver {
         throw new IllegalArgumentException("warmup " + warmup + ", duration " + duration
             + " (expected: warm-up >= 0, duration > 0)");
       }
-      if (eventLoopThreads < 1 || maxCalls < 1) {
+      if (eventLoopThreads < 1 || maxCalls < 1 || connections < 1) {
         throw new IllegalArgumentException("eventLoopThreads " + eventLoopThreads + ", maxCalls " + maxCalls
-            + " (expected: >= 1)");
+            + ", connections " + connections + " (expected: >= 1)");
       }
     }
 
@@ -208,13 +210,13 @@ public final class LoadDriver {
      */
     public static LoadSpec unary(LoadTarget target, int inFlight, int payloadBytes) {
       return new LoadSpec(target, Mode.UNARY, inFlight, payloadBytes, target.messages().getFirst(), 0,
-          Duration.ofSeconds(5), Duration.ofSeconds(5), 1, true, DEFAULT_MAX_CALLS);
+          Duration.ofSeconds(5), Duration.ofSeconds(5), 1, true, DEFAULT_MAX_CALLS, 1);
     }
 
     /** One-way messages of {@code payloadBytes}, at most {@code window} sent and not yet delivered. */
     public static LoadSpec oneWay(LoadTarget target, int window, int payloadBytes) {
       return new LoadSpec(target, Mode.ONE_WAY, window, payloadBytes, target.messages().getFirst(), 0,
-          Duration.ofSeconds(5), Duration.ofSeconds(5), 1, true, DEFAULT_MAX_CALLS);
+          Duration.ofSeconds(5), Duration.ofSeconds(5), 1, true, DEFAULT_MAX_CALLS, 1);
     }
 
     /** Unary echo issued at {@code rate} calls per second whatever the replies do. */
@@ -223,33 +225,39 @@ public final class LoadDriver {
         throw new IllegalArgumentException("rate: " + rate + " (expected: > 0)");
       }
       return new LoadSpec(target, Mode.UNARY, OPEN_LOOP_MAX_OUTSTANDING, payloadBytes, target.messages().getFirst(),
-          rate, Duration.ofSeconds(5), Duration.ofSeconds(5), 1, true, DEFAULT_MAX_CALLS);
+          rate, Duration.ofSeconds(5), Duration.ofSeconds(5), 1, true, DEFAULT_MAX_CALLS, 1);
     }
 
     public LoadSpec withTarget(LoadTarget k) {
       return new LoadSpec(k, mode, inFlight, payloadBytes, message, rate, warmup, duration, eventLoopThreads,
-          nativeTransport, maxCalls);
+          nativeTransport, maxCalls, connections);
     }
 
     /** The same run with {@code m} as every call's request. */
     public LoadSpec withMessage(Message m) {
       return new LoadSpec(target, mode, inFlight, payloadBytes, m, rate, warmup, duration, eventLoopThreads,
-          nativeTransport, maxCalls);
+          nativeTransport, maxCalls, connections);
     }
 
     public LoadSpec withTiming(Duration w, Duration d) {
       return new LoadSpec(target, mode, inFlight, payloadBytes, message, rate, w, d, eventLoopThreads, nativeTransport,
-          maxCalls);
+          maxCalls, connections);
     }
 
     public LoadSpec withEventLoops(int threads, boolean nativeIo) {
       return new LoadSpec(target, mode, inFlight, payloadBytes, message, rate, warmup, duration, threads, nativeIo,
-          maxCalls);
+          maxCalls, connections);
     }
 
     public LoadSpec withMaxCalls(long max) {
       return new LoadSpec(target, mode, inFlight, payloadBytes, message, rate, warmup, duration, eventLoopThreads,
-          nativeTransport, max);
+          nativeTransport, max, connections);
+    }
+
+    /** The same run over {@code n} connections. */
+    public LoadSpec withConnections(int n) {
+      return new LoadSpec(target, mode, inFlight, payloadBytes, message, rate, warmup, duration, eventLoopThreads,
+          nativeTransport, maxCalls, n);
     }
 
     /** Whether calls are issued at a fixed rate (open loop). */
@@ -264,7 +272,7 @@ public final class LoadDriver {
           "--rate", String.format(Locale.ROOT, "%.1f", rate),
           "--warmup-ms", Long.toString(warmup.toMillis()), "--duration-ms", Long.toString(duration.toMillis()),
           "--event-loops", Integer.toString(eventLoopThreads), "--transport", nativeTransport ? "native" : "nio",
-          "--max-calls", Long.toString(maxCalls));
+          "--max-calls", Long.toString(maxCalls), "--connections", Integer.toString(connections));
     }
 
     /**
@@ -278,7 +286,7 @@ public final class LoadDriver {
           throw new IllegalArgumentException("argument: " + args[i] + " (expected: --target "
               + "courier|grpc|raw|courier-soap|cxf|metro, --mode unary|one-way, --in-flight N, --payload BYTES, "
               + "--message bytes|text|record, --rate CALLS_PER_S, --warmup-ms MS, "
-              + "--duration-ms MS, --event-loops N, --transport native|nio, --max-calls N)");
+              + "--duration-ms MS, --event-loops N, --transport native|nio, --max-calls N, --connections N)");
         }
         a.put(args[i], args[++i]);
       }
@@ -297,9 +305,10 @@ public final class LoadDriver {
           Duration.ofMillis(Long.parseLong(a.getOrDefault("--warmup-ms", "5000"))),
           Duration.ofMillis(Long.parseLong(a.getOrDefault("--duration-ms", "5000"))),
           Integer.parseInt(a.getOrDefault("--event-loops", "1")), transport.equals("native"),
-          Long.parseLong(a.getOrDefault("--max-calls", Long.toString(DEFAULT_MAX_CALLS))));
+          Long.parseLong(a.getOrDefault("--max-calls", Long.toString(DEFAULT_MAX_CALLS))),
+          Integer.parseInt(a.getOrDefault("--connections", "1")));
       a.keySet().removeAll(List.of("--target", "--mode", "--in-flight", "--payload", "--message", "--rate",
-          "--warmup-ms", "--duration-ms", "--event-loops", "--transport", "--max-calls"));
+          "--warmup-ms", "--duration-ms", "--event-loops", "--transport", "--max-calls", "--connections"));
       if (!a.isEmpty()) {
         throw new IllegalArgumentException("unknown arguments: " + a.keySet());
       }
@@ -312,7 +321,7 @@ public final class LoadDriver {
           : openLoop() ? String.format(Locale.ROOT, "open loop at %.0f calls/s (at most %d outstanding)", rate, inFlight)
           : inFlight + " in flight";
       return target.label() + ": " + payloadBytes + " B" + (message == Message.BYTES ? "" : " " + message.id())
-          + ", " + load;
+          + ", " + load + (connections == 1 ? "" : ", " + connections + " connections");
     }
   }
 

@@ -22,8 +22,19 @@ import java.util.function.ToDoubleFunction;
  * over the rounds, medians of the per-round ratios of two targets).
  */
 abstract class LoadSuite {
-  /** A workload, measured for each target. */
-  record Cell(String key, String title, LoadSpec spec) {}
+  /**
+   * A workload, measured for each of its targets.
+   *
+   * @param targets the targets it runs, in turn; {@code null}: every target of the suite
+   * @param jvmArgs what each run's JVM starts with besides the suite's and the target's arguments (not
+   *     applied in quick mode, which runs in the runner's JVM)
+   */
+  record Cell(String key, String title, LoadSpec spec, List<? extends LoadTarget> targets, List<String> jvmArgs) {
+    /** A cell that every target of the suite runs, in JVMs with the suite's arguments. */
+    Cell(String key, String title, LoadSpec spec) {
+      this(key, title, spec, null, List.of());
+    }
+  }
 
   static final Duration WARMUP = Duration.ofSeconds(5);
   static final Duration MEASURED = Duration.ofSeconds(5);
@@ -56,8 +67,8 @@ abstract class LoadSuite {
   final void runRounds(List<Cell> cells) {
     for (int round = 1; round <= rounds; round++) {
       for (Cell cell : cells) {
-        for (LoadTarget kind : kinds) {
-          measure(round, cell.key(), cell.title(), timed(cell.spec().withTarget(kind), false));
+        for (LoadTarget kind : cell.targets() == null ? kinds : cell.targets()) {
+          measure(round, cell.key(), cell.title(), timed(cell.spec().withTarget(kind), false), cell.jvmArgs());
         }
       }
     }
@@ -67,7 +78,7 @@ abstract class LoadSuite {
   final void runOpenRounds(String key, String title, Function<LoadTarget, LoadSpec> spec) {
     for (int round = 1; round <= rounds; round++) {
       for (LoadTarget kind : kinds) {
-        measure(round, key, title, timed(spec.apply(kind), true));
+        measure(round, key, title, timed(spec.apply(kind), true), List.of());
       }
     }
   }
@@ -83,12 +94,13 @@ abstract class LoadSuite {
     return quick ? spec.withTiming(QUICK_WARMUP, QUICK_MEASURED) : spec.withTiming(open ? OPEN_WARMUP : WARMUP, MEASURED);
   }
 
-  private void measure(int round, String key, String title, LoadSpec spec) {
+  private void measure(int round, String key, String title, LoadSpec spec, List<String> jvmArgs) {
     titles.put(key, title);
-    System.out.printf("== %s round %d of %d: %s%n", name, round, rounds, spec);
+    System.out.printf("== %s round %d of %d: %s%s%n", name, round, rounds, spec,
+        jvmArgs.isEmpty() || quick ? "" : " " + String.join(" ", jvmArgs));
     LoadResult r;
     try {
-      r = quick ? LoadDriver.run(spec) : fork(spec);
+      r = quick ? LoadDriver.run(spec) : fork(spec, jvmArgs);
     } catch (Exception e) {
       throw new IllegalStateException(name + " round " + round + ": " + spec + " failed: " + e.getMessage(), e);
     }
@@ -103,10 +115,16 @@ abstract class LoadSuite {
    * own); bounded by its duration plus a minute.
    */
   static LoadResult fork(LoadSpec spec) throws IOException, InterruptedException {
+    return fork(spec, List.of());
+  }
+
+  /** {@link #fork(LoadSpec)} with {@code extraJvmArgs} after the others. */
+  static LoadResult fork(LoadSpec spec, List<String> extraJvmArgs) throws IOException, InterruptedException {
     String java = ProcessHandle.current().info().command()
         .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     List<String> jvmArgs = new ArrayList<>(JVM_ARGS);
     jvmArgs.addAll(spec.target().jvmArgs());
+    jvmArgs.addAll(extraJvmArgs);
     List<String> cmd = LoadDriver.command(java, jvmArgs, System.getProperty("java.class.path"), spec);
     Path log = Files.createTempFile("courier-load-", ".out");
     try {
@@ -201,10 +219,23 @@ abstract class LoadSuite {
         + (Double.isNaN(m) ? "n/a" : met ? "met" : "NOT met") + " |\n";
   }
 
-  /** A row for each cell: {@code numerator} / {@code denominator} of each figure, median of the per-pair ratios. */
+  /** A section headed {@code heading}: the {@link #ratioTable} of {@code numerator} / {@code denominator}. */
+  final void ratioSection(StringBuilder s, String heading, LoadTarget numerator, LoadTarget denominator) {
+    s.append(heading).append("\n\n");
+    ratioTable(s, numerator, denominator);
+    s.append('\n');
+  }
+
+  /**
+   * A row for each cell that ran both targets: {@code numerator} / {@code denominator} of each figure, median
+   * of the per-pair ratios.
+   */
   final void ratioTable(StringBuilder s, LoadTarget numerator, LoadTarget denominator) {
     s.append("| cell | calls/s | p50 | p99 | CPU per call |\n|---|---|---|---|---|\n");
     for (String key : results.keySet()) {
+      if (!ran(key, numerator) || !ran(key, denominator)) {
+        continue;
+      }
       s.append("| ").append(titles.get(key)).append(" | ")
           .append(cell(ratios(key, numerator, denominator, LoadResult::callsPerSecond))).append(" | ")
           .append(cell(ratios(key, numerator, denominator, LoadResult::p50Micros))).append(" | ")
@@ -213,11 +244,16 @@ abstract class LoadSuite {
     }
   }
 
-  /** A row for each cell and target: the median of each figure over the rounds, with its range. */
+  /** Whether {@code kind} ran in the cell {@code key}. */
+  final boolean ran(String key, LoadTarget kind) {
+    return results.getOrDefault(key, Map.of()).containsKey(kind);
+  }
+
+  /** A row for each cell and each target it ran: the median of each figure over the rounds, with its range. */
   final void figuresTable(StringBuilder s) {
     s.append("| cell | target | calls/s | p50 µs | p99 µs | CPU s per 1M calls |\n|---|---|---|---|---|---|\n");
     for (String key : results.keySet()) {
-      for (LoadTarget kind : kinds) {
+      for (LoadTarget kind : results.get(key).keySet()) {
         s.append("| ").append(titles.get(key)).append(" | ").append(kind.label()).append(" | ")
             .append(cell(values(key, kind, LoadResult::callsPerSecond))).append(" | ")
             .append(cell(values(key, kind, LoadResult::p50Micros))).append(" | ")

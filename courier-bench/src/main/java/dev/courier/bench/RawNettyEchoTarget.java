@@ -94,6 +94,9 @@ final class RawNettyEchoTarget implements EchoTarget {
   }
 
   static RawNettyEchoTarget open(Options options) {
+    if (options.connections() != 1) {
+      throw new IllegalArgumentException("connections: " + options.connections() + " (expected: 1 for raw Netty)");
+    }
     return new RawNettyEchoTarget(options);
   }
 

@@ -110,9 +110,7 @@ final class SoapSuite extends LoadSuite {
     ratioTable(s, Kind.COURIER, Kind.CXF);
     s.append('\n');
 
-    s.append("## Courier / Metro per cell: median of the per-pair ratios (range)\n\n");
-    ratioTable(s, Kind.COURIER, Kind.METRO);
-    s.append('\n');
+    ratioSection(s, "## Courier / Metro per cell: median of the per-pair ratios (range)", Kind.COURIER, Kind.METRO);
 
     s.append("## Figures: median over the rounds (range)\n\n");
     figuresTable(s);

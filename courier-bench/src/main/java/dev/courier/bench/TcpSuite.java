@@ -5,9 +5,9 @@ import dev.courier.bench.LoadDriver.LoadResult;
 import dev.courier.bench.LoadDriver.LoadSpec;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 
 /**
  * The TCP suite of {@link BenchRunner} ({@code --suite tcp}): Courier TCP, grpc-java and raw Netty under the
@@ -18,6 +18,11 @@ import java.util.Locale;
  * messages; then, once every round of those has run, unary 16 B in an open loop at half of grpc-java's peak
  * (the highest median calls/s of grpc-java's unary 16 B cells), for as many rounds. Quick mode runs every
  * cell in this JVM for a few hundred milliseconds: it keeps the harness working, its figures mean nothing.
+ *
+ * <p>The defaults' cells (issue 12) run Courier tuned, Courier with its defaults and grpc-java with its
+ * defaults, in turn: unary 16 B at 64 in flight; at 512 in flight over 8 connections; and at 64 in flight in
+ * JVMs that see 16 processors ({@code -XX:ActiveProcessorCount=16}), which sizes every default pool as on a
+ * many-core machine while the work still runs on this one's cores.
  */
 final class TcpSuite extends LoadSuite {
   static final int PAYLOAD = 16;
@@ -33,10 +38,25 @@ final class TcpSuite extends LoadSuite {
       new Cell("oneway-16", "one-way, 16 B (window " + ONE_WAY_WINDOW + ")",
           LoadSpec.oneWay(Kind.GRPC, ONE_WAY_WINDOW, PAYLOAD)));
 
+  /** What the defaults' cells compare: Courier tuned, Courier's defaults, grpc-java's defaults. */
+  static final List<Kind> DEFAULTS_TARGETS = Stream.of(Kind.COURIER, Kind.COURIER_DEFAULTS, Kind.GRPC_DEFAULTS)
+      .filter(Kind::available).toList();
+  static final String DEFAULTS_HEADLINE = "defaults-16-64";
+  static final int MANY_CORES = 16;
+
+  static final List<Cell> DEFAULTS_CELLS = List.of(
+      new Cell(DEFAULTS_HEADLINE, "defaults: unary echo, 16 B, 64 in flight",
+          LoadSpec.unary(Kind.GRPC, 64, PAYLOAD), DEFAULTS_TARGETS, List.of()),
+      new Cell("defaults-16-512-8c", "defaults: unary echo, 16 B, 512 in flight over 8 connections",
+          LoadSpec.unary(Kind.GRPC, 512, PAYLOAD).withConnections(8), DEFAULTS_TARGETS, List.of()),
+      new Cell("defaults-16-64-apc16", "defaults: unary echo, 16 B, 64 in flight, -XX:ActiveProcessorCount="
+          + MANY_CORES, LoadSpec.unary(Kind.GRPC, 64, PAYLOAD), DEFAULTS_TARGETS,
+          List.of("-XX:ActiveProcessorCount=" + MANY_CORES)));
+
   private double halfLoadRate = Double.NaN;
 
   TcpSuite(int rounds, boolean quick) {
-    super("tcp", rounds, quick, Arrays.stream(Kind.values()).filter(Kind::available).toList());
+    super("tcp", rounds, quick, Stream.of(Kind.COURIER, Kind.GRPC, Kind.RAW).filter(Kind::available).toList());
   }
 
   /** Runs every round and writes {@code <out>/courier-tcp.md}; returns its path. */
@@ -44,7 +64,7 @@ final class TcpSuite extends LoadSuite {
     if (!Kind.COURIER.available()) {
       System.out.println("== tcp: courier-tcp is not in this build: grpc-java and raw Netty only");
     }
-    runRounds(CELLS);
+    runRounds(Stream.concat(CELLS.stream(), DEFAULTS_CELLS.stream()).toList());
     double peak = peak(CELLS, Kind.GRPC,
         c -> c.spec().mode() == LoadDriver.Mode.UNARY && c.spec().payloadBytes() == PAYLOAD);
     halfLoadRate = Math.max(1, Math.round(peak / 2));
@@ -61,7 +81,7 @@ final class TcpSuite extends LoadSuite {
     heading(s, "courier-tcp", "--suite tcp");
     BenchRunner.facts(s, roundsFact(),
         "event loops", "1 server + 1 client thread for every target",
-        "network", "loopback, 127.0.0.1, one connection per run");
+        "network", "loopback, 127.0.0.1, one connection per run (8 in the cell that says so)");
     if (!Kind.COURIER.available()) {
       s.append("**Courier TCP was not in this build** (no courier-tcp module): grpc-java and raw Netty only; ")
           .append("the ratios are n/a.\n\n");
@@ -88,6 +108,8 @@ final class TcpSuite extends LoadSuite {
         "< 1", false, 1, true));
     s.append('\n');
 
+    defaults(s);
+
     s.append("## Courier / grpc-java per cell: median of the per-pair ratios (range)\n\n");
     s.append("Calls/s higher is better; latency and CPU lower is better.\n\n");
     ratioTable(s, Kind.COURIER, Kind.GRPC);
@@ -99,6 +121,40 @@ final class TcpSuite extends LoadSuite {
 
     whatRan(s);
     s.append("- grpc-java's peak: the highest median calls/s of its unary 16 B cells in this run.\n");
+    s.append("- The defaults' cells (\"defaults: ...\") run ").append(String.join("; ",
+        DEFAULTS_TARGETS.stream().map(Kind::label).toList())).append(" in turn. Over 8 connections, Courier's ")
+        .append("client binding opens a connection per channel (`connectionPerChannel()`), grpc-java a channel per ")
+        .append("connection, and the calls take them in turn. With ")
+        .append("-XX:ActiveProcessorCount=").append(MANY_CORES).append(" each run's JVM sizes its pools ")
+        .append("(event loops, the virtual threads' carriers, grpc's executors) for ").append(MANY_CORES)
+        .append(" processors on this machine's ").append(Runtime.getRuntime().availableProcessors())
+        .append(quick ? " (not in quick mode: it runs in the runner's JVM)" : "").append(".\n");
     return s.toString();
+  }
+
+  /** The defaults' section: Courier's defaults against its tuned path (issue 12's goal) and grpc's defaults. */
+  private void defaults(StringBuilder s) {
+    s.append("## Defaults (issue 12): Courier's defaults / Courier tuned, median of the per-pair ratios\n\n");
+    s.append("Tuned: `directDispatch()` on the server, `directCompletions()` on the client, a TASK service. ")
+        .append("Defaults: `TcpBinding.create()` on both sides, a SYNC service, a future-shaped client, the ")
+        .append("default operation timeout. The goal: the defaults cost at most twice the tuned path's CPU per ")
+        .append("call.\n\n");
+    s.append("| goal | median | range | goal | |\n|---|---|---|---|---|\n");
+    for (Cell cell : DEFAULTS_CELLS) {
+      s.append(goalRow("CPU per call, " + cell.title().substring("defaults: ".length()),
+          ratios(cell.key(), Kind.COURIER_DEFAULTS, Kind.COURIER, LoadResult::cpuSecondsPerMillion), "<= 2", false,
+          2, false));
+    }
+    for (Cell cell : DEFAULTS_CELLS) {
+      List<Double> calls = ratios(cell.key(), Kind.COURIER_DEFAULTS, Kind.COURIER, LoadResult::callsPerSecond);
+      s.append("| calls/s, ").append(cell.title().substring("defaults: ".length())).append(" | ")
+          .append(BenchRunner.fmt(BenchRunner.median(calls))).append(" | ").append(BenchRunner.spread(calls))
+          .append(" | (for reference) | |\n");
+    }
+    s.append('\n');
+    ratioSection(s, "### Courier's defaults / grpc-java's defaults, per cell: median of the per-pair ratios (range)",
+        Kind.COURIER_DEFAULTS, Kind.GRPC_DEFAULTS);
+    ratioSection(s, "### Courier tuned / grpc-java's defaults, per cell: median of the per-pair ratios (range)",
+        Kind.COURIER, Kind.GRPC_DEFAULTS);
   }
 }

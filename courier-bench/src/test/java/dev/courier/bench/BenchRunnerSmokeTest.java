@@ -113,20 +113,34 @@ class BenchRunnerSmokeTest {
         .contains("| CPU per call, unary echo 16 B, 64 in flight |")
         .contains("| nproc | " + Runtime.getRuntime().availableProcessors())
         .contains("grpc-java 1.85.1 (grpc-netty-shaded, ");
+    List<EchoTarget.Kind> main = List.of(EchoTarget.Kind.COURIER, EchoTarget.Kind.GRPC, EchoTarget.Kind.RAW);
     for (String cell : List.of("unary echo, 16 B, 1 in flight", "unary echo, 16 B, 64 in flight",
         "unary echo, 16 B, 256 in flight", "unary echo, 4 KiB, 64 in flight", "one-way, 16 B (window 256)",
         "unary echo, 16 B, open loop at ")) {
-      for (EchoTarget.Kind kind : EchoTarget.Kind.values()) {
-        if (kind.available()) {
-          assertThat(text.lines().filter(l -> l.startsWith("| " + cell) && l.contains(" | " + kind.label() + " | ")))
-              .as("%s, %s", cell, kind.label())
-              .singleElement().asString().doesNotStartWith("| n/a").matches(l -> !l.contains("| n/a | n/a | n/a | n/a |"))
-              .satisfies(l -> {
-                String[] columns = l.split("\\|");     // "", cell, target, calls/s, p50, p99, CPU
-                assertThat(columns[3].trim()).as("calls/s of %s, %s", cell, kind.label()).matches("[0-9][0-9,.]*( \\(.*\\))?");
-                assertThat(columns[6].trim()).as("CPU of %s, %s", cell, kind.label()).matches("[0-9][0-9,.]*( \\(.*\\))?");
-              });
-        }
+      assertFigures(text, cell, main);
+    }
+    assertThat(text).contains("## Defaults (issue 12): Courier's defaults / Courier tuned")
+        .contains("| CPU per call, unary echo, 16 B, 64 in flight, -XX:ActiveProcessorCount=16 |")
+        .contains("### Courier's defaults / grpc-java's defaults");
+    for (String cell : List.of("defaults: unary echo, 16 B, 64 in flight |",
+        "defaults: unary echo, 16 B, 512 in flight over 8 connections", "defaults: unary echo, 16 B, 64 in flight, ")) {
+      assertFigures(text, cell, List.of(EchoTarget.Kind.COURIER, EchoTarget.Kind.COURIER_DEFAULTS,
+          EchoTarget.Kind.GRPC_DEFAULTS));
+    }
+  }
+
+  /** The figures' table has one row of {@code cell} for each available target of {@code kinds}, with figures. */
+  private static void assertFigures(String text, String cell, List<EchoTarget.Kind> kinds) {
+    for (EchoTarget.Kind kind : kinds) {
+      if (kind.available()) {
+        assertThat(text.lines().filter(l -> l.startsWith("| " + cell) && l.contains(" | " + kind.label() + " | ")))
+            .as("%s, %s", cell, kind.label())
+            .singleElement().asString().doesNotStartWith("| n/a").matches(l -> !l.contains("| n/a | n/a | n/a | n/a |"))
+            .satisfies(l -> {
+              String[] columns = l.split("\\|");     // "", cell, target, calls/s, p50, p99, CPU
+              assertThat(columns[3].trim()).as("calls/s of %s, %s", cell, kind.label()).matches("[0-9][0-9,.]*( \\(.*\\))?");
+              assertThat(columns[6].trim()).as("CPU of %s, %s", cell, kind.label()).matches("[0-9][0-9,.]*( \\(.*\\))?");
+            });
       }
     }
   }

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Keeps the load harness working: every available target under every load, briefly; no speed assertion. */
@@ -43,6 +44,15 @@ class LoadDriverSmokeTest {
       assertThat(delivered.await(5, TimeUnit.SECONDS)).as("both one-way messages delivered").isTrue();
       assertThat(target.description()).startsWith(kind.label());
     }
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Kind.class, names = {"COURIER", "COURIER_DEFAULTS", "GRPC_DEFAULTS"})
+  void aClosedLoopOverSeveralConnectionsSpreadsItsCallsAndMeasuresThem(Kind kind) throws Exception {
+    LoadResult r = LoadDriver.run(LoadSpec.unary(kind, 16, 16).withConnections(3).withTiming(WARMUP, MEASURED));
+
+    assertThat(r.calls()).isPositive();
+    assertThat(r.description()).contains("3 ");
   }
 
   @ParameterizedTest
@@ -100,7 +110,7 @@ class LoadDriverSmokeTest {
   @Test
   void aSpecSurvivesItsCommandLineAndAResultItsLine() {
     LoadSpec spec = LoadSpec.openLoop(Kind.GRPC, 12_345.5, 4096).withTiming(Duration.ofMillis(1500), Duration.ofSeconds(7))
-        .withEventLoops(2, false).withMaxCalls(1_000_000);
+        .withEventLoops(2, false).withMaxCalls(1_000_000).withConnections(3);
     assertThat(LoadSpec.parse(spec.args().toArray(String[]::new))).isEqualTo(spec);
 
     LoadResult result = new LoadResult(spec, "grpc-java 1.85.1 (NIO), etc.", 86_420, 7.0, 12_345.714, 250.5, 1999.0,

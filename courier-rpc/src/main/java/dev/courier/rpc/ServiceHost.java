@@ -16,7 +16,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
@@ -78,8 +77,14 @@ public final class ServiceHost implements AutoCloseable {
     this.maxConcurrentSessions = b.maxConcurrentSessions;
     this.publishMetadata = b.publishMetadata;
     this.serviceName = b.implementation.getSimpleName().isEmpty() ? "Service" : b.implementation.getSimpleName();
-    Executor executor = b.executor != null ? b.executor
-        : Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("courier-call-", 0).factory());
+    Executor executor = b.executor != null ? b.executor : new Executor() {     // a virtual thread per call, untracked
+      private final java.util.concurrent.ThreadFactory threads = Thread.ofVirtual().name("courier-call-", 0).factory();
+
+      @Override
+      public void execute(Runnable task) {
+        threads.newThread(task).start();
+      }
+    };
     this.throttle = b.maxConcurrentCalls == Integer.MAX_VALUE ? null : new CallThrottle(b.maxConcurrentCalls, executor);
     Supplier<?> factory = b.factory;
     for (int i = 0; i < endpoints.size(); i++) {

@@ -47,8 +47,10 @@ import java.util.concurrent.Executor;
  * {@code GET ?wsdl} answers the endpoint's metadata. One request at a time: the next is read once the answer to
  * this one is written, so answers keep the order of requests (HTTP/1.1).
  *
- * <p>Threading: Netty's event loop reads and writes; the service runs on {@code calls} (never on the event loop),
- * and its answer is written from whichever thread completes the call.
+ * <p>Threading: Netty's event loop reads, decodes and writes, and hands each call to its session there
+ * ({@code Session.dispatchFromEventLoop}), which runs the service on its host's executor (never on the event
+ * loop); the answer is written from whichever thread completes the call. {@code calls} closes the sessions of
+ * a connection that ended (closing waits for their calls: not on the event loop).
  */
 final class SoapServer extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final IoControlCode CALL = IoControlCode.of(0x8C12, 1, IoControlCode.TransferMethod.NEITHER, 0);
@@ -288,7 +290,8 @@ final class SoapServer extends SimpleChannelInboundHandler<FullHttpRequest> {
     SessionTarget st = sessions.get(endpoint);
     if (st == null) {
       Session session = endpoint.openSession(null, peer(ctx));
-      IoQueue queue = IoQueue.parallel().executor(calls).onDefault((q, r) -> session.dispatch(r)).build();
+      // The session takes each call on the event loop and moves its service code to its host's executor.
+      IoQueue queue = IoQueue.parallel().onDefault((q, r) -> session.dispatchFromEventLoop(r)).build();
       IoTarget target = IoDevice.builder("courier.soap session").defaultQueue(queue).build().openTarget();
       st = new SessionTarget(session, target);
       sessions.put(endpoint, st);

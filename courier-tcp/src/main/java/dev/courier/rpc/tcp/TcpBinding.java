@@ -43,8 +43,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 
@@ -83,9 +81,18 @@ import javax.net.ssl.SSLException;
  * when it presented a certificate the server verified, its subject and chain (a duplex callback sees the
  * server the same way).
  *
- * <p>Threading: Netty event loops (epoll when available, NIO otherwise) read and write; service code runs
- * on virtual threads and the completions of asynchronous calls move to virtual threads too, so no user
- * code runs on an event loop. Thread safe; one binding may serve many hosts and channels.
+ * <p>Threading: Netty event loops (epoll when available, NIO otherwise) read, decode and write; no user code
+ * runs on an event loop unless the builder asks for it. A host's session takes each incoming call on the
+ * event loop and moves all of its service code (the instance's creation, the operation in any shape) to the
+ * host's executor, a virtual thread per call by default, in one hand-off. The completions of a channel's
+ * asynchronous calls (futures, their callbacks, listeners) run on virtual threads named
+ * {@code courier-tcp-call}: those that one pass of the event loop produces (the replies of one read) run on
+ * one of them, in order, so a reply does not cost a thread of its own; a completion that blocks (on I/O, a
+ * synchronous call, another call's future) hands the rest of its pass to another thread at the event loop's
+ * next pass, or within a few tens of milliseconds when no pass comes. A synchronous call's caller waits for
+ * its own reply and wakes on it, with no thread in between.
+ * {@link Builder#directDispatch()} and {@link Builder#directCompletions()} run that code on the event loop
+ * instead. Thread safe; one binding may serve many hosts and channels.
  */
 public final class TcpBinding implements Binding, AutoCloseable {
   private static final System.Logger LOG = System.getLogger(TcpBinding.class.getName());
@@ -108,8 +115,10 @@ public final class TcpBinding implements Binding, AutoCloseable {
   private final java.util.Set<java.net.SocketAddress> ownClients = ConcurrentHashMap.newKeySet();
   /** Connections this binding's hosts accepted from this binding's own client connections. */
   private final java.util.Set<Channel> ownServed = ConcurrentHashMap.newKeySet();
-  private final ExecutorService virtualThreads =
-      Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("courier-tcp-call-", 0).factory());
+  /** A virtual thread per task, none tracked: where completions run (see {@link TcpPeer#completions()}). */
+  private static final java.util.concurrent.ThreadFactory CALL_THREADS =
+      Thread.ofVirtual().name("courier-tcp-call").factory();
+  private final java.util.concurrent.Executor virtualThreads = task -> CALL_THREADS.newThread(task).start();
   private volatile EventLoopGroup group;
 
   private TcpBinding(Settings settings, Tls tls) {
@@ -193,7 +202,6 @@ public final class TcpBinding implements Binding, AutoCloseable {
     if (g != null) {
       g.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
-    virtualThreads.shutdown();
   }
 
   /**
@@ -372,7 +380,7 @@ public final class TcpBinding implements Binding, AutoCloseable {
 
       @Override
       public java.util.concurrent.Executor completionExecutor() {
-        return settings.directCompletions() ? null : virtualThreads;
+        return settings.directCompletions() ? null : sharedConnection.peer.completions();
       }
 
       @Override
@@ -972,6 +980,7 @@ public final class TcpBinding implements Binding, AutoCloseable {
     /**
      * Completes asynchronous calls on the event loop instead of a virtual thread: faster, but the
      * caller's continuations then run on the I/O thread and must not block (like grpc's direct executor).
+     * By default they run on virtual threads, those of one read on one, in order (see the class's threading).
      */
     public Builder directCompletions() {
       this.directCompletions = true;
@@ -981,7 +990,8 @@ public final class TcpBinding implements Binding, AutoCloseable {
     /**
      * Presents incoming calls to the service on the event loop instead of a virtual thread: faster for
      * services that never block (TASK and BEGIN_END shapes), like grpc's direct executor; a SYNC service
-     * still runs on the host's executor.
+     * still runs on the host's executor. By default the host moves each call's service code, whatever its
+     * shape, to its executor in one hand-off from the event loop (see the class's threading).
      */
     public Builder directDispatch() {
       this.directDispatch = true;

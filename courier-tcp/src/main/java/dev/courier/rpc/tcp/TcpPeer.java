@@ -44,9 +44,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * calls the other end sends, and keeps the two apart by call id parity.
  *
  * <p>Threading: frames are read and decoded on the connection's event loop; no service or caller code runs
- * there. Incoming calls are handed to their session through an in-process device whose queue runs on
- * virtual threads; outgoing calls complete their requests from the event loop, and the client call
- * moves its completion to an executor for asynchronous shapes. Writes happen from any thread.
+ * there unless the binding was told so. Incoming calls are handed to their session through an in-process
+ * device whose queue runs on the event loop: the session takes each call there
+ * ({@code Session.dispatchFromEventLoop}) and moves its user code to its host's executor in one hand-off, or,
+ * with {@code directDispatch()}, runs it there ({@code Session.dispatch}). Outgoing calls complete their
+ * requests from the event loop, and the client call moves its completion to {@link #completions()} for
+ * asynchronous shapes. Writes happen from any thread.
  */
 final class TcpPeer extends ChannelInboundHandlerAdapter {
   private static final System.Logger LOG = System.getLogger(TcpBinding.class.getName());
@@ -104,7 +107,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   private final boolean server;
   private final Routes routes;                // server: the endpoints of the port, by path
   private final IoClock clock;
-  private final Executor calls;               // where incoming calls are presented to their session
+  private final CompletionBatches completions;   // where asynchronous calls complete, off the event loop
   private final AtomicInteger nextCallId;
   private final AtomicInteger nextSessionId = new AtomicInteger(1);
   private final Map<Integer, Outgoing> outgoing = new ConcurrentHashMap<>();
@@ -310,13 +313,14 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
     boolean closing(String path);
   }
 
-  TcpPeer(TcpBinding.Settings settings, boolean server, Routes routes, IoClock clock, Executor calls) {
+  /** A connection's end; {@code threads} starts a virtual thread per task (for {@link #completions()}). */
+  TcpPeer(TcpBinding.Settings settings, boolean server, Routes routes, IoClock clock, Executor threads) {
     this.settings = settings;
     this.input = new WireInput(settings.maxMessageSize());
     this.server = server;
     this.routes = routes;
     this.clock = clock;
-    this.calls = calls;
+    this.completions = new CompletionBatches(threads);
     this.nextCallId = new AtomicInteger(server ? 2 : 1);
   }
 
@@ -433,6 +437,14 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   // Sessions (the client opens them; the server answers)
   // =============================================================================================
 
+  /**
+   * Where this connection's asynchronous calls complete when the binding does not complete them on the
+   * event loop: virtual threads, the completions of one pass of the event loop on one.
+   */
+  Executor completions() {
+    return completions;
+  }
+
   /** Client: opens a session on this connection; {@code callbacks} receives the server's calls back. */
   IoTarget openSession(String path, ContractDescription contract, Endpoint callbacks, Duration timeout) {
     int id = nextSessionId.getAndIncrement();
@@ -534,8 +546,14 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
     return IoTargets.create(name, request -> send(session, agreement, request), clock);
   }
 
+  /**
+   * Where the calls of a session go: a queue that runs on the event loop, where the session takes each call
+   * ({@code dispatchFromEventLoop}: its user code goes to the host's executor; with {@code directDispatch()},
+   * {@code dispatch}: it runs here).
+   */
   private IoTarget localTarget(Session session, int id) {
-    IoQueue.Builder queue = IoQueue.parallel().onDefault((q, r) -> {
+    boolean direct = settings.directDispatch();
+    IoQueue queue = IoQueue.parallel().onDefault((q, r) -> {
       Invocation taken = null;
       Incoming call = r.context(INCOMING);
       if (call != null) {
@@ -543,18 +561,19 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
         r.context(Invocation.KEY, taken);
       }
       try {
-        session.dispatch(r);
+        if (direct) {
+          session.dispatch(r);
+        } else {
+          session.dispatchFromEventLoop(r);     // no service code on the event loop
+        }
       } catch (RuntimeException | Error e) {
         if (taken != null) {
           taken.serviceFinished();      // a session that throws runs nothing: the call's place is free again
         }
         throw e;                        // the queue reports it and completes the request
       }
-    });
-    if (!settings.directDispatch()) {
-      queue.executor(calls);            // no service code on the event loop
-    }
-    IoDevice device = IoDevice.builder("courier.tcp session " + id).defaultQueue(queue.build()).build();
+    }).build();
+    IoDevice device = IoDevice.builder("courier.tcp session " + id).defaultQueue(queue).build();
     return device.openTarget(clock);
   }
 
@@ -666,6 +685,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) throws Exception {
+    completions.bind(ctx.channel().eventLoop());
     channel = ctx.channel();
     context = ctx;
     remoteName = hostAndPort(ctx.channel().remoteAddress());
