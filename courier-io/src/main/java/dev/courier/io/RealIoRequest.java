@@ -74,10 +74,10 @@ final class RealIoRequest implements IoRequest, Runnable {
   RealIoRequest deferredNext;             // the next presentation waiting on a delivery trampoline
   RealIoTarget deferredTo;                // the target delivering it
 
-  private Object attachment;
-  private IoContextKey<?> contextKey;     // the first typed context: most requests carry one at most
+  // The context, typed and untyped (the attachment is the context of ATTACHMENT): most requests carry one
+  // value at most, in these two fields; several are keys and values in pairs in an array under SEVERAL.
+  private IoContextKey<?> contextKey;
   private Object contextValue;
-  private Object[] moreContext;           // further keys and values, in pairs
 
   // ---- routine ----
   private CompletionRoutine<Object> routine;
@@ -173,10 +173,8 @@ final class RealIoRequest implements IoRequest, Runnable {
   private void present(PresentationOwner owner) {
     releaseFormat();
     this.owner = owner;
-    this.attachment = null;
     this.contextKey = null;
     this.contextValue = null;
-    this.moreContext = null;
     this.routine = null;
     this.context = null;
     this.cancelRequested = false;
@@ -965,10 +963,8 @@ final class RealIoRequest implements IoRequest, Runnable {
     params.reset(IoRequestType.NO_FORMAT, null, null, null, null);
     routine = null;
     context = null;
-    attachment = null;
     contextKey = null;
     contextValue = null;
-    moreContext = null;
     cancelRequested = false;
     if (source == null) {
       irpCancel = false;
@@ -1019,70 +1015,78 @@ final class RealIoRequest implements IoRequest, Runnable {
 
   @Override
   public void attach(Object attachment) {
-    checkOwned();
-    if (isInFlight()) {
-      throw new IllegalStateException("attach: request is " + state + " (expected: not in flight)");
-    }
-    this.attachment = attachment;
+    setContext("attach", ATTACHMENT, attachment);
   }
 
   @Override
   public Object attachment() {
-    for (RealIoRequest r = this; r != null; r = r.source) {
-      if (r.attachment != null) {
-        return r.attachment;
-      }
-    }
-    return null;
+    return context(ATTACHMENT);
   }
 
   @Override
   public <T> void context(IoContextKey<T> key, T value) {
-    Objects.requireNonNull(key, "key");
-    checkOwned();
-    if (isInFlight()) {
-      throw new IllegalStateException("context: request is " + state + " (expected: not in flight)");
-    }
-    Object checked = value == null ? null : key.cast(value);
-    if (contextKey == null || contextKey == key) {
-      contextKey = checked == null ? null : key;
-      contextValue = checked;
-      return;
-    }
-    Object[] more = moreContext;
-    if (more != null) {
-      for (int i = 0; i < more.length; i += 2) {
-        if (more[i] == key) {
-          more[i + 1] = checked;
-          return;
-        }
-      }
-    }
-    if (checked != null) {
-      int at = more == null ? 0 : more.length;
-      more = more == null ? new Object[2] : java.util.Arrays.copyOf(more, at + 2);
-      more[at] = key;
-      more[at + 1] = checked;
-      moreContext = more;
-    }
+    setContext("context", Objects.requireNonNull(key, "key"), value == null ? null : key.cast(value));
   }
 
   @Override
   public <T> T context(IoContextKey<T> key) {
     for (RealIoRequest r = this; r != null; r = r.source) {
-      if (r.contextKey == key) {
-        return key.cast(r.contextValue);
+      Object v = r.ownContext(key);
+      if (v != null) {
+        return key.cast(v);
       }
-      Object[] more = r.moreContext;
-      if (more != null) {
-        for (int i = 0; i < more.length; i += 2) {
-          if (more[i] == key && more[i + 1] != null) {
-            return key.cast(more[i + 1]);
-          }
+    }
+    return null;
+  }
+
+  /** The untyped context: what {@link #attach} sets. */
+  private static final IoContextKey<Object> ATTACHMENT = IoContextKey.of("attachment", Object.class);
+  /** The key under which a request holding several contexts keeps them, in pairs. */
+  private static final IoContextKey<Object[]> SEVERAL = IoContextKey.of("several", Object[].class);
+
+  private Object ownContext(IoContextKey<?> key) {
+    IoContextKey<?> k = contextKey;
+    if (k == key) {
+      return contextValue;
+    }
+    if (k == SEVERAL) {
+      Object[] pairs = (Object[]) contextValue;
+      for (int i = 0; i < pairs.length; i += 2) {
+        if (pairs[i] == key) {
+          return pairs[i + 1];
         }
       }
     }
     return null;
+  }
+
+  private void setContext(String what, IoContextKey<?> key, Object value) {
+    checkOwned();
+    if (isInFlight()) {
+      throw new IllegalStateException(what + ": request is " + state + " (expected: not in flight)");
+    }
+    IoContextKey<?> k = contextKey;
+    if (k == null || k == key) {
+      contextKey = value == null ? null : key;
+      contextValue = value;
+    } else if (k == SEVERAL) {
+      Object[] pairs = (Object[]) contextValue;
+      for (int i = 0; i < pairs.length; i += 2) {
+        if (pairs[i] == key) {
+          pairs[i + 1] = value;
+          return;
+        }
+      }
+      if (value != null) {
+        Object[] more = java.util.Arrays.copyOf(pairs, pairs.length + 2);
+        more[pairs.length] = key;
+        more[pairs.length + 1] = value;
+        contextValue = more;
+      }
+    } else if (value != null) {
+      contextValue = new Object[] {k, contextValue, key, value};
+      contextKey = SEVERAL;
+    }
   }
 
   @Override
