@@ -6,9 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
@@ -95,7 +93,7 @@ final class FilterChain {
         CompletableFuture<Object> unwrapped = new CompletableFuture<>();   // the filter above sees the failure itself
         outcome.whenComplete((result, failure) -> {
           if (failure != null) {
-            unwrapped.completeExceptionally(unwrap(failure));
+            unwrapped.completeExceptionally(StageAsyncResult.unwrap(failure));
           } else {
             unwrapped.complete(result);
           }
@@ -107,21 +105,13 @@ final class FilterChain {
     }
   }
 
-  private static Throwable unwrap(Throwable failure) {
-    Throwable t = failure;
-    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
-  }
-
   /**
    * The exception a caller gets for a filtered call that failed with {@code failure}: the exception itself, out
    * of the wrappers a stage adds; a checked one or an error as a {@link CommunicationException} that may have reached the
    * service (a filter may fail after the call ran).
    */
   static RuntimeException callerError(Throwable failure, OperationDescription op) {
-    Throwable t = unwrap(failure);
+    Throwable t = StageAsyncResult.unwrap(failure);
     if (t instanceof RuntimeException r) {
       return r;
     }

@@ -14,7 +14,6 @@ import io.opentelemetry.context.propagation.TextMapSetter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -67,16 +66,8 @@ final class TelemetryFilter implements CallFilter {
       end(traced, client, address, started, e);
       throw e;
     }
-    CompletableFuture<Object> ended = new CompletableFuture<>();
-    outcome.whenComplete((result, failure) -> {
-      end(traced, client, address, started, failure);
-      if (failure != null) {
-        ended.completeExceptionally(failure);   // as it came: no CompletionException added for the filters above
-      } else {
-        ended.complete(result);
-      }
-    });
-    return ended;
+    // The filter chain hands the filters above the failure itself, not the CompletionException this stage adds.
+    return outcome.whenComplete((result, failure) -> end(traced, client, address, started, failure));
   }
 
   /** {@code call} with the trace context of {@code traced} in its headers, as the propagator writes it. */
