@@ -73,7 +73,7 @@ public final class ChannelFactory<T> {
     }
     this.callbackDispatcher = callbackContract == null ? null
         : new Dispatcher("callback of " + contract.name(), callbackContract, callback.getClass(), InstanceMode.SINGLE,
-            ConcurrencyMode.MULTIPLE, () -> callback, CALLBACK_EXECUTOR, false, null, clock, b.filters);
+            ConcurrencyMode.MULTIPLE, () -> callback, CALLBACK_EXECUTOR, true, false, null, clock, b.filters);
   }
 
   /** A builder for channels of {@code contract}. */

@@ -50,6 +50,7 @@ final class Dispatcher {
   private final ConcurrencyMode concurrency;
   private final Supplier<?> factory;
   private final Executor executor;
+  private final boolean defaultExecutor;     // the host's owner gave none: a binding's batched hand-off may serve
   private final boolean includeExceptionDetail;
   private final CallThrottle throttle;
   private final IoClock clock;
@@ -66,7 +67,8 @@ final class Dispatcher {
       FilterChain filters) {}
 
   Dispatcher(String name, ContractDescription contract, Class<?> implementation, InstanceMode instanceMode,
-      ConcurrencyMode concurrency, Supplier<?> factory, Executor executor, boolean includeExceptionDetail,
+      ConcurrencyMode concurrency, Supplier<?> factory, Executor executor, boolean defaultExecutor,
+      boolean includeExceptionDetail,
       CallThrottle throttle, IoClock clock, List<CallFilter.Factory> filters) {
     this.name = name;
     this.contract = contract;
@@ -74,6 +76,7 @@ final class Dispatcher {
     this.concurrency = concurrency;
     this.factory = factory;
     this.executor = executor;
+    this.defaultExecutor = defaultExecutor;
     this.includeExceptionDetail = includeExceptionDetail;
     this.throttle = throttle;
     this.clock = clock;
@@ -181,12 +184,17 @@ final class Dispatcher {
 
     @Override
     public void dispatch(IoRequest request) {
-      Dispatcher.this.dispatch(this, request, false);
+      Dispatcher.this.dispatch(this, request, null);
     }
 
     @Override
     public void dispatchFromEventLoop(IoRequest request) {
-      Dispatcher.this.dispatch(this, request, true);
+      Dispatcher.this.dispatch(this, request, executor);
+    }
+
+    @Override
+    public void dispatchFromEventLoop(IoRequest request, Executor batched) {
+      Dispatcher.this.dispatch(this, request, defaultExecutor ? batched : executor);
     }
 
     @Override
@@ -248,7 +256,8 @@ final class Dispatcher {
     }
   }
 
-  private void dispatch(DispatchSession session, IoRequest request, boolean fromEventLoop) {
+  /** Dispatches a call; {@code handOff} is where its user code goes, when it was delivered on an event loop. */
+  private void dispatch(DispatchSession session, IoRequest request, Executor handOff) {
     Invocation inv = request.context(Invocation.KEY);
     if (inv == null) {
       request.complete(IoStatus.INVALID_DEVICE_REQUEST);
@@ -270,7 +279,7 @@ final class Dispatcher {
     long deadline = inv.timeoutNanos() == Invocation.NO_DEADLINE ? Long.MAX_VALUE : clock.nanoTime() + inv.timeoutNanos();
     OperationContext ctx = new OperationContext(invoker.op(), inv.headers(), session.remote, clock, deadline,
         contract.isDuplex() ? session : null, concurrency);
-    DispatchedCall call = new DispatchedCall(session, request, inv, invoker, ctx, fromEventLoop);
+    DispatchedCall call = new DispatchedCall(session, request, inv, invoker, ctx, handOff);
     inFlight.add(call);
     if (invoker.op().isOneWay()) {
       request.complete(IoStatus.SUCCESS);        // accepted: the caller returns now
@@ -281,9 +290,9 @@ final class Dispatcher {
       return;
     }
     if (invoker.filters() != null) {
-      if (fromEventLoop) {
+      if (handOff != null) {
         try {
-          executor.execute(call::runFilters);    // filters are user code: off the event loop
+          handOff.execute(call::runFilters);     // filters are user code: off the event loop
         } catch (RejectedExecutionException e) {
           call.finish(null, new CommunicationException("host is shutting down", true, e));
         }
@@ -312,26 +321,26 @@ final class Dispatcher {
     private final Invocation inv;
     private final Invoker invoker;
     private final OperationContext ctx;
-    private final boolean fromEventLoop;     // delivered on an I/O thread: no user code runs there
+    private final Executor handOff;          // delivered on an I/O thread: where its user code runs; else null
     private final AtomicBoolean finished = new AtomicBoolean();
     private final Filtering filtering;       // null: unfiltered
     private volatile Object instance;
     private volatile boolean admitted;     // holds a throttle slot
 
     DispatchedCall(DispatchSession session, IoRequest request, Invocation inv, Invoker invoker, OperationContext ctx,
-        boolean fromEventLoop) {
+        Executor handOff) {
       this.session = session;
       this.request = request;
       this.inv = inv;
       this.invoker = invoker;
       this.ctx = ctx;
-      this.fromEventLoop = fromEventLoop;
+      this.handOff = handOff;
       this.filtering = invoker.filters() == null ? null : new Filtering();
     }
 
     /** Runs the call's filters; the last one's forward reaches the service ({@link #toService}). */
     void runFilters() {
-      filtering.worker = fromEventLoop ? Thread.currentThread() : null;
+      filtering.worker = handOff != null ? Thread.currentThread() : null;
       CallFilter.Call call = new CallFilter.Call(invoker.op(), CallFilter.Side.SERVICE, inv.arguments(), inv.headers(),
           inv.timeoutNanos() == Invocation.NO_DEADLINE ? null : java.time.Duration.ofNanos(inv.timeoutNanos()),
           session.remote.address(), ctx);
@@ -384,14 +393,14 @@ final class Dispatcher {
     }
 
     /**
-     * Starts the call's user code: a SYNC operation, or any call delivered on an event loop, on the executor
-     * (one hand-off), any other here.
+     * Starts the call's user code: any call delivered on an event loop where its binding handed it (one
+     * hand-off), a SYNC operation on the executor, any other here.
      */
     private void start() {
-      if ((fromEventLoop || invoker.shape() == OperationShape.SYNC)
+      if ((handOff != null || invoker.shape() == OperationShape.SYNC)
           && (filtering == null || Thread.currentThread() != filtering.worker)) {
         try {
-          executor.execute(this::run);
+          (handOff != null ? handOff : executor).execute(this::run);
         } catch (RejectedExecutionException e) {
           finish(null, new CommunicationException("host is shutting down", true, e));
         }

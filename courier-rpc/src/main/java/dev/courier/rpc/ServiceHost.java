@@ -42,8 +42,10 @@ import java.util.function.Supplier;
  *       {@code maxConcurrentSessions} refuses channels beyond the limit.
  *   <li>Where services run: a SYNC implementation on the executor (a virtual thread per call by
  *       default); a TASK or BEGIN_END implementation on the thread that delivered the call, so it must not
- *       block, except that a binding delivering on its event loop has every call moved to the executor, in
- *       one hand-off ({@link dev.courier.rpc.spi.Session#dispatchFromEventLoop}).
+ *       block, except that a binding delivering on its event loop has every call moved off it in one
+ *       hand-off ({@link dev.courier.rpc.spi.Session#dispatchFromEventLoop}): to the executor given to the
+ *       builder, or else where the binding offers, which may run the calls of one read on one virtual thread
+ *       (TCP does; see its binding).
  *   <li>Faults: an exception that is not a declared {@link FaultException} reaches the caller as an
  *       internal fault without its message or stack, unless exception detail is included.
  * </ul>
@@ -92,7 +94,8 @@ public final class ServiceHost implements AutoCloseable {
       List<CallFilter.Factory> filters = new ArrayList<>(b.filters);      // the host's first, then the endpoint's
       b.endpointFilters.get(i).forEach(f -> filters.add(FilterChain.everyOperation(f)));
       dispatchers.add(new Dispatcher(e.address().toString(), e.contract(), b.implementation, b.instanceMode,
-          b.concurrency, factory, executor, b.includeExceptionDetail, throttle, b.clock, List.copyOf(filters)));
+          b.concurrency, factory, executor, b.executor == null, b.includeExceptionDetail, throttle, b.clock,
+          List.copyOf(filters)));
     }
   }
 
@@ -325,6 +328,11 @@ public final class ServiceHost implements AutoCloseable {
       }
 
       @Override
+      public void dispatchFromEventLoop(dev.courier.io.IoRequest request, Executor batched) {
+        inner.dispatchFromEventLoop(request, batched);
+      }
+
+      @Override
       public void close() {
         if (closing.compareAndSet(false, true)) {
           sessions.remove(this);
@@ -500,7 +508,10 @@ public final class ServiceHost implements AutoCloseable {
       return this;
     }
 
-    /** Where synchronous implementations run (a virtual thread per call by default). */
+    /**
+     * Where synchronous implementations run, and every call a binding delivers on its event loop (by default a
+     * virtual thread per call, or the binding's own virtual threads for what its event loop delivers).
+     */
     public Builder executor(Executor executor) {
       this.executor = Objects.requireNonNull(executor, "executor");
       return this;

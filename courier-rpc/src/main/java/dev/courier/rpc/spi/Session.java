@@ -3,6 +3,7 @@ package dev.courier.rpc.spi;
 import dev.courier.io.IoRequest;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 
 /** One connection's view of an endpoint: it takes the requests the binding presents. */
 public interface Session {
@@ -34,6 +35,21 @@ public interface Session {
    */
   default void dispatchFromEventLoop(IoRequest request) {
     dispatch(request);
+  }
+
+  /**
+   * Takes a presented request, as {@link #dispatchFromEventLoop(IoRequest)} does, with the binding's offer of
+   * where the call's user code may go when the host has no executor of its own: {@code batched} runs the
+   * calls that one pass of the event loop delivered on one thread, in order, and gives the rest of them a
+   * thread of their own when one of them blocks. A host given an executor by its owner uses that executor.
+   * By default it is {@link #dispatchFromEventLoop(IoRequest)}.
+   *
+   * <pre>{@code
+   * session.dispatchFromEventLoop(request, connection.batches());   // on the event loop that decoded the call
+   * }</pre>
+   */
+  default void dispatchFromEventLoop(IoRequest request, Executor batched) {
+    dispatchFromEventLoop(request);
   }
 
   /** The connection is gone: release the session's state (its instance, its throttle slot). */

@@ -83,13 +83,13 @@ import javax.net.ssl.SSLException;
  *
  * <p>Threading: Netty event loops (epoll when available, NIO otherwise) read, decode and write; no user code
  * runs on an event loop unless the builder asks for it. A host's session takes each incoming call on the
- * event loop and moves all of its service code (the instance's creation, the operation in any shape) to the
- * host's executor, a virtual thread per call by default, in one hand-off. The completions of a channel's
- * asynchronous calls (futures, their callbacks, listeners) run on virtual threads named
- * {@code courier-tcp-call}: those that one pass of the event loop produces (the replies of one read) run on
- * one of them, in order, so a reply does not cost a thread of its own; a completion that blocks (on I/O, a
- * synchronous call, another call's future) hands the rest of its pass to another thread at the event loop's
- * next pass, or within a few tens of milliseconds when no pass comes. A synchronous call's caller waits for
+ * event loop and moves all of its service code (filters, the instance's creation, the operation in any shape)
+ * off it in one hand-off: to the host's executor when its owner gave one, else to virtual threads named
+ * {@code courier-tcp-call}. The completions of a channel's asynchronous calls (futures, their callbacks,
+ * listeners) run on those virtual threads too. What one pass of the event loop hands off (the calls or the
+ * replies of one read) runs on one such thread, in order, so a call or a reply does not cost a thread of its
+ * own; one that blocks (on I/O, a lock, a synchronous call, another call's future) hands the rest of its pass
+ * to another thread at the event loop's next pass, or within a few tens of milliseconds when no pass comes. A synchronous call's caller waits for
  * its own reply and wakes on it, with no thread in between.
  * {@link Builder#directDispatch()} and {@link Builder#directCompletions()} run that code on the event loop
  * instead. Thread safe; one binding may serve many hosts and channels.

@@ -46,10 +46,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Threading: frames are read and decoded on the connection's event loop; no service or caller code runs
  * there unless the binding was told so. Incoming calls are handed to their session through an in-process
  * device whose queue runs on the event loop: the session takes each call there
- * ({@code Session.dispatchFromEventLoop}) and moves its user code to its host's executor in one hand-off, or,
- * with {@code directDispatch()}, runs it there ({@code Session.dispatch}). Outgoing calls complete their
- * requests from the event loop, and the client call moves its completion to {@link #completions()} for
- * asynchronous shapes. Writes happen from any thread.
+ * ({@code Session.dispatchFromEventLoop}) and moves its user code off it in one hand-off (to its host's
+ * executor, or to {@link #completions()} when the host has none of its own), or, with
+ * {@code directDispatch()}, runs it there ({@code Session.dispatch}). Outgoing calls complete their requests
+ * from the event loop, and the client call moves its completion to {@link #completions()} for asynchronous
+ * shapes. Writes happen from any thread.
  */
 final class TcpPeer extends ChannelInboundHandlerAdapter {
   private static final System.Logger LOG = System.getLogger(TcpBinding.class.getName());
@@ -107,7 +108,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   private final boolean server;
   private final Routes routes;                // server: the endpoints of the port, by path
   private final IoClock clock;
-  private final CompletionBatches completions;   // where asynchronous calls complete, off the event loop
+  private final EventLoopBatches completions;   // where user code runs off the event loop, by default
   private final AtomicInteger nextCallId;
   private final AtomicInteger nextSessionId = new AtomicInteger(1);
   private final Map<Integer, Outgoing> outgoing = new ConcurrentHashMap<>();
@@ -320,7 +321,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
     this.server = server;
     this.routes = routes;
     this.clock = clock;
-    this.completions = new CompletionBatches(threads);
+    this.completions = new EventLoopBatches(threads);
     this.nextCallId = new AtomicInteger(server ? 2 : 1);
   }
 
@@ -438,8 +439,9 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   // =============================================================================================
 
   /**
-   * Where this connection's asynchronous calls complete when the binding does not complete them on the
-   * event loop: virtual threads, the completions of one pass of the event loop on one.
+   * Where this connection's user code runs off the event loop by default: the completions of its asynchronous
+   * calls, and the incoming calls of a host with no executor of its own. Virtual threads: what one pass of the
+   * event loop hands over, on one.
    */
   Executor completions() {
     return completions;
@@ -548,8 +550,8 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
 
   /**
    * Where the calls of a session go: a queue that runs on the event loop, where the session takes each call
-   * ({@code dispatchFromEventLoop}: its user code goes to the host's executor; with {@code directDispatch()},
-   * {@code dispatch}: it runs here).
+   * ({@code dispatchFromEventLoop}: its user code goes to the host's executor, or to {@link #completions()};
+   * with {@code directDispatch()}, {@code dispatch}: it runs here).
    */
   private IoTarget localTarget(Session session, int id) {
     boolean direct = settings.directDispatch();
@@ -564,7 +566,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
         if (direct) {
           session.dispatch(r);
         } else {
-          session.dispatchFromEventLoop(r);     // no service code on the event loop
+          session.dispatchFromEventLoop(r, completions);     // no service code on the event loop
         }
       } catch (RuntimeException | Error e) {
         if (taken != null) {

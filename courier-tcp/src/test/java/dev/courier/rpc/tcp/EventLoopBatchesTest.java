@@ -20,12 +20,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A connection's completions off the event loop ({@link CompletionBatches}): those of one pass of the loop on
+ * A connection's completions off the event loop ({@link EventLoopBatches}): those of one pass of the loop on
  * one virtual thread, in order; every one exactly once; none on the event loop; a completion that waits for
  * a later one of its batch does not wait for ever, and one that blocks does not hold the rest of its batch.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
-class CompletionBatchesTest {
+class EventLoopBatchesTest {
   private static final long NEVER = TimeUnit.HOURS.toNanos(1);
 
   private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -41,7 +41,7 @@ class CompletionBatchesTest {
 
   @Test
   void theCompletionsOfOnePassRunInOrderOnOneVirtualThreadAndNoneOnTheEventLoop() throws Exception {
-    CompletionBatches batches = new CompletionBatches(threads, NEVER);
+    EventLoopBatches batches = new EventLoopBatches(threads, NEVER);
     batches.bind(loop);
     Queue<Integer> order = new ConcurrentLinkedQueue<>();
     Queue<Thread> ranOn = new ConcurrentLinkedQueue<>();
@@ -66,7 +66,7 @@ class CompletionBatchesTest {
 
   @Test
   void aCompletionHandedOverOffTheEventLoopRunsOnAVirtualThreadOfItsOwnAtOnce() throws Exception {
-    CompletionBatches batches = new CompletionBatches(threads, NEVER);
+    EventLoopBatches batches = new EventLoopBatches(threads, NEVER);
     batches.bind(loop);
     CompletableFuture<Thread> ranOn = new CompletableFuture<>();
 
@@ -82,7 +82,7 @@ class CompletionBatchesTest {
     int passes = 400;
     int perPass = 50;
     int offLoop = 4_000;
-    CompletionBatches batches = new CompletionBatches(threads, TimeUnit.MICROSECONDS.toNanos(50));  // helpers often
+    EventLoopBatches batches = new EventLoopBatches(threads, TimeUnit.MICROSECONDS.toNanos(50));  // helpers often
     batches.bind(loop);
     AtomicIntegerArray runs = new AtomicIntegerArray(passes * perPass + offLoop);
     AtomicIntegerArray onTheLoop = new AtomicIntegerArray(1);
@@ -126,7 +126,7 @@ class CompletionBatchesTest {
 
   @Test
   void aCompletionThatWaitsForALaterOneOfItsBatchGetsIt() throws Exception {
-    CompletionBatches batches = new CompletionBatches(threads, TimeUnit.MILLISECONDS.toNanos(1));
+    EventLoopBatches batches = new EventLoopBatches(threads, TimeUnit.MILLISECONDS.toNanos(1));
     batches.bind(loop);
     CompletableFuture<String> later = new CompletableFuture<>();
     CompletableFuture<String> first = new CompletableFuture<>();
@@ -140,7 +140,7 @@ class CompletionBatchesTest {
 
   @Test
   void aCompletionThatBlocksHandsTheRestOfItsBatchToAnotherThreadAtTheNextPass() throws Exception {
-    CompletionBatches batches = new CompletionBatches(threads, NEVER);     // no timer: the passes notice
+    EventLoopBatches batches = new EventLoopBatches(threads, NEVER);     // no timer: the passes notice
     batches.bind(loop);
     CountDownLatch entered = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
@@ -172,7 +172,7 @@ class CompletionBatchesTest {
 
   @Test
   void aCompletionThatThrowsIsReportedAndTheRestOfItsBatchStillRuns() throws Exception {
-    CompletionBatches batches = new CompletionBatches(threads, NEVER);
+    EventLoopBatches batches = new EventLoopBatches(threads, NEVER);
     batches.bind(loop);
     CountDownLatch rest = new CountDownLatch(2);
     IllegalStateException boom = new IllegalStateException("a callback failed");

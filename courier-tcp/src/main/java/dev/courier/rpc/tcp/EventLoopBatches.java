@@ -11,24 +11,25 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Where one connection's asynchronous calls complete when its binding does not complete them on the event
- * loop (no {@code directCompletions()}): on virtual threads, never on the event loop.
+ * Where one connection's user code runs off the event loop by default, on virtual threads: the completions of
+ * its asynchronous calls (without {@code directCompletions()}), and the incoming calls of a host that has no
+ * executor of its own (without {@code directDispatch()}).
  *
- * <p>A completion handed over on the event loop joins the others of the same pass of the loop (one read of
- * the connection yields the replies of many calls); at the end of the pass, one virtual thread runs them all,
- * in the order they came, rather than one thread each: a thread started and parked per reply is most of what
- * a reply costs. A completion handed over on any other thread (a deadline, a cancel) gets a virtual thread of
- * its own at once.
+ * <p>A task handed over on the event loop joins the others of the same pass of the loop (one read of the
+ * connection yields the replies, or the calls, of many); at the end of the pass, one virtual thread runs them
+ * all, in the order they came, rather than one thread each: a thread started and parked per call is most of
+ * what a call's hand-off costs. A task handed over on any other thread (a deadline, a cancel, a call the
+ * host's throttle let in later) gets a virtual thread of its own at once.
  *
- * <p>One completion's code may block: on I/O, on a synchronous call, or on another completion (a callback
- * that waits for the future of another call), which may be later in the same batch, so that the batch's
- * thread would wait for itself. So at the end of each pass the event loop looks at the batches still running,
+ * <p>One task's code may block: a service on I/O or a lock, or a completion on a synchronous call, or on
+ * another completion (a callback that waits for the future of another call), which may be later in the same
+ * batch, so that the batch's thread would wait for itself. So at the end of each pass the event loop looks at the batches still running,
  * and one whose thread is blocked (parked, waiting or sleeping) gets one more thread, which takes the tasks not
  * yet started; and every {@link #STALL_CHECK_MILLIS} ms, for a connection that has no more passes, a batch
  * that started no task since the last look gets one too. From then on that batch's tasks may run out of order,
  * as they would on a thread each. Every task runs exactly once: a thread claims a task before it runs it.
  */
-final class CompletionBatches implements Executor {
+final class EventLoopBatches implements Executor {
   /** How often the event loop looks for a batch whose thread is stuck in one of its tasks. */
   static final long STALL_CHECK_MILLIS = 20;
 
@@ -40,12 +41,12 @@ final class CompletionBatches implements Executor {
   private ScheduledFuture<?> stallCheck;                // event loop only: while some batch runs
 
   /** Completions on {@code threads} (which starts a thread per task). */
-  CompletionBatches(Executor threads) {
+  EventLoopBatches(Executor threads) {
     this(threads, TimeUnit.MILLISECONDS.toNanos(STALL_CHECK_MILLIS));
   }
 
   /** Completions on {@code threads}, a batch that started no task in {@code stallCheckNanos} helped. */
-  CompletionBatches(Executor threads, long stallCheckNanos) {
+  EventLoopBatches(Executor threads, long stallCheckNanos) {
     this.threads = threads;
     this.stallCheckNanos = stallCheckNanos;
   }
