@@ -67,6 +67,26 @@ class SystemClockTest {
   }
 
   @Test
+  void timeoutsCancelledFromManyThreadsAtOnceDoNotPileUpInTheTimer() throws Exception {
+    int threads = 4;
+    int each = 50_000;
+    CountDownLatch done = new CountDownLatch(threads);
+    for (int t = 0; t < threads; t++) {
+      Thread.ofPlatform().start(() -> {
+        for (int i = 0; i < each; i++) {
+          clock.schedule(() -> { throw new AssertionError("a cancelled timeout ran"); }, TimeUnit.MINUTES.toNanos(10))
+              .cancel();
+        }
+        done.countDown();
+      });
+    }
+    assertThat(done.await(60, TimeUnit.SECONDS)).isTrue();
+
+    // Purges keep the cancelled ones to a few thousand, not the 200,000 scheduled.
+    assertThat(dev.courier.io.internal.SystemClock.INSTANCE.queued()).isLessThan(10_000);
+  }
+
+  @Test
   void aTaskThatThrowsDoesNotStopTheTimer() throws Exception {
     clock.schedule(() -> { throw new IllegalStateException("timer task bug"); }, 0);
     CountDownLatch next = new CountDownLatch(1);

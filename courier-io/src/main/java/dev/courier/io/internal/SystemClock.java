@@ -15,7 +15,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Built for timeouts that are nearly always cancelled: scheduling wakes the timer thread only when the
  * new task is due before the thread's planned wake-up, and a cancel only marks its task, which the thread
  * drops when it reaches it (or a purge drops, once cancelled tasks are half the queue). A call with the
- * usual long timeout thus costs a queue insert and a flag, not a thread wake-up.
+ * usual long timeout thus costs a queue insert and a flag, not a thread wake-up, and its cancel takes no lock
+ * (but for the one cancel in many that purges).
  */
 public final class SystemClock implements IoClock {
   /** The shared instance. */
@@ -27,7 +28,8 @@ public final class SystemClock implements IoClock {
   private final PriorityQueue<Task> queue = new PriorityQueue<>();   // guarded by lock
   private long wakeAt = Long.MAX_VALUE;                              // guarded by lock; when the thread wakes by itself
   private long sequence;                                             // guarded by lock
-  private int cancelledInQueue;                                      // guarded by lock
+  /** Cancelled tasks still in the queue: counted without the lock, so that a cancel takes none. */
+  private final java.util.concurrent.atomic.AtomicInteger cancelledInQueue = new java.util.concurrent.atomic.AtomicInteger();
 
   private SystemClock() {
     Thread t = new Thread(this::loop, "courier-timer");
@@ -61,6 +63,16 @@ public final class SystemClock implements IoClock {
     }
   }
 
+  /** The tasks in the queue, cancelled ones not yet dropped included: what the timer holds on to. */
+  public int queued() {
+    lock.lock();
+    try {
+      return queue.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   private void loop() {
     lock.lock();
     try {
@@ -73,7 +85,7 @@ public final class SystemClock implements IoClock {
         }
         if (head.state == Task.CANCELLED) {
           queue.poll();
-          cancelledInQueue--;
+          cancelledInQueue.decrementAndGet();
           continue;
         }
         long now = System.nanoTime();
@@ -89,7 +101,7 @@ public final class SystemClock implements IoClock {
         }
         queue.poll();
         if (!Task.STATE.compareAndSet(head, Task.PENDING, Task.RAN)) {
-          cancelledInQueue--;     // cancelled between the check and now
+          cancelledInQueue.decrementAndGet();     // cancelled between the check and now
           continue;
         }
         wakeAt = Long.MIN_VALUE;  // busy: a new task never needs to wake the thread now
@@ -107,13 +119,22 @@ public final class SystemClock implements IoClock {
     }
   }
 
-  private void cancelled() {
+  /** A task was cancelled, and the queue holds {@code cancelled} such: every so many, a purge may pay. */
+  private void cancelled(int cancelled) {
+    if (cancelled < PURGE_AT_LEAST || (cancelled & (PURGE_AT_LEAST - 1)) != 0) {
+      return;                   // below the threshold, or not a multiple of it: the lock is not worth taking
+    }
     lock.lock();
     try {
-      cancelledInQueue++;
-      if (cancelledInQueue >= PURGE_AT_LEAST && cancelledInQueue * 2 >= queue.size()) {
-        queue.removeIf(t -> t.state == Task.CANCELLED);
-        cancelledInQueue = 0;
+      if (cancelledInQueue.get() * 2 >= queue.size()) {
+        int removed = 0;
+        for (java.util.Iterator<Task> it = queue.iterator(); it.hasNext(); ) {
+          if (it.next().state == Task.CANCELLED) {
+            it.remove();
+            removed++;
+          }
+        }
+        cancelledInQueue.addAndGet(-removed);
       }
     } finally {
       lock.unlock();
@@ -147,10 +168,12 @@ public final class SystemClock implements IoClock {
 
     @Override
     public boolean cancel() {
+      int cancelled = cancelledInQueue.incrementAndGet();   // counted before anyone can see it cancelled and drop it
       if (!STATE.compareAndSet(this, PENDING, CANCELLED)) {
+        cancelledInQueue.decrementAndGet();
         return false;
       }
-      cancelled();
+      cancelled(cancelled);
       return true;
     }
 
