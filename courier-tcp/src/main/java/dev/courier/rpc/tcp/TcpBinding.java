@@ -341,7 +341,7 @@ public final class TcpBinding implements Binding, AutoCloseable {
         target = connection.peer.openSession(path(address.uri()), contract, callbacks, settings.handshakeTimeout());
         shared = connection;
         break;
-      } catch (TcpPeer.ConnectionFull e) {
+      } catch (PeerSessions.ConnectionFull e) {
         // The host keeps each connection to a share of its sessions: this one is full (until one of its
         // sessions ends), and the session opens on another. A host that refuses a connection on which this
         // binding has no session open would refuse every connection: then the channel fails.
@@ -774,10 +774,10 @@ public final class TcpBinding implements Binding, AutoCloseable {
         handshake.tryFailure(new CommunicationException("unsupported protocol version " + version, false));
         ByteBuf goAway = ctx.alloc().buffer();
         goAway.writeInt(0);
-        goAway.writeByte(TcpPeer.GO_AWAY);
+        goAway.writeByte(Frames.GO_AWAY);
         goAway.writeInt(0);
         goAway.writeInt(0);
-        WireCodec.writeVarint(goAway, TcpPeer.GO_AWAY_UNSUPPORTED_VERSION);
+        WireCodec.writeVarint(goAway, Frames.GO_AWAY_UNSUPPORTED_VERSION);
         WireCodec.writeString(goAway, "unsupported protocol version " + version + " (expected: " + VERSION + ")");
         goAway.setInt(0, goAway.readableBytes() - 4);
         ctx.writeAndFlush(goAway).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
@@ -822,7 +822,7 @@ public final class TcpBinding implements Binding, AutoCloseable {
    * maximum message size: the same bound a sender of that size puts on the frames it sends.
    *
    * <p>An answer above the maximum (REPLY or FAULT) is not buffered either, and does not close the connection:
-   * once its header has arrived the peer is told ({@link TcpPeer.OversizedAnswer}) and its bytes are skipped
+   * once its header has arrived the peer is told ({@link Frames.OversizedAnswer}) and its bytes are skipped
    * as they arrive, so that only its call fails.
    */
   static final class FrameDecoder extends LengthFieldBasedFrameDecoder {
@@ -850,7 +850,7 @@ public final class TcpBinding implements Binding, AutoCloseable {
           return null;            // its type says whether it may be an answer
         }
         int type = in.getUnsignedByte(at + 4);
-        boolean answer = type == TcpPeer.REPLY || type == TcpPeer.FAULT;
+        boolean answer = type == Frames.REPLY || type == Frames.FAULT;
         if (answer && in.readableBytes() < 13) {
           return null;            // and its call id, which call it answers
         }
@@ -859,7 +859,7 @@ public final class TcpBinding implements Binding, AutoCloseable {
           int callId = in.getInt(at + 9);
           in.skipBytes(13);
           skipping = oversized - 9;
-          ctx.fireUserEventTriggered(new TcpPeer.OversizedAnswer(callId, oversized));
+          ctx.fireUserEventTriggered(new Frames.OversizedAnswer(callId, oversized));
         }
       }
       if (skipping > 0) {

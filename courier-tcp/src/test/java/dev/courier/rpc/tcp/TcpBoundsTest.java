@@ -95,7 +95,7 @@ class TcpBoundsTest {
   private static List<Integer> openSessions(RawPeer peer, int first, int last) throws IOException {
     List<Integer> statuses = new java.util.ArrayList<>();
     for (int id = first; id <= last; id++) {
-      peer.send(frame(TcpPeer.SESSION_OPEN, id, 0, new byte[0]));
+      peer.send(frame(Frames.SESSION_OPEN, id, 0, new byte[0]));
       Frame answer = peer.read();
       assertThat(answer.session()).as("the session answered").isEqualTo(id);
       statuses.add(answer.status());
@@ -108,10 +108,10 @@ class TcpBoundsTest {
     TcpBinding fourSessions = closeLater(TcpBinding.builder().maxSessionsPerConnection(4).build());
     ServiceHost host = host(fourSessions, new LimitsService());
     RawPeer peer = closeLater(RawPeer.handshake(portOf(addressOf(host))));
-    int full = TcpPeer.CONNECTION_FULL.value();
+    int full = Frames.CONNECTION_FULL.value();
 
     assertThat(openSessions(peer, 1, 6)).containsExactly(0, 0, 0, 0, full, full);
-    peer.send(frame(TcpPeer.SESSION_OPEN, 7, 0, new byte[0]));
+    peer.send(frame(Frames.SESSION_OPEN, 7, 0, new byte[0]));
     Frame refused = peer.read();
     assertThat(new String(refused.payload(), StandardCharsets.UTF_8))
         .contains("at most 4", "maxSessionsPerConnection");
@@ -119,9 +119,9 @@ class TcpBoundsTest {
 
     peer.send(request(4, 1, "echo", (Object) new byte[] {4}));       // the open sessions are served still
     Frame reply = peer.read();
-    assertThat(reply.type()).isEqualTo(TcpPeer.REPLY);
+    assertThat(reply.type()).isEqualTo(Frames.REPLY);
     assertThat(reply.session()).isEqualTo(4);
-    peer.send(frame(TcpPeer.SESSION_CLOSE, 1, 0, new byte[0]));       // room again for one
+    peer.send(frame(Frames.SESSION_CLOSE, 1, 0, new byte[0]));       // room again for one
     until(() -> host.sessionCount() == 3, "the closed session ended on the host");
     assertThat(openSessions(peer, 8, 9)).containsExactly(0, full);
   }
@@ -148,10 +148,10 @@ class TcpBoundsTest {
         .endpoint(Limits.class, DEFAULTS, newAddress("bounds")).maxConcurrentSessions(10).build().open();
     closeLater(host::abort);
     RawPeer greedy = closeLater(RawPeer.handshake(portOf(addressOf(host))));
-    int full = TcpPeer.CONNECTION_FULL.value();
+    int full = Frames.CONNECTION_FULL.value();
 
     assertThat(openSessions(greedy, 1, 10)).containsExactly(0, 0, 0, 0, 0, full, full, full, full, full);
-    greedy.send(frame(TcpPeer.SESSION_OPEN, 11, 0, new byte[0]));
+    greedy.send(frame(Frames.SESSION_OPEN, 11, 0, new byte[0]));
     Frame refused = greedy.read();
     assertThat(new String(refused.payload(), StandardCharsets.UTF_8))
         .contains("at most 5", "maxConcurrentSessions 10");
@@ -225,9 +225,9 @@ class TcpBoundsTest {
             in.readUnsignedByte();
             int session = in.readInt();
             in.readFully(new byte[length - 5]);
-            ByteBuf full = Unpooled.buffer().writeInt(TcpPeer.CONNECTION_FULL.value());
+            ByteBuf full = Unpooled.buffer().writeInt(Frames.CONNECTION_FULL.value());
             WireCodec.writeString(full, "connection full: says the fake");
-            s.getOutputStream().write(frame(TcpPeer.STATUS, session, 0, ByteBufUtil.getBytes(full)));
+            s.getOutputStream().write(frame(Frames.STATUS, session, 0, ByteBufUtil.getBytes(full)));
             in.read();                                                       // until the client closes
           } catch (IOException e) {
             return;                                                          // the test closed the fake
@@ -303,8 +303,8 @@ class TcpBoundsTest {
     }, 0, idle.toMillis() / 4, TimeUnit.MILLISECONDS);
 
     List<Frame> frames = peer.framesUntilClosed(LIMIT);
-    assertThat(frames).extracting(Frame::type).containsExactly(TcpPeer.PING, TcpPeer.GO_AWAY);
-    assertThat(RawPeer.goAway(frames).goAwayCode()).isEqualTo(TcpPeer.GO_AWAY_IDLE);
+    assertThat(frames).extracting(Frame::type).containsExactly(Frames.PING, Frames.GO_AWAY);
+    assertThat(RawPeer.goAway(frames).goAwayCode()).isEqualTo(Frames.GO_AWAY_IDLE);
     assertThat(dripped).as("bytes of the frame dripped before the close").hasValueLessThan(request.length);
     assertThat(dev.courier.io.CapturedLogs.take("closing connection ", 1)).singleElement()
         .satisfies(r -> assertThat(r.getMessage()).endsWith("no frame within the keep-alive timeout"));

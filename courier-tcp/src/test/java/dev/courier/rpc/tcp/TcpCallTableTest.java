@@ -199,19 +199,19 @@ class TcpCallTableTest {
     WireCodec.writeString(payload, action("echo"));
     WireCodec.writeVarint(payload, 0);
     WireCodec.write(payload, byte[].class, data);
-    return frame(TcpPeer.REQUEST, 1, callId, ByteBufUtil.getBytes(payload));
+    return frame(Frames.REQUEST, 1, callId, ByteBufUtil.getBytes(payload));
   }
 
   private static byte[] cancel(int callId) {
-    return frame(TcpPeer.CANCEL, 1, callId, new byte[0]);
+    return frame(Frames.CANCEL, 1, callId, new byte[0]);
   }
 
-  private static final byte[] PING = frame(TcpPeer.PING, 0, 0, new byte[8]);
+  private static final byte[] PING = frame(Frames.PING, 0, 0, new byte[8]);
 
   /** The frames the server sent before its PONG: the server handled every frame sent before the PING. */
   private static List<Frame> framesUntilPong(RawPeer peer) throws IOException {
     List<Frame> frames = new ArrayList<>();
-    for (Frame f = peer.read(); f.type() != TcpPeer.PONG; f = peer.read()) {
+    for (Frame f = peer.read(); f.type() != Frames.PONG; f = peer.read()) {
       frames.add(f);
     }
     return frames;
@@ -220,10 +220,10 @@ class TcpCallTableTest {
   /** A REPLY to {@code callId} whose result is {@code data}, read past PINGs. */
   private static void assertEchoed(RawPeer peer, int callId, byte[] data) throws IOException {
     Frame reply = peer.read();
-    while (reply.type() == TcpPeer.PING) {
+    while (reply.type() == Frames.PING) {
       reply = peer.read();
     }
-    assertThat(reply.type()).as("the answer to echo call %d: %s", callId, reply).isEqualTo(TcpPeer.REPLY);
+    assertThat(reply.type()).as("the answer to echo call %d: %s", callId, reply).isEqualTo(Frames.REPLY);
     assertThat(reply.callId()).isEqualTo(callId);
     assertThat((byte[]) WireCodec.read(Unpooled.wrappedBuffer(reply.payload()), byte[].class)).containsExactly(data);
   }
@@ -260,7 +260,7 @@ class TcpCallTableTest {
       peer.send(reuse.second());
 
       Frame goAway = RawPeer.goAway(peer.framesUntilClosed(LIMIT));
-      assertThat(goAway.goAwayCode()).as("GO_AWAY code after %s", reuse.what()).isEqualTo(TcpPeer.GO_AWAY_PROTOCOL_ERROR);
+      assertThat(goAway.goAwayCode()).as("GO_AWAY code after %s", reuse.what()).isEqualTo(Frames.GO_AWAY_PROTOCOL_ERROR);
       assertThat(goAway.goAwayMessage()).as("GO_AWAY message after %s", reuse.what())
           .contains("call id 5", "session 1", "in flight");
     }
@@ -288,7 +288,7 @@ class TcpCallTableTest {
     peer.send(concat(requests));                      // one write: the host reads them together
 
     Frame goAway = RawPeer.goAway(peer.framesUntilClosed(LIMIT));
-    assertThat(goAway.goAwayCode()).isEqualTo(TcpPeer.GO_AWAY_PROTOCOL_ERROR);
+    assertThat(goAway.goAwayCode()).isEqualTo(Frames.GO_AWAY_PROTOCOL_ERROR);
     assertThat(goAway.goAwayMessage()).contains("call id 1");
     assertThat(warnings()).as("the host's log: the first reuse closes the connection; the rest is not read")
         .singleElement().asString().contains("call id 1 of session 1 is in flight already");
@@ -312,7 +312,7 @@ class TcpCallTableTest {
 
     until(() -> service.posts.get() == 1, "the one-way call ran once the requests finished");
     assertThat(List.of(peer.read(), peer.read())).as("the answers to the two requests, in either order")
-        .allSatisfy(f -> assertThat(f.type()).isEqualTo(TcpPeer.REPLY)).extracting(Frame::callId)
+        .allSatisfy(f -> assertThat(f.type()).isEqualTo(Frames.REPLY)).extracting(Frame::callId)
         .containsExactlyInAnyOrder(1, 3);
     until(() -> host.callsInFlight() == 0, "every call drained from the host");
     assertThat(service.mostRunning).as("invocations running at once under a limit of 2").hasValueLessThanOrEqualTo(2);
@@ -424,7 +424,7 @@ class TcpCallTableTest {
       while (answers.size() < CAP) {                  // replies written after the PONG
         answers.add(peer.read());
       }
-      if (answers.stream().allMatch(f -> f.type() == TcpPeer.REPLY)) {
+      if (answers.stream().allMatch(f -> f.type() == Frames.REPLY)) {
         return;
       }
       assertThat(System.nanoTime() - deadline).as("answers to %d calls on a connection whose places should all be"
@@ -446,7 +446,7 @@ class TcpCallTableTest {
     for (int i = 0; i < mismatched; i++) {
       peer.send(request(1, 1 + 2 * i, "post", (Object) new byte[] {(byte) i}));
       Frame fault = peer.read();
-      assertThat(fault.type()).as("the answer to REQUEST %d naming one-way post: %s", i, fault).isEqualTo(TcpPeer.FAULT);
+      assertThat(fault.type()).as("the answer to REQUEST %d naming one-way post: %s", i, fault).isEqualTo(Frames.FAULT);
       assertThat(fault.callId()).isEqualTo(1 + 2 * i);
       ByteBuf payload = Unpooled.wrappedBuffer(fault.payload());
       assertThat(WireCodec.readString(payload)).as("fault code").isEqualTo(FaultException.SENDER);

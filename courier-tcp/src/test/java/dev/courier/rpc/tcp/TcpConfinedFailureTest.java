@@ -299,12 +299,12 @@ class TcpConfinedFailureTest {
           int type = f.readUnsignedByte();
           int session = f.readInt();
           int callId = f.readInt();
-          if (type == TcpPeer.SESSION_OPEN) {
+          if (type == Frames.SESSION_OPEN) {
             ByteBuf status = Unpooled.buffer().writeInt(0);
             WireCodec.writeString(status, "");
-            out.write(frame(TcpPeer.STATUS, session, 0, io.netty.buffer.ByteBufUtil.getBytes(status)));
-          } else if (type == TcpPeer.REQUEST) {
-            out.write(frame(TcpPeer.REPLY, session, callId, body));
+            out.write(frame(Frames.STATUS, session, 0, io.netty.buffer.ByteBufUtil.getBytes(status)));
+          } else if (type == Frames.REQUEST) {
+            out.write(frame(Frames.REPLY, session, callId, body));
           }
           out.flush();
         }
@@ -378,11 +378,11 @@ class TcpConfinedFailureTest {
     RawPeer peer = RawPeer.withSession(portOf(host.listenAddresses().get(0)));    // a session without a signature
     resources.push(peer);
 
-    peer.send(frame(TcpPeer.ONE_WAY, 1, 1, requestPayload(action("post"), new byte[] {2, 0})));
+    peer.send(frame(Frames.ONE_WAY, 1, 1, requestPayload(action("post"), new byte[] {2, 0})));
     peer.send(TcpTestSupport.request(1, 3, "echo", (Object) new byte[] {6, 6}));
 
     Frame reply = peer.read();
-    assertThat(reply.type()).isEqualTo(TcpPeer.REPLY);
+    assertThat(reply.type()).isEqualTo(Frames.REPLY);
     assertThat(reply.callId()).isEqualTo(3);
     assertThat(CapturedLogs.take("one-way call from ", 1)).singleElement().satisfies(r -> {
       assertThat(r.getLoggerName()).isEqualTo(TcpBinding.class.getName());
@@ -405,8 +405,8 @@ class TcpConfinedFailureTest {
         (Object) new byte[] {1, 2});
     byte[] withATrailingByte = java.util.Arrays.copyOf(echoArguments, echoArguments.length + 1);
 
-    peer.send(frame(TcpPeer.REQUEST, 1, 1, requestPayload(action("echo"), new byte[] {2, 0})));
-    peer.send(frame(TcpPeer.REQUEST, 1, 3, requestPayload(action("echo"), withATrailingByte)));
+    peer.send(frame(Frames.REQUEST, 1, 1, requestPayload(action("echo"), new byte[] {2, 0})));
+    peer.send(frame(Frames.REQUEST, 1, 3, requestPayload(action("echo"), withATrailingByte)));
     peer.send(TcpTestSupport.request(1, 5, "echo", (Object) new byte[] {6, 6}));
 
     assertFault(peer.read(), 1, "the arguments of echo could not be read: parameter 1 (byte[] data): presence"
@@ -414,19 +414,19 @@ class TcpConfinedFailureTest {
     assertFault(peer.read(), 3, "the arguments of echo could not be read: 1 bytes left after the last argument"
         + " (expected: none)");
     Frame reply = peer.read();
-    assertThat(reply.type()).isEqualTo(TcpPeer.REPLY);
+    assertThat(reply.type()).isEqualTo(Frames.REPLY);
     assertThat(reply.callId()).isEqualTo(5);
     assertThat((byte[]) WireCodec.read(Unpooled.wrappedBuffer(reply.payload()), byte[].class)).containsExactly(6, 6);
     assertThat(limits.calls).as("calls the service ran").hasValue(1);
   }
 
   private static void assertFault(Frame f, int callId, String reason) {
-    assertThat(f.type()).as("frame type of %s (expected: FAULT)", f).isEqualTo(TcpPeer.FAULT);
+    assertThat(f.type()).as("frame type of %s (expected: FAULT)", f).isEqualTo(Frames.FAULT);
     assertThat(f.callId()).isEqualTo(callId);
     ByteBuf payload = Unpooled.wrappedBuffer(f.payload());
     assertThat(WireCodec.readString(payload)).isEqualTo(FaultException.DESERIALIZATION_FAILED);
     assertThat(WireCodec.readString(payload)).isEqualTo(reason);
-    assertThat(WireCodec.readVarint(payload)).as("detail kind").isEqualTo(TcpPeer.NO_DETAIL);
+    assertThat(WireCodec.readVarint(payload)).as("detail kind").isEqualTo(Frames.NO_DETAIL);
     assertThat(payload.isReadable()).as("bytes after the fault").isFalse();
   }
 

@@ -318,7 +318,7 @@ class TcpFailureTest {
     int endpointClosing = dev.courier.io.IoStatus.INVALID_DEVICE_STATE.value();
     long deadline = System.nanoTime() + LIMIT.toNanos();
     for (int id = 2; ; id++) {
-      peer.send(TcpTestSupport.frame(TcpPeer.SESSION_OPEN, id, 0, new byte[0]));
+      peer.send(TcpTestSupport.frame(Frames.SESSION_OPEN, id, 0, new byte[0]));
       Frame answer = peer.read();
       assertThat(answer.session()).isEqualTo(id);
       assertThat(answer.status()).as("the answer to a session opened while the host closes")
@@ -331,7 +331,7 @@ class TcpFailureTest {
 
     service.releaseAll();                   // the call in flight still gets its reply, then the connection goes
     List<Frame> rest = peer.framesUntilClosed(LIMIT);
-    assertThat(rest).extracting(Frame::type).containsExactly(TcpPeer.REPLY, TcpPeer.GO_AWAY);
+    assertThat(rest).extracting(Frame::type).containsExactly(Frames.REPLY, Frames.GO_AWAY);
     closing.get(LIMIT.toMillis(), TimeUnit.MILLISECONDS);
   }
 
@@ -348,7 +348,7 @@ class TcpFailureTest {
     flood.connect(new java.net.InetSocketAddress("127.0.0.1", portOf(child.address)));
     java.io.ByteArrayOutputStream opening = new java.io.ByteArrayOutputStream();
     opening.write(TcpTestSupport.PREAMBLE);
-    opening.write(TcpTestSupport.frame(TcpPeer.SESSION_OPEN, 1, 0, new byte[0]));
+    opening.write(TcpTestSupport.frame(Frames.SESSION_OPEN, 1, 0, new byte[0]));
     for (java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(opening.toByteArray()); b.hasRemaining(); ) {
       flood.write(b);
     }

@@ -172,10 +172,10 @@ class TcpLimitsTest {
     ServiceHost host = host(SMALL, new LimitsService());
     RawPeer peer = raw(RawPeer.withSession(portOf(addressOf(host))));
     ByteBuf header = Unpooled.buffer();
-    header.writeInt(SMALL_MAX + 10).writeByte(TcpPeer.REQUEST).writeInt(1).writeInt(1).writeZero(16);
+    header.writeInt(SMALL_MAX + 10).writeByte(Frames.REQUEST).writeInt(1).writeInt(1).writeZero(16);
     peer.send(ByteBufUtil.getBytes(header));                     // the header and a few bytes: enough to refuse
     Frame goAway = RawPeer.goAway(peer.framesUntilClosed(LIMIT));
-    assertThat(goAway.goAwayCode()).isEqualTo(TcpPeer.GO_AWAY_MESSAGE_TOO_LARGE);
+    assertThat(goAway.goAwayCode()).isEqualTo(Frames.GO_AWAY_MESSAGE_TOO_LARGE);
     assertServesANewClient(host);
     assertClosedConnectionsLogged("frame length " + (SMALL_MAX + 10) + " (expected: at most " + SMALL_MAX);
   }
@@ -199,7 +199,7 @@ class TcpLimitsTest {
     peer.send(request(1, 1, "echo", (Object) new byte[size]));
 
     Frame reply = peer.read();
-    assertThat(reply.type()).as("the answer to a frame of length %d: %s", SMALL_MAX, reply).isEqualTo(TcpPeer.REPLY);
+    assertThat(reply.type()).as("the answer to a frame of length %d: %s", SMALL_MAX, reply).isEqualTo(Frames.REPLY);
     byte[] echoed = (byte[]) WireCodec.read(Unpooled.wrappedBuffer(reply.payload()), byte[].class);
     assertThat(echoed).hasSize(size);
   }
@@ -214,7 +214,7 @@ class TcpLimitsTest {
     peer.send(Arrays.copyOf(frame, 4 + 9 + 16));                  // refused on its length: the rest never matters
 
     Frame goAway = RawPeer.goAway(peer.framesUntilClosed(LIMIT));
-    assertThat(goAway.goAwayCode()).isEqualTo(TcpPeer.GO_AWAY_MESSAGE_TOO_LARGE);
+    assertThat(goAway.goAwayCode()).isEqualTo(Frames.GO_AWAY_MESSAGE_TOO_LARGE);
     assertThat(goAway.goAwayMessage()).contains("frame length " + (SMALL_MAX + 1), "at most " + SMALL_MAX);
     assertServesANewClient(host);
     assertClosedConnectionsLogged("frame length " + (SMALL_MAX + 1));
@@ -268,10 +268,10 @@ class TcpLimitsTest {
     LimitsClient bystander = channel(DEFAULTS, host);
     for (long length : new long[] {0x7FFF_FFFFL, 0xFFFF_FFFFL}) {
       RawPeer peer = raw(RawPeer.withSession(portOf(addressOf(host))));
-      ByteBuf header = Unpooled.buffer().writeInt((int) length).writeByte(TcpPeer.REQUEST);
+      ByteBuf header = Unpooled.buffer().writeInt((int) length).writeByte(Frames.REQUEST);
       peer.send(ByteBufUtil.getBytes(header));                   // no body follows, ever: the GO_AWAY cannot wait for it
       Frame goAway = RawPeer.goAway(peer.framesUntilClosed(LIMIT));
-      assertThat(goAway.goAwayCode()).as("GO_AWAY code for length %d", length).isEqualTo(TcpPeer.GO_AWAY_MESSAGE_TOO_LARGE);
+      assertThat(goAway.goAwayCode()).as("GO_AWAY code for length %d", length).isEqualTo(Frames.GO_AWAY_MESSAGE_TOO_LARGE);
       assertThat(bystander.echo(new byte[] {3})).containsExactly(3);
     }
     assertServesANewClient(host);
@@ -365,26 +365,26 @@ class TcpLimitsTest {
     Map<String, byte[]> garbage = new LinkedHashMap<>();
     garbage.put("an unknown frame type", frame(0x7F, 0, 0, new byte[0]));
     garbage.put("a frame shorter than its header", new byte[] {0, 0, 0, 5, 1, 0, 0, 0, 0});
-    garbage.put("a REQUEST cut after its deadline", frame(TcpPeer.REQUEST, 1, 1, new byte[] {0}));
-    garbage.put("a REQUEST whose action's length overruns the frame", frame(TcpPeer.REQUEST, 1, 1, new byte[] {0, 0x7F, 'x'}));
-    garbage.put("a REQUEST with a call id of the server's parity", frame(TcpPeer.REQUEST, 1, 2,
+    garbage.put("a REQUEST cut after its deadline", frame(Frames.REQUEST, 1, 1, new byte[] {0}));
+    garbage.put("a REQUEST whose action's length overruns the frame", frame(Frames.REQUEST, 1, 1, new byte[] {0, 0x7F, 'x'}));
+    garbage.put("a REQUEST with a call id of the server's parity", frame(Frames.REQUEST, 1, 2,
         requestPayload(action("echo"), echoArguments)));
-    garbage.put("a session opened twice", frame(TcpPeer.SESSION_OPEN, 1, 0, new byte[0]));
-    garbage.put("a STATUS without its status", frame(TcpPeer.STATUS, 1, 0, new byte[0]));
+    garbage.put("a session opened twice", frame(Frames.SESSION_OPEN, 1, 0, new byte[0]));
+    garbage.put("a STATUS without its status", frame(Frames.STATUS, 1, 0, new byte[0]));
     for (Map.Entry<String, byte[]> g : garbage.entrySet()) {
       RawPeer peer = raw(RawPeer.withSession(port));
       peer.send(g.getValue());
       List<Frame> frames = peer.framesUntilClosed(LIMIT);
       assertThat(frames).as("frames answering %s", g.getKey()).anySatisfy(f -> {
-        assertThat(f.type()).isEqualTo(TcpPeer.GO_AWAY);
-        assertThat(f.goAwayCode()).isEqualTo(TcpPeer.GO_AWAY_PROTOCOL_ERROR);
+        assertThat(f.type()).isEqualTo(Frames.GO_AWAY);
+        assertThat(f.goAwayCode()).isEqualTo(Frames.GO_AWAY_PROTOCOL_ERROR);
       });
       assertThat(bystander.echo(new byte[] {5})).as("the other connection after %s", g.getKey()).containsExactly(5);
     }
     RawPeer good = raw(RawPeer.withSession(port));                // the raw framing itself is right
     good.send(request(1, 1, "echo", (Object) new byte[] {6, 6}));
     Frame reply = good.read();
-    assertThat(reply.type()).isEqualTo(TcpPeer.REPLY);
+    assertThat(reply.type()).isEqualTo(Frames.REPLY);
     assertThat(reply.callId()).isEqualTo(1);
     assertThat((byte[]) WireCodec.read(Unpooled.wrappedBuffer(reply.payload()), byte[].class)).containsExactly(6, 6);
     assertServesANewClient(host);
@@ -400,7 +400,7 @@ class TcpLimitsTest {
   @Test
   void aReplyThatDoesNotDecodeFailsTheCallWithACommunicationExceptionNotAsCancelled() throws Exception {
     Throwable failure = firstCallToAFakeServerAnswering((session, callId) ->
-        frame(TcpPeer.REPLY, session, callId, new byte[] {7, 7, 7}));
+        frame(Frames.REPLY, session, callId, new byte[] {7, 7, 7}));
 
     assertThat(failure).isInstanceOf(CommunicationException.class)
         .hasMessageContaining("its reply could not be read (presence byte 7 (expected: 0 or 1))")
@@ -416,7 +416,7 @@ class TcpLimitsTest {
       WireCodec.writeString(fault, "it broke");
       WireCodec.writeVarint(fault, 4294967295L);     // an exception detail follows ...
       fault.writeByte(7);                               // ... that does not decode
-      return frame(TcpPeer.FAULT, session, callId, ByteBufUtil.getBytes(fault));
+      return frame(Frames.FAULT, session, callId, ByteBufUtil.getBytes(fault));
     });
 
     assertThat(failure).isInstanceOfSatisfying(FaultException.class, f -> {
@@ -447,11 +447,11 @@ class TcpLimitsTest {
           int[] header = readHeader(in);                                      // SESSION_OPEN
           ByteBuf ok = Unpooled.buffer().writeInt(0);
           WireCodec.writeString(ok, "");
-          s.getOutputStream().write(frame(TcpPeer.STATUS, header[1], 0, ByteBufUtil.getBytes(ok)));
+          s.getOutputStream().write(frame(Frames.STATUS, header[1], 0, ByteBufUtil.getBytes(ok)));
           int[] call = readHeader(in);                                        // the REQUEST
           s.getOutputStream().write(firstAnswer.apply(call[1], call[2]));
           int[] next = readHeader(in);                                        // the connection goes on
-          s.getOutputStream().write(frame(TcpPeer.REPLY, next[1], next[2], new byte[] {1, 1, 8}));
+          s.getOutputStream().write(frame(Frames.REPLY, next[1], next[2], new byte[] {1, 1, 8}));
           in.read();                                                          // until the client closes
         } catch (IOException e) {
           throw new RuntimeException(e);
@@ -660,16 +660,16 @@ class TcpLimitsTest {
     until(() -> service.postsRunning.get() == 1, "the one-way message running; the connection held back");
     for (int pings = 0; pings < 4; pings++) {       // four idle timeouts: twice the keep-alive limit
       Frame f = peer.read();
-      assertThat(f.type()).as("frame %d on a held-back connection", pings).isEqualTo(TcpPeer.PING);
-      peer.send(frame(TcpPeer.PONG, 0, 0, f.payload()));
+      assertThat(f.type()).as("frame %d on a held-back connection", pings).isEqualTo(Frames.PING);
+      peer.send(frame(Frames.PONG, 0, 0, f.payload()));
     }
     service.openPosts();
     peer.send(request(1, 3, "echo", (Object) new byte[] {8}));   // still open, and serving once caught up
     Frame reply = peer.read();
-    while (reply.type() == TcpPeer.PING || reply.type() == TcpPeer.PONG) {
+    while (reply.type() == Frames.PING || reply.type() == Frames.PONG) {
       reply = peer.read();
     }
-    assertThat(reply.type()).isEqualTo(TcpPeer.REPLY);
+    assertThat(reply.type()).isEqualTo(Frames.REPLY);
     assertThat(reply.callId()).isEqualTo(3);
   }
 
@@ -694,20 +694,20 @@ class TcpLimitsTest {
     int pings = 0;
     while (pings < 4) {                                           // about 4 idle timeouts: twice the keep-alive limit
       Frame f = peer.read();
-      assertThat(f.type()).as("frame on an idle connection").isEqualTo(TcpPeer.PING);
+      assertThat(f.type()).as("frame on an idle connection").isEqualTo(Frames.PING);
       assertThat(f.payload()).hasSize(8);
       pings++;
-      peer.send(frame(TcpPeer.PONG, 0, 0, f.payload()));
+      peer.send(frame(Frames.PONG, 0, 0, f.payload()));
     }
     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     assertThat(millis).as("ms for 4 pings at an idle timeout of %s", IDLE).isGreaterThanOrEqualTo(3 * IDLE.toMillis());
     peer.send(request(1, 1, "echo", (Object) new byte[] {8}));   // still open and serving
     Frame reply = peer.read();
-    while (reply.type() == TcpPeer.PING) {
-      peer.send(frame(TcpPeer.PONG, 0, 0, reply.payload()));
+    while (reply.type() == Frames.PING) {
+      peer.send(frame(Frames.PONG, 0, 0, reply.payload()));
       reply = peer.read();
     }
-    assertThat(reply.type()).isEqualTo(TcpPeer.REPLY);
+    assertThat(reply.type()).isEqualTo(Frames.REPLY);
   }
 
   @Test
@@ -717,8 +717,8 @@ class TcpLimitsTest {
     RawPeer peer = raw(RawPeer.handshake(portOf(addressOf(host))));
     List<Frame> frames = peer.framesUntilClosed(LIMIT);
     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-    assertThat(frames).extracting(Frame::type).containsExactly(TcpPeer.PING, TcpPeer.GO_AWAY);
-    assertThat(frames.get(1).goAwayCode()).isEqualTo(TcpPeer.GO_AWAY_IDLE);
+    assertThat(frames).extracting(Frame::type).containsExactly(Frames.PING, Frames.GO_AWAY);
+    assertThat(frames.get(1).goAwayCode()).isEqualTo(Frames.GO_AWAY_IDLE);
     assertThat(millis).as("ms until a silent peer was closed (idle timeout %s)", IDLE)
         .isGreaterThanOrEqualTo(IDLE.toMillis() * 3 / 2);       // no upper bound: a loaded machine is slower
     assertServesANewClient(host);
@@ -742,7 +742,7 @@ class TcpLimitsTest {
     flood.socket().setReceiveBufferSize(16 * 1024);
     flood.connect(new InetSocketAddress("127.0.0.1", port));
     writeFully(flood, PREAMBLE);
-    writeFully(flood, frame(TcpPeer.SESSION_OPEN, 1, 0, new byte[0]));
+    writeFully(flood, frame(Frames.SESSION_OPEN, 1, 0, new byte[0]));
     readAtLeast(flood, 8 + 4 + 9 + 4 + 1);                        // the preamble, then STATUS 0 with an empty message
     flood.configureBlocking(false);
 

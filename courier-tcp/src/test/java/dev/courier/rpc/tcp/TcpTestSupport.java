@@ -176,7 +176,7 @@ final class TcpTestSupport {
   record Frame(int type, int session, int callId, byte[] payload) {
     /** The code of a GO_AWAY frame. */
     long goAwayCode() {
-      assertThat(type).as("frame type (expected: GO_AWAY)").isEqualTo(TcpPeer.GO_AWAY);
+      assertThat(type).as("frame type (expected: GO_AWAY)").isEqualTo(Frames.GO_AWAY);
       return WireCodec.readVarint(Unpooled.wrappedBuffer(payload));
     }
 
@@ -189,7 +189,7 @@ final class TcpTestSupport {
 
     /** The NTSTATUS of a STATUS frame. */
     int status() {
-      assertThat(type).as("frame type (expected: STATUS)").isEqualTo(TcpPeer.STATUS);
+      assertThat(type).as("frame type (expected: STATUS)").isEqualTo(Frames.STATUS);
       return Unpooled.wrappedBuffer(payload).readInt();
     }
 
@@ -228,13 +228,13 @@ final class TcpTestSupport {
   /** A REQUEST frame of {@code operation} of {@link Limits} with its arguments encoded. */
   static byte[] request(int session, int callId, String operation, Object... args) {
     List<Type> types = LIMITS.operation(operation).parameterTypes();
-    return frame(TcpPeer.REQUEST, session, callId, requestPayload(action(operation), arguments(types, args)));
+    return frame(Frames.REQUEST, session, callId, requestPayload(action(operation), arguments(types, args)));
   }
 
   /** A ONE_WAY frame calling {@code operation} of {@link Limits} with {@code args}. */
   static byte[] oneWay(int session, int callId, String operation, Object... args) {
     List<Type> types = LIMITS.operation(operation).parameterTypes();
-    return frame(TcpPeer.ONE_WAY, session, callId, requestPayload(action(operation), arguments(types, args)));
+    return frame(Frames.ONE_WAY, session, callId, requestPayload(action(operation), arguments(types, args)));
   }
 
   /**
@@ -273,9 +273,9 @@ final class TcpTestSupport {
     /** Handshake, then SESSION_OPEN of session 1, answered with STATUS 0. */
     static RawPeer withSession(int port) throws IOException {
       RawPeer p = handshake(port);
-      p.send(frame(TcpPeer.SESSION_OPEN, 1, 0, new byte[0]));
+      p.send(frame(Frames.SESSION_OPEN, 1, 0, new byte[0]));
       Frame answer = p.read();
-      assertThat(answer.type()).isEqualTo(TcpPeer.STATUS);
+      assertThat(answer.type()).isEqualTo(Frames.STATUS);
       assertThat(answer.session()).isEqualTo(1);
       assertThat(answer.status()).isZero();
       return p;
@@ -339,7 +339,7 @@ final class TcpTestSupport {
 
     /** The GO_AWAY among {@code frames}; fails when there is none. */
     static Frame goAway(List<Frame> frames) {
-      return frames.stream().filter(f -> f.type() == TcpPeer.GO_AWAY).findFirst()
+      return frames.stream().filter(f -> f.type() == Frames.GO_AWAY).findFirst()
           .orElseThrow(() -> new AssertionError("no GO_AWAY among " + frames));
     }
 

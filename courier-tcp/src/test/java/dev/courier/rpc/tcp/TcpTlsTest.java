@@ -372,9 +372,9 @@ class TcpTlsTest {
     String action = ContractDescription.of(WhoAmI.class).operation("whoAmI").action();
 
     try (RawPeer raw = RawPeer.withSession(portOf(address))) {
-      raw.send(frame(TcpPeer.REQUEST, 1, 1, requestPayload(action, new byte[0])));
+      raw.send(frame(Frames.REQUEST, 1, 1, requestPayload(action, new byte[0])));
       Frame reply = raw.read();
-      assertThat(reply.type()).as("the answer to whoAmI: %s", reply).isEqualTo(TcpPeer.REPLY);
+      assertThat(reply.type()).as("the answer to whoAmI: %s", reply).isEqualTo(Frames.REPLY);
       Object seen = WireCodec.read(Unpooled.wrappedBuffer(reply.payload()), PeerSeen.class);
 
       assertThat(seen).isEqualTo(new PeerSeen("courier.tcp://127.0.0.1:" + raw.socket.getLocalPort(),
