@@ -1,6 +1,6 @@
 package dev.courier.io;
 
-import dev.courier.io.RealIoRequest.ListKind;
+import dev.courier.io.InFlightRequest.ListKind;
 import dev.courier.io.internal.RoutineScope;
 import dev.courier.io.spi.IoDriver;
 import java.util.Objects;
@@ -182,7 +182,7 @@ final class RealIoTarget implements IoTarget {
   }
 
   /** Called when a request's completion starts: takes it off its list. Returns the list it was on. */
-  ListKind completing(RealIoRequest r) {
+  ListKind completing(InFlightRequest r) {
     synchronized (this) {
       ListKind kind = r.listKind;
       switch (kind) {
@@ -513,7 +513,7 @@ final class RealIoTarget implements IoTarget {
       size++;
     }
 
-    void remove(RealIoRequest r) {
+    void remove(InFlightRequest r) {
       RealIoRequest p = r.prev;
       RealIoRequest n = r.next;
       if (p == null) {
