@@ -87,6 +87,24 @@ class SystemClockTest {
   }
 
   @Test
+  void shortTimeoutsScheduledFromManyThreadsWhileTheTimerWaitsForALongOneAllRunSoon() throws Exception {
+    IoClock.Scheduled longOne = clock.schedule(() -> { }, TimeUnit.MINUTES.toNanos(10));
+    int threads = 4;
+    int each = 2_000;
+    CountDownLatch ran = new CountDownLatch(threads * each);
+    for (int t = 0; t < threads; t++) {
+      Thread.ofPlatform().start(() -> {
+        for (int i = 0; i < each; i++) {
+          clock.schedule(ran::countDown, TimeUnit.MICROSECONDS.toNanos(i % 5_000));
+        }
+      });
+    }
+
+    assertThat(ran.await(30, TimeUnit.SECONDS)).as("every short timeout ran, none waiting for the long one").isTrue();
+    longOne.cancel();
+  }
+
+  @Test
   void aTaskThatThrowsDoesNotStopTheTimer() throws Exception {
     clock.schedule(() -> { throw new IllegalStateException("timer task bug"); }, 0);
     CountDownLatch next = new CountDownLatch(1);
