@@ -442,14 +442,14 @@ final class IncomingCalls {
     WireCodec.writeString(fault, reason);
     WireCodec.writeVarint(fault, 0);
     Frames.finish(fault);
-    peer.channel().writeAndFlush(fault);
+    peer.write(fault);
   }
 
   private void answerStatus(int session, int callId, boolean oneWay, IoStatus status) {
     if (oneWay) {
       return;
     }
-    peer.channel().writeAndFlush(peer.statusFrame(session, callId, status, ""));
+    peer.write(peer.statusFrame(session, callId, status, ""));
   }
 
   // =============================================================================================
@@ -532,7 +532,7 @@ final class IncomingCalls {
         }
       }
       Frames.finish(frame);
-      peer.channel().writeAndFlush(frame);
+      peer.write(frame);
     }
 
     private ByteBuf faultFrame(FaultException fault) {

@@ -20,7 +20,6 @@ import dev.courier.rpc.spi.RpcStatus;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -49,14 +48,15 @@ final class OutgoingCalls {
     return nextCallId.getAndAdd(2);
   }
 
-  /** A call this end sent and waits on: the call, its cancel routine and its write's listener in one. */
-  private final class Outgoing implements CancelRoutine, ChannelFutureListener {
+  /** A call this end sent and waits on: the call, its cancel routine, its frame and its write's listener in one. */
+  private final class Outgoing implements CancelRoutine, OutboundFrames.Listened {
     private final IoRequest request;
     private final OperationDescription operation;
     private final int session;
     private final int callId;
     private final SessionContract contract;   // how its answer is read
     private boolean written;                  // event loop only: its REQUEST frame went out
+    private ByteBuf frame;                    // its REQUEST frame, until written
 
     Outgoing(IoRequest request, OperationDescription operation, int session, int callId, SessionContract contract) {
       this.request = request;
@@ -70,13 +70,19 @@ final class OutgoingCalls {
     @Override
     public void onCancel(IoRequest r) {
       Outgoing call = calls.remove(callId);
-      Channel ch = peer.channel();
       if (call != null && peer.isOpen()) {
-        ByteBuf frame = peer.frame(Frames.CANCEL, session, callId);
-        Frames.finish(frame);
-        ch.writeAndFlush(frame);
+        ByteBuf cancel = peer.frame(Frames.CANCEL, session, callId);
+        Frames.finish(cancel);
+        peer.write(cancel);
       }
       r.complete(IoStatus.CANCELLED);
+    }
+
+    @Override
+    public ByteBuf takeFrame() {
+      ByteBuf f = frame;
+      frame = null;
+      return f;
     }
 
     /** The REQUEST frame was written, or could not be. */
@@ -150,7 +156,8 @@ final class OutgoingCalls {
       return;
     }
     calls.put(callId, call);
-    ch.writeAndFlush(frame).addListener(call);
+    call.frame = frame;
+    peer.write(call);
   }
 
   /**
@@ -159,9 +166,9 @@ final class OutgoingCalls {
    * reads slower than this side sends), the caller waits until its message is written, so a sender cannot
    * make this side buffer without bound.
    */
-  private static void sendOneWay(Channel ch, ByteBuf frame, IoRequest request) {
+  private void sendOneWay(Channel ch, ByteBuf frame, IoRequest request) {
     if (ch.isWritable()) {
-      ch.writeAndFlush(frame, ch.voidPromise());
+      peer.write(frame);
       request.complete(IoStatus.SUCCESS);              // accepted: queued on an open, writable connection
       return;
     }

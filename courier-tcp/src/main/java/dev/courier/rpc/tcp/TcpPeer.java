@@ -68,6 +68,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   private final Routes routes;                // server: the endpoints of the port, by path
   private final IoClock clock;
   private final EventLoopBatches completions;   // where user code runs off the event loop, by default
+  private final OutboundFrames frames = new OutboundFrames();   // calls and answers, written from any thread
   private final OutgoingCalls outgoing;
   private final IncomingCalls incoming;
   private final PeerSessions sessions;
@@ -131,6 +132,14 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   /** The connection's channel, once active. */
   Channel channel() {
     return channel;
+  }
+
+  /**
+   * Writes a finished frame of a call, an answer or a cancel (or a {@link OutboundFrames.Listened} one) once the
+   * connection is active; from any thread: what other threads write in one burst goes out in one event-loop task.
+   */
+  void write(Object frame) {
+    frames.write(frame);
   }
 
   /** The pipeline context of this handler, once active. */
@@ -254,6 +263,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   @Override
   public void channelActive(ChannelHandlerContext ctx) throws Exception {
     completions.bind(ctx.channel().eventLoop());
+    frames.bind(ctx.channel());
     channel = ctx.channel();
     context = ctx;
     remoteName = hostAndPort(ctx.channel().remoteAddress());
