@@ -286,12 +286,19 @@ final class OutgoingCalls {
     }
   }
 
-  /** The connection closed: every call still waiting fails, as lost if it was written, else as not sent. */
-  void failAll() {
+  /**
+   * The connection closed: every call still waiting fails, as lost if it was written, else as not sent; after a
+   * peer's GO_AWAY NO_ERROR ({@code peerDrained}) as not sent, since a draining host runs no call it did not answer.
+   */
+  void failAll(boolean peerDrained) {
     for (Integer id : List.copyOf(calls.keySet())) {
       Outgoing call = calls.remove(id);
       if (call != null && !call.request.unmarkCancelable().equals(IoStatus.CANCELLED)) {
-        call.request.complete(call.written ? RpcStatus.CONNECTION_LOST : IoStatus.DEVICE_REMOVED_NOT_SENT);
+        if (peerDrained) {
+          call.request.context(Invocation.KEY).failureReason("the host closed the connection without running it");
+        }
+        call.request.complete(call.written && !peerDrained ? RpcStatus.CONNECTION_LOST
+            : IoStatus.DEVICE_REMOVED_NOT_SENT);
       }
     }
   }

@@ -82,6 +82,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   private volatile ChannelHandlerContext context;
   private volatile boolean pingOutstanding;
   private volatile boolean goingAway;
+  private volatile boolean peerDrained;       // the peer closed with GO_AWAY NO_ERROR: it ran no call without an answer
   private volatile boolean draining;          // server: the listener closed
   private final java.util.concurrent.atomic.AtomicBoolean goneAway = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -202,12 +203,32 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
     closeIfDrained();
   }
 
-  /** Server: closes the connection once draining and no call of the peer runs here any more. */
+  /**
+   * Server: closes the connection once draining and no call of the peer runs here any more. The GO_AWAY is
+   * decided on the event loop, where no call can arrive meanwhile, and no frame read after it runs: so every call
+   * of the peer that has no answer when GO_AWAY NO_ERROR reaches it did not run here.
+   */
   void closeIfDrained() {
     Channel ch = channel;
-    if (draining && incoming.isEmpty() && ch != null && goneAway.compareAndSet(false, true)) {
-      ch.writeAndFlush(Frames.goAway(ch.alloc(), GO_AWAY_NO_ERROR, "the endpoint is closing"))
-          .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+    if (!draining || !incoming.isEmpty() || ch == null || goneAway.get()) {
+      return;
+    }
+    if (!ch.eventLoop().inEventLoop()) {
+      try {
+        ch.eventLoop().execute(this::closeIfDrained);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // the event loop has ended with its connection: nothing to say goodbye on
+      }
+      return;
+    }
+    if (goneAway.compareAndSet(false, true)) {
+      refusingFrames = true;
+      // The client closes the connection once it reads the GO_AWAY. Closing it here instead could reset it while
+      // the client's later frames wait unread, and a reset can drop the GO_AWAY before the client reads it; so
+      // this side keeps reading (and dropping) frames, and closes only a connection the client keeps open.
+      ch.writeAndFlush(Frames.goAway(ch.alloc(), GO_AWAY_NO_ERROR, "the endpoint is closing"));
+      ch.eventLoop().schedule(() -> ch.close(), settings.handshakeTimeout().toMillis(),
+          java.util.concurrent.TimeUnit.MILLISECONDS);
     }
   }
 
@@ -318,6 +339,7 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
           closedBecause = "the peer at " + remoteName + " went away: " + message
               + (code == GO_AWAY_NO_ERROR ? "" : " (GO_AWAY code " + code + ")");
           goingAway = true;          // never hand this connection to a new channel
+          peerDrained = code == GO_AWAY_NO_ERROR;    // its calls without an answer did not run there
           ctx.close();
         }
         case SESSION_OPEN -> sessions.onOpen(session, in);
@@ -510,8 +532,8 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
     incoming.onInactive(ctx);
+    outgoing.failAll(peerDrained);    // before the close is seen: whoever watches it finds its calls ended
     closed.complete(null);
-    outgoing.failAll();
     for (Integer id : List.copyOf(metadataRequests.keySet())) {
       CompletableFuture<String> f = metadataRequests.remove(id);
       if (f != null) {
