@@ -38,7 +38,9 @@ public final class ChannelFactory<T> {
   private final Class<T> type;
   private final ContractDescription contract;
   private final Binding binding;
-  private final EndpointAddress address;
+  private final EndpointAddress address;                   // null: several endpoints
+  private final EndpointResolver endpoints;                 // null: one address
+  private final LoadBalancing balancing;
   private final Object callback;
   private final Executor eventExecutor;
   private final Duration timeout;
@@ -51,8 +53,15 @@ public final class ChannelFactory<T> {
     this.type = b.type;
     this.contract = ContractDescription.of(b.type);
     this.binding = Objects.requireNonNull(b.binding, "binding (expected: ChannelFactory.builder(...).binding(...))");
-    this.address = Objects.requireNonNull(b.address, "address (expected: ChannelFactory.builder(...).address(...))");
-    if (!binding.scheme().equals(address.scheme())) {
+    if ((b.address == null) == (b.endpoints == null)) {
+      throw new IllegalArgumentException(b.address == null
+          ? "address: none (expected: ChannelFactory.builder(...).address(...), or .addresses(...) or .endpoints(...))"
+          : "address: both " + b.address + " and endpoints " + b.endpoints + " (expected: one address, or several)");
+    }
+    this.address = b.address;
+    this.endpoints = b.endpoints;
+    this.balancing = b.balancing;
+    if (address != null && !binding.scheme().equals(address.scheme())) {
       throw new IllegalArgumentException("address: " + address + " (expected: a " + binding.scheme()
           + ":// address for this binding)");
     }
@@ -94,6 +103,10 @@ public final class ChannelFactory<T> {
   public T createChannel() {
     Endpoint callbacks = callbackDispatcher == null ? null
         : Endpoint.of(callbackDispatcher.contract(), (peer, remote) -> callbackDispatcher.openSession(peer, remote));
+    if (endpoints != null) {
+      ClusterConnection cluster = ClusterConnection.connect(binding, endpoints, contract, callbacks, clock, balancing);
+      return RealChannel.proxy(type, cluster, cluster.name(), clock, timeout, headers, eventExecutor, filters);
+    }
     Connection connection = binding.connect(address, contract, callbacks, clock);
     return RealChannel.proxy(type, connection, address.toString(), clock, timeout, headers, eventExecutor, filters);
   }
@@ -103,6 +116,8 @@ public final class ChannelFactory<T> {
     private final Class<T> type;
     private Binding binding;
     private EndpointAddress address;
+    private EndpointResolver endpoints;
+    private LoadBalancing balancing = LoadBalancing.ROUND_ROBIN;
     private Object callback;
     private Executor eventExecutor = Runnable::run;
     private Duration timeout = Duration.ofMinutes(1);
@@ -129,6 +144,38 @@ public final class ChannelFactory<T> {
     /** The endpoint's address. */
     public Builder<T> address(EndpointAddress address) {
       this.address = Objects.requireNonNull(address, "address");
+      return this;
+    }
+
+    /**
+     * Several endpoints of one service, instead of one address: each call goes to one of them, and on to the next
+     * when it provably reached none (or, for an {@linkplain Operation#idempotent() idempotent} operation, when its
+     * connection was lost); see {@link #endpoints(EndpointResolver)}.
+     *
+     * <pre>{@code
+     * .addresses("courier.tcp://10.0.0.1:8808/calc", "courier.tcp://10.0.0.2:8808/calc")
+     * }</pre>
+     */
+    public Builder<T> addresses(String... addresses) {
+      return endpoints(EndpointResolver.of(addresses));
+    }
+
+    /**
+     * Several endpoints of one service, as {@code resolver} finds them when a channel is created. A channel connects
+     * to each; each call goes to the one {@link #loadBalancing} picks among those not ejected. A call that provably
+     * reached no service goes on to the next endpoint, within its deadline; one that may have reached a service goes
+     * on only when its operation is {@linkplain Operation#idempotent() idempotent}; a fault is never sent again. An
+     * endpoint whose connection fails is left out for a while and connected again. A channel over several
+     * endpoints does not become FAULTED when one connection is lost.
+     */
+    public Builder<T> endpoints(EndpointResolver resolver) {
+      this.endpoints = Objects.requireNonNull(resolver, "resolver");
+      return this;
+    }
+
+    /** How a channel over several endpoints picks each call's ({@link LoadBalancing#ROUND_ROBIN} by default). */
+    public Builder<T> loadBalancing(LoadBalancing balancing) {
+      this.balancing = Objects.requireNonNull(balancing, "balancing");
       return this;
     }
 

@@ -180,9 +180,10 @@ final class ContractReader {
       Operation a = m.getAnnotation(Operation.class);
       if (a != null) {
         if (annotation != null && (annotation.oneWay() != a.oneWay() || !annotation.action().equals(a.action())
-            || !annotation.resultName().equals(a.resultName()))) {
+            || !annotation.resultName().equals(a.resultName()) || annotation.idempotent() != a.idempotent())) {
           throw new IllegalArgumentException("@Operation of " + annotated.getName() + " and " + m.getName()
-              + " disagree (expected: the same oneWay, action and resultName on every shape of operation " + opName
+              + " disagree (expected: the same oneWay, idempotent, action and resultName on every shape of operation "
+              + opName
               + ")" + where(m));
         }
         annotation = a;
@@ -299,7 +300,7 @@ final class ContractReader {
     return new OperationDescription(contractName, opName, action, resultName,
         oneWay ? MessageExchangePattern.ONE_WAY : MessageExchangePattern.REQUEST_REPLY,
         params.stream().map(ContractReader::canonical).toList(), names, canonical(result), List.copyOf(faults), methods,
-        end, listener, customs, index);
+        end, listener, customs, index, annotation != null && annotation.idempotent());
   }
 
   /** The logical form of a type: boxes of primitives as the primitive, Void as void, so every shape describes alike. */

@@ -13,6 +13,7 @@ import java.lang.annotation.Target;
  * <pre>{@code
  * @Operation(name = "Add", action = "urn:calc/Add") int add(int a, int b);
  * @Operation(oneWay = true) void log(String line);
+ * @Operation(idempotent = true) Balance balance(String account);
  * }</pre>
  */
 @Documented
@@ -39,4 +40,12 @@ public @interface Operation {
    * one-way operation throws reaches nobody's call: it goes to {@link dev.courier.io.CallbackFailureHandler}.
    */
   boolean oneWay() default false;
+
+  /**
+   * Whether running the operation twice does no more than running it once, so that a client over several
+   * endpoints may send a call again that may already have reached a service (its connection was lost before the
+   * answer). A call that provably reached no service is sent to the next endpoint whatever this says; a fault is
+   * never retried.
+   */
+  boolean idempotent() default false;
 }

@@ -40,11 +40,12 @@ public final class OperationDescription {
   private final dev.courier.io.IoControlCode controlCode;
   private final MessageParts requestMessage;
   private final MessageParts replyMessage;
+  private final boolean idempotent;
 
   OperationDescription(String contractName, String name, String action, String resultName, MessageExchangePattern pattern, List<Type> parameterTypes,
       List<String> parameterNames, Type resultType, List<Class<? extends Record>> faults,
       Map<OperationShape, Method> methods, Method endMethod, Method completedListenerMethod,
-      Map<Method, dev.courier.rpc.spi.CallShape> customShapes, int index) {
+      Map<Method, dev.courier.rpc.spi.CallShape> customShapes, int index, boolean idempotent) {
     this.contractName = contractName;
     this.name = name;
     this.action = action;
@@ -59,6 +60,7 @@ public final class OperationDescription {
     this.completedListenerMethod = completedListenerMethod;
     this.customShapes = Map.copyOf(customShapes);
     this.index = index;
+    this.idempotent = idempotent;
     this.requestMessage = parameterTypes.size() == 1 ? MessageParts.of(parameterTypes.getFirst()) : null;
     this.replyMessage = MessageParts.of(resultType);
     this.controlCode = dev.courier.io.IoControlCode.of(
@@ -103,6 +105,14 @@ public final class OperationDescription {
   /** Whether the operation is one-way. */
   public boolean isOneWay() {
     return pattern == MessageExchangePattern.ONE_WAY;
+  }
+
+  /**
+   * Whether it is declared idempotent ({@link Operation#idempotent()}): a client over several endpoints may send a
+   * call again that may have reached a service.
+   */
+  public boolean isIdempotent() {
+    return idempotent;
   }
 
   /** The logical parameter types, in order. */

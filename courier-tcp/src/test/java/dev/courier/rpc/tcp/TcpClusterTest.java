@@ -1,0 +1,258 @@
+package dev.courier.rpc.tcp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.courier.io.Eventually;
+import dev.courier.rpc.ChannelFactory;
+import dev.courier.rpc.ClientChannel;
+import dev.courier.rpc.CommunicationException;
+import dev.courier.rpc.LoadBalancing;
+import dev.courier.rpc.Operation;
+import dev.courier.rpc.ServiceContract;
+import dev.courier.rpc.ServiceHost;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A client over several TCP endpoints of one service: calls spread over them, go on to the next endpoint when
+ * they provably reached none, are sent again after a lost connection only when the operation is idempotent,
+ * and reach an endpoint again once it is back.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class TcpClusterTest {
+  @ServiceContract(name = "Where")
+  public interface Where {
+    /** The name of the host that ran it. */
+    String where(String tag);
+
+    /** The name of the host that ran it; a crashing host loses its connections in the middle of it. */
+    String crash(String tag);
+
+    /** The same, declared idempotent. */
+    @Operation(idempotent = true)
+    String crashAgain(String tag);
+  }
+
+  @ServiceContract(name = "Where")
+  public interface AsyncWhere {
+    CompletableFuture<String> whereAsync(String tag);
+  }
+
+  /** The service side: {@code crash} on a crashing host aborts the host while the call runs. */
+  @ServiceContract(name = "Where")
+  public interface WhereService {
+    CompletionStage<String> whereAsync(String tag);
+
+    CompletionStage<String> crashAsync(String tag);
+
+    @Operation(idempotent = true)
+    CompletionStage<String> crashAgainAsync(String tag);
+  }
+
+  /** One host's service: its name, and how many times each tag ran here. */
+  static final class Named implements WhereService {
+    final String name;
+    final boolean crashes;
+    final Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+    volatile ServiceHost host;
+
+    Named(String name, boolean crashes) {
+      this.name = name;
+      this.crashes = crashes;
+    }
+
+    int runs(String tag) {
+      AtomicInteger n = runs.get(tag);
+      return n == null ? 0 : n.get();
+    }
+
+    private void ran(String tag) {
+      runs.computeIfAbsent(tag, t -> new AtomicInteger()).incrementAndGet();
+    }
+
+    @Override
+    public CompletionStage<String> whereAsync(String tag) {
+      ran(tag);
+      return CompletableFuture.completedFuture(name);
+    }
+
+    @Override
+    public CompletionStage<String> crashAsync(String tag) {
+      ran(tag);
+      if (!crashes) {
+        return CompletableFuture.completedFuture(name);
+      }
+      Thread.ofVirtual().start(host::abort);      // its connections go while the call is in flight
+      return new CompletableFuture<>();
+    }
+
+    @Override
+    public CompletionStage<String> crashAgainAsync(String tag) {
+      return crashAsync(tag);
+    }
+  }
+
+  private final TcpBinding server = TcpBinding.create();
+  private final TcpBinding client = TcpBinding.create();
+  private final List<ServiceHost> hosts = new ArrayList<>();
+  private final List<Named> services = new ArrayList<>();
+
+  @AfterEach
+  void closeAll() {
+    hosts.forEach(ServiceHost::abort);
+    client.close();
+    server.close();
+  }
+
+  private String host(String name, boolean crashes, int port) {
+    Named service = new Named(name, crashes);
+    ServiceHost host = ServiceHost.builder(service)
+        .endpoint(WhereService.class, server, "courier.tcp://127.0.0.1:" + port + "/where").build().open();
+    service.host = host;
+    hosts.add(host);
+    services.add(service);
+    return host.listenAddresses().get(0).toString();
+  }
+
+  private <T> T channel(Class<T> contract, LoadBalancing balancing, String... addresses) {
+    return ChannelFactory.builder(contract).binding(client).addresses(addresses).loadBalancing(balancing)
+        .operationTimeout(Duration.ofSeconds(20)).build().createChannel();
+  }
+
+  @Test
+  void callsOneAtATimeGoToEachEndpointInTurn() {
+    Where where = channel(Where.class, LoadBalancing.ROUND_ROBIN, host("a", false, 0), host("b", false, 0),
+        host("c", false, 0));
+    Map<String, Integer> answered = new ConcurrentHashMap<>();
+    for (int i = 0; i < 300; i++) {
+      answered.merge(where.where("call " + i), 1, Integer::sum);
+    }
+
+    assertThat(answered).containsOnly(Map.entry("a", 100), Map.entry("b", 100), Map.entry("c", 100));
+    ClientChannel.of(where).close();
+  }
+
+  @Test
+  void manyCallsInFlightSpreadOverTheEndpointsWithTheFewestPending() throws Exception {
+    AsyncWhere where = channel(AsyncWhere.class, LoadBalancing.LEAST_PENDING, host("a", false, 0),
+        host("b", false, 0), host("c", false, 0));
+    List<CompletableFuture<String>> calls = new ArrayList<>();
+    for (int i = 0; i < 3_000; i++) {
+      calls.add(where.whereAsync("call " + i));
+    }
+    Map<String, Integer> answered = new ConcurrentHashMap<>();
+    for (CompletableFuture<String> call : calls) {
+      answered.merge(call.get(20, TimeUnit.SECONDS), 1, Integer::sum);
+    }
+
+    // Each endpoint takes its share, within a third of it either way.
+    assertThat(answered).containsOnlyKeys("a", "b", "c");
+    assertThat(answered.values()).allSatisfy(n -> assertThat(n).isBetween(667, 1_333));
+    ClientChannel.of(where).close();
+  }
+
+  @Test
+  void anEndpointThatClosesGetsNoMoreCallsAndNoCallIsLostMeanwhile() throws Exception {
+    AsyncWhere where = channel(AsyncWhere.class, LoadBalancing.ROUND_ROBIN, host("a", false, 0),
+        host("b", false, 0), host("c", false, 0));
+    List<CompletableFuture<String>> calls = new ArrayList<>();
+    for (int i = 0; i < 2_000; i++) {
+      calls.add(where.whereAsync("before " + i));
+      if (i == 500) {
+        Thread.ofVirtual().start(() -> hosts.get(1).close(Duration.ofSeconds(10)));   // b drains and goes
+      }
+    }
+    for (CompletableFuture<String> call : calls) {
+      assertThat(call.get(20, TimeUnit.SECONDS)).isIn("a", "b", "c");
+    }
+    Eventually.until(() -> hosts.get(1).state() == dev.courier.rpc.CommunicationState.CLOSED, "b closed");
+    List<String> after = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      after.add(where.whereAsync("after " + i).get(20, TimeUnit.SECONDS));
+    }
+
+    assertThat(after).containsOnly("a", "c");
+    ClientChannel.of(where).close();
+  }
+
+  @Test
+  void aCallWhoseConnectionIsLostIsNotSentAgainUnlessItsOperationIsIdempotent() {
+    Where where = channel(Where.class, LoadBalancing.ROUND_ROBIN, host("a", true, 0), host("b", false, 0),
+        host("c", false, 0));
+    List<Throwable> failures = new ArrayList<>();
+    List<String> answers = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      try {
+        answers.add(where.crash("once"));
+      } catch (CommunicationException e) {
+        failures.add(e);
+      }
+    }
+
+    assertThat(failures).singleElement().satisfies(e ->
+        assertThat(((CommunicationException) e).mayHaveReachedService()).isTrue());
+    assertThat(answers).containsExactlyInAnyOrder("b", "c");
+    assertThat(services.get(0).runs("once")).as("runs on the host that crashed").isEqualTo(1);
+    ClientChannel.of(where).close();
+  }
+
+  @Test
+  void anIdempotentCallWhoseConnectionIsLostGoesOnToTheNextEndpoint() {
+    Where where = channel(Where.class, LoadBalancing.ROUND_ROBIN, host("a", true, 0), host("b", false, 0),
+        host("c", false, 0));
+    List<String> answers = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      answers.add(where.crashAgain("again " + i));
+    }
+
+    assertThat(answers).doesNotContain("a").hasSize(3);
+    assertThat(services.get(0).runs("again 0") + services.get(1).runs("again 0") + services.get(2).runs("again 0"))
+        .as("the first call ran on the crashing host, then on the next").isEqualTo(2);
+    ClientChannel.of(where).close();
+  }
+
+  @Test
+  void whenNoEndpointIsUpACallFailsAsNotDelivered() {
+    Where where = channel(Where.class, LoadBalancing.ROUND_ROBIN, host("a", false, 0), host("b", false, 0));
+    hosts.forEach(h -> h.close(Duration.ofSeconds(5)));
+
+    assertThatThrownBy(() -> where.where("nobody")).isInstanceOf(CommunicationException.class)
+        .satisfies(e -> assertThat(((CommunicationException) e).mayHaveReachedService()).isFalse());
+    ClientChannel.of(where).close();
+  }
+
+  @Test
+  void anEndpointThatComesBackGetsCallsAgain() {
+    String a = host("a", false, 0);
+    Where where = channel(Where.class, LoadBalancing.ROUND_ROBIN, a, host("b", false, 0));
+    int port = java.net.URI.create(a).getPort();
+    hosts.get(0).close(Duration.ofSeconds(5));
+    for (int i = 0; i < 10; i++) {
+      assertThat(where.where("while a is away")).isEqualTo("b");
+    }
+    host("a again", false, port);
+
+    Eventually.until(() -> where.where("looking for a").equals("a again"), "a call reached the endpoint back");
+    ClientChannel.of(where).close();
+  }
+
+  @Test
+  void aChannelOverEndpointsOfWhichNoneCanBeReachedIsRefusedAtOnce() {
+    String a = host("a", false, 0);
+    hosts.get(0).close(Duration.ofSeconds(5));
+
+    assertThatThrownBy(() -> channel(Where.class, LoadBalancing.ROUND_ROBIN, a))
+        .isInstanceOf(CommunicationException.class).hasMessageContaining("no endpoint of [" + a + "] could be reached");
+  }
+}
