@@ -236,12 +236,15 @@ final class ClusterConnection implements Connection {
     void next(IoStatus last) {
       for (;;) {
         Member m = pick(tried);
-        Connection c = m == null ? null : m.connection;
-        if (c == null) {
+        if (m == null) {
           request.complete(last);
           return;
         }
         tried |= 1L << indexOf(m);
+        Connection c = m.connection;
+        if (c == null) {
+          continue;                             // ejected since it was picked
+        }
         IoStatus moved = request.changeTarget(c.target());
         if (!moved.isSuccess()) {
           last = moved;

@@ -461,7 +461,7 @@ class ContractValidationTest {
   @Test
   void shapesOfOneOperationWhoseOperationAnnotationsDisagreeAreRejected() {
     assertRejected(DisagreeingOperationAnnotations.class, "DisagreeingOperationAnnotations.resetAsync",
-        "@Operation of reset and resetAsync disagree", "(expected: the same oneWay, action and resultName on every shape of operation reset)");
+        "@Operation of reset and resetAsync disagree", "(expected: the same oneWay, idempotent, action and resultName on every shape of operation reset)");
   }
 
   /** Not an interface. */
