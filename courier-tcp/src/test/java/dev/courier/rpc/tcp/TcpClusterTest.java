@@ -42,6 +42,10 @@ class TcpClusterTest {
     /** The same, declared idempotent. */
     @Operation(idempotent = true)
     String crashAgain(String tag);
+
+    /** Never answered on a crashing host; idempotent, so that only the deadline keeps it from going on. */
+    @Operation(idempotent = true)
+    String stall(String tag);
   }
 
   @ServiceContract(name = "Where")
@@ -58,6 +62,9 @@ class TcpClusterTest {
 
     @Operation(idempotent = true)
     CompletionStage<String> crashAgainAsync(String tag);
+
+    @Operation(idempotent = true)
+    CompletionStage<String> stallAsync(String tag);
   }
 
   /** One host's service: its name, and how many times each tag ran here. */
@@ -100,6 +107,12 @@ class TcpClusterTest {
     @Override
     public CompletionStage<String> crashAgainAsync(String tag) {
       return crashAsync(tag);
+    }
+
+    @Override
+    public CompletionStage<String> stallAsync(String tag) {
+      ran(tag);
+      return crashes ? new CompletableFuture<>() : CompletableFuture.completedFuture(name);
     }
   }
 
@@ -219,6 +232,20 @@ class TcpClusterTest {
     assertThat(answers).doesNotContain("a").hasSize(3);
     assertThat(services.get(0).runs("again 0") + services.get(1).runs("again 0") + services.get(2).runs("again 0"))
         .as("the first call ran on the crashing host, then on the next").isEqualTo(2);
+    ClientChannel.of(where).close();
+  }
+
+  @Test
+  void aCallThatTimesOutOnOneEndpointEndsThereAndGoesToNoOther() {
+    Where where = channel(Where.class, LoadBalancing.ROUND_ROBIN, host("a", true, 0), host("b", false, 0),
+        host("c", false, 0));
+    Where quick = ClientChannel.withOptions(where,
+        dev.courier.rpc.CallOptions.builder().timeout(Duration.ofMillis(300)).build());
+
+    assertThatThrownBy(() -> quick.stall("late")).isInstanceOf(dev.courier.rpc.CallTimeoutException.class);
+    assertThat(services.get(0).runs("late")).isEqualTo(1);
+    assertThat(services.get(1).runs("late") + services.get(2).runs("late")).as("runs elsewhere").isZero();
+    assertThat(where.stall("next")).as("the channel goes on").isIn("b", "c");
     ClientChannel.of(where).close();
   }
 
