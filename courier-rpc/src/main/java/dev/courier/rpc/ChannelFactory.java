@@ -41,6 +41,7 @@ public final class ChannelFactory<T> {
   private final EndpointAddress address;                   // null: several endpoints
   private final EndpointResolver endpoints;                 // null: one address
   private final LoadBalancing balancing;
+  private final Duration healthInterval;
   private final Object callback;
   private final Executor eventExecutor;
   private final Duration timeout;
@@ -61,6 +62,7 @@ public final class ChannelFactory<T> {
     this.address = b.address;
     this.endpoints = b.endpoints;
     this.balancing = b.balancing;
+    this.healthInterval = b.healthInterval;
     if (address != null && !binding.scheme().equals(address.scheme())) {
       throw new IllegalArgumentException("address: " + address + " (expected: a " + binding.scheme()
           + ":// address for this binding)");
@@ -104,7 +106,8 @@ public final class ChannelFactory<T> {
     Endpoint callbacks = callbackDispatcher == null ? null
         : Endpoint.of(callbackDispatcher.contract(), (peer, remote) -> callbackDispatcher.openSession(peer, remote));
     if (endpoints != null) {
-      ClusterConnection cluster = ClusterConnection.connect(binding, endpoints, contract, callbacks, clock, balancing);
+      ClusterConnection cluster = ClusterConnection.connect(binding, endpoints, contract, callbacks, clock, balancing,
+          healthInterval);
       return RealChannel.proxy(type, cluster, cluster.name(), clock, timeout, headers, eventExecutor, filters);
     }
     Connection connection = binding.connect(address, contract, callbacks, clock);
@@ -118,6 +121,7 @@ public final class ChannelFactory<T> {
     private EndpointAddress address;
     private EndpointResolver endpoints;
     private LoadBalancing balancing = LoadBalancing.ROUND_ROBIN;
+    private Duration healthInterval = Duration.ofSeconds(5);
     private Object callback;
     private Executor eventExecutor = Runnable::run;
     private Duration timeout = Duration.ofMinutes(1);
@@ -176,6 +180,19 @@ public final class ChannelFactory<T> {
     /** How a channel over several endpoints picks each call's ({@link LoadBalancing#ROUND_ROBIN} by default). */
     public Builder<T> loadBalancing(LoadBalancing balancing) {
       this.balancing = Objects.requireNonNull(balancing, "balancing");
+      return this;
+    }
+
+    /**
+     * How often a channel over several endpoints asks each endpoint's host for its health ({@link HealthState},
+     * 5 s by default); a host that says DRAINING or NOT_SERVING gets new calls only when no other can take them.
+     * {@code null}: never ask.
+     */
+    public Builder<T> healthInterval(Duration interval) {
+      if (interval != null && (interval.isNegative() || interval.isZero())) {
+        throw new IllegalArgumentException("healthInterval: " + interval + " (expected: > 0, or null for never)");
+      }
+      this.healthInterval = interval;
       return this;
     }
 

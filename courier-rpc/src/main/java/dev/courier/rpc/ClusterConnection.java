@@ -28,7 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@linkplain Operation#idempotent() idempotent}; a fault, a cancel and a timeout end the call. The call's
  * deadline and cancel hold across the attempts, since they are one request's. An endpoint whose connection
  * fails is ejected for a while (half a second, doubling with each failure in a row up to 30 s) and
- * connected again in the background.
+ * connected again in the background. With a health interval, each endpoint's host is asked for its health that
+ * often, and one that says DRAINING or NOT_SERVING gets new calls only when no other can take them.
  *
  * <p>Threading: calls are sent from any thread and never block on a connect; an attempt's completion
  * decides, on the thread that completes it, whether the request goes on. Connects run on virtual threads.
@@ -48,6 +49,7 @@ final class ClusterConnection implements Connection {
   private final IoTarget target;
   private final AtomicInteger turn = new AtomicInteger();
   private final String name;
+  private final Duration healthInterval;        // null: health not looked at
   private volatile boolean closed;
 
   /** One endpoint: its connection, while it has one, and the calls of this channel waiting on it. */
@@ -56,6 +58,7 @@ final class ClusterConnection implements Connection {
     final AtomicInteger pending = new AtomicInteger();
     volatile Connection connection;             // null until connected, and while ejected
     volatile boolean ejected;
+    volatile boolean unhealthy;                 // its host said DRAINING or NOT_SERVING at the last look
     int failuresInARow;                         // guarded by this
 
     Member(EndpointAddress address) {
@@ -118,8 +121,9 @@ final class ClusterConnection implements Connection {
   }
 
   private ClusterConnection(Binding binding, List<EndpointAddress> addresses, String name, ContractDescription contract,
-      Endpoint callbacks, IoClock clock, LoadBalancing balancing) {
+      Endpoint callbacks, IoClock clock, LoadBalancing balancing, Duration healthInterval) {
     this.binding = binding;
+    this.healthInterval = healthInterval;
     this.contract = contract;
     this.callbacks = callbacks;
     this.clock = clock;
@@ -136,7 +140,7 @@ final class ClusterConnection implements Connection {
    * @throws CommunicationException when none can be reached
    */
   static ClusterConnection connect(Binding binding, EndpointResolver resolver, ContractDescription contract,
-      Endpoint callbacks, IoClock clock, LoadBalancing balancing) {
+      Endpoint callbacks, IoClock clock, LoadBalancing balancing, Duration healthInterval) {
     List<EndpointAddress> addresses = resolver.resolve();
     if (addresses.isEmpty() || addresses.size() > MAX_ENDPOINTS) {
       throw new IllegalArgumentException("endpoints: " + addresses.size() + " from " + resolver + " (expected: 1 to "
@@ -149,7 +153,7 @@ final class ClusterConnection implements Connection {
       }
     }
     ClusterConnection cluster = new ClusterConnection(binding, addresses, resolver.toString(), contract, callbacks,
-        clock, balancing);
+        clock, balancing, healthInterval);
     List<Thread> connecting = new ArrayList<>();
     AtomicInteger connected = new AtomicInteger();
     for (Member m : cluster.members) {
@@ -172,7 +176,31 @@ final class ClusterConnection implements Connection {
       cluster.close();
       throw new CommunicationException("no endpoint of " + cluster.name + " could be reached", false);
     }
+    cluster.lookAtHealthLater();
     return cluster;
+  }
+
+  /** Asks every connected endpoint's host for its health after the interval, and again after each look. */
+  private void lookAtHealthLater() {
+    if (healthInterval == null || closed) {
+      return;
+    }
+    clock.schedule(() -> Thread.ofVirtual().name("courier-cluster-health").start(() -> {
+      for (Member m : members) {
+        if (closed) {
+          return;
+        }
+        if (m.connection == null) {
+          continue;
+        }
+        try {
+          m.unhealthy = binding.fetchHealth(m.address, healthInterval) != HealthState.SERVING;
+        } catch (RuntimeException e) {
+          // no answer: the calls themselves find out whether the endpoint is there
+        }
+      }
+      lookAtHealthLater();
+    }), healthInterval.toNanos());
   }
 
   /** The name of the endpoints, as the resolver gives it. */
@@ -304,15 +332,23 @@ final class ClusterConnection implements Connection {
     throw new IllegalStateException("not a member: " + m.address);
   }
 
-  /** The member the policy picks among those connected, not ejected and not in {@code tried}; null if none. */
+  /**
+   * The member the policy picks among those connected, not ejected and not in {@code tried}, those whose host
+   * reports it is serving first; null if none.
+   */
   private Member pick(long tried) {
+    Member m = pick(tried, false);
+    return m != null ? m : pick(tried, true);
+  }
+
+  private Member pick(long tried, boolean unhealthyToo) {
     int n = members.length;
     int start = Math.floorMod(turn.getAndIncrement(), n);
     Member best = null;
     for (int k = 0; k < n; k++) {
       int i = (start + k) % n;
       Member m = members[i];
-      if ((tried & (1L << i)) != 0 || m.ejected || m.connection == null) {
+      if ((tried & (1L << i)) != 0 || m.ejected || m.connection == null || (m.unhealthy && !unhealthyToo)) {
         continue;
       }
       if (balancing == LoadBalancing.ROUND_ROBIN) {

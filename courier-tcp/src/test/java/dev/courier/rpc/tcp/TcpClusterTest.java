@@ -144,6 +144,28 @@ class TcpClusterTest {
   }
 
   @Test
+  void anEndpointWhoseHostSaysItIsDrainingGetsNoNewCallsUntilItServesAgain() {
+    Where where = ChannelFactory.builder(Where.class).binding(client).healthInterval(Duration.ofMillis(50))
+        .addresses(host("a", false, 0), host("b", false, 0), host("c", false, 0)).build().createChannel();
+    hosts.get(0).health(dev.courier.rpc.HealthState.DRAINING);
+
+    Eventually.until(() -> !answers(where, 6).contains("a"), "no call reached the draining host");
+    hosts.forEach(h -> h.health(dev.courier.rpc.HealthState.DRAINING));
+    assertThat(answers(where, 3)).as("with every host draining, calls still go").hasSize(3);
+    hosts.forEach(h -> h.health(dev.courier.rpc.HealthState.SERVING));
+    Eventually.until(() -> answers(where, 6).contains("a"), "a call reached the host serving again");
+    ClientChannel.of(where).close();
+  }
+
+  private static List<String> answers(Where where, int calls) {
+    List<String> answers = new ArrayList<>();
+    for (int i = 0; i < calls; i++) {
+      answers.add(where.where("health " + i));
+    }
+    return answers;
+  }
+
+  @Test
   void callsOneAtATimeGoToEachEndpointInTurn() {
     Where where = channel(Where.class, LoadBalancing.ROUND_ROBIN, host("a", false, 0), host("b", false, 0),
         host("c", false, 0));
