@@ -29,11 +29,15 @@ import org.junit.jupiter.api.Timeout;
 /** Frames written to one connection from many threads at once: each written once, each thread's in its order. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class OutboundFramesTest {
-  private final EventLoopGroup loops = new MultiThreadIoEventLoopGroup(2, LocalIoHandler.newFactory());
+  private final EventLoopGroup loops = new MultiThreadIoEventLoopGroup(1, LocalIoHandler.newFactory());
+  private final List<Channel> channels = new CopyOnWriteArrayList<>();
 
   @AfterEach
-  void stopTheLoops() {
-    loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+  void stopTheLoops() throws InterruptedException {
+    for (Channel ch : channels) {
+      ch.close().sync();              // before the loop ends, so that no close is left for a loop that has gone
+    }
+    loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
   }
 
   /** A frame of 8 bytes: the writer's number, then its sequence number. */
@@ -45,7 +49,7 @@ class OutboundFramesTest {
   void framesWrittenFromManyThreadsAndTheEventLoopArriveOnceEachAndInEachWritersOrder() throws Exception {
     int writers = 4;
     int each = 20_000;
-    List<long[]> received = new CopyOnWriteArrayList<>();
+    List<long[]> received = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
     CountDownLatch all = new CountDownLatch(writers * each + each);
     Channel client = connect(received, all);
     OutboundFrames frames = new OutboundFrames();
@@ -86,7 +90,7 @@ class OutboundFramesTest {
 
   @Test
   void aListenedFrameTellsItsListenerOnceThatItWentOutAndWhenItCouldNot() throws Exception {
-    List<long[]> received = new CopyOnWriteArrayList<>();
+    List<long[]> received = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
     Channel client = connect(received, new CountDownLatch(1));
     OutboundFrames frames = new OutboundFrames();
     frames.bind(client);
@@ -128,7 +132,7 @@ class OutboundFramesTest {
   /** A client channel over Netty's in-JVM transport whose server notes every 8-byte frame it reads. */
   private Channel connect(List<long[]> received, CountDownLatch arrived) throws InterruptedException {
     LocalAddress address = new LocalAddress("outbound-frames-" + System.nanoTime());
-    new ServerBootstrap().group(loops).channel(LocalServerChannel.class)
+    Channel server = new ServerBootstrap().group(loops).channel(LocalServerChannel.class)
         .childHandler(new ChannelInboundHandlerAdapter() {
           private final ByteBuf partial = Unpooled.buffer();
 
@@ -143,8 +147,11 @@ class OutboundFramesTest {
             }
             partial.discardReadBytes();
           }
-        }).bind(address).sync();
-    return new Bootstrap().group(loops).channel(LocalChannel.class)
+        }).bind(address).sync().channel();
+    Channel client = new Bootstrap().group(loops).channel(LocalChannel.class)
         .handler(new ChannelInboundHandlerAdapter()).connect(address).sync().channel();
+    channels.add(client);
+    channels.add(server);
+    return client;
   }
 }
