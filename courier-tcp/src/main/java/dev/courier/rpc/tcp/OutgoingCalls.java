@@ -66,11 +66,18 @@ final class OutgoingCalls {
       this.contract = contract;
     }
 
-    /** The caller cancelled: CANCEL goes to the other end. */
+    /**
+     * The caller cancelled: CANCEL goes to the other end. On a connection that has gone, the cancel comes from its
+     * end (its sessions are purged): the call is told what became of it, as the calls the connection's end fails.
+     */
     @Override
     public void onCancel(IoRequest r) {
-      Outgoing call = calls.remove(callId);
-      if (call != null && peer.isOpen()) {
+      boolean registered = calls.remove(callId) != null;
+      if (!peer.isOpen() && peer.closeFuture().isDone()) {
+        r.complete(written && !peer.peerDrained() ? RpcStatus.CONNECTION_LOST : IoStatus.DEVICE_REMOVED_NOT_SENT);
+        return;
+      }
+      if (registered && peer.isOpen()) {
         ByteBuf cancel = peer.frame(Frames.CANCEL, session, callId);
         Frames.finish(cancel);
         peer.write(cancel);

@@ -173,6 +173,11 @@ final class TcpPeer extends ChannelInboundHandlerAdapter {
     sessions.close(target);
   }
 
+  /** Whether the peer closed with GO_AWAY NO_ERROR: it ran none of this side's calls that it did not answer. */
+  boolean peerDrained() {
+    return peerDrained;
+  }
+
   /** Server: whether the listener closed, so that no new session opens here. */
   boolean draining() {
     return draining;

@@ -222,6 +222,53 @@ class TcpClusterTest {
   }
 
   @Test
+  void underManyCallsWhileOneHostClosesAndAnotherAbortsEveryCallCompletesOnceAndNoneRunsTwice() throws Exception {
+    AsyncWhere where = channel(AsyncWhere.class, LoadBalancing.LEAST_PENDING, host("a", false, 0),
+        host("b", false, 0), host("c", false, 0));
+    int calls = 4_000;
+    AtomicInteger[] completions = new AtomicInteger[calls];
+    List<CompletableFuture<String>> futures = new ArrayList<>();
+    for (int i = 0; i < calls; i++) {
+      AtomicInteger n = new AtomicInteger();
+      completions[i] = n;
+      futures.add(where.whereAsync("stress " + i).whenComplete((r, e) -> n.incrementAndGet()));
+      if (i == 1_000) {
+        Thread.ofVirtual().start(() -> hosts.get(1).close(Duration.ofSeconds(10)));
+      }
+      if (i == 2_000) {
+        Thread.ofVirtual().start(() -> hosts.get(2).abort());
+      }
+    }
+    int answered = 0;
+    for (int i = 0; i < calls; i++) {
+      String tag = "stress " + i;
+      Throwable failure = null;
+      try {
+        assertThat(futures.get(i).get(20, TimeUnit.SECONDS)).isIn("a", "b", "c");
+        answered++;
+      } catch (java.util.concurrent.ExecutionException e) {
+        failure = e;
+      }
+      int runs = services.get(0).runs(tag) + services.get(1).runs(tag) + services.get(2).runs(tag);
+      if (failure == null) {
+        assertThat(runs).as("runs of answered call %d", i).isEqualTo(1);
+      } else {
+        Throwable e = failure;
+        // A call fails only as one that may have run on the aborted host, or as one that ran nowhere (the hosts
+        // left refused it, too busy with the rest of the burst), and says which.
+        assertThat(e.getCause()).isInstanceOf(CommunicationException.class);
+        if (!((CommunicationException) e.getCause()).mayHaveReachedService()) {
+          assertThat(runs).as("runs of call %d, not delivered: %s", i, e.getCause().getMessage()).isZero();
+        }
+      }
+      assertThat(completions[i].get()).as("completions of call %d", i).isEqualTo(1);
+      assertThat(runs).as("runs of call %d", i).isLessThanOrEqualTo(1);
+    }
+    assertThat(answered).as("calls answered").isGreaterThan(calls / 2);
+    ClientChannel.of(where).close();
+  }
+
+  @Test
   void aCallWhoseConnectionIsLostIsNotSentAgainUnlessItsOperationIsIdempotent() {
     Where where = channel(Where.class, LoadBalancing.ROUND_ROBIN, host("a", true, 0), host("b", false, 0),
         host("c", false, 0));
