@@ -55,14 +55,16 @@ final class ClusterConnection implements Connection {
   /** One endpoint: its connection, while it has one, and the calls of this channel waiting on it. */
   private final class Member {
     final EndpointAddress address;
+    final int index;                            // its place among the members: its bit in an attempt's tried set
     final AtomicInteger pending = new AtomicInteger();
     volatile Connection connection;             // null until connected, and while ejected
     volatile boolean ejected;
     volatile boolean unhealthy;                 // its host said DRAINING or NOT_SERVING at the last look
     int failuresInARow;                         // guarded by this
 
-    Member(EndpointAddress address) {
+    Member(EndpointAddress address, int index) {
       this.address = address;
+      this.index = index;
     }
 
     /** The connection failed or was lost: no call goes here until it is connected again, later. */
@@ -129,7 +131,10 @@ final class ClusterConnection implements Connection {
     this.clock = clock;
     this.balancing = balancing;
     this.name = name;
-    this.members = addresses.stream().map(Member::new).toArray(Member[]::new);
+    this.members = new Member[addresses.size()];
+    for (int i = 0; i < members.length; i++) {
+      members[i] = new Member(addresses.get(i), i);
+    }
     this.target = IoTargets.create("courier cluster " + name, this::dispatch, clock);
   }
 
@@ -268,7 +273,7 @@ final class ClusterConnection implements Connection {
           request.complete(last);
           return;
         }
-        tried |= 1L << indexOf(m);
+        tried |= 1L << m.index;
         Connection c = m.connection;
         if (c == null) {
           continue;                             // ejected since it was picked
@@ -321,15 +326,6 @@ final class ClusterConnection implements Connection {
   static boolean notSent(IoStatus status) {
     return status.equals(IoStatus.DEVICE_REMOVED_NOT_SENT) || status.equals(IoStatus.INVALID_DEVICE_STATE)
         || status.equals(RpcStatus.SERVER_TOO_BUSY);
-  }
-
-  private int indexOf(Member m) {
-    for (int i = 0; i < members.length; i++) {
-      if (members[i] == m) {
-        return i;
-      }
-    }
-    throw new IllegalStateException("not a member: " + m.address);
   }
 
   /**

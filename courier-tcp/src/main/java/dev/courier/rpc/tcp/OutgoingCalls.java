@@ -74,7 +74,7 @@ final class OutgoingCalls {
     public void onCancel(IoRequest r) {
       boolean registered = calls.remove(callId) != null;
       if (!peer.isOpen() && peer.closeFuture().isDone()) {
-        r.complete(written && !peer.peerDrained() ? RpcStatus.CONNECTION_LOST : IoStatus.DEVICE_REMOVED_NOT_SENT);
+        r.complete(endedWithItsConnection(peer.peerDrained()));
         return;
       }
       if (registered && peer.isOpen()) {
@@ -83,6 +83,14 @@ final class OutgoingCalls {
         peer.write(cancel);
       }
       r.complete(IoStatus.CANCELLED);
+    }
+
+    /**
+     * What became of the call when its connection ended before its answer: it may have run if its frame was
+     * written, unless the peer drained first (GO_AWAY NO_ERROR: it ran nothing it did not answer).
+     */
+    IoStatus endedWithItsConnection(boolean peerDrained) {
+      return written && !peerDrained ? RpcStatus.CONNECTION_LOST : IoStatus.DEVICE_REMOVED_NOT_SENT;
     }
 
     @Override
@@ -304,8 +312,7 @@ final class OutgoingCalls {
         if (peerDrained) {
           call.request.context(Invocation.KEY).failureReason("the host closed the connection without running it");
         }
-        call.request.complete(call.written && !peerDrained ? RpcStatus.CONNECTION_LOST
-            : IoStatus.DEVICE_REMOVED_NOT_SENT);
+        call.request.complete(call.endedWithItsConnection(peerDrained));
       }
     }
   }
