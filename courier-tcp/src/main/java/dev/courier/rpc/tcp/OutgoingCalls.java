@@ -73,7 +73,7 @@ final class OutgoingCalls {
     @Override
     public void onCancel(IoRequest r) {
       boolean registered = calls.remove(callId) != null;
-      if (!peer.isOpen() && peer.closeFuture().isDone()) {
+      if (!peer.isOpen()) {             // closed, or closing after the peer's GO_AWAY
         r.complete(endedWithItsConnection(peer.peerDrained()));
         return;
       }
