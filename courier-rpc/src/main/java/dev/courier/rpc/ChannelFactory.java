@@ -40,8 +40,7 @@ public final class ChannelFactory<T> {
   private final Binding binding;
   private final EndpointAddress address;                   // null: several endpoints
   private final EndpointResolver endpoints;                 // null: one address
-  private final LoadBalancing balancing;
-  private final Duration healthInterval;
+  private final ClusterPolicy policy;
   private final Object callback;
   private final Executor eventExecutor;
   private final Duration timeout;
@@ -61,8 +60,7 @@ public final class ChannelFactory<T> {
     }
     this.address = b.address;
     this.endpoints = b.endpoints;
-    this.balancing = b.balancing;
-    this.healthInterval = b.healthInterval;
+    this.policy = new ClusterPolicy(b.balancing, b.healthInterval, b.resolveInterval, b.hedging);
     if (address != null && !binding.scheme().equals(address.scheme())) {
       throw new IllegalArgumentException("address: " + address + " (expected: a " + binding.scheme()
           + ":// address for this binding)");
@@ -106,9 +104,8 @@ public final class ChannelFactory<T> {
     Endpoint callbacks = callbackDispatcher == null ? null
         : Endpoint.of(callbackDispatcher.contract(), (peer, remote) -> callbackDispatcher.openSession(peer, remote));
     if (endpoints != null) {
-      ClusterConnection cluster = ClusterConnection.connect(binding, endpoints, contract, callbacks, clock, balancing,
-          healthInterval);
-      return RealChannel.proxy(type, cluster, cluster.name(), clock, timeout, headers, eventExecutor, filters);
+      ClusterConnection cluster = ClusterConnection.connect(binding, endpoints, contract, callbacks, clock, policy);
+      return RealChannel.proxy(type, cluster, endpoints.toString(), clock, timeout, headers, eventExecutor, filters);
     }
     Connection connection = binding.connect(address, contract, callbacks, clock);
     return RealChannel.proxy(type, connection, address.toString(), clock, timeout, headers, eventExecutor, filters);
@@ -122,6 +119,8 @@ public final class ChannelFactory<T> {
     private EndpointResolver endpoints;
     private LoadBalancing balancing = LoadBalancing.ROUND_ROBIN;
     private Duration healthInterval = Duration.ofSeconds(5);
+    private Duration resolveInterval = Duration.ofSeconds(30);
+    private ClusterPolicy.Hedging hedging;
     private Object callback;
     private Executor eventExecutor = Runnable::run;
     private Duration timeout = Duration.ofMinutes(1);
@@ -165,8 +164,8 @@ public final class ChannelFactory<T> {
     }
 
     /**
-     * Several endpoints of one service, as {@code resolver} finds them when a channel is created. A channel connects
-     * to each; each call goes to the one {@link #loadBalancing} picks among those not ejected. A call that provably
+     * Several endpoints of one service, as {@code resolver} finds them when a channel is created and every
+     * {@link #resolveInterval} after. A channel connects to each; each call goes to the one {@link #loadBalancing} picks among those not ejected. A call that provably
      * reached no service goes on to the next endpoint, within its deadline; one that may have reached a service goes
      * on only when its operation is {@linkplain Operation#idempotent() idempotent}; a fault is never sent again. An
      * endpoint whose connection fails is left out for a while and connected again. A channel over several
@@ -193,6 +192,45 @@ public final class ChannelFactory<T> {
         throw new IllegalArgumentException("healthInterval: " + interval + " (expected: > 0, or null for never)");
       }
       this.healthInterval = interval;
+      return this;
+    }
+
+    /**
+     * How often a channel over several endpoints asks its resolver for the endpoints anew (30 s by default), and
+     * at most once a second when a call finds no endpoint to take it: a new endpoint gets calls once connected, one
+     * no longer named gets no new call and is closed after its last. {@code null}: the endpoints found when the
+     * channel was created, for good.
+     */
+    public Builder<T> resolveInterval(Duration interval) {
+      if (interval != null && (interval.isNegative() || interval.isZero())) {
+        throw new IllegalArgumentException("resolveInterval: " + interval + " (expected: > 0, or null for never)");
+      }
+      this.resolveInterval = interval;
+      return this;
+    }
+
+    /**
+     * Hedges the calls of {@linkplain Operation#idempotent() idempotent} request/reply operations over several
+     * endpoints: when {@code delay} passes without an answer, a copy of the call goes to another endpoint, and so on
+     * until {@code copies} endpoints have it (2 to 64; fewer when there are fewer endpoints). The first answer, a
+     * reply or a fault, is the call's, and the other copies are cancelled, so that their services see the
+     * cancellation. The call's deadline holds for every copy. Hedging trades load for latency: pick a delay near
+     * the operation's 95th percentile, so that about one call in twenty sends a copy.
+     *
+     * <pre>{@code
+     * .addresses(a, b, c).hedging(Duration.ofMillis(20), 2)
+     * }</pre>
+     */
+    public Builder<T> hedging(Duration delay, int copies) {
+      Objects.requireNonNull(delay, "delay (expected: a duration >= 0)");
+      if (delay.isNegative()) {
+        throw new IllegalArgumentException("hedging delay: " + delay + " (expected: >= 0)");
+      }
+      if (copies < 2 || copies > ClusterConnection.MAX_ENDPOINTS) {
+        throw new IllegalArgumentException("hedging copies: " + copies + " (expected: 2 to "
+            + ClusterConnection.MAX_ENDPOINTS + ", the call itself and at least one copy)");
+      }
+      this.hedging = new ClusterPolicy.Hedging(delay, copies);
       return this;
     }
 

@@ -157,6 +157,14 @@ class ClientCall implements CompletionRoutine<Object> {
       return outcome(formatted);
     }
     request.context(Invocation.KEY, invocation);
+    Broadcast broadcast = channel.broadcast();
+    if (broadcast != null) {
+      if (!op.isOneWay()) {
+        return new IllegalArgumentException("operation " + op.name() + " is request/reply (expected: only one-way"
+            + " operations in a broadcast, since every endpoint would answer)");
+      }
+      request.context(Broadcast.KEY, broadcast);
+    }
     request.setCompletionRoutine(this, null);
     SendOptions options = channel.sendOptions(timeoutNanos, synchronous);
     if (parent != null && !op.isOneWay()) {

@@ -51,6 +51,28 @@ public interface ClientChannel extends AutoCloseable {
     return RealChannel.withOptions(proxy, options);
   }
 
+  /**
+   * Sends the one-way calls {@code calls} makes on the proxy it is given to every endpoint of {@code proxy}'s
+   * channel, a channel to several endpoints; the report says which endpoints accepted them, once every call has
+   * ended. Each endpoint gets each call once: a call an endpoint refuses is not sent on elsewhere, and an
+   * endpoint without a connection now (ejected after a failure) is reported as refusing. The calls are those
+   * {@code calls} makes on its own thread, in any shape; a request/reply call fails with
+   * {@link IllegalArgumentException}.
+   *
+   * <pre>{@code
+   * BroadcastReport report = ClientChannel.broadcast(prices, p -> p.invalidate("EUR")).toCompletableFuture().join();
+   * }</pre>
+   *
+   * <p>The report completes on the thread that ends the last call, or on this one.
+   *
+   * @throws IllegalArgumentException when {@code proxy} was not made by a {@link ChannelFactory} given several
+   *     endpoints
+   */
+  static <T> java.util.concurrent.CompletionStage<BroadcastReport> broadcast(T proxy,
+      java.util.function.Consumer<? super T> calls) {
+    return RealChannel.broadcast(proxy, calls);
+  }
+
   /** The channel's state. */
   CommunicationState state();
 

@@ -1,8 +1,6 @@
 package dev.courier.rpc;
 
-import dev.courier.io.CompletionRoutine;
 import dev.courier.io.IoClock;
-import dev.courier.io.IoCompletionParams;
 import dev.courier.io.IoRequest;
 import dev.courier.io.IoStatus;
 import dev.courier.io.IoTarget;
@@ -11,131 +9,57 @@ import dev.courier.rpc.spi.Binding;
 import dev.courier.rpc.spi.Connection;
 import dev.courier.rpc.spi.Endpoint;
 import dev.courier.rpc.spi.Invocation;
-import dev.courier.rpc.spi.RpcStatus;
-import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A channel's connection to several endpoints of one service: each call is the same request sent to one
- * endpoint's connection after another, as KMDF sends one request to several targets, until one takes it.
+ * A channel's connection to several endpoints of one service. Each call goes to the endpoint the
+ * {@link LoadBalancing} picks among those that can take it ({@link ClusterAttempts}: on to the next when it
+ * provably reached none, or when its connection was lost and its operation is idempotent); an idempotent call may
+ * be hedged ({@link HedgedCall}); a one-way call of a broadcast goes to every endpoint ({@link BroadcastCall}).
  *
- * <p>A call goes to the endpoint the {@link LoadBalancing} picks among those not ejected. A call that provably
- * reached no service (refused, not connected, not sent) goes on to the next endpoint it has not tried; one that
- * may have reached a service (the connection was lost before the answer) goes on only when its operation is
- * {@linkplain Operation#idempotent() idempotent}; a fault, a cancel and a timeout end the call. The call's
- * deadline and cancel hold across the attempts, since they are one request's. An endpoint whose connection
- * fails is ejected for a while (half a second, doubling with each failure in a row up to 30 s) and
- * connected again in the background. With a health interval, each endpoint's host is asked for its health that
- * often, and one that says DRAINING or NOT_SERVING gets new calls only when no other can take them.
+ * <p>The endpoints are the resolver's: asked when the channel is created, every resolve interval, and when a call
+ * finds no endpoint left (at most once a second). A new endpoint is connected in the background; one no longer
+ * named is retired: it takes no new call and closes after its last. A call keeps the endpoints it started with.
+ * With a health interval, each endpoint's host is asked for its health that often, and one that says DRAINING or
+ * NOT_SERVING gets new calls only when no other can take them.
  *
- * <p>Threading: calls are sent from any thread and never block on a connect; an attempt's completion
- * decides, on the thread that completes it, whether the request goes on. Connects run on virtual threads.
+ * <p>Threading: calls are sent from any thread and never block on a connect; connects, health requests and
+ * resolutions run on virtual threads.
  */
 final class ClusterConnection implements Connection {
   private static final System.Logger LOG = System.getLogger(ChannelFactory.class.getName());
-  private static final long FIRST_EJECTION_NANOS = Duration.ofMillis(500).toNanos();
-  private static final long MAX_EJECTION_NANOS = Duration.ofSeconds(30).toNanos();
+  private static final long MIN_RESOLVE_GAP_NANOS = TimeUnit.SECONDS.toNanos(1);
   static final int MAX_ENDPOINTS = 64;
 
   private final Binding binding;
+  private final EndpointResolver resolver;
   private final ContractDescription contract;
   private final Endpoint callbacks;
   private final IoClock clock;
-  private final LoadBalancing balancing;
-  private final Member[] members;
+  private final ClusterPolicy policy;
   private final IoTarget target;
   private final AtomicInteger turn = new AtomicInteger();
-  private final String name;
-  private final Duration healthInterval;        // null: health not looked at
+  private final AtomicBoolean resolving = new AtomicBoolean();
+  private volatile ClusterMember[] members;
+  private volatile long lastResolvedNanos;
   private volatile boolean closed;
 
-  /** One endpoint: its connection, while it has one, and the calls of this channel waiting on it. */
-  private final class Member {
-    final EndpointAddress address;
-    final int index;                            // its place among the members: its bit in an attempt's tried set
-    final AtomicInteger pending = new AtomicInteger();
-    volatile Connection connection;             // null until connected, and while ejected
-    volatile boolean ejected;
-    volatile boolean unhealthy;                 // its host said DRAINING or NOT_SERVING at the last look
-    int failuresInARow;                         // guarded by this
-
-    Member(EndpointAddress address, int index) {
-      this.address = address;
-      this.index = index;
-    }
-
-    /** The connection failed or was lost: no call goes here until it is connected again, later. */
-    void eject(Connection failed, String why) {
-      long delay;
-      synchronized (this) {
-        if (failed != null && connection != failed) {
-          return;                               // an older connection, replaced already
-        }
-        if (ejected) {
-          return;
-        }
-        ejected = true;
-        connection = null;
-        failuresInARow++;
-        delay = Math.min(MAX_EJECTION_NANOS, FIRST_EJECTION_NANOS << Math.min(20, failuresInARow - 1));
-      }
-      LOG.log(System.Logger.Level.DEBUG, () -> "endpoint " + address + " ejected: " + why);
-      // The failed connection closes when the endpoint is tried again, not here: this may be a call's completion,
-      // which closing its connection would wait for, and closing would cancel the calls the binding still ends.
-      clock.schedule(() -> Thread.ofVirtual().name("courier-cluster-connect").start(() -> {
-        if (failed != null) {
-          failed.close();
-        }
-        connect();
-      }), delay);
-    }
-
-    /** Connects, on the calling thread; a failure ejects the endpoint again. Returns whether it connected. */
-    boolean connect() {
-      if (closed) {
-        return false;
-      }
-      Connection c;
-      try {
-        c = binding.connect(address, contract, callbacks, clock);
-      } catch (RuntimeException e) {
-        synchronized (this) {
-          ejected = false;                      // so that eject counts this failure and schedules the next try
-        }
-        eject(null, String.valueOf(e.getMessage()));
-        return false;
-      }
-      synchronized (this) {
-        connection = c;
-        ejected = false;
-        failuresInARow = 0;
-      }
-      c.lost().thenAccept(why -> eject(c, why));
-      if (closed) {
-        c.close();
-        return false;
-      }
-      return true;
-    }
-  }
-
-  private ClusterConnection(Binding binding, List<EndpointAddress> addresses, String name, ContractDescription contract,
-      Endpoint callbacks, IoClock clock, LoadBalancing balancing, Duration healthInterval) {
+  private ClusterConnection(Binding binding, EndpointResolver resolver, ContractDescription contract,
+      Endpoint callbacks, IoClock clock, ClusterPolicy policy) {
     this.binding = binding;
-    this.healthInterval = healthInterval;
+    this.resolver = resolver;
     this.contract = contract;
     this.callbacks = callbacks;
     this.clock = clock;
-    this.balancing = balancing;
-    this.name = name;
-    this.members = new Member[addresses.size()];
-    for (int i = 0; i < members.length; i++) {
-      members[i] = new Member(addresses.get(i), i);
-    }
-    this.target = IoTargets.create("courier cluster " + name, this::dispatch, clock);
+    this.policy = policy;
+    this.target = IoTargets.create("courier cluster " + resolver, this::dispatch, clock);
   }
 
   /**
@@ -145,23 +69,13 @@ final class ClusterConnection implements Connection {
    * @throws CommunicationException when none can be reached
    */
   static ClusterConnection connect(Binding binding, EndpointResolver resolver, ContractDescription contract,
-      Endpoint callbacks, IoClock clock, LoadBalancing balancing, Duration healthInterval) {
-    List<EndpointAddress> addresses = resolver.resolve();
-    if (addresses.isEmpty() || addresses.size() > MAX_ENDPOINTS) {
-      throw new IllegalArgumentException("endpoints: " + addresses.size() + " from " + resolver + " (expected: 1 to "
-          + MAX_ENDPOINTS + ")");
-    }
-    for (EndpointAddress a : addresses) {
-      if (!a.scheme().equals(binding.scheme())) {
-        throw new IllegalArgumentException("endpoint address: " + a + " (expected: the scheme " + binding.scheme()
-            + " of the binding)");
-      }
-    }
-    ClusterConnection cluster = new ClusterConnection(binding, addresses, resolver.toString(), contract, callbacks,
-        clock, balancing, healthInterval);
+      Endpoint callbacks, IoClock clock, ClusterPolicy policy) {
+    ClusterConnection cluster = new ClusterConnection(binding, resolver, contract, callbacks, clock, policy);
+    List<EndpointAddress> addresses = cluster.resolve();
+    cluster.members = addresses.stream().map(a -> new ClusterMember(cluster, a)).toArray(ClusterMember[]::new);
     List<Thread> connecting = new ArrayList<>();
     AtomicInteger connected = new AtomicInteger();
-    for (Member m : cluster.members) {
+    for (ClusterMember m : cluster.members) {
       connecting.add(Thread.ofVirtual().name("courier-cluster-connect").start(() -> {
         if (m.connect()) {
           connected.incrementAndGet();
@@ -174,43 +88,126 @@ final class ClusterConnection implements Connection {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         cluster.close();
-        throw new CommunicationException("interrupted while connecting to " + cluster.name, false, e);
+        throw new CommunicationException("interrupted while connecting to " + resolver, false, e);
       }
     }
     if (connected.get() == 0) {
       cluster.close();
-      throw new CommunicationException("no endpoint of " + cluster.name + " could be reached", false);
+      throw new CommunicationException("no endpoint of " + resolver + " could be reached", false);
     }
-    cluster.lookAtHealthLater();
+    cluster.every(policy.healthInterval(), "courier-cluster-health", cluster::lookAtHealth);
+    cluster.every(policy.resolveInterval(), "courier-cluster-resolve", cluster::resolveAgain);
     return cluster;
   }
 
-  /** Asks every connected endpoint's host for its health after the interval, and again after each look. */
-  private void lookAtHealthLater() {
-    if (healthInterval == null || closed) {
-      return;
+  /** The resolver's endpoints now, checked. */
+  private List<EndpointAddress> resolve() {
+    lastResolvedNanos = clock.nanoTime();
+    List<EndpointAddress> addresses = resolver.resolve();
+    if (addresses == null || addresses.isEmpty() || addresses.size() > MAX_ENDPOINTS) {
+      throw new IllegalArgumentException("endpoints: " + (addresses == null ? "null" : addresses.size()) + " from "
+          + resolver + " (expected: 1 to " + MAX_ENDPOINTS + ")");
     }
-    clock.schedule(() -> Thread.ofVirtual().name("courier-cluster-health").start(() -> {
-      for (Member m : members) {
-        if (closed) {
-          return;
-        }
-        if (m.connection == null) {
-          continue;
-        }
-        try {
-          m.unhealthy = binding.fetchHealth(m.address, healthInterval) != HealthState.SERVING;
-        } catch (RuntimeException e) {
-          // no answer: the calls themselves find out whether the endpoint is there
-        }
+    for (EndpointAddress a : addresses) {
+      if (!a.scheme().equals(binding.scheme())) {
+        throw new IllegalArgumentException("endpoint address: " + a + " from " + resolver + " (expected: the scheme "
+            + binding.scheme() + " of the binding)");
       }
-      lookAtHealthLater();
-    }), healthInterval.toNanos());
+    }
+    return List.copyOf(new java.util.LinkedHashSet<>(addresses));
   }
 
-  /** The name of the endpoints, as the resolver gives it. */
-  String name() {
-    return name;
+  /** Asks the resolver again: new endpoints are connected in the background, those gone are retired. */
+  private void resolveAgain() {
+    if (closed || !resolving.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      List<EndpointAddress> addresses;
+      try {
+        addresses = resolve();
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.DEBUG, () -> "endpoints of " + resolver + " not resolved: " + e.getMessage());
+        return;                                 // the endpoints known go on serving
+      }
+      Map<EndpointAddress, ClusterMember> known = new HashMap<>();
+      for (ClusterMember m : members) {
+        known.put(m.address, m);
+      }
+      ClusterMember[] next = new ClusterMember[addresses.size()];
+      List<ClusterMember> added = new ArrayList<>();
+      for (int i = 0; i < next.length; i++) {
+        next[i] = known.remove(addresses.get(i));
+        if (next[i] == null) {
+          next[i] = new ClusterMember(this, addresses.get(i));
+          added.add(next[i]);
+        }
+      }
+      if (added.isEmpty() && known.isEmpty()) {
+        return;
+      }
+      added.forEach(ClusterMember::connect);    // before they are in the snapshot: a call finds them ready
+      members = next;
+      known.values().forEach(ClusterMember::retire);
+      if (closed) {
+        added.forEach(ClusterMember::close);
+      }
+    } finally {
+      resolving.set(false);
+    }
+  }
+
+  /** A call found no endpoint to take it: the resolver is asked again, at most once a second. */
+  void noEndpointLeft() {
+    if (!closed && policy.resolveInterval() != null && !resolving.get()
+        && clock.nanoTime() - lastResolvedNanos >= MIN_RESOLVE_GAP_NANOS) {
+      Thread.ofVirtual().name("courier-cluster-resolve").start(this::resolveAgain);
+    }
+  }
+
+  /** Asks every connected endpoint's host for its health. */
+  private void lookAtHealth() {
+    for (ClusterMember m : members) {
+      if (closed) {
+        return;
+      }
+      if (!m.available()) {
+        continue;
+      }
+      try {
+        m.unhealthy = binding.fetchHealth(m.address, policy.healthInterval()) != HealthState.SERVING;
+      } catch (RuntimeException e) {
+        // no answer: the calls themselves find out whether the endpoint is there
+      }
+    }
+  }
+
+  /** Runs {@code task} on a virtual thread after {@code interval}, and again after each run, until closed. */
+  private void every(java.time.Duration interval, String name, Runnable task) {
+    if (interval == null || closed) {
+      return;
+    }
+    clock.schedule(() -> Thread.ofVirtual().name(name).start(() -> {
+      task.run();
+      every(interval, name, task);
+    }), interval.toNanos());
+  }
+
+  Connection connectTo(EndpointAddress address) {
+    return binding.connect(address, contract, callbacks, clock);
+  }
+
+  IoClock clock() {
+    return clock;
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  /** The endpoints now. */
+  ClusterMember[] members() {
+    return members;
   }
 
   @Override
@@ -220,10 +217,10 @@ final class ClusterConnection implements Connection {
 
   @Override
   public Executor completionExecutor() {
-    for (Member m : members) {
-      Connection c = m.connection;
-      if (c != null) {
-        return c.completionExecutor();         // a binding's executor serves any of its connections' completions
+    for (ClusterMember m : members) {
+      ClusterMember.Link l = m.link();
+      if (l != null) {
+        return l.connection.completionExecutor();         // a binding's executor serves any of its connections' completions
       }
     }
     return null;
@@ -233,11 +230,8 @@ final class ClusterConnection implements Connection {
   public void close() {
     closed = true;
     target.close();
-    for (Member m : members) {
-      Connection c = m.connection;
-      if (c != null) {
-        c.close();
-      }
+    for (ClusterMember m : members) {
+      m.close();
     }
   }
 
@@ -245,113 +239,63 @@ final class ClusterConnection implements Connection {
   // Calls
   // =============================================================================================
 
-  /** A call delivered to the cluster's target: it goes to its first endpoint. */
+  /** A call delivered to the cluster's target. */
   private void dispatch(IoRequest request) {
     request.formatUsingCurrentType();
+    ClusterMember[] now = members;
     Invocation inv = request.context(Invocation.KEY);
-    boolean idempotent = inv != null && inv.operation() != null && inv.operation().isIdempotent();
-    new Attempts(request, idempotent).next(IoStatus.DEVICE_REMOVED_NOT_SENT);
-  }
-
-  /** The attempts of one call: the endpoints tried, and the one that has it now. */
-  private final class Attempts implements CompletionRoutine<Connection> {
-    private final IoRequest request;
-    private final boolean idempotent;
-    private long tried;                         // a bit per member
-    private Member member;                      // the endpoint that has the call now
-
-    Attempts(IoRequest request, boolean idempotent) {
-      this.request = request;
-      this.idempotent = idempotent;
+    Broadcast broadcast = request.context(Broadcast.KEY);
+    if (broadcast != null && inv != null) {
+      new BroadcastCall(request, broadcast).start(this, now);
+      return;
     }
-
-    /** Sends the call to the next endpoint not tried, or completes it with {@code last} when none is left. */
-    void next(IoStatus last) {
-      for (;;) {
-        Member m = pick(tried);
-        if (m == null) {
-          request.complete(last);
-          return;
-        }
-        tried |= 1L << m.index;
-        Connection c = m.connection;
-        if (c == null) {
-          continue;                             // ejected since it was picked
-        }
-        IoStatus moved = request.changeTarget(c.target());
-        if (!moved.isSuccess()) {
-          last = moved;
-          continue;
-        }
-        request.setCompletionRoutine(this, c);
-        member = m;
-        m.pending.incrementAndGet();
-        if (request.send(c.target())) {
-          return;
-        }
-        m.pending.decrementAndGet();
-        last = request.status();
-        if (last.equals(IoStatus.CANCELLED)) {
-          request.complete(last);
-          return;
-        }
-        m.eject(c, "refused a call: " + last);
-      }
+    OperationDescription op = inv == null ? null : inv.operation();
+    boolean idempotent = op != null && op.isIdempotent();
+    if (idempotent && policy.hedging() != null && now.length > 1 && !op.isOneWay()) {
+      new HedgedCall(this, now, request, inv, policy.hedging()).start();
+      return;
     }
-
-    @Override
-    public void onCompletion(IoRequest r, IoTarget t, IoCompletionParams params, Connection c) {
-      Member m = member;
-      m.pending.decrementAndGet();
-      IoStatus status = params.status();
-      if (notSent(status)) {
-        if (!status.equals(RpcStatus.SERVER_TOO_BUSY)) {
-          m.eject(c, "a call was not sent: " + status);
-        }
-        next(status);
-        return;
-      }
-      if (status.equals(RpcStatus.CONNECTION_LOST)) {
-        m.eject(c, "the connection was lost during a call");
-        if (idempotent) {
-          next(status);                         // it may have run there: sent again only as the contract allows
-          return;
-        }
-      }
-      r.complete(status, params.information());
-    }
-  }
-
-  /** Whether a call that ended with {@code status} provably reached no service. */
-  static boolean notSent(IoStatus status) {
-    return status.equals(IoStatus.DEVICE_REMOVED_NOT_SENT) || status.equals(IoStatus.INVALID_DEVICE_STATE)
-        || status.equals(RpcStatus.SERVER_TOO_BUSY);
+    new ClusterAttempts(this, now, request, idempotent).next(IoStatus.DEVICE_REMOVED_NOT_SENT);
   }
 
   /**
-   * The member the policy picks among those connected, not ejected and not in {@code tried}, those whose host
-   * reports it is serving first; null if none.
+   * A copy of {@code call}, formatted for this cluster's target with an invocation of its own that has
+   * {@code timeoutNanos} left; null when the target has closed.
    */
-  private Member pick(long tried) {
-    Member m = pick(tried, false);
-    return m != null ? m : pick(tried, true);
+  IoRequest copyOf(IoRequest call, Invocation invocation, long timeoutNanos) {
+    IoRequest copy = IoRequest.create();
+    if (!copy.formatDeviceControl(target, call.ioControlCode(), null, null).isSuccess()) {
+      return null;
+    }
+    copy.context(Invocation.KEY, new Invocation(invocation.operation(), invocation.arguments(), invocation.headers(),
+        timeoutNanos));
+    return copy;
   }
 
-  private Member pick(long tried, boolean unhealthyToo) {
+  /**
+   * The place in {@code members} of the endpoint the policy picks among those that can take a call and are not in
+   * {@code tried} (a bit per place), those whose host reports it is serving first; -1 if none.
+   */
+  int pick(ClusterMember[] members, long tried) {
+    int i = pick(members, tried, false);
+    return i >= 0 ? i : pick(members, tried, true);
+  }
+
+  private int pick(ClusterMember[] members, long tried, boolean unhealthyToo) {
     int n = members.length;
     int start = Math.floorMod(turn.getAndIncrement(), n);
-    Member best = null;
+    int best = -1;
     for (int k = 0; k < n; k++) {
       int i = (start + k) % n;
-      Member m = members[i];
-      if ((tried & (1L << i)) != 0 || m.ejected || m.connection == null || (m.unhealthy && !unhealthyToo)) {
+      ClusterMember m = members[i];
+      if ((tried & (1L << i)) != 0 || !m.available() || (m.unhealthy && !unhealthyToo)) {
         continue;
       }
-      if (balancing == LoadBalancing.ROUND_ROBIN) {
-        return m;
+      if (policy.balancing() == LoadBalancing.ROUND_ROBIN) {
+        return i;
       }
-      if (best == null || m.pending.get() < best.pending.get()) {
-        best = m;
+      if (best < 0 || m.pending() < members[best].pending()) {
+        best = i;
       }
     }
     return best;

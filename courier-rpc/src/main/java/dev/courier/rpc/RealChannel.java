@@ -53,6 +53,7 @@ final class RealChannel implements InvocationHandler, ClientChannel {
   private final Executor eventExecutor;
   private final boolean callbackChannel;
   private final Map<String, FilterChain> filters;   // null: no filter
+  private final Broadcast broadcast;                // null: calls go to one endpoint
   private final Map<Method, InvocationAdapter> adapters;
   private final Map<OperationDescription, CompletedListener<Object>> listeners = new ConcurrentHashMap<>();
   private final Map<Object, List<ClientCall>> eventCalls = new HashMap<>();    // guarded by itself
@@ -77,6 +78,7 @@ final class RealChannel implements InvocationHandler, ClientChannel {
     this.eventExecutor = eventExecutor;
     this.callbackChannel = callbackChannel;
     this.filters = filters;
+    this.broadcast = null;
     this.adapters = new HashMap<>();
     for (Method m : contract.type().getMethods()) {
       if (!java.lang.reflect.Modifier.isAbstract(m.getModifiers())) {
@@ -98,8 +100,11 @@ final class RealChannel implements InvocationHandler, ClientChannel {
     connection.lost().thenAccept(this::connectionLost);
   }
 
-  /** A view of {@code base}'s channel that calls with {@code options}; its event-based calls are its own. */
-  private RealChannel(RealChannel base, CallOptions options) {
+  /**
+   * A view of {@code base}'s channel that calls with {@code options}, and sends its one-way calls to every endpoint
+   * for {@code broadcast} when it is not null; its event-based calls are its own.
+   */
+  private RealChannel(RealChannel base, CallOptions options, Broadcast broadcast) {
     this.root = base.root;
     this.contract = base.contract;
     this.connection = base.connection;
@@ -116,6 +121,7 @@ final class RealChannel implements InvocationHandler, ClientChannel {
     this.eventExecutor = options.completionExecutor().orElse(base.eventExecutor);
     this.callbackChannel = base.callbackChannel;
     this.filters = base.filters;
+    this.broadcast = broadcast;
     this.adapters = base.adapters;
   }
 
@@ -129,15 +135,47 @@ final class RealChannel implements InvocationHandler, ClientChannel {
   /** A proxy like {@code proxy}, over the same channel, whose calls have {@code options}. */
   static <T> T withOptions(T proxy, CallOptions options) {
     Objects.requireNonNull(options, "options");
+    RealChannel base = of(proxy);
+    return base.view(new RealChannel(base, options, base.broadcast));
+  }
+
+  /** Runs {@code calls} on a view of {@code proxy} whose one-way calls go to every endpoint; see ClientChannel. */
+  static <T> java.util.concurrent.CompletionStage<BroadcastReport> broadcast(T proxy,
+      java.util.function.Consumer<? super T> calls) {
+    Objects.requireNonNull(calls, "calls");
+    RealChannel base = of(proxy);
+    if (!(base.connection instanceof ClusterConnection)) {
+      throw new IllegalArgumentException("proxy: a channel to " + base.address + " (expected: a channel to several"
+          + " endpoints, from ChannelFactory.builder(...).addresses(...) or .endpoints(...))");
+    }
+    Broadcast broadcast = new Broadcast();
+    try {
+      calls.accept(base.view(new RealChannel(base, CallOptions.builder().build(), broadcast)));
+    } catch (RuntimeException | Error e) {
+      broadcast.seal();
+      return broadcast.report.thenCompose(r -> java.util.concurrent.CompletableFuture.failedStage(e));
+    }
+    broadcast.seal();
+    return broadcast.report;
+  }
+
+  private static RealChannel of(Object proxy) {
     if (proxy == null || !Proxy.isProxyClass(proxy.getClass())
         || !(Proxy.getInvocationHandler(proxy) instanceof RealChannel base)) {
       throw new IllegalArgumentException("proxy: " + proxy + " (expected: a proxy made by ChannelFactory.createChannel()"
           + " or ClientChannel.withOptions)");
     }
-    RealChannel derived = new RealChannel(base, options);
-    @SuppressWarnings("unchecked")
-    T typed = (T) derived.newProxy(base.contract.type());
-    return typed;
+    return base;
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> T view(RealChannel derived) {
+    return (T) derived.newProxy(contract.type());
+  }
+
+  /** The broadcast this view's one-way calls belong to, or null. */
+  Broadcast broadcast() {
+    return broadcast;
   }
 
   /**

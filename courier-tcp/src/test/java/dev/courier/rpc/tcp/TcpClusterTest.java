@@ -46,6 +46,18 @@ class TcpClusterTest {
     /** Never answered on a crashing host; idempotent, so that only the deadline keeps it from going on. */
     @Operation(idempotent = true)
     String stall(String tag);
+
+    /** Recorded where it runs. */
+    @Operation(oneWay = true)
+    void mark(String tag);
+  }
+
+  @ServiceContract(name = "Where")
+  public interface AsyncHeld {
+    CompletableFuture<String> crashAsync(String tag);
+
+    @Operation(idempotent = true)
+    CompletableFuture<String> crashAgainAsync(String tag);
   }
 
   @ServiceContract(name = "Where")
@@ -65,6 +77,9 @@ class TcpClusterTest {
 
     @Operation(idempotent = true)
     CompletionStage<String> stallAsync(String tag);
+
+    @Operation(oneWay = true)
+    void mark(String tag);
   }
 
   /** One host's service: its name, and how many times each tag ran here. */
@@ -72,6 +87,7 @@ class TcpClusterTest {
     final String name;
     final boolean crashes;
     final Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+    final java.util.Set<String> cancelled = ConcurrentHashMap.newKeySet();
     volatile ServiceHost host;
 
     Named(String name, boolean crashes) {
@@ -112,7 +128,13 @@ class TcpClusterTest {
     @Override
     public CompletionStage<String> stallAsync(String tag) {
       ran(tag);
+      dev.courier.rpc.OperationContext.current().onCancel(() -> cancelled.add(tag));
       return crashes ? new CompletableFuture<>() : CompletableFuture.completedFuture(name);
+    }
+
+    @Override
+    public void mark(String tag) {
+      ran(tag);
     }
   }
 
@@ -350,5 +372,75 @@ class TcpClusterTest {
 
     assertThatThrownBy(() -> channel(Where.class, LoadBalancing.ROUND_ROBIN, a))
         .isInstanceOf(CommunicationException.class).hasMessageContaining("no endpoint of [" + a + "] could be reached");
+  }
+
+  @Test
+  @SuppressWarnings("try") // ChildJvm.close() waits for the process
+  void whenAHostIsKilledMidBurstTheIdempotentCallsItHeldAreAnsweredElsewhereAndTheOthersFailAsMaybeRunNeverRunTwice()
+      throws Exception {
+    try (ChildJvm child = ChildJvm.start(TcpClusterChildHost.class, List.of())) {
+      AsyncHeld held = channel(AsyncHeld.class, LoadBalancing.ROUND_ROBIN, host("a", false, 0), host("b", false, 0),
+          child.address);
+      int calls = 300;
+      List<CompletableFuture<String>> futures = new ArrayList<>();
+      for (int i = 0; i < calls; i++) {
+        futures.add(i % 2 == 0 ? held.crashAgainAsync("idempotent " + i) : held.crashAsync("once " + i));
+      }
+      child.awaitLine("ENTERED idempotent", TcpTestSupport.LIMIT);
+      child.awaitLine("ENTERED once", TcpTestSupport.LIMIT);
+      child.kill();
+
+      int lost = 0;
+      for (int i = 0; i < calls; i++) {
+        String tag = (i % 2 == 0 ? "idempotent " : "once ") + i;
+        if (i % 2 == 0) {
+          assertThat(futures.get(i).get(20, TimeUnit.SECONDS)).as("call %d", i).isIn("a", "b");
+          assertThat(services.get(0).runs(tag) + services.get(1).runs(tag)).as("runs of %s on the hosts left", tag)
+              .isEqualTo(1);
+          continue;
+        }
+        try {
+          assertThat(futures.get(i).get(20, TimeUnit.SECONDS)).as("call %d", i).isIn("a", "b");
+          assertThat(services.get(0).runs(tag) + services.get(1).runs(tag)).as("runs of %s", tag).isEqualTo(1);
+        } catch (java.util.concurrent.ExecutionException e) {
+          int runs = services.get(0).runs(tag) + services.get(1).runs(tag);
+          lost++;
+          assertThat(e.getCause()).isInstanceOf(CommunicationException.class);
+          assertThat(((CommunicationException) e.getCause()).mayHaveReachedService()).as("%s may have run", tag).isTrue();
+          assertThat(runs).as("runs of %s elsewhere", tag).isZero();
+        }
+      }
+      assertThat(lost).as("calls that were held by the killed host and are not idempotent").isPositive();
+      ClientChannel.of(held).close();
+    }
+  }
+
+  @Test
+  void aHedgedCallIsAnsweredByTheSecondEndpointAndTheFirstEndpointsServiceSeesItsCopyCancelled() throws Exception {
+    String slow = host("slow", true, 0);
+    String fast = host("fast", false, 0);
+    Where where = ChannelFactory.builder(Where.class).binding(client).addresses(slow, fast)
+        .operationTimeout(Duration.ofSeconds(20)).hedging(Duration.ofMillis(20), 2).build().createChannel();
+
+    assertThat(where.stall("hedged")).isEqualTo("fast");
+
+    Eventually.until(() -> services.get(0).cancelled.contains("hedged"), "the slow host's service sees the cancel");
+    assertThat(services.get(0).runs("hedged")).isEqualTo(1);
+    assertThat(services.get(1).runs("hedged")).isEqualTo(1);
+    ClientChannel.of(where).close();
+  }
+
+  @Test
+  void aBroadcastOfAOneWayCallReachesEveryHostOnceAndReportsEachAsAccepted() throws Exception {
+    Where where = channel(Where.class, LoadBalancing.ROUND_ROBIN, host("a", false, 0), host("b", false, 0),
+        host("c", false, 0));
+
+    dev.courier.rpc.BroadcastReport report = ClientChannel.broadcast(where, w -> w.mark("everyone"))
+        .toCompletableFuture().get(20, TimeUnit.SECONDS);
+
+    assertThat(report.allAccepted()).isTrue();
+    assertThat(report.accepted()).hasSize(3);
+    Eventually.until(() -> services.stream().allMatch(s -> s.runs("everyone") == 1), "every host ran the call once");
+    ClientChannel.of(where).close();
   }
 }

@@ -17,22 +17,15 @@ import dev.courier.rpc.tcp.TcpTestSupport.LimitsClient;
 import dev.courier.rpc.tcp.TcpTestSupport.Frame;
 import dev.courier.rpc.tcp.TcpTestSupport.LimitsService;
 import dev.courier.rpc.tcp.TcpTestSupport.RawPeer;
-import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -48,7 +41,6 @@ import org.junit.jupiter.api.Timeout;
 class TcpFailureTest {
   private static final TcpBinding TCP = TcpBinding.create();
   /** A child JVM may take a while to start on a busy 2-core machine. */
-  private static final Duration CHILD_START = Duration.ofSeconds(30);
 
   private final Deque<AutoCloseable> resources = new ArrayDeque<>();
   private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
@@ -83,80 +75,6 @@ class TcpFailureTest {
         .as("mayHaveReachedService of: %s", t.getMessage()).isEqualTo(mayHaveReachedService);
   }
 
-  /** A {@link TcpChildServer} in its own JVM. */
-  @SuppressWarnings("try") // close() waits for the process, so it may throw InterruptedException
-  private static final class Child implements AutoCloseable {
-    final Process process;
-    final String address;
-    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    private final File errors;
-
-    private Child(int port, String... jvmOptions) throws IOException, InterruptedException {
-      String java = ProcessHandle.current().info().command().orElseThrow();
-      errors = File.createTempFile("tcp-child-", ".err");
-      errors.deleteOnExit();
-      List<String> command = new ArrayList<>(List.of(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1",
-          "-XX:+UseSerialGC", "-Xmx128m"));
-      command.addAll(List.of(jvmOptions));
-      command.addAll(List.of("-cp", System.getProperty("java.class.path"), TcpChildServer.class.getName(),
-          String.valueOf(port)));
-      process = new ProcessBuilder(command).redirectError(errors).start();
-      Thread.ofVirtual().name("tcp-child-stdout").start(() -> {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-          for (String line = r.readLine(); line != null; line = r.readLine()) {
-            lines.add(line);
-          }
-        } catch (IOException e) {
-          // the process is gone
-        }
-      });
-      address = awaitLine("LISTENING ", CHILD_START).substring("LISTENING ".length());
-    }
-
-    static Child start(int port) throws IOException, InterruptedException {
-      return new Child(port);
-    }
-
-    /** A child started with {@code jvmOptions} after the usual ones. */
-    static Child start(int port, String... jvmOptions) throws IOException, InterruptedException {
-      return new Child(port, jvmOptions);
-    }
-
-    /** What the child printed on its standard error so far. */
-    String errors() throws IOException {
-      return Files.readString(errors.toPath());
-    }
-
-    /** The next line starting with {@code prefix}, waiting at most {@code limit}. */
-    String awaitLine(String prefix, Duration limit) throws InterruptedException, IOException {
-      long deadline = System.nanoTime() + limit.toNanos();
-      while (true) {
-        String line = lines.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        if (line == null) {
-          throw new AssertionError("child printed no \"" + prefix + "\" within " + limit + " (alive: " + process.isAlive()
-              + "); stderr:\n" + Files.readString(errors.toPath()));
-        }
-        if (line.startsWith(prefix)) {
-          return line;
-        }
-      }
-    }
-
-    void kill() throws InterruptedException {
-      process.destroyForcibly();
-      assertThat(process.waitFor(10, TimeUnit.SECONDS)).as("the child died").isTrue();
-    }
-
-    @Override
-    public void close() throws Exception {
-      if (process.isAlive()) {
-        process.destroyForcibly();
-        process.waitFor(10, TimeUnit.SECONDS);
-      }
-      errors.delete();
-    }
-  }
-
   /** Starts hold calls on {@code clients}: asynchronous ones, and one synchronous call on its own thread. */
   private List<CompletableFuture<String>> holdCalls(LimitsClient first, LimitsClient second) {
     List<CompletableFuture<String>> calls = new ArrayList<>();
@@ -172,7 +90,7 @@ class TcpFailureTest {
   @Test
   void killingTheServerProcessEndsEveryPendingCallPromptlyAsMayHaveReachedTheServiceAndTheDeadAddressIsRefused()
       throws Exception {
-    Child child = closeLater(Child.start(0));
+    ChildJvm child = closeLater(ChildJvm.start(TcpChildServer.class, List.of(), "0"));
     ChannelFactory<LimitsClient> factory = factory(child.address);
     LimitsClient first = channel(factory);
     LimitsClient second = channel(factory);                       // the same connection, another session
@@ -204,7 +122,7 @@ class TcpFailureTest {
   @Test
   void afterTheServerProcessDiesTheChannelIsFaultedItsCallsFailAtOnceAndANewChannelReachesTheSuccessorOnTheSamePort()
       throws Exception {
-    Child child = closeLater(Child.start(0));
+    ChildJvm child = closeLater(ChildJvm.start(TcpChildServer.class, List.of(), "0"));
     int port = portOf(child.address);
     ChannelFactory<LimitsClient> factory = factory(child.address);
     LimitsClient old = channel(factory);
@@ -222,7 +140,7 @@ class TcpFailureTest {
     assertFaultedChannelRefused(failureOf(async), child.address);
     assertThatThrownBy(factory::createChannel).satisfies(e -> assertCommunicationFailure(e, false));
 
-    Child successor = closeLater(Child.start(port));
+    ChildJvm successor = closeLater(ChildJvm.start(TcpChildServer.class, List.of(), String.valueOf(port)));
     assertThat(portOf(successor.address)).isEqualTo(port);
     LimitsClient fresh = channel(factory);
     assertThat(fresh.echo(new byte[] {7})).containsExactly(7);
@@ -339,7 +257,8 @@ class TcpFailureTest {
   void aClientThatNeverReadsItsAnswersCannotExhaustAServersDirectMemoryAndAnotherClientIsServedMeanwhile()
       throws Exception {
     // The server has 32 MiB of direct memory: 1,024 answers of 32 KiB fill it.
-    Child child = closeLater(Child.start(0, "-XX:MaxDirectMemorySize=32m", "-Dio.netty.allocator.type=pooled"));
+    ChildJvm child = closeLater(ChildJvm.start(TcpChildServer.class,
+        List.of("-XX:MaxDirectMemorySize=32m", "-Dio.netty.allocator.type=pooled"), "0"));
     LimitsClient bystander = channel(factory(child.address));
     assertThat(bystander.echo(new byte[] {1})).containsExactly(1);
 
