@@ -52,6 +52,10 @@ final class CalculatorDemo {
 
     @Operation(oneWay = true)
     void clear();
+
+    /** Pure: it may run twice, so that a client over several hosts may send it again after a lost connection. */
+    @Operation(idempotent = true)
+    double hypotenuse(double a, double b);
   }
 
   /** The same contract as the client calls it: each operation in another shape. */
@@ -74,6 +78,9 @@ final class CalculatorDemo {
 
     @Operation(oneWay = true)
     void clear();                                                         // one-way
+
+    @Operation(idempotent = true)
+    CompletableFuture<Double> hypotenuseAsync(double a, double b);        // task      -> sync service
   }
 
   /** The service: keeps a memory of the last result and tells its caller when it changes. */
@@ -120,6 +127,11 @@ final class CalculatorDemo {
     @Override
     public void clear() {
       remember(0);
+    }
+
+    @Override
+    public double hypotenuse(double a, double b) {
+      return Math.hypot(a, b);
     }
   }
 

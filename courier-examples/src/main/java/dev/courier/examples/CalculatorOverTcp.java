@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class CalculatorOverTcp {
   private static final long WAIT_SECONDS = 30;
-  private static final String END = "\u0000end of output";
+  static final String END = "\u0000end of output";
 
   private CalculatorOverTcp() {}
 
@@ -94,7 +94,7 @@ final class CalculatorOverTcp {
   }
 
   /** A child JVM running {@link CalculatorServer}: this JVM's java binary and class path. */
-  private static Process startServer() throws IOException {
+  static Process startServer() throws IOException {
     Optional<String> command = ProcessHandle.current().info().command();
     String java = command.orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     List<String> line = List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xshare:auto",
@@ -102,7 +102,7 @@ final class CalculatorOverTcp {
     return new ProcessBuilder(line).redirectError(ProcessBuilder.Redirect.INHERIT).start();
   }
 
-  private static void readLines(Process process, BlockingQueue<String> lines) {
+  static void readLines(Process process, BlockingQueue<String> lines) {
     try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line = out.readLine(); line != null; line = out.readLine()) {
         lines.add(line);

@@ -39,7 +39,9 @@ import java.util.stream.Stream;
  *       service operation, with a one-way operation and duplex notifications;
  *   <li>the same calculator over TCP, its service in a child JVM: calls, duplex notifications and a fault
  *       across processes, then the server stopped;
- *   <li>a calculator over SOAP 1.1: the first lines of its {@code ?wsdl}, calls, a fault and a one-way call.
+ *   <li>a calculator over SOAP 1.1: the first lines of its {@code ?wsdl}, calls, a fault and a one-way call;
+ *   <li>the calculator on three hosts in child JVMs, one killed during a burst of calls that all complete, and a
+ *       one-way call broadcast to every host.
  * </ol>
  */
 public final class Demo {
@@ -59,6 +61,8 @@ public final class Demo {
       CalculatorOverTcp.run();
       IO.println();
       CalculatorOverSoap.run();
+      IO.println();
+      CalculatorOnThreeHosts.run();
     } finally {
       try (Stream<Path> files = Files.walk(dir)) {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
