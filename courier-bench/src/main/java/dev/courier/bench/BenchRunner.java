@@ -37,12 +37,13 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * mvn -Pbench -DskipTests verify -Dbench.args="--suite tcp"
  * mvn -Pbench -DskipTests verify -Dbench.args="--suite soap --rounds 3"   # about 11 minutes
  * mvn -Pbench -DskipTests verify -Dbench.args="--suite codec"       # about 3 minutes
+ * mvn -Pbench -DskipTests verify -Dbench.args="--suite cluster"     # about 4 minutes
  * </pre>
  */
 public final class BenchRunner {
   /** Which benchmarks a run measures. */
   public enum Suite {
-    IO, RPC, TCP, SOAP, CODEC, ALL;
+    IO, RPC, TCP, SOAP, CODEC, CLUSTER, ALL;
 
     boolean includes(Suite s) {
       return this == ALL || this == s;
@@ -79,7 +80,7 @@ public final class BenchRunner {
         case "--out" -> out = Path.of(args[++i]);
         case "--suite" -> suite = suite(args[++i]);
         default -> throw new IllegalArgumentException(
-            "argument: " + args[i] + " (expected: --suite io|rpc|tcp|soap|codec|all, --rounds N, --quick, --out DIR)");
+            "argument: " + args[i] + " (expected: --suite io|rpc|tcp|soap|codec|cluster|all, --rounds N, --quick, --out DIR)");
       }
     }
     if (rounds < 1) {
@@ -97,8 +98,10 @@ public final class BenchRunner {
       case "tcp" -> Suite.TCP;
       case "soap" -> Suite.SOAP;
       case "codec" -> Suite.CODEC;
+      case "cluster" -> Suite.CLUSTER;
       case "all" -> Suite.ALL;
-      default -> throw new IllegalArgumentException("--suite: " + name + " (expected: io, rpc, tcp, soap, codec or all)");
+      default -> throw new IllegalArgumentException("--suite: " + name
+          + " (expected: io, rpc, tcp, soap, codec, cluster or all)");
     };
   }
 
@@ -149,6 +152,9 @@ public final class BenchRunner {
     }
     if (suite.includes(Suite.SOAP)) {
       reports.add(new SoapSuite(rounds, quick).run(out));
+    }
+    if (suite.includes(Suite.CLUSTER)) {
+      reports.add(new ClusterSuite(rounds, quick).run(out));
     }
     return reports;
   }

@@ -7,6 +7,8 @@ import dev.courier.rpc.ServiceContract;
 import dev.courier.rpc.ServiceHost;
 import dev.courier.rpc.tcp.TcpBinding;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -107,12 +109,12 @@ final class CourierTcpEchoTarget implements EchoTarget {
 
   private final TcpBinding serverBinding;
   private final TcpBinding clientBinding;
-  private final ServiceHost host;
+  private final List<ServiceHost> hosts = new ArrayList<>();
   private final Echo[] echoes;
   private final AtomicInteger next = new AtomicInteger();
   private final String description;
 
-  private CourierTcpEchoTarget(Options options, boolean tuned) {
+  private CourierTcpEchoTarget(Options options, boolean tuned, int hostCount, boolean cluster) {
     if (tuned) {
       serverBinding = TcpBinding.builder().eventLoopThreads(options.eventLoopThreads())
           .nativeTransport(options.nativeTransport()).directDispatch().build();
@@ -124,33 +126,36 @@ final class CourierTcpEchoTarget implements EchoTarget {
       clientBinding = options.connections() > 1 ? TcpBinding.builder().connectionPerChannel().build()
           : TcpBinding.create();
     }
-    ServiceHost h = null;
     try {
-      h = (tuned
-          ? ServiceHost.builder(new EchoServiceImpl(options.onDelivery()))
-              .endpoint(EchoService.class, serverBinding, "courier.tcp://127.0.0.1:0/echo")
-          : ServiceHost.builder(new SyncEchoServiceImpl(options.onDelivery()))
-              .endpoint(SyncEchoService.class, serverBinding, "courier.tcp://127.0.0.1:0/echo"))
-          .build().open();
-      ChannelFactory.Builder<Echo> factory = ChannelFactory.builder(Echo.class).binding(clientBinding)
-          .address(h.listenAddresses().getFirst());
+      List<String> addresses = new ArrayList<>();
+      for (int i = 0; i < hostCount; i++) {
+        ServiceHost h = (tuned
+            ? ServiceHost.builder(new EchoServiceImpl(options.onDelivery()))
+                .endpoint(EchoService.class, serverBinding, "courier.tcp://127.0.0.1:0/echo")
+            : ServiceHost.builder(new SyncEchoServiceImpl(options.onDelivery()))
+                .endpoint(SyncEchoService.class, serverBinding, "courier.tcp://127.0.0.1:0/echo"))
+            .build().open();
+        hosts.add(h);
+        addresses.add(h.listenAddresses().getFirst());
+      }
+      ChannelFactory.Builder<Echo> factory = ChannelFactory.builder(Echo.class).binding(clientBinding);
+      factory = cluster ? factory.addresses(addresses.toArray(String[]::new)) : factory.address(addresses.getFirst());
       ChannelFactory<Echo> channels = (tuned ? factory.operationTimeout(null) : factory).build();
       echoes = new Echo[options.connections()];
       for (int i = 0; i < echoes.length; i++) {
         echoes[i] = channels.createChannel();
       }
-      host = h;
     } catch (RuntimeException e) {
-      if (h != null) {
-        h.abort();
-      }
+      hosts.forEach(ServiceHost::abort);
       clientBinding.close();
       serverBinding.close();
       throw e;
     }
     String connections = options.connections() == 1 ? "" : ", " + options.connections()
         + " connections (connectionPerChannel() on the client's binding), the calls taking them in turn";
-    description = tuned
+    String endpoints = !cluster ? "" : ", " + hostCount + " host(s) (ServiceHosts on the server's binding, each at its "
+        + "own port) and one channel over them (addresses(...), round robin, health every 5 s)";
+    description = (tuned
         ? "Courier TCP (" + version() + ", " + (serverBinding.usesNativeTransport() ? "epoll" : "NIO")
             + "): ServiceHost with a TASK service, directDispatch() on the server's binding, directCompletions() "
             + "on the client's, no operation timeout, " + options.eventLoopThreads()
@@ -159,16 +164,25 @@ final class CourierTcpEchoTarget implements EchoTarget {
         : "Courier TCP, defaults (" + version() + ", " + (serverBinding.usesNativeTransport() ? "epoll" : "NIO")
             + "): TcpBinding.create() on both sides, a SYNC service `byte[] echo(byte[])` on the host's default "
             + "executor, `CompletableFuture<byte[]> echoAsync(byte[])` called with the default operation timeout "
-            + "and completions" + connections;
+            + "and completions" + connections) + endpoints;
   }
 
   static boolean available() {
     return true;
   }
 
-  /** Opens the tuned configuration, or the defaults. */
+  /** Opens the tuned configuration, or the defaults, with one host. */
   static EchoTarget open(Options options, boolean tuned) {
-    return new CourierTcpEchoTarget(options, tuned);
+    return new CourierTcpEchoTarget(options, tuned, 1, false);
+  }
+
+  /**
+   * Opens the tuned configuration with a host per connection the options ask for, and one channel over them all
+   * (several endpoints, even when there is one).
+   */
+  static EchoTarget openCluster(Options options) {
+    return new CourierTcpEchoTarget(new Options(options.eventLoopThreads(), options.nativeTransport(),
+        options.onDelivery(), 1), true, options.connections(), true);
   }
 
   private static String version() {
@@ -201,7 +215,7 @@ final class CourierTcpEchoTarget implements EchoTarget {
       for (Echo echo : echoes) {
         ((ClientChannel) echo).close();
       }
-      host.close(Duration.ofSeconds(5));
+      hosts.forEach(h -> h.close(Duration.ofSeconds(5)));
     } finally {
       clientBinding.close();
       serverBinding.close();

@@ -79,7 +79,12 @@ public interface EchoTarget extends AutoCloseable {
     /** Courier's TCP binding as it comes: {@code TcpBinding.create()}, a SYNC service, a future client. */
     COURIER_DEFAULTS("courier-defaults", "Courier TCP, defaults"),
     /** grpc-java as it comes: its default executors, event loops and retries; byte-array marshallers. */
-    GRPC_DEFAULTS("grpc-defaults", "grpc-java, defaults");
+    GRPC_DEFAULTS("grpc-defaults", "grpc-java, defaults"),
+    /**
+     * Courier's TCP binding, tuned, with one channel over several hosts (several endpoints): as many hosts as the
+     * spec asks for connections.
+     */
+    COURIER_CLUSTER("courier-cluster", "Courier TCP, several endpoints");
 
     private final String id;
     private final String label;
@@ -104,7 +109,8 @@ public interface EchoTarget extends AutoCloseable {
     /** Whether this build can open the target (Courier TCP needs the courier-tcp module). */
     @Override
     public boolean available() {
-      return (this != COURIER && this != COURIER_DEFAULTS) || CourierTcpEchoTarget.available();
+      return (this != COURIER && this != COURIER_DEFAULTS && this != COURIER_CLUSTER)
+          || CourierTcpEchoTarget.available();
     }
 
     /** Byte arrays only. */
@@ -168,6 +174,7 @@ public interface EchoTarget extends AutoCloseable {
       return switch (this) {
         case COURIER -> CourierTcpEchoTarget.open(options, true);
         case COURIER_DEFAULTS -> CourierTcpEchoTarget.open(options, false);
+        case COURIER_CLUSTER -> CourierTcpEchoTarget.openCluster(options);
         case GRPC -> GrpcEchoTarget.open(options, true);
         case GRPC_DEFAULTS -> GrpcEchoTarget.open(options, false);
         case RAW -> RawNettyEchoTarget.open(options);
@@ -182,7 +189,7 @@ public interface EchoTarget extends AutoCloseable {
         }
       }
       throw new IllegalArgumentException("target: " + id
-          + " (expected: courier, grpc, raw, courier-defaults or grpc-defaults)");
+          + " (expected: courier, grpc, raw, courier-defaults, grpc-defaults or courier-cluster)");
     }
   }
 

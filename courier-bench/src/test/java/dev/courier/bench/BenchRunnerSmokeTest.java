@@ -128,6 +128,21 @@ class BenchRunnerSmokeTest {
           EchoTarget.Kind.GRPC_DEFAULTS));
     }
   }
+  @Test
+  void quickClusterRoundWritesAReportWithBothCellsForTheClusterAndItsBaseline(@TempDir Path out) throws Exception {
+    List<Path> reports = quietly(() -> BenchRunner.run(BenchRunner.Suite.CLUSTER, 1, true, out));
+
+    assertThat(reports).containsExactly(out.resolve("courier-cluster.md"));
+    String text = Files.readString(reports.getFirst());
+    assertThat(text).contains("## Goal (issue 13): several endpoints / the baseline")
+        .contains("| calls/s, one endpoint: unary echo, 16 B, 64 in flight |")
+        .contains("| calls/s, three endpoints (three connections): unary echo, 16 B, 64 in flight |")
+        .contains("host(s) (ServiceHosts on the server's binding, each at its own port) and one channel over them");
+    for (String cell : List.of("one endpoint: unary echo", "three endpoints (three connections)")) {
+      assertFigures(text, cell, List.of(EchoTarget.Kind.COURIER, EchoTarget.Kind.COURIER_CLUSTER));
+    }
+  }
+
 
   /** The figures' table has one row of {@code cell} for each available target of {@code kinds}, with figures. */
   private static void assertFigures(String text, String cell, List<EchoTarget.Kind> kinds) {
