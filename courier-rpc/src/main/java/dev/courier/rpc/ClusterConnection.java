@@ -47,6 +47,7 @@ final class ClusterConnection implements Connection {
   private final IoTarget target;
   private final AtomicInteger turn = new AtomicInteger();
   private final AtomicBoolean resolving = new AtomicBoolean();
+  private final java.util.Set<ClusterMember.Link> openLinks = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile ClusterMember[] members;
   private volatile long lastResolvedNanos;
   private volatile boolean closed;
@@ -149,9 +150,6 @@ final class ClusterConnection implements Connection {
       added.forEach(ClusterMember::connect);    // before they are in the snapshot: a call finds them ready
       members = next;
       known.values().forEach(ClusterMember::retire);
-      if (closed) {
-        added.forEach(ClusterMember::close);
-      }
     } finally {
       resolving.set(false);
     }
@@ -201,6 +199,11 @@ final class ClusterConnection implements Connection {
     return clock;
   }
 
+  /** The links of every endpoint, past and present, not closed yet: closing the channel closes them. */
+  java.util.Set<ClusterMember.Link> openLinks() {
+    return openLinks;
+  }
+
   boolean isClosed() {
     return closed;
   }
@@ -230,8 +233,8 @@ final class ClusterConnection implements Connection {
   public void close() {
     closed = true;
     target.close();
-    for (ClusterMember m : members) {
-      m.close();
+    for (ClusterMember.Link l : openLinks) {
+      l.close();                                // ejected and retired endpoints' links too
     }
   }
 

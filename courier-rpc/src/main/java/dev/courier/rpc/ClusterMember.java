@@ -25,9 +25,12 @@ final class ClusterMember {
     final AtomicInteger pending = new AtomicInteger();
     private volatile boolean done;              // failed or retired: closes when its last call ends
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final java.util.Set<Link> open;     // the channel's links not closed yet, this one among them
 
-    Link(Connection connection) {
+    Link(Connection connection, java.util.Set<Link> open) {
       this.connection = connection;
+      this.open = open;
+      open.add(this);
     }
 
     /** A call on it has ended. */
@@ -48,6 +51,7 @@ final class ClusterMember {
     /** Closes it now, with the calls it has (the channel closes). */
     void close() {
       if (closed.compareAndSet(false, true)) {
+        open.remove(this);
         connection.close();
       }
     }
@@ -121,7 +125,7 @@ final class ClusterMember {
     }
     Link l;
     try {
-      l = new Link(cluster.connectTo(address));
+      l = new Link(cluster.connectTo(address), cluster.openLinks());
     } catch (RuntimeException e) {
       synchronized (this) {
         ejected = false;                        // so that eject counts this failure and schedules the next try
@@ -148,14 +152,6 @@ final class ClusterMember {
     Link l = link;
     if (l != null) {
       cluster.clock().schedule(l::finish, FIRST_EJECTION_NANOS);   // as an ejected link: no call on its way in
-    }
-  }
-
-  /** Closes its link now, with its calls (the channel closes). */
-  void close() {
-    Link l = link;
-    if (l != null) {
-      l.close();
     }
   }
 

@@ -443,4 +443,25 @@ class TcpClusterTest {
     Eventually.until(() -> services.stream().allMatch(s -> s.runs("everyone") == 1), "every host ran the call once");
     ClientChannel.of(where).close();
   }
+
+  @Test
+  void anEndpointTheResolverNoLongerNamesGetsNoCallsAndClosingTheChannelClosesItsConnectionToo() {
+    String a = host("a", false, 0);
+    String b = host("b", false, 0);
+    java.util.concurrent.atomic.AtomicReference<List<dev.courier.rpc.EndpointAddress>> names =
+        new java.util.concurrent.atomic.AtomicReference<>(
+            List.of(dev.courier.rpc.EndpointAddress.of(a), dev.courier.rpc.EndpointAddress.of(b)));
+    dev.courier.io.ManualClock clock = new dev.courier.io.ManualClock();
+    Where where = ChannelFactory.builder(Where.class).binding(client).endpoints(names::get).clock(clock)
+        .healthInterval(null).resolveInterval(Duration.ofSeconds(10)).build().createChannel();
+    assertThat(answers(where, 4)).containsOnly("a", "b");
+    assertThat(client.openConnections()).isEqualTo(2);
+
+    names.set(List.of(dev.courier.rpc.EndpointAddress.of(a)));
+    clock.advance(Duration.ofSeconds(10));
+    Eventually.until(() -> answers(where, 4).equals(List.of("a", "a", "a", "a")), "calls go to a alone");
+    ClientChannel.of(where).close();
+
+    Eventually.until(() -> client.openConnections() == 0, "both connections closed, b's though it was retired");
+  }
 }
