@@ -53,13 +53,15 @@ public final class ChannelFactory<T> {
     this.type = b.type;
     this.contract = ContractDescription.of(b.type);
     this.binding = Objects.requireNonNull(b.binding, "binding (expected: ChannelFactory.builder(...).binding(...))");
-    if ((b.address == null) == (b.endpoints == null)) {
+    if ((b.address == null) == (b.endpoints == null && b.endpointsName == null)) {
       throw new IllegalArgumentException(b.address == null
           ? "address: none (expected: ChannelFactory.builder(...).address(...), or .addresses(...) or .endpoints(...))"
-          : "address: both " + b.address + " and endpoints " + b.endpoints + " (expected: one address, or several)");
+          : "address: both " + b.address + " and endpoints " + (b.endpoints != null ? b.endpoints : b.endpointsName)
+              + " (expected: one address, or several)");
     }
     this.address = b.address;
-    this.endpoints = b.endpoints;
+    this.endpoints = b.endpoints != null ? b.endpoints
+        : b.endpointsName != null ? EndpointResolver.named(b.endpointsName, binding.scheme()) : null;
     this.policy = new ClusterPolicy(b.balancing, b.healthInterval, b.resolveInterval, b.hedging);
     if (address != null && !binding.scheme().equals(address.scheme())) {
       throw new IllegalArgumentException("address: " + address + " (expected: a " + binding.scheme()
@@ -117,6 +119,7 @@ public final class ChannelFactory<T> {
     private Binding binding;
     private EndpointAddress address;
     private EndpointResolver endpoints;
+    private String endpointsName;
     private LoadBalancing balancing = LoadBalancing.ROUND_ROBIN;
     private Duration healthInterval = Duration.ofSeconds(5);
     private Duration resolveInterval = Duration.ofSeconds(30);
@@ -173,6 +176,18 @@ public final class ChannelFactory<T> {
      */
     public Builder<T> endpoints(EndpointResolver resolver) {
       this.endpoints = Objects.requireNonNull(resolver, "resolver");
+      this.endpointsName = null;
+      return this;
+    }
+
+    /**
+     * Several endpoints of one service, found by the resolver that {@code name}'s scheme picks
+     * ({@link EndpointResolver#named}): {@code dns://calc.internal:8808/calculator}, or a registry's scheme; the
+     * addresses take the binding's scheme. See {@link #endpoints(EndpointResolver)}.
+     */
+    public Builder<T> endpoints(String name) {
+      this.endpointsName = Objects.requireNonNull(name, "name");
+      this.endpoints = null;
       return this;
     }
 

@@ -341,4 +341,31 @@ class SeveralEndpointsTest {
     assertThat(after).containsOnly("b");
     ClientChannel.of(named).close();
   }
+
+  @Test
+  void aDnsNameResolvesToEveryAddressOfItsHostWithTheBindingsScheme() {
+    List<EndpointAddress> resolved = EndpointResolver.named("dns://localhost:8808/calculator", "courier.tcp").resolve();
+
+    assertThat(resolved).isNotEmpty().allSatisfy(a -> {
+      assertThat(a.toString()).startsWith("courier.tcp://").endsWith(":8808/calculator");
+      assertThat(java.net.InetAddress.getByName(a.uri().getHost()).isLoopbackAddress()).isTrue();
+    });
+  }
+
+  @Test
+  void aNameOfASchemeNoFactoryResolvesIsRefusedNamingTheSchemesThatAre() {
+    assertThatThrownBy(() -> EndpointResolver.named("nowhere://calculator", "inproc"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nowhere://calculator")
+        .hasMessageContaining("expected: the scheme dns, testregistry, or another");
+  }
+
+  @Test
+  void aChannelFactoryGivenARegistrysNameCallsTheEndpointsTheRegistryNames() {
+    TestRegistry.register("named", List.of(host("a"), host("b")));
+    Named named = ChannelFactory.builder(Named.class).binding(binding).endpoints("testregistry://named")
+        .healthInterval(null).build().createChannel();
+
+    assertThat(List.of(named.name(), named.name(), named.name(), named.name())).containsExactly("a", "b", "a", "b");
+    ClientChannel.of(named).close();
+  }
 }
