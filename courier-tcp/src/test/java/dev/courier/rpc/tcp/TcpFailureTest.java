@@ -7,6 +7,7 @@ import static dev.courier.rpc.tcp.TcpTestSupport.portOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.courier.io.ChildJvm;
 import dev.courier.rpc.ChannelFactory;
 import dev.courier.rpc.ClientChannel;
 import dev.courier.rpc.CommunicationException;
@@ -17,22 +18,15 @@ import dev.courier.rpc.tcp.TcpTestSupport.LimitsClient;
 import dev.courier.rpc.tcp.TcpTestSupport.Frame;
 import dev.courier.rpc.tcp.TcpTestSupport.LimitsService;
 import dev.courier.rpc.tcp.TcpTestSupport.RawPeer;
-import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -88,28 +82,11 @@ class TcpFailureTest {
   private static final class Child implements AutoCloseable {
     final Process process;
     final String address;
-    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    private final File errors;
+    private final ChildJvm jvm;
 
     private Child(int port, String... jvmOptions) throws IOException, InterruptedException {
-      String java = ProcessHandle.current().info().command().orElseThrow();
-      errors = File.createTempFile("tcp-child-", ".err");
-      errors.deleteOnExit();
-      List<String> command = new ArrayList<>(List.of(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1",
-          "-XX:+UseSerialGC", "-Xmx128m"));
-      command.addAll(List.of(jvmOptions));
-      command.addAll(List.of("-cp", System.getProperty("java.class.path"), TcpChildServer.class.getName(),
-          String.valueOf(port)));
-      process = new ProcessBuilder(command).redirectError(errors).start();
-      Thread.ofVirtual().name("tcp-child-stdout").start(() -> {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-          for (String line = r.readLine(); line != null; line = r.readLine()) {
-            lines.add(line);
-          }
-        } catch (IOException e) {
-          // the process is gone
-        }
-      });
+      jvm = ChildJvm.start(TcpChildServer.class, List.of(jvmOptions), String.valueOf(port));
+      process = jvm.process();
       address = awaitLine("LISTENING ", CHILD_START).substring("LISTENING ".length());
     }
 
@@ -124,36 +101,21 @@ class TcpFailureTest {
 
     /** What the child printed on its standard error so far. */
     String errors() throws IOException {
-      return Files.readString(errors.toPath());
+      return jvm.errors();
     }
 
     /** The next line starting with {@code prefix}, waiting at most {@code limit}. */
     String awaitLine(String prefix, Duration limit) throws InterruptedException, IOException {
-      long deadline = System.nanoTime() + limit.toNanos();
-      while (true) {
-        String line = lines.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        if (line == null) {
-          throw new AssertionError("child printed no \"" + prefix + "\" within " + limit + " (alive: " + process.isAlive()
-              + "); stderr:\n" + Files.readString(errors.toPath()));
-        }
-        if (line.startsWith(prefix)) {
-          return line;
-        }
-      }
+      return jvm.awaitLine(prefix, limit);
     }
 
     void kill() throws InterruptedException {
-      process.destroyForcibly();
-      assertThat(process.waitFor(10, TimeUnit.SECONDS)).as("the child died").isTrue();
+      jvm.kill();
     }
 
     @Override
     public void close() throws Exception {
-      if (process.isAlive()) {
-        process.destroyForcibly();
-        process.waitFor(10, TimeUnit.SECONDS);
-      }
-      errors.delete();
+      jvm.close();
     }
   }
 
