@@ -1,11 +1,14 @@
 package dev.courier.rpc.artemis.internal;
 
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import dev.courier.rpc.ContractDescription;
@@ -19,7 +22,9 @@ import java.util.Objects;
 
 /**
  * The queued binding's body: an operation's arguments as one JSON array, each element written and read with its
- * parameter's {@link Type} (records, lists, maps, enums, {@code byte[]} as Base64, {@code Optional}s).
+ * parameter's {@link Type} (records, lists, maps, enums, arrays, {@code byte[]} as Base64, {@code Optional}s). An
+ * operation that takes a {@link dev.courier.rpc.MessageContract} record writes its components, the parts it stands
+ * for; a reply is the array of its parts too.
  *
  * <pre>{@code
  * JsonEncoding json = JsonEncoding.of(contract);
@@ -34,10 +39,22 @@ import java.util.Objects;
  * <p>Threading: immutable and thread safe; each generator and parser is used by one thread at a time.
  */
 public final class JsonEncoding implements Encoding<JsonGenerator, JsonParser> {
-  private static final ObjectMapper MAPPER = JsonMapper.builder()
-      .addModule(new Jdk8Module())
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .build();
+  private static final ObjectMapper MAPPER = mapper();
+
+  /**
+   * Jackson for the contract's types: unknown components ignored, missing ones left empty (null or zero), and a
+   * null item in an array of primitives refused rather than read as zero.
+   */
+  private static ObjectMapper mapper() {
+    JsonMapper.Builder b = JsonMapper.builder()
+        .addModule(new Jdk8Module())
+        .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    for (Class<?> array : List.of(int[].class, long[].class, short[].class, char[].class, float[].class,
+        double[].class, boolean[].class)) {
+      b.withConfigOverride(array, o -> o.setSetterInfo(JsonSetter.Value.forContentNulls(Nulls.FAIL)));
+    }
+    return b.build();
+  }
 
   private final ContractDescription contract;
 
@@ -86,76 +103,38 @@ public final class JsonEncoding implements Encoding<JsonGenerator, JsonParser> {
 
   @Override
   public void writeArguments(JsonGenerator out, OperationDescription operation, Object[] arguments) {
-    List<Type> types = operation.parameterTypes();
-    if (arguments.length != types.size()) {
+    int expected = operation.requestMessage().isPresent() ? 1 : operation.parameterTypes().size();
+    if (arguments.length != expected) {
       throw new IllegalArgumentException(arguments.length + " arguments for " + operation.name() + " (expected: "
-          + types.size() + ")");
+          + expected + ")");
     }
-    try {
-      out.writeStartArray();
-      for (int i = 0; i < arguments.length; i++) {
-        write(out, types.get(i), arguments[i]);
-      }
-      out.writeEndArray();
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException("the arguments of " + operation.name() + " do not write as JSON", e);
-    }
+    writeParts(out, operation.requestPartTypes(), operation.requestParts(arguments), "the arguments of " + operation.name());
   }
 
   @Override
   public Object[] readArguments(JsonParser in, OperationDescription operation) {
-    List<Type> types = operation.parameterTypes();
-    List<String> names = operation.parameterNames();
-    try {
-      expect(in, in.nextToken(), JsonToken.START_ARRAY, "the arguments of " + operation.name());
-      Object[] arguments = new Object[types.size()];
-      for (int i = 0; i < arguments.length; i++) {
-        String what = "argument " + names.get(i) + " of " + operation.name() + " (" + types.get(i).getTypeName() + ")";
-        if (in.nextToken() == JsonToken.END_ARRAY) {
-          throw new UnreadableBodyException(i + " arguments for " + operation.name() + " (expected: " + types.size()
-              + "; " + what + " is missing)");
-        }
-        arguments[i] = read(in, types.get(i), what);
-      }
-      if (in.nextToken() != JsonToken.END_ARRAY) {
-        throw new UnreadableBodyException("more than " + types.size() + " arguments for " + operation.name()
-            + " (expected: " + types.size() + ")");
-      }
-      return arguments;
-    } catch (IOException e) {
-      throw new UnreadableBodyException("the arguments of " + operation.name() + " are not JSON: " + e.getMessage(), e);
-    }
+    return operation.arguments(readParts(in, operation.requestPartTypes(), operation.requestPartNames(),
+        "the arguments of " + operation.name()));
   }
 
+  /** Writes a reply's parts (none for a void result, the result, or its message record's components) as an array. */
   @Override
   public void writeResult(JsonGenerator out, OperationDescription operation, Object result) {
-    try {
-      if (operation.hasResult()) {
-        write(out, operation.resultType(), result);
-      } else {
-        out.writeNull();
-      }
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException("the result of " + operation.name() + " does not write as JSON", e);
-    }
+    writeParts(out, operation.replyPartTypes(), operation.replyParts(result), "the result of " + operation.name());
   }
 
   @Override
   public Object readResult(JsonParser in, OperationDescription operation) {
-    try {
-      in.nextToken();
-      if (!operation.hasResult()) {
-        in.skipChildren();
-        return null;
-      }
-      return read(in, operation.resultType(), "the result of " + operation.name());
-    } catch (IOException e) {
-      throw new UnreadableBodyException("the result of " + operation.name() + " is not JSON: " + e.getMessage(), e);
-    }
+    return operation.result(readParts(in, operation.replyPartTypes(), operation.replyPartNames(),
+        "the result of " + operation.name()));
   }
 
   @Override
   public void writeFaultDetail(JsonGenerator out, OperationDescription operation, Record detail) {
+    if (!operation.faults().contains(detail.getClass())) {
+      throw new IllegalArgumentException("fault detail " + detail.getClass().getName() + " for operation "
+          + operation.name() + " (expected: one it declares, " + operation.faults() + ")");
+    }
     try {
       out.writeStartObject();
       out.writeStringField("fault", detail.getClass().getSimpleName());
@@ -200,6 +179,42 @@ public final class JsonEncoding implements Encoding<JsonGenerator, JsonParser> {
     return null;
   }
 
+  /** Writes {@code parts} as one JSON array, each with its type. */
+  private static void writeParts(JsonGenerator out, List<Type> types, Object[] parts, String what) {
+    try {
+      out.writeStartArray();
+      for (int i = 0; i < parts.length; i++) {
+        write(out, types.get(i), parts[i]);
+      }
+      out.writeEndArray();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(what + " do not write as JSON", e);
+    }
+  }
+
+  /** Reads one JSON array of exactly {@code types.size()} parts, each as its type. */
+  private static Object[] readParts(JsonParser in, List<Type> types, List<String> names, String what) {
+    try {
+      expect(in, in.nextToken(), JsonToken.START_ARRAY, what);
+      Object[] parts = new Object[types.size()];
+      for (int i = 0; i < parts.length; i++) {
+        String part = names.get(i) + " of " + what + " (" + types.get(i).getTypeName() + ")";
+        if (in.nextToken() == JsonToken.END_ARRAY) {
+          throw new UnreadableBodyException(i + " parts in " + what + " (expected: " + types.size() + "; " + part
+              + " is missing)");
+        }
+        parts[i] = read(in, types.get(i), part);
+      }
+      if (in.nextToken() != JsonToken.END_ARRAY) {
+        throw new UnreadableBodyException("more than " + types.size() + " parts in " + what + " (expected: "
+            + types.size() + ")");
+      }
+      return parts;
+    } catch (IOException e) {
+      throw new UnreadableBodyException(what + " are not JSON: " + e.getMessage(), e);
+    }
+  }
+
   private static void write(JsonGenerator out, Type type, Object value) throws IOException {
     JavaType javaType = MAPPER.getTypeFactory().constructType(type);
     MAPPER.writerFor(javaType).writeValue(out, value);
@@ -207,21 +222,41 @@ public final class JsonEncoding implements Encoding<JsonGenerator, JsonParser> {
 
   private static Object read(JsonParser in, Type type, String what) throws IOException {
     JavaType javaType = MAPPER.getTypeFactory().constructType(type);
+    if (in.currentToken() == JsonToken.VALUE_NULL && javaType.isPrimitive()) {
+      throw new UnreadableBodyException(what + " is null (expected: a " + type.getTypeName() + ")");
+    }
     try {
-      Object value = MAPPER.readerFor(javaType).readValue(in);
-      if (value == null && javaType.isPrimitive()) {
-        throw new UnreadableBodyException(what + " is null (expected: a " + type.getTypeName() + ")");
-      }
-      return value;
+      return MAPPER.readerFor(javaType).readValue(in);
+    } catch (MismatchedInputException e) {
+      throw new UnreadableBodyException(nullInPrimitiveArray(e).orElseGet(() -> what + " does not read: "
+          + e.getOriginalMessage()), e);
     } catch (com.fasterxml.jackson.core.JacksonException e) {
       throw new UnreadableBodyException(what + " does not read: " + e.getOriginalMessage(), e);
     }
   }
 
+  /** What a null item of an array of primitives is, when that is what {@code e} says. */
+  private static java.util.Optional<String> nullInPrimitiveArray(MismatchedInputException e) {
+    List<com.fasterxml.jackson.databind.JsonMappingException.Reference> path = e.getPath();
+    Class<?> target = e.getTargetType();
+    if (path.isEmpty() || target == null) {
+      return java.util.Optional.empty();
+    }
+    var last = path.getLast();
+    Object from = last.getFrom();
+    Class<?> array = target.isArray() ? target : from instanceof Class<?> c ? c : from == null ? null : from.getClass();
+    if (array == null || !array.isArray() || !array.getComponentType().isPrimitive() || last.getIndex() < 0) {
+      return java.util.Optional.empty();
+    }
+    String name = array.getSimpleName();
+    return java.util.Optional.of("item " + last.getIndex() + " of " + name + " is null (expected: a value: " + name
+        + " holds no null)");
+  }
+
   private static void expect(JsonParser in, JsonToken found, JsonToken expected, String what) {
     if (found != expected) {
-      throw new UnreadableBodyException(what + " start with " + (found == null ? "nothing" : found.asString())
-          + " at " + in.currentLocation().offsetDescription() + " (expected: " + expected.asString() + ")");
+      throw new UnreadableBodyException(what + " start with " + (found == null ? "nothing" : "'" + found.asString() + "'")
+          + " at " + in.currentLocation().offsetDescription() + " (expected: '" + expected.asString() + "')");
     }
   }
 
