@@ -58,6 +58,7 @@ public final class ArtemisBinding implements Binding, AutoCloseable {
   private final HostOptions options;
   private final ConcurrentMap<String, Broker> brokers = new ConcurrentHashMap<>();
   private final AmbientTransaction.Scope transactions = new AmbientTransaction.Scope();
+  private volatile boolean closed;
 
   private ArtemisBinding(Builder b) {
     this.brokerUrl = b.brokerUrl;
@@ -143,6 +144,7 @@ public final class ArtemisBinding implements Binding, AutoCloseable {
   /** Closes the binding's connections to its brokers; channels and listeners of it stop working. */
   @Override
   public void close() {
+    closed = true;
     brokers.values().forEach(Broker::close);
     brokers.clear();
   }
@@ -153,6 +155,10 @@ public final class ArtemisBinding implements Binding, AutoCloseable {
   }
 
   private Broker broker(EndpointAddress address) {
+    if (closed) {
+      throw new IllegalStateException("the courier.artemis binding is closed (expected: an open binding for "
+          + address + ")");
+    }
     String url = brokerUrl;
     if (url == null) {
       String host = address.uri().getHost();

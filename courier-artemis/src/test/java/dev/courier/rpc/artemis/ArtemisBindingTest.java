@@ -319,13 +319,17 @@ class ArtemisBindingTest {
   }
 
   @Test
-  void aBadAddressIsRefusedNamingWhatWasExpected() {
+  void aBadAddressOrOptionOrAClosedBindingIsRefusedNamingWhatWasExpected() {
     ArtemisBinding binding = binding(ArtemisBinding.builder());
 
     assertThatThrownBy(() -> ChannelFactory.builder(OrdersClient.class).binding(binding)
         .address("courier.artemis://127.0.0.1:1/").build().createChannel())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("names no queue");
     assertThatThrownBy(() -> ArtemisBinding.builder().consumers(0)).hasMessage("consumers: 0 (expected: >= 1)");
+    ArtemisBinding closed = ArtemisBinding.create();
+    closed.close();
+    assertThatThrownBy(() -> ChannelFactory.builder(OrdersClient.class).binding(closed).address(broker.address(queue))
+        .build().createChannel()).isInstanceOf(IllegalStateException.class).hasMessageContaining("binding is closed");
     assertThatThrownBy(() -> ArtemisBinding.builder().maxDeliveries(0)).hasMessage("maxDeliveries: 0 (expected: >= 1)");
   }
 

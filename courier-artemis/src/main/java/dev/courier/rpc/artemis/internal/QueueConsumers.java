@@ -119,6 +119,9 @@ public final class QueueConsumers implements Listener {
     }
     long deadline = System.nanoTime() + options.drainTimeout().toNanos();
     for (Consumer c : consumers) {
+      if (c.thread == Thread.currentThread()) {
+        continue;                    // closed by its own call (a service closing its host): it ends after the call
+      }
       try {
         long left = deadline - System.nanoTime();
         if (left <= 0 || !c.thread.join(java.time.Duration.ofNanos(left))) {
@@ -159,7 +162,7 @@ public final class QueueConsumers implements Listener {
     private volatile Session courierSession;    // opened by the consumer's thread, once the host is open
     private final IoTarget local;
     private MessageProducer deadLetters;
-    private Thread thread;
+    private volatile Thread thread;
 
     private final int index;
 
