@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.courier.rpc.ChannelFactory;
 import dev.courier.rpc.ClientChannel;
 import dev.courier.rpc.ServiceHost;
+import dev.courier.rpc.artemis.QueueTestSupport.AsyncOrders;
 import dev.courier.rpc.artemis.QueueTestSupport.Kind;
 import dev.courier.rpc.artemis.QueueTestSupport.Order;
 import dev.courier.rpc.artemis.QueueTestSupport.OrderService;
@@ -23,6 +24,8 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -170,6 +173,47 @@ class ArtemisBindingTest {
     assertThat(dead.getBody(String.class)).isEqualTo("[\"out of stock\"]");
     until(() -> broker.messageCount(queue) == 0, "the queue is empty");
     assertThat(service.rejected).as("deliveries that ran").hasValue(3);
+  }
+
+  @Test
+  void anAsynchronousServiceCommitsWhenItsStageCompletesAndIsDeliveredAgainWhenItFails() throws Exception {
+    ArtemisBinding binding = binding(ArtemisBinding.builder().maxDeliveries(2));
+    java.util.Queue<String> placed = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    AtomicInteger rejected = new AtomicInteger();
+    java.util.concurrent.Executor later = r -> Thread.ofVirtual().start(r);
+    AsyncOrders service = new AsyncOrders() {
+      @Override
+      public CompletionStage<Void> placeAsync(Order order) {
+        return CompletableFuture.runAsync(() -> placed.add(order.id()), later);
+      }
+
+      @Override
+      public CompletionStage<Void> rejectAsync(String why) {
+        rejected.incrementAndGet();
+        return CompletableFuture.runAsync(() -> {
+          throw new IllegalStateException(why);
+        }, later);
+      }
+
+      @Override
+      public CompletionStage<Void> holdAsync(String id) {
+        return CompletableFuture.completedFuture(null);
+      }
+    };
+    ServiceHost host = ServiceHost.builder(service).endpoint(AsyncOrders.class, binding, broker.address(queue)).build()
+        .open();
+    resources.push(host::close);
+    OrdersClient orders = channel(binding);
+
+    orders.place(Order.of("later"));
+    orders.reject("later, and wrong");
+
+    Message dead = broker.take("DLQ." + queue, 1, LIMIT).getFirst();
+    assertThat(dead.getStringProperty(MessageProperties.FAILURE_MESSAGE)).isEqualTo("later, and wrong");
+    assertThat(dead.getIntProperty(MessageProperties.DELIVERY_COUNT)).isEqualTo(2);
+    assertThat(rejected).as("deliveries that ran").hasValue(2);
+    until(() -> broker.messageCount(queue) == 0, "the queue is empty");
+    assertThat(placed).containsExactly("later");
   }
 
   @Test

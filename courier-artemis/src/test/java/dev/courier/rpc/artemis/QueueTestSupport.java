@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
@@ -65,6 +66,19 @@ final class QueueTestSupport {
 
     @Operation(oneWay = true)
     void hold(String id);
+  }
+
+  /** The service side of {@link Orders} in the task-based shape: what a call does completes later, elsewhere. */
+  @ServiceContract(name = "Orders")
+  public interface AsyncOrders {
+    @Operation(oneWay = true)
+    CompletionStage<Void> placeAsync(Order order);
+
+    @Operation(oneWay = true)
+    CompletionStage<Void> rejectAsync(String why);
+
+    @Operation(oneWay = true)
+    CompletionStage<Void> holdAsync(String id);
   }
 
   /** A contract that cannot be queued: one of its operations answers. */
