@@ -267,11 +267,13 @@ final class Dispatcher {
     if (invoker == null) {
       inv.fault(new FaultException("ActionNotSupported", "no operation with action " + inv.action()
           + " in contract " + contract.name() + " at " + name, null));
+      inv.serviceFailure(inv.fault());
       inv.serviceFinished();                     // not run: a binding counting the call lets it go now
       request.complete(RpcStatus.FAULT);
       return;
     }
     if (!accepting || session.isClosed()) {
+      inv.serviceFailure(new CommunicationException("the host at " + name + " is closing; the call was not run", false));
       inv.serviceFinished();
       request.complete(IoStatus.INVALID_DEVICE_STATE);
       return;
@@ -285,6 +287,7 @@ final class Dispatcher {
       request.complete(IoStatus.SUCCESS);        // accepted: the caller returns now
     } else if (request.markCancelable(call::cancelledByCaller).equals(IoStatus.CANCELLED)) {
       inFlight.remove(call);
+      inv.serviceFailure(new CancellationException("cancelled before it started"));
       inv.serviceFinished();
       request.complete(IoStatus.CANCELLED);
       return;
@@ -360,6 +363,9 @@ final class Dispatcher {
     /** The filters' outcome: the call's answer. */
     private void filtered(Object value, Throwable error) {
       if (finished.compareAndSet(false, true)) {
+        if (error != null) {
+          inv.serviceFailure(unwrap(error));
+        }
         release();                               // answered without the service, or ahead of it
       }
       if (filtering.compareAndSet(false, true)) {
@@ -502,6 +508,9 @@ final class Dispatcher {
       if (!finished.compareAndSet(false, true)) {
         return;
       }
+      if (error != null) {
+        inv.serviceFailure(unwrap(error));
+      }
       release();
       CompletableFuture<Object> toFilters = filtering == null ? null : filtering.serviceOutcome;
       if (toFilters != null) {
@@ -515,10 +524,13 @@ final class Dispatcher {
       respond(value, error);
     }
 
-    /** Answers the caller (a one-way call's failure is reported: its caller has gone on). */
+    /**
+     * Answers the caller (a one-way call's failure is reported, its caller having gone on, unless its binding
+     * handles it: {@link Invocation#handleServiceFailure()}).
+     */
     private void respond(Object value, Throwable error) {
       if (invoker.op().isOneWay()) {
-        if (error != null) {
+        if (error != null && !inv.serviceFailureHandled()) {
           CallbackFailureHandler.report("one-way operation " + invoker.op().name(), unwrap(error));
         }
         return;
@@ -543,6 +555,7 @@ final class Dispatcher {
 
     void abort() {
       if (finished.compareAndSet(false, true)) {
+        inv.serviceFailure(new CommunicationException("the host at " + name + " aborted the call", true));
         release();
         if ((filtering == null || filtering.compareAndSet(false, true))
             && !invoker.op().isOneWay() && !request.unmarkCancelable().equals(IoStatus.CANCELLED)) {

@@ -48,6 +48,10 @@ class ServiceFinishedTest {
   @ServiceContract(name = "Gated")
   public interface Gated {
     String hold(String tag);
+
+    /** A one-way message whose service throws {@code reason}. */
+    @Operation(oneWay = true)
+    void reject(String reason);
   }
 
   /** Counts the calls that entered and holds them until {@link #open}. */
@@ -62,6 +66,12 @@ class ServiceFinishedTest {
       entered.release();
       gate.join();
       return tag;
+    }
+
+    @Override
+    public void reject(String reason) {
+      ran.incrementAndGet();
+      throw new IllegalArgumentException(reason);
     }
 
     void open() {
@@ -127,6 +137,11 @@ class ServiceFinishedTest {
     return new Call(r, r.sendAsync(presenter, SendOptions.defaults()), finished);
   }
 
+  private static Invocation reject(String reason) {
+    return new Invocation(ContractDescription.of(Gated.class).operation("reject"), new Object[] {reason}, Map.of(),
+        Invocation.NO_DEADLINE);
+  }
+
   private static Invocation hold(String tag) {
     return new Invocation(ContractDescription.of(Gated.class).operation("hold"), new Object[] {tag}, Map.of(),
         Invocation.NO_DEADLINE);
@@ -190,5 +205,49 @@ class ServiceFinishedTest {
     service.open();
     until(() -> call.finished().get() == 1, "the service said finished once it returned");
     assertThat(call.finished()).hasValue(1);
+  }
+
+  @Test
+  void aOneWayServiceThatThrowsLeavesItsFailureInTheInvocationBeforeItIsSaidFinished() throws Exception {
+    Invocation inv = reject("bad order");
+    inv.handleServiceFailure();
+    CompletableFuture<Throwable> seen = new CompletableFuture<>();
+    inv.onServiceFinished(() -> seen.complete(inv.serviceFailure()));
+    IoRequest r = IoRequest.create();
+    r.formatDeviceControl(presenter, CALL, null, null);
+    r.context(Invocation.KEY, inv);
+    CompletableFuture<IoResult> result = r.sendAsync(presenter, SendOptions.defaults());
+
+    presentTheNextCall();
+
+    assertThat(result.get(LIMIT.toMillis(), TimeUnit.MILLISECONDS).status()).as("accepted").isEqualTo(IoStatus.SUCCESS);
+    assertThat(seen.get(LIMIT.toMillis(), TimeUnit.MILLISECONDS))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("bad order");
+    assertThat(dev.courier.io.CallbackFailures.take()).as("a failure the binding handles is not reported").isEmpty();
+  }
+
+  @Test
+  void aOneWayServiceFailureNoBindingHandlesIsReportedToTheCallbackFailureHandler() throws Exception {
+    Call call = send(reject("nobody listens"));
+
+    presentTheNextCall();
+
+    assertThat(statusOf(call)).isEqualTo(IoStatus.SUCCESS);
+    assertThat(dev.courier.io.CallbackFailures.take(1)).singleElement().satisfies(f -> {
+      assertThat(f.callback()).isEqualTo("one-way operation reject");
+      assertThat(f.failure()).hasMessage("nobody listens");
+    });
+  }
+
+  @Test
+  void aCallNotRunBecauseItsSessionClosedSaysWhyInTheInvocation() throws Exception {
+    session.close();
+    Invocation inv = hold("late");
+    Call call = send(inv);
+
+    presentTheNextCall();
+
+    assertThat(statusOf(call)).isEqualTo(IoStatus.INVALID_DEVICE_STATE);
+    assertThat(inv.serviceFailure()).isInstanceOf(CommunicationException.class).hasMessageContaining("closing");
   }
 }

@@ -45,6 +45,8 @@ public final class Invocation {
   private Object reply;
   private FaultException fault;
   private String failureReason;
+  private volatile Throwable serviceFailure;
+  private volatile boolean serviceFailureHandled;
   private volatile Runnable onServiceFinished;
 
   /**
@@ -147,6 +149,43 @@ public final class Invocation {
    */
   public void onServiceFinished(Runnable action) {
     onServiceFinished = Objects.requireNonNull(action, "action");
+  }
+
+  /**
+   * Why the call did not end well on the receiving side, or {@code null} when it did (or has not ended): what the
+   * service threw, or why the session did not run it (unknown action, host closing, host aborted). The receiving
+   * dispatcher sets it before {@link #serviceFinished()}, so a binding reads it in its
+   * {@link #onServiceFinished(Runnable)} action: the one way it learns a one-way call's outcome.
+   *
+   * <pre>{@code
+   * inv.onServiceFinished(() -> outcome.complete(inv.serviceFailure()));   // null: commit; else roll back
+   * }</pre>
+   */
+  public Throwable serviceFailure() {
+    return serviceFailure;
+  }
+
+  /** Records why the call did not end well (by the receiving dispatcher, before {@link #serviceFinished()}). */
+  public void serviceFailure(Throwable failure) {
+    this.serviceFailure = Objects.requireNonNull(failure, "failure");
+  }
+
+  /**
+   * Says that the binding handles this call's {@link #serviceFailure()} itself (by the binding, before the call's
+   * request reaches its session): the dispatcher then does not also report a one-way call's failure to
+   * {@link dev.courier.io.CallbackFailureHandler}, as it does when no one else learns of it.
+   *
+   * <pre>{@code
+   * inv.handleServiceFailure();     // a queued binding rolls the message back instead
+   * }</pre>
+   */
+  public void handleServiceFailure() {
+    serviceFailureHandled = true;
+  }
+
+  /** Whether the binding said it handles this call's failure ({@link #handleServiceFailure()}). */
+  public boolean serviceFailureHandled() {
+    return serviceFailureHandled;
   }
 
   /** Says that the service has finished this call (by the receiving dispatcher, once). */

@@ -17,7 +17,9 @@ public interface Session {
    * cancelled before it started). That may be after the request completed: a one-way call's request
    * completes when the session accepts the call, and a caller's cancel or a deadline completes a request
    * while its service may still run. A binding that bounds the calls it runs at once counts on it, and
-   * would hold its connection back for good without it.
+   * would hold its connection back for good without it. Before it, the session records why a call did not end
+   * well ({@link Invocation#serviceFailure(Throwable)}): how a binding that acts on a one-way call's outcome (a
+   * queue that commits or rolls back its message) learns it.
    */
   void dispatch(IoRequest request);
 

@@ -3,6 +3,7 @@ package dev.courier.rpc.tcp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.courier.io.ChildJvm;
 import dev.courier.io.Eventually;
 import dev.courier.rpc.ChannelFactory;
 import dev.courier.rpc.ClientChannel;
@@ -375,12 +376,12 @@ class TcpClusterTest {
   }
 
   @Test
-  @SuppressWarnings("try") // ChildJvm.close() waits for the process
   void whenAHostIsKilledMidBurstTheIdempotentCallsItHeldAreAnsweredElsewhereAndTheOthersFailAsMaybeRunNeverRunTwice()
       throws Exception {
     try (ChildJvm child = ChildJvm.start(TcpClusterChildHost.class, List.of())) {
+      String childAddress = child.awaitLine("LISTENING ", Duration.ofSeconds(30)).substring("LISTENING ".length());
       AsyncHeld held = channel(AsyncHeld.class, LoadBalancing.ROUND_ROBIN, host("a", false, 0), host("b", false, 0),
-          child.address);
+          childAddress);
       int calls = 300;
       List<CompletableFuture<String>> futures = new ArrayList<>();
       for (int i = 0; i < calls; i++) {

@@ -7,6 +7,7 @@ import static dev.courier.rpc.tcp.TcpTestSupport.portOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.courier.io.ChildJvm;
 import dev.courier.rpc.ChannelFactory;
 import dev.courier.rpc.ClientChannel;
 import dev.courier.rpc.CommunicationException;
@@ -41,6 +42,7 @@ import org.junit.jupiter.api.Timeout;
 class TcpFailureTest {
   private static final TcpBinding TCP = TcpBinding.create();
   /** A child JVM may take a while to start on a busy 2-core machine. */
+  private static final Duration CHILD_START = Duration.ofSeconds(30);
 
   private final Deque<AutoCloseable> resources = new ArrayDeque<>();
   private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
@@ -75,6 +77,48 @@ class TcpFailureTest {
         .as("mayHaveReachedService of: %s", t.getMessage()).isEqualTo(mayHaveReachedService);
   }
 
+  /** A {@link TcpChildServer} in its own JVM. */
+  @SuppressWarnings("try") // close() waits for the process, so it may throw InterruptedException
+  private static final class Child implements AutoCloseable {
+    final Process process;
+    final String address;
+    private final ChildJvm jvm;
+
+    private Child(int port, String... jvmOptions) throws IOException, InterruptedException {
+      jvm = ChildJvm.start(TcpChildServer.class, List.of(jvmOptions), String.valueOf(port));
+      process = jvm.process();
+      address = awaitLine("LISTENING ", CHILD_START).substring("LISTENING ".length());
+    }
+
+    static Child start(int port) throws IOException, InterruptedException {
+      return new Child(port);
+    }
+
+    /** A child started with {@code jvmOptions} after the usual ones. */
+    static Child start(int port, String... jvmOptions) throws IOException, InterruptedException {
+      return new Child(port, jvmOptions);
+    }
+
+    /** What the child printed on its standard error so far. */
+    String errors() throws IOException {
+      return jvm.errors();
+    }
+
+    /** The next line starting with {@code prefix}, waiting at most {@code limit}. */
+    String awaitLine(String prefix, Duration limit) throws InterruptedException, IOException {
+      return jvm.awaitLine(prefix, limit);
+    }
+
+    void kill() throws InterruptedException {
+      jvm.kill();
+    }
+
+    @Override
+    public void close() throws Exception {
+      jvm.close();
+    }
+  }
+
   /** Starts hold calls on {@code clients}: asynchronous ones, and one synchronous call on its own thread. */
   private List<CompletableFuture<String>> holdCalls(LimitsClient first, LimitsClient second) {
     List<CompletableFuture<String>> calls = new ArrayList<>();
@@ -90,7 +134,7 @@ class TcpFailureTest {
   @Test
   void killingTheServerProcessEndsEveryPendingCallPromptlyAsMayHaveReachedTheServiceAndTheDeadAddressIsRefused()
       throws Exception {
-    ChildJvm child = closeLater(ChildJvm.start(TcpChildServer.class, List.of(), "0"));
+    Child child = closeLater(Child.start(0));
     ChannelFactory<LimitsClient> factory = factory(child.address);
     LimitsClient first = channel(factory);
     LimitsClient second = channel(factory);                       // the same connection, another session
@@ -122,7 +166,7 @@ class TcpFailureTest {
   @Test
   void afterTheServerProcessDiesTheChannelIsFaultedItsCallsFailAtOnceAndANewChannelReachesTheSuccessorOnTheSamePort()
       throws Exception {
-    ChildJvm child = closeLater(ChildJvm.start(TcpChildServer.class, List.of(), "0"));
+    Child child = closeLater(Child.start(0));
     int port = portOf(child.address);
     ChannelFactory<LimitsClient> factory = factory(child.address);
     LimitsClient old = channel(factory);
@@ -140,7 +184,7 @@ class TcpFailureTest {
     assertFaultedChannelRefused(failureOf(async), child.address);
     assertThatThrownBy(factory::createChannel).satisfies(e -> assertCommunicationFailure(e, false));
 
-    ChildJvm successor = closeLater(ChildJvm.start(TcpChildServer.class, List.of(), String.valueOf(port)));
+    Child successor = closeLater(Child.start(port));
     assertThat(portOf(successor.address)).isEqualTo(port);
     LimitsClient fresh = channel(factory);
     assertThat(fresh.echo(new byte[] {7})).containsExactly(7);
@@ -257,8 +301,7 @@ class TcpFailureTest {
   void aClientThatNeverReadsItsAnswersCannotExhaustAServersDirectMemoryAndAnotherClientIsServedMeanwhile()
       throws Exception {
     // The server has 32 MiB of direct memory: 1,024 answers of 32 KiB fill it.
-    ChildJvm child = closeLater(ChildJvm.start(TcpChildServer.class,
-        List.of("-XX:MaxDirectMemorySize=32m", "-Dio.netty.allocator.type=pooled"), "0"));
+    Child child = closeLater(Child.start(0, "-XX:MaxDirectMemorySize=32m", "-Dio.netty.allocator.type=pooled"));
     LimitsClient bystander = channel(factory(child.address));
     assertThat(bystander.echo(new byte[] {1})).containsExactly(1);
 
