@@ -41,7 +41,9 @@ import java.util.stream.Stream;
  *       across processes, then the server stopped;
  *   <li>a calculator over SOAP 1.1: the first lines of its {@code ?wsdl}, calls, a fault and a one-way call;
  *   <li>the calculator on three hosts in child JVMs, one killed during a burst of calls that all complete, and a
- *       one-way call broadcast to every host.
+ *       one-way call broadcast to every host;
+ *   <li>an order queue on Apache Artemis: orders placed while no host runs, drained by two hosts in child JVMs, one
+ *       killed, every order processed.
  * </ol>
  */
 public final class Demo {
@@ -63,6 +65,8 @@ public final class Demo {
       CalculatorOverSoap.run();
       IO.println();
       CalculatorOnThreeHosts.run();
+      IO.println();
+      OrderQueueDemo.run();
     } finally {
       try (Stream<Path> files = Files.walk(dir)) {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
