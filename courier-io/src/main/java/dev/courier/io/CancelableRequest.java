@@ -20,6 +20,8 @@ abstract class CancelableRequest extends PresentedRequest {
   private boolean markedCancelable;               // written only by the handler owning this presentation
   private volatile boolean cancelClaimed;         // a cancel took this presentation's routine; never presented again
   private volatile boolean cancelRequested;       // sticky until reuse
+  private volatile boolean cancelledByTarget;     // its target cancelled this send (stop, purge, close)
+  private volatile boolean cancelledBySender;     // its sender cancelled it, or its timer did: sticky until reuse
   private volatile boolean irpCancel;             // the IRP's cancel flag (meaningful on a chain root)
   private volatile CancelRoutine slotRoutine;     // the IRP's cancel routine (on a chain root)
   private volatile CancelableRequest slotRequest; // the request handed to slotRoutine
@@ -32,6 +34,7 @@ abstract class CancelableRequest extends PresentedRequest {
   public boolean cancelSentRequest() {
     checkOwned();
     cancelRequested = true;
+    cancelledBySender = true;
     if (!tryAcquireRef()) {
       return false;
     }
@@ -40,16 +43,51 @@ abstract class CancelableRequest extends PresentedRequest {
     return reached;
   }
 
-  /** A cancel by the target (stop, purge, close) or the timer of a request whose reference the caller holds. */
+  /** A cancel by the timer of a request whose reference the caller holds: the sender's, sticky until reuse. */
   final void cancelHeld() {
+    cancelRequested = true;
+    cancelledBySender = true;
+    irpCancel();
+    releaseRef();
+  }
+
+  /**
+   * A cancel by the target the request was sent to (stop, purge, close) of a request whose reference the caller
+   * holds: it cancels this send alone. The sender asked for nothing, so once the request has completed it may go
+   * to another target ({@link #endTargetCancel()}), as a request a driver sends on after its target was removed;
+   * {@link #cancelRequested()} reports the cancel until reuse all the same.
+   */
+  final void cancelHeldByTarget() {
+    cancelledByTarget = true;
     cancelRequested = true;
     irpCancel();
     releaseRef();
   }
 
+  /**
+   * The request has completed: a cancel its target made ends with that send, unless the sender cancelled too.
+   * Called before its completion routine runs, which may send it on.
+   */
+  final void endTargetCancel() {
+    if (cancelledByTarget) {
+      cancelledByTarget = false;
+      if (!cancelledBySender) {
+        irpRoot().irpCancel = false;          // cancelRequested() still reports it, until reuse
+      }
+    }
+  }
+
   @Override
   public boolean cancelRequested() {
     return cancelRequested;
+  }
+
+  /**
+   * Whether its next send is refused as cancelled: its sender cancelled it, or its timer did, since its last reuse.
+   * A cancel by a target (stop, purge, close) cancelled that send only.
+   */
+  final boolean sendCancelled() {
+    return cancelledBySender;
   }
 
   @Override
@@ -184,12 +222,16 @@ abstract class CancelableRequest extends PresentedRequest {
   /** A new presentation of this object: no cancel requested, not marked cancelable. */
   final void clearCancelForPresentation() {
     cancelRequested = false;
+    cancelledBySender = false;
+    cancelledByTarget = false;
     markedCancelable = false;
   }
 
   /** The owner reuses this request: no cancel requested; on a chain's root, the IRP is not cancelled either. */
   final void clearCancelForReuse() {
     cancelRequested = false;
+    cancelledBySender = false;
+    cancelledByTarget = false;
     if (source == null) {
       irpCancel = false;
       slotRoutine = null;

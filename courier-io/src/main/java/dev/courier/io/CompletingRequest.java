@@ -100,6 +100,7 @@ abstract class CompletingRequest extends TimedRequest implements Runnable {
   @Override
   final void finishCompletion() {
     disarmTimer();
+    endTargetCancel();
     IoStatus st = status;
     if (timedOut() && st.equals(IoStatus.CANCELLED)) {
       st = IoStatus.IO_TIMEOUT;

@@ -145,7 +145,8 @@ public interface IoRequest {
    * when it did not, {@link #status()} says why and the completion routine is not called:
    * {@link IoStatus#REQUEST_NOT_ACCEPTED} (not formatted, or formatted for another target),
    * {@link IoStatus#INVALID_DEVICE_STATE} (target purged, closed or deleted),
-   * {@link IoStatus#CANCELLED} (cancelled since its last reuse),
+   * {@link IoStatus#CANCELLED} (cancelled by its sender or its timeout since its last reuse; a stop, purge or
+   * close of the target it was sent to cancels that send alone, and the request may go to another target),
    * {@link IoStatus#INVALID_DEVICE_REQUEST} (a presented request sent asynchronously with no routine).
    * A synchronous send returns after the completion routine has run; read the result from
    * {@link #status()}. An asynchronous send nested more than 16 deliveries deep on one thread (a
@@ -179,7 +180,10 @@ public interface IoRequest {
    */
   boolean cancelSentRequest();
 
-  /** Whether a cancel has been asked for since the last {@link #reuse} (the sticky cancel flag). */
+  /**
+   * Whether a cancel has been asked for since the last {@link #reuse} (the sticky cancel flag): by its sender, its
+   * timeout, or the stop, purge or close of a target it was sent to.
+   */
   boolean cancelRequested();
 
   /**

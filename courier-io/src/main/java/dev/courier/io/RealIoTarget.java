@@ -100,7 +100,7 @@ final class RealIoTarget implements IoTarget {
       } else {
         return IoStatus.INVALID_DEVICE_STATE;
       }
-      if (r.cancelRequested()) {
+      if (r.sendCancelled()) {
         return IoStatus.CANCELLED;
       }
       if (kind == ListKind.QUEUED && !r.installCancelRoutine(queueCancel)) {
@@ -400,7 +400,7 @@ final class RealIoTarget implements IoTarget {
   private static void cancelAll(RealIoRequest[] held) {
     if (held != null) {
       for (RealIoRequest r : held) {
-        r.cancelHeld();
+        r.cancelHeldByTarget();
       }
     }
   }

@@ -367,4 +367,37 @@ class ChangeTargetAndReuseCasesTest {
     t.start();
     assertThat(routine.only().information()).isEqualTo(3);
   }
+
+  @Test
+  @DisplayName("a request its target cancelled (purged) goes on to the next target; one its sender cancelled does not")
+  void aRequestCancelledByItsTargetsPurgeGoesOnToTheNextTargetButOneItsSenderCancelledIsRefused()
+      throws InterruptedException {
+    ScriptedDevice dev1 = new ScriptedDevice("t1");
+    ScriptedDevice dev2 = new ScriptedDevice("t2");
+    dev1.mode = ScriptedDevice.Mode.HOLD_HONOUR_CANCEL;
+    IoTarget t1 = dev1.openTarget(clock);
+    IoTarget t2 = dev2.openTarget(clock);
+    IoRequest r = IoRequest.create();
+    r.formatRead(t1, IoBuffer.of(IoMemory.allocate(16), 0, 16), 0);
+    RecordingRoutine first = new RecordingRoutine();
+    r.setCompletionRoutine(first, null);
+    assertThat(r.send(t1)).isTrue();
+    dev1.nextHeld();
+
+    t1.purge(PurgeAction.PURGE_IO);
+
+    assertThat(first.only().status()).isEqualTo(IoStatus.CANCELLED);
+    assertThat(r.cancelRequested()).as("the purge's cancel is reported until reuse").isTrue();
+    assertThat(r.changeTarget(t2)).isEqualTo(SUCCESS);
+    RecordingRoutine second = new RecordingRoutine();
+    r.setCompletionRoutine(second, null);
+    assertThat(r.send(t2)).as("sent on: the sender cancelled nothing").isTrue();
+    assertThat(second.only().status()).isEqualTo(SUCCESS);
+    assertThat(dev2.seen()).hasSize(1);
+
+    r.cancelSentRequest();
+    r.setCompletionRoutine(new RecordingRoutine(), null);
+    assertThat(r.send(t2)).as("the sender's own cancel stays until reuse").isFalse();
+    assertThat(r.status()).isEqualTo(IoStatus.CANCELLED);
+  }
 }

@@ -167,7 +167,8 @@ final class OutgoingCalls {
     Outgoing call = new Outgoing(request, op, session, callId, contract);   // one object: the call, its cancel, its write
     if (request.markCancelable(call).equals(IoStatus.CANCELLED)) {
       frame.release();
-      request.complete(IoStatus.CANCELLED);
+      // Cancelled on its way in: by its caller, or by its session's purge as the connection ended (not sent, then)
+      request.complete(peer.isOpen() ? IoStatus.CANCELLED : call.endedWithItsConnection(peer.peerDrained()));
       return;
     }
     calls.put(callId, call);
