@@ -156,7 +156,7 @@ final class CourierTcpEchoTarget implements EchoTarget {
     String endpoints = !cluster ? "" : ", " + hostCount + " host(s) (ServiceHosts on the server's binding, each at its "
         + "own port) and one channel over them (addresses(...), round robin, health every 5 s)";
     description = (tuned
-        ? "Courier TCP (" + version() + ", " + (serverBinding.usesNativeTransport() ? "epoll" : "NIO")
+        ? "Courier TCP" + (cluster ? ", several endpoints" : "") + " (" + version() + ", " + (serverBinding.usesNativeTransport() ? "epoll" : "NIO")
             + "): ServiceHost with a TASK service, directDispatch() on the server's binding, directCompletions() "
             + "on the client's, no operation timeout, " + options.eventLoopThreads()
             + " event-loop thread(s) per side; one-way = `@Operation(oneWay = true) void post(byte[])` "
