@@ -18,7 +18,7 @@ import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
  * <pre>{@code
  * Broker broker = Broker.of("tcp://localhost:61616", null, null);
  * Broker.Producer p = broker.take();
- * try { p.producer().send(queue, message, listener); } finally { broker.give(p); }
+ * try { p.producer("orders").send(message, listener); } finally { broker.give(p); }
  * }</pre>
  *
  * <p>Threading: thread safe. Listeners do not use the shared connection: each has its own
@@ -39,8 +39,36 @@ public final class Broker implements AutoCloseable {
   private ActiveMQConnectionFactory sharedFactory;   // guarded by lock
   private volatile boolean closed;
 
-  /** A session a sender owns while it sends, with its producer (no destination: each send names its queue). */
-  public record Producer(Session session, MessageProducer producer) {}
+  /**
+   * A session a sender owns while it sends, with a producer bound to each queue it has sent to: the queue is
+   * looked up once per session, not once per send.
+   *
+   * <p>Threading: one owner at a time; the pool hands it from one owner to the next.
+   */
+  public static final class Producer {
+    private final Session session;
+    private final java.util.Map<String, MessageProducer> byQueue = new java.util.HashMap<>();
+
+    private Producer(Session session) {
+      this.session = session;
+    }
+
+    /** The session, to make messages with. */
+    public Session session() {
+      return session;
+    }
+
+    /** The persistent producer of this session for {@code queue}, made on first use. */
+    public MessageProducer producer(String queue) throws JMSException {
+      MessageProducer p = byQueue.get(queue);
+      if (p == null) {
+        p = session.createProducer(session.createQueue(queue));
+        p.setDeliveryMode(DeliveryMode.PERSISTENT);
+        byQueue.put(queue, p);
+      }
+      return p;
+    }
+  }
 
   private Broker(String url, String user, String password) {
     this.url = Objects.requireNonNull(url, "url");
@@ -131,10 +159,7 @@ public final class Broker implements AutoCloseable {
     if (p != null) {
       return p;
     }
-    Session session = connection().createSession(false, Session.AUTO_ACKNOWLEDGE);
-    MessageProducer producer = session.createProducer(null);
-    producer.setDeliveryMode(DeliveryMode.PERSISTENT);
-    return new Producer(session, producer);
+    return new Producer(connection().createSession(false, Session.AUTO_ACKNOWLEDGE));
   }
 
   /** Gives back a session whose send is under way or done: another sender may use it now. */

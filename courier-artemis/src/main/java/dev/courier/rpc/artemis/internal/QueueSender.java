@@ -135,7 +135,7 @@ public final class QueueSender implements IoDriver, Connection {
     }
     try {
       Message message = writer.write(p.session());
-      p.producer().send(p.session().createQueue(queue), message, new CompletionListener() {
+      p.producer(queue).send(message, new CompletionListener() {
         @Override
         public void onCompletion(Message m) {
           request.complete(IoStatus.SUCCESS);
