@@ -22,7 +22,7 @@ import java.util.concurrent.CompletableFuture;
  * that does not decode by the caller's contract is a {@link CommunicationException} that says so and that the
  * service ran the call ({@link CommunicationException#mayHaveReachedService()}).
  */
-class ClientCall implements CompletionRoutine<Object> {
+class ClientCall implements CompletionRoutine<Object>, ClusterConnection.Caller {
   /** The device type of RPC control codes; the function is the operation's index. */
   static final int DEVICE_TYPE = 0x8C10;
 
@@ -176,6 +176,11 @@ class ClientCall implements CompletionRoutine<Object> {
       }
       forgetParent = parent.addCancelListener(this::cancel);   // a cancelled caller cancels the calls it made
     }
+    ClusterConnection cluster = channel.cluster();
+    if (cluster != null && !synchronous && broadcast == null && cluster.sendsDirectly(op)) {
+      cluster.sendDirectly(request, op, options, timeoutNanos, this);   // no hop through the cluster's target
+      return null;
+    }
     if (!request.send(target, options)) {
       forgetParent.run();
       RuntimeException refused = outcome(request.status());
@@ -288,8 +293,17 @@ class ClientCall implements CompletionRoutine<Object> {
 
   @Override
   public void onCompletion(IoRequest req, IoTarget target, IoCompletionParams params, Object context) {
+    ended(params.status());
+  }
+
+  @Override
+  public SendOptions options(long timeoutNanos) {
+    return channel.sendOptions(timeoutNanos, false);
+  }
+
+  @Override
+  public void ended(IoStatus status) {
     forgetParent.run();
-    IoStatus status = params.status();
     if (status.equals(IoStatus.SUCCESS)) {
       result = invocation.reply();
     } else {

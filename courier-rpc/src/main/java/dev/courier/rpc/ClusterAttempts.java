@@ -53,9 +53,24 @@ class ClusterAttempts implements CompletionRoutine<ClusterMember.Link> {
     request.complete(status, information);
   }
 
+  /** Sends the request to an endpoint's target; false when the target refused it ({@link IoRequest#status()} says why). */
+  boolean sendTo(IoTarget to) {
+    return request.send(to);
+  }
+
+  /** Why the attempts must end before the next one (its deadline passed), or null when it may go. */
+  IoStatus overBeforeNext() {
+    return null;
+  }
+
   /** Sends the call to the next endpoint not tried, or ends it with {@code last} when none is left. */
   final void next(IoStatus last) {
     for (;;) {
+      IoStatus over = overBeforeNext();
+      if (over != null) {
+        end(over, 0);
+        return;
+      }
       ClusterMember m = take();
       if (m == null) {
         end(last, 0);
@@ -74,7 +89,7 @@ class ClusterAttempts implements CompletionRoutine<ClusterMember.Link> {
       request.setCompletionRoutine(this, link);
       member = m;
       link.pending.incrementAndGet();
-      if (request.send(to)) {
+      if (sendTo(to)) {
         return;
       }
       link.callEnded();

@@ -5,6 +5,7 @@ import dev.courier.io.IoRequest;
 import dev.courier.io.IoStatus;
 import dev.courier.io.IoTarget;
 import dev.courier.io.IoTargets;
+import dev.courier.io.SendOptions;
 import dev.courier.rpc.spi.Binding;
 import dev.courier.rpc.spi.Connection;
 import dev.courier.rpc.spi.Endpoint;
@@ -23,6 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link LoadBalancing} picks among those that can take it ({@link ClusterAttempts}: on to the next when it
  * provably reached none, or when its connection was lost and its operation is idempotent); an idempotent call may
  * be hedged ({@link HedgedCall}); a one-way call of a broadcast goes to every endpoint ({@link BroadcastCall}).
+ * An asynchronous call that is neither goes straight from its channel to the endpoints ({@link DirectAttempts});
+ * the others are sent to this connection's target, whose driver sends them on.
  *
  * <p>The endpoints are the resolver's: asked when the channel is created, every resolve interval, and when a call
  * finds no endpoint left (at most once a second). A new endpoint is connected in the background; one no longer
@@ -51,6 +54,8 @@ final class ClusterConnection implements Connection {
   private volatile ClusterMember[] members;
   private volatile long lastResolvedNanos;
   private volatile boolean closed;
+  private final AtomicInteger directCalls = new AtomicInteger();   // calls sent straight to the endpoints, not ended
+  private volatile boolean draining;             // the channel closes: the last direct call to end says so
 
   private ClusterConnection(Binding binding, EndpointResolver resolver, ContractDescription contract,
       Endpoint callbacks, IoClock clock, ClusterPolicy policy) {
@@ -259,6 +264,64 @@ final class ClusterConnection implements Connection {
       return;
     }
     new ClusterAttempts(this, now, request, idempotent).next(IoStatus.DEVICE_REMOVED_NOT_SENT);
+  }
+
+  /** How a call its channel sends straight to the endpoints ({@link #sendDirectly}) goes on and ends. */
+  interface Caller {
+    /** The options of an attempt after the first, with {@code timeoutNanos} left of the call's deadline. */
+    SendOptions options(long timeoutNanos);
+
+    /** The call ended with {@code status}: called once, where the last attempt completed or was refused. */
+    void ended(IoStatus status);
+  }
+
+  /**
+   * Whether an asynchronous call of {@code op} may skip this cluster's target ({@link #sendDirectly}): every call
+   * but a hedged one, whose copies this cluster's target sends.
+   */
+  boolean sendsDirectly(OperationDescription op) {
+    return !(op.isIdempotent() && policy.hedging() != null && !op.isOneWay() && members.length > 1);
+  }
+
+  /**
+   * Sends an asynchronous call, its request formatted for this cluster's target with its invocation, straight to
+   * the endpoints, one after another as {@link ClusterAttempts} decide; {@code caller} hears the end once, possibly
+   * before this returns. The first attempt goes with {@code options}, later ones with what is left of
+   * {@code timeoutNanos}.
+   */
+  void sendDirectly(IoRequest request, OperationDescription op, SendOptions options, long timeoutNanos,
+      Caller caller) {
+    long deadline = timeoutNanos == Invocation.NO_DEADLINE ? Invocation.NO_DEADLINE : clock.nanoTime() + timeoutNanos;
+    directCalls.incrementAndGet();
+    new DirectAttempts(this, members, request, op.isIdempotent(), options, deadline, caller)
+        .next(IoStatus.DEVICE_REMOVED_NOT_SENT);
+  }
+
+  /** A call sent straight to the endpoints has ended. */
+  void directCallEnded() {
+    if (directCalls.decrementAndGet() == 0 && draining) {
+      synchronized (directCalls) {
+        directCalls.notifyAll();
+      }
+    }
+  }
+
+  /**
+   * Waits until the calls sent straight to the endpoints have ended, as its target's stop waits for the calls
+   * sent through it: the channel's graceful close. Returns early, interrupt status set, when interrupted.
+   */
+  void awaitDirectCalls() {
+    draining = true;
+    synchronized (directCalls) {
+      while (directCalls.get() > 0) {
+        try {
+          directCalls.wait();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
   }
 
   /**

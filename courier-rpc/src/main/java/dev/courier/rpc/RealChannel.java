@@ -238,6 +238,9 @@ final class RealChannel implements InvocationHandler, ClientChannel {
     }
     try {
       connection.target().stop(StopAction.WAIT_FOR_SENT_IO);   // calls in flight finish
+      if (connection instanceof ClusterConnection cluster) {
+        cluster.awaitDirectCalls();                              // and those sent straight to its endpoints
+      }
     } finally {
       connection.close();
       state = CommunicationState.CLOSED;
@@ -278,6 +281,11 @@ final class RealChannel implements InvocationHandler, ClientChannel {
 
   IoTarget target() {
     return connection.target();
+  }
+
+  /** The connection when it is one to several endpoints, or null. */
+  ClusterConnection cluster() {
+    return connection instanceof ClusterConnection c ? c : null;
   }
 
   IoClock clock() {

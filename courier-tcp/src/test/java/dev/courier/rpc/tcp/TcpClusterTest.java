@@ -62,6 +62,12 @@ class TcpClusterTest {
   }
 
   @ServiceContract(name = "Where")
+  public interface AsyncStall {
+    @Operation(idempotent = true)
+    CompletableFuture<String> stallAsync(String tag);
+  }
+
+  @ServiceContract(name = "Where")
   public interface AsyncWhere {
     CompletableFuture<String> whereAsync(String tag);
   }
@@ -89,6 +95,7 @@ class TcpClusterTest {
     final boolean crashes;
     final Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
     final java.util.Set<String> cancelled = ConcurrentHashMap.newKeySet();
+    final CompletableFuture<String> stalled = new CompletableFuture<>();   // the answer of every stall here
     volatile ServiceHost host;
 
     Named(String name, boolean crashes) {
@@ -130,7 +137,7 @@ class TcpClusterTest {
     public CompletionStage<String> stallAsync(String tag) {
       ran(tag);
       dev.courier.rpc.OperationContext.current().onCancel(() -> cancelled.add(tag));
-      return crashes ? new CompletableFuture<>() : CompletableFuture.completedFuture(name);
+      return crashes ? stalled : CompletableFuture.completedFuture(name);
     }
 
     @Override
@@ -479,5 +486,43 @@ class TcpClusterTest {
       assertThat(((CommunicationException) failure).mayHaveReachedService()).isTrue();
       ClientChannel.of(held).abort();
     }
+  }
+
+  @Test
+  void anAsynchronousCallThatGoesOnToAnotherEndpointHasOnlyWhatIsLeftOfItsDeadlineThere() throws Exception {
+    dev.courier.io.ManualClock clock = new dev.courier.io.ManualClock();
+    AsyncStall stall = ChannelFactory.builder(AsyncStall.class).binding(client)
+        .addresses(host("a", true, 0), host("b", true, 0)).clock(clock)
+        .operationTimeout(Duration.ofSeconds(10)).build().createChannel();
+
+    CompletableFuture<String> call = stall.stallAsync("deadline");
+    Eventually.until(() -> services.get(0).runs("deadline") + services.get(1).runs("deadline") == 1,
+        "the first attempt reached a host");
+    int first = services.get(0).runs("deadline") == 1 ? 0 : 1;
+    clock.advance(Duration.ofSeconds(6));
+    hosts.get(first).abort();                 // its connection is lost: the idempotent call goes on
+    Eventually.until(() -> services.get(1 - first).runs("deadline") == 1, "the second attempt reached the other host");
+    assertThat(call).isNotDone();
+
+    clock.advance(Duration.ofSeconds(4));     // 10 s in all: the second attempt has had what was left
+
+    assertThat(Eventually.failureOf(call)).isInstanceOf(dev.courier.rpc.CallTimeoutException.class);
+    ClientChannel.of(stall).abort();
+  }
+
+  @Test
+  void closingAChannelOverSeveralEndpointsWaitsForItsAsynchronousCallsInFlightToBeAnswered() throws Exception {
+    AsyncStall stall = channel(AsyncStall.class, LoadBalancing.ROUND_ROBIN, host("a", true, 0), host("b", true, 0));
+    CompletableFuture<String> call = stall.stallAsync("held");
+    Eventually.until(() -> services.get(0).runs("held") + services.get(1).runs("held") == 1, "the call is held");
+
+    Thread closing = Thread.ofPlatform().start(() -> ClientChannel.of(stall).close());
+    Eventually.until(() -> closing.getState() == Thread.State.WAITING, "the close waits for the call in flight");
+    services.forEach(s -> s.stalled.complete(s.name));
+
+    assertThat(call.get(TcpTestSupport.LIMIT.toSeconds(), TimeUnit.SECONDS)).as("the call is answered, not cancelled").isIn("a", "b");
+    closing.join(TcpTestSupport.LIMIT);
+    assertThat(closing.isAlive()).as("the close returned once the call ended").isFalse();
+    assertThat(ClientChannel.of(stall).state()).isEqualTo(dev.courier.rpc.CommunicationState.CLOSED);
   }
 }
