@@ -50,4 +50,15 @@ class QueueDriverSmokeTest {
     assertThatThrownBy(() -> QueueSpec.parse(new String[] {"--target", "msmq"}))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("courier-queue, artemis-jms");
   }
+
+  @Test
+  void theFullModeRunsASpecInAJvmOfItsOwnAndReadsItsResult() throws Exception {
+    QueueSpec spec = QueueSpec.of(QueueTarget.COURIER, 8, 16).withTiming(Duration.ofMillis(100), Duration.ofMillis(200));
+
+    QueueResult r = QueueSuite.fork(spec);
+
+    assertThat(r.spec()).isEqualTo(spec);
+    assertThat(r.processed()).isPositive();
+    assertThat(r.description()).startsWith("courier-queue (");
+  }
 }
