@@ -28,7 +28,10 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * TCP, grpc-java and raw Netty under the {@link LoadDriver}) to {@code <out>/courier-tcp.md}, the SOAP suite
  * ({@link SoapSuite}: Courier SOAP, CXF and Metro under the same driver) to {@code <out>/courier-soap.md}; the
  * codec suite ({@link CodecBenchmark}: courier-tcp's WireCodec against Jackson CBOR and Smile, one JMH run, not
- * in rounds) to {@code <out>/courier-codec.md}.
+ * in rounds) to {@code <out>/courier-codec.md}; the cluster suite ({@link ClusterSuite}) to
+ * {@code <out>/courier-cluster.md}; the queue suite ({@link QueueSuite}: Courier's queued binding against Artemis's
+ * own client, durable messages through an embedded broker, under the {@link QueueDriver}) to
+ * {@code <out>/courier-queue.md}.
  *
  * <pre>
  * mvn -Pbench -DskipTests verify                      # every suite, 5 rounds (about 6 + 16 + 22 + 17 minutes)
@@ -38,12 +41,13 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * mvn -Pbench -DskipTests verify -Dbench.args="--suite soap --rounds 3"   # about 11 minutes
  * mvn -Pbench -DskipTests verify -Dbench.args="--suite codec"       # about 3 minutes
  * mvn -Pbench -DskipTests verify -Dbench.args="--suite cluster"     # about 4 minutes
+ * mvn -Pbench -DskipTests verify -Dbench.args="--suite queue"       # about 4 minutes
  * </pre>
  */
 public final class BenchRunner {
   /** Which benchmarks a run measures. */
   public enum Suite {
-    IO, RPC, TCP, SOAP, CODEC, CLUSTER, ALL;
+    IO, RPC, TCP, SOAP, CODEC, CLUSTER, QUEUE, ALL;
 
     boolean includes(Suite s) {
       return this == ALL || this == s;
@@ -80,7 +84,7 @@ public final class BenchRunner {
         case "--out" -> out = Path.of(args[++i]);
         case "--suite" -> suite = suite(args[++i]);
         default -> throw new IllegalArgumentException(
-            "argument: " + args[i] + " (expected: --suite io|rpc|tcp|soap|codec|cluster|all, --rounds N, --quick, --out DIR)");
+            "argument: " + args[i] + " (expected: --suite io|rpc|tcp|soap|codec|cluster|queue|all, --rounds N, --quick, --out DIR)");
       }
     }
     if (rounds < 1) {
@@ -99,9 +103,10 @@ public final class BenchRunner {
       case "soap" -> Suite.SOAP;
       case "codec" -> Suite.CODEC;
       case "cluster" -> Suite.CLUSTER;
+      case "queue" -> Suite.QUEUE;
       case "all" -> Suite.ALL;
       default -> throw new IllegalArgumentException("--suite: " + name
-          + " (expected: io, rpc, tcp, soap, codec, cluster or all)");
+          + " (expected: io, rpc, tcp, soap, codec, cluster, queue or all)");
     };
   }
 
@@ -110,7 +115,10 @@ public final class BenchRunner {
     return new BenchRunner(Suite.IO, rounds, quick, out).run().getFirst();
   }
 
-  /** Runs every round of {@code suite} and writes its reports (I/O, RPC, codec, TCP, SOAP); returns their paths. */
+  /**
+   * Runs every round of {@code suite} and writes its reports (I/O, RPC, codec, TCP, SOAP, cluster, queue); returns
+   * their paths.
+   */
   public static List<Path> run(Suite suite, int rounds, boolean quick, Path out) throws RunnerException, IOException {
     return new BenchRunner(suite, rounds, quick, out).run();
   }
@@ -155,6 +163,9 @@ public final class BenchRunner {
     }
     if (suite.includes(Suite.CLUSTER)) {
       reports.add(new ClusterSuite(rounds, quick).run(out));
+    }
+    if (suite.includes(Suite.QUEUE)) {
+      reports.add(new QueueSuite(rounds, quick).run(out));
     }
     return reports;
   }

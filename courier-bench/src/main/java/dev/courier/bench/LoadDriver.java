@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -280,16 +281,9 @@ public final class LoadDriver {
      * target's default message).
      */
     public static LoadSpec parse(String[] args) {
-      Map<String, String> a = new HashMap<>();
-      for (int i = 0; i < args.length; i++) {
-        if (!args[i].startsWith("--") || i + 1 >= args.length) {
-          throw new IllegalArgumentException("argument: " + args[i] + " (expected: --target "
-              + "courier|grpc|raw|courier-soap|cxf|metro, --mode unary|one-way, --in-flight N, --payload BYTES, "
-              + "--message bytes|text|record, --rate CALLS_PER_S, --warmup-ms MS, "
-              + "--duration-ms MS, --event-loops N, --transport native|nio, --max-calls N, --connections N)");
-        }
-        a.put(args[i], args[++i]);
-      }
+      Map<String, String> a = options(args, "--target courier|grpc|raw|courier-soap|cxf|metro, --mode unary|one-way, "
+          + "--in-flight N, --payload BYTES, --message bytes|text|record, --rate CALLS_PER_S, --warmup-ms MS, "
+          + "--duration-ms MS, --event-loops N, --transport native|nio, --max-calls N, --connections N");
       Mode mode = Mode.of(a.getOrDefault("--mode", "unary"));
       String transport = a.getOrDefault("--transport", "native");
       if (!transport.equals("native") && !transport.equals("nio")) {
@@ -334,9 +328,10 @@ public final class LoadDriver {
    * @param cpuSecondsPerMillion process CPU seconds per million calls
    */
   public record LoadResult(LoadSpec spec, String description, long calls, double seconds, double callsPerSecond,
-      double p50Micros, double p99Micros, double cpuSecondsPerMillion) {
+      double p50Micros, double p99Micros, double cpuSecondsPerMillion) implements Printed {
 
     /** The line {@link LoadDriver#main} prints: {@code RESULT key=value ... description=...}. */
+    @Override
     public String line() {
       return String.format(Locale.ROOT,
           "RESULT calls=%d seconds=%.6f callsPerSecond=%.3f p50Micros=%.3f p99Micros=%.3f cpuSecondsPerMillion=%.6f"
@@ -346,17 +341,8 @@ public final class LoadDriver {
 
     /** Reads a {@link #line()} back. */
     public static LoadResult parse(LoadSpec spec, String line) {
-      if (!line.startsWith("RESULT ")) {
-        throw new IllegalArgumentException("not a RESULT line: " + line);
-      }
-      int d = line.indexOf(" description=");
-      String description = d < 0 ? "" : line.substring(d + " description=".length());
-      Map<String, String> v = new HashMap<>();
-      for (String kv : line.substring("RESULT ".length(), d < 0 ? line.length() : d).trim().split(" ")) {
-        int eq = kv.indexOf('=');
-        v.put(kv.substring(0, eq), kv.substring(eq + 1));
-      }
-      return new LoadResult(spec, description, Long.parseLong(v.get("calls")), Double.parseDouble(v.get("seconds")),
+      Map<String, String> v = resultFields(line);
+      return new LoadResult(spec, v.get("description"), Long.parseLong(v.get("calls")), Double.parseDouble(v.get("seconds")),
           Double.parseDouble(v.get("callsPerSecond")), Double.parseDouble(v.get("p50Micros")),
           Double.parseDouble(v.get("p99Micros")), Double.parseDouble(v.get("cpuSecondsPerMillion")));
     }
@@ -374,11 +360,58 @@ public final class LoadDriver {
 
   private LoadDriver() {}
 
+  /**
+   * A driver's command line as options and their values ({@code --name value} pairs); {@code usage} says what
+   * is expected when an argument is not such a pair.
+   */
+  static Map<String, String> options(String[] args, String usage) {
+    Map<String, String> a = new HashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      if (!args[i].startsWith("--") || i + 1 >= args.length) {
+        throw new IllegalArgumentException("argument: " + args[i] + " (expected: " + usage + ")");
+      }
+      a.put(args[i], args[++i]);
+    }
+    return a;
+  }
+
+  /**
+   * The fields of a {@code RESULT key=value ... description=...} line: each key's value, and the description
+   * (everything after {@code description=}, spaces included; empty when there is none).
+   */
+  static Map<String, String> resultFields(String line) {
+    if (!line.startsWith("RESULT ")) {
+      throw new IllegalArgumentException("not a RESULT line: " + line);
+    }
+    int d = line.indexOf(" description=");
+    Map<String, String> v = new HashMap<>();
+    for (String kv : line.substring("RESULT ".length(), d < 0 ? line.length() : d).trim().split(" ")) {
+      int eq = kv.indexOf('=');
+      v.put(kv.substring(0, eq), kv.substring(eq + 1));
+    }
+    v.put("description", d < 0 ? "" : line.substring(d + " description=".length()));
+    return v;
+  }
+
   public static void main(String[] args) {
     LoadSpec spec = LoadSpec.parse(args);
+    printAndExit(() -> run(spec));
+  }
+
+  /** A run's result as a driver's main prints it: a summary ({@code toString()}) and a {@code RESULT} line. */
+  interface Printed {
+    /** The {@code RESULT key=value ... description=...} line. */
+    String line();
+  }
+
+  /**
+   * A driver's main: performs {@code run}, prints its result's summary and {@code RESULT} line (or the failure),
+   * then exits, 0 or 1: the libraries under test may leave non-daemon threads winding down.
+   */
+  static void printAndExit(Callable<? extends Printed> run) {
     int status = 0;
     try {
-      LoadResult result = run(spec);
+      Printed result = run.call();
       System.out.println(result);
       System.out.println(result.line());
     } catch (Throwable t) {
@@ -386,7 +419,7 @@ public final class LoadDriver {
       status = 1;
     }
     System.out.flush();
-    System.exit(status);   // grpc and Netty may leave non-daemon threads winding down
+    System.exit(status);
   }
 
   /** Opens the target, checks one echo (or one delivery), drives it, closes it; throws if a call failed. */
@@ -476,7 +509,8 @@ public final class LoadDriver {
   /** The counters at one instant; taking the snapshot starts a new latency interval. */
   private record Snapshot(long calls, long nanos, long cpuNanos, Histogram histogram) {}
 
-  private static long processCpuNanos() {
+  /** The CPU time of this process, all its threads, in nanoseconds; -1 where the JVM does not tell it. */
+  static long processCpuNanos() {
     if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
       return os.getProcessCpuTime();
     }

@@ -120,27 +120,37 @@ abstract class LoadSuite {
 
   /** {@link #fork(LoadSpec)} with {@code extraJvmArgs} after the others. */
   static LoadResult fork(LoadSpec spec, List<String> extraJvmArgs) throws IOException, InterruptedException {
-    String java = ProcessHandle.current().info().command()
-        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     List<String> jvmArgs = new ArrayList<>(JVM_ARGS);
     jvmArgs.addAll(spec.target().jvmArgs());
     jvmArgs.addAll(extraJvmArgs);
-    List<String> cmd = LoadDriver.command(java, jvmArgs, System.getProperty("java.class.path"), spec);
+    List<String> cmd = LoadDriver.command(java(), jvmArgs, System.getProperty("java.class.path"), spec);
+    return LoadResult.parse(spec, resultLine(cmd, spec.warmup().plus(spec.duration()).plusMinutes(1)));
+  }
+
+  /**
+   * Runs {@code cmd}, a JVM that prints a {@code RESULT} line, and returns that line; bounded by {@code limit}.
+   * What the JVM printed is shown only if it fails or prints none.
+   */
+  static String resultLine(List<String> cmd, Duration limit) throws IOException, InterruptedException {
     Path log = Files.createTempFile("courier-load-", ".out");
     try {
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-      long limit = spec.warmup().plus(spec.duration()).plusMinutes(1).toMillis();
-      if (!p.waitFor(limit, TimeUnit.MILLISECONDS)) {
+      if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
         p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        throw new IllegalStateException("no result within " + limit + " ms:\n" + Files.readString(log));
+        throw new IllegalStateException("no result within " + limit.toMillis() + " ms:\n" + Files.readString(log));
       }
       String output = Files.readString(log);
       return output.lines().filter(l -> l.startsWith("RESULT ")).findFirst()
-          .map(l -> LoadResult.parse(spec, l))
           .orElseThrow(() -> new IllegalStateException("exit " + p.exitValue() + ", no RESULT line:\n" + output));
     } finally {
       Files.deleteIfExists(log);
     }
+  }
+
+  /** The java command of this JVM, for the JVMs of the runs. */
+  static String java() {
+    return ProcessHandle.current().info().command()
+        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
   }
 
   // ---- the report -----------------------------------------------------------------------------------

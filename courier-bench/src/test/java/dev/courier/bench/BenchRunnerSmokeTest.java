@@ -143,6 +143,29 @@ class BenchRunnerSmokeTest {
     }
   }
 
+  @Test
+  void quickQueueRoundWritesAReportWithTheGoalAgainstArtemisAndEveryTargetsFigures(@TempDir Path out)
+      throws Exception {
+    List<Path> reports = quietly(() -> BenchRunner.run(BenchRunner.Suite.QUEUE, 1, true, out));
+
+    assertThat(reports).containsExactly(out.resolve("courier-queue.md"));
+    String text = Files.readString(reports.getFirst());
+    assertThat(text).contains("## Goal: courier-queue / artemis-jms, median of the per-round ratios")
+        .contains("| nproc | " + Runtime.getRuntime().availableProcessors())
+        .containsPattern("[AN]IO journal on ")
+        .contains("- courier-queue (", "- artemis-jms (Artemis 2.56.0", "- artemis-jms, prefetch (Artemis 2.56.0")
+        .contains("send-guarantees.html", "perf-tuning.html", "flow-control.html");
+    assertThat(text.lines().filter(l -> l.startsWith("| messages processed/s, 64 in flight, 16 B | ")))
+        .as("the goal row, judged").singleElement().asString().matches(".*\\| >= 0\\.8 \\| (met|NOT met) \\|");
+    assertThat(text.lines().filter(l -> l.startsWith("| CPU per message processed ")))
+        .singleElement().asString().doesNotContain("n/a");
+    for (QueueTarget target : QueueSuite.TARGETS) {
+      assertThat(text.lines().filter(l -> l.startsWith("| " + target.label() + " | ")))
+          .as("the figures of %s", target.label())
+          .singleElement().asString()
+          .matches("\\| [^|]+( \\| [0-9][0-9.,]*){4} \\|");
+    }
+  }
 
   /** The figures' table has one row of {@code cell} for each available target of {@code kinds}, with figures. */
   private static void assertFigures(String text, String cell, List<EchoTarget.Kind> kinds) {
