@@ -222,16 +222,22 @@ abstract class CancelableRequest extends PresentedRequest {
   /** A new presentation of this object: no cancel requested, not marked cancelable. */
   final void clearCancelForPresentation() {
     cancelRequested = false;
-    cancelledBySender = false;
-    cancelledByTarget = false;
+    clearCancelledBy();
     markedCancelable = false;
+  }
+
+  /** Clears who cancelled it; writes (a fence each) only what is set, which a send that was not cancelled skips. */
+  private void clearCancelledBy() {
+    if (cancelledBySender || cancelledByTarget) {
+      cancelledBySender = false;
+      cancelledByTarget = false;
+    }
   }
 
   /** The owner reuses this request: no cancel requested; on a chain's root, the IRP is not cancelled either. */
   final void clearCancelForReuse() {
     cancelRequested = false;
-    cancelledBySender = false;
-    cancelledByTarget = false;
+    clearCancelledBy();
     if (source == null) {
       irpCancel = false;
       slotRoutine = null;
