@@ -71,10 +71,20 @@ abstract class CancelableRequest extends PresentedRequest {
   final void endTargetCancel() {
     if (cancelledByTarget) {
       cancelledByTarget = false;
-      if (!cancelledBySender) {
+      if (!cancelledBySenderAlongChain()) {
         irpRoot().irpCancel = false;          // cancelRequested() still reports it, until reuse
       }
     }
+  }
+
+  /** Whether this request, or one it presents, was cancelled by its sender or timer: then the IRP stays cancelled. */
+  private boolean cancelledBySenderAlongChain() {
+    for (CancelableRequest r = this; r != null; r = r.source) {
+      if (r.cancelledBySender) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override
@@ -83,11 +93,11 @@ abstract class CancelableRequest extends PresentedRequest {
   }
 
   /**
-   * Whether its next send is refused as cancelled: its sender cancelled it, or its timer did, since its last reuse.
-   * A cancel by a target (stop, purge, close) cancelled that send only.
+   * Whether its next send is refused as cancelled: its sender cancelled it (or the request it presents), or its
+   * timer did, since its last reuse. A cancel by a target (stop, purge, close) cancelled that send only.
    */
   final boolean sendCancelled() {
-    return cancelledBySender;
+    return cancelledBySenderAlongChain();
   }
 
   @Override

@@ -400,4 +400,42 @@ class ChangeTargetAndReuseCasesTest {
     assertThat(r.send(t2)).as("the sender's own cancel stays until reuse").isFalse();
     assertThat(r.status()).isEqualTo(IoStatus.CANCELLED);
   }
+
+  @Test
+  void aSendersCancelOutlastsALowerTargetsPurgeSoTheDriverCannotSendTheRequestOnToAnotherTarget()
+      throws InterruptedException {
+    ScriptedDevice dev1 = new ScriptedDevice("t1");
+    ScriptedDevice dev2 = new ScriptedDevice("t2");
+    dev1.mode = ScriptedDevice.Mode.HOLD_IGNORE_CANCEL;
+    dev2.mode = ScriptedDevice.Mode.HOLD_IGNORE_CANCEL;
+    IoTarget t1 = dev1.openTarget(clock);
+    IoTarget t2 = dev2.openTarget(clock);
+    AtomicReference<Boolean> sentOn = new AtomicReference<>();
+    RecordingRoutine onT1 = new RecordingRoutine((self, q, target, params) -> {
+      q.formatUsingCurrentType();
+      q.setCompletionRoutine(RecordingRoutine.completingThePresentedRequest(), null);
+      sentOn.set(q.send(t2));
+      if (!sentOn.get()) {
+        q.complete(q.status());
+      }
+    });
+    IoTarget upper = ScriptedDevice.handlerTarget("filter", clock,
+        (queue, q) -> ScriptedDevice.forwardAsIs(q, t1, onT1));
+    IoRequest r = IoRequest.create();
+    r.formatRead(upper, IoBuffer.of(IoMemory.allocate(16), 0, 16), 0);
+    RecordingRoutine sender = new RecordingRoutine();
+    r.setCompletionRoutine(sender, null);
+    assertThat(r.send(upper)).isTrue();
+    IoRequest held = dev1.nextHeld();
+
+    r.cancelSentRequest();                          // t1's driver ignores the cancel and holds on
+    t1.purge(PurgeAction.PURGE_IO);                 // its target cancels the send as well
+    held.complete(IoStatus.DEVICE_REMOVED_NOT_SENT);  // then the driver gives the request up
+
+    assertThat(onT1.errors()).isEmpty();
+    assertThat(sentOn).as("sent on to t2").hasValue(false);
+    assertThat(dev2.seen()).isEmpty();
+    assertThat(sender.only().status()).isEqualTo(IoStatus.CANCELLED);
+    assertThat(r.isCanceled()).as("the sender's cancel still stands").isTrue();
+  }
 }
