@@ -35,6 +35,7 @@ class ClientCall implements CompletionRoutine<Object>, ClusterConnection.Caller 
   private final OperationDescription op;
   private final IoRequest request = IoRequest.create();
   private Invocation invocation;
+  private volatile boolean cancelRequested;     // the caller cancelled the call
   private Listener listener;
   private long timeoutNanos;
   private InstanceGate releasedGate;
@@ -112,6 +113,7 @@ class ClientCall implements CompletionRoutine<Object>, ClusterConnection.Caller 
 
   /** Cancels the call; returns whether the cancel reached something cancellable. */
   boolean cancel() {
+    cancelRequested = true;                     // before the cancel looks for the send (DirectAttempts)
     return request.cancelSentRequest();
   }
 
@@ -297,8 +299,17 @@ class ClientCall implements CompletionRoutine<Object>, ClusterConnection.Caller 
   }
 
   @Override
-  public SendOptions options(long timeoutNanos) {
+  public SendOptions retry(long timeoutNanos) {
+    if (timeoutNanos != Invocation.NO_DEADLINE) {
+      invocation = new Invocation(op, invocation.arguments(), invocation.headers(), timeoutNanos);
+      request.context(Invocation.KEY, invocation);
+    }
     return channel.sendOptions(timeoutNanos, false);
+  }
+
+  @Override
+  public boolean cancelled() {
+    return cancelRequested;
   }
 
   @Override

@@ -268,8 +268,14 @@ final class ClusterConnection implements Connection {
 
   /** How a call its channel sends straight to the endpoints ({@link #sendDirectly}) goes on and ends. */
   interface Caller {
-    /** The options of an attempt after the first, with {@code timeoutNanos} left of the call's deadline. */
-    SendOptions options(long timeoutNanos);
+    /**
+     * Readies the request for an attempt after the first, with {@code timeoutNanos} left of the call's deadline
+     * (or {@link Invocation#NO_DEADLINE}): its invocation tells the host so. Returns the attempt's options.
+     */
+    SendOptions retry(long timeoutNanos);
+
+    /** Whether the caller has cancelled the call (set before its cancel reaches the request). */
+    boolean cancelled();
 
     /** The call ended with {@code status}: called once, where the last attempt completed or was refused. */
     void ended(IoStatus status);
@@ -293,8 +299,9 @@ final class ClusterConnection implements Connection {
       Caller caller) {
     long deadline = timeoutNanos == Invocation.NO_DEADLINE ? Invocation.NO_DEADLINE : clock.nanoTime() + timeoutNanos;
     directCalls.incrementAndGet();
+    // Counted before the check: a close that began meanwhile either sees this call and waits, or is seen here.
     new DirectAttempts(this, members, request, op.isIdempotent(), options, deadline, caller)
-        .next(IoStatus.DEVICE_REMOVED_NOT_SENT);
+        .start(draining || closed ? IoStatus.DEVICE_REMOVED_NOT_SENT : null);
   }
 
   /** A call sent straight to the endpoints has ended. */
@@ -308,19 +315,23 @@ final class ClusterConnection implements Connection {
 
   /**
    * Waits until the calls sent straight to the endpoints have ended, as its target's stop waits for the calls
-   * sent through it: the channel's graceful close. Returns early, interrupt status set, when interrupted.
+   * sent through it: the channel's graceful close. A call sent from now on is refused as not sent. An interrupt
+   * does not cut the wait short; the thread's interrupt status is set again after it.
    */
   void awaitDirectCalls() {
     draining = true;
+    boolean interrupted = false;
     synchronized (directCalls) {
       while (directCalls.get() > 0) {
         try {
           directCalls.wait();
         } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
+          interrupted = true;
         }
       }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -5,25 +5,33 @@ import dev.courier.io.IoStatus;
 import dev.courier.io.IoTarget;
 import dev.courier.io.SendOptions;
 import dev.courier.rpc.spi.Invocation;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The attempts of an asynchronous call sent by its channel straight to the endpoints: the caller's own request
  * goes to one endpoint's target after another, with no hop through the cluster's target, and the caller hears the
- * end once. Each attempt after the first is sent with what is left of the call's deadline; a cancel by the
- * caller sticks to the request, so an attempt sent after it is refused as cancelled and the call ends there.
+ * end once. Each attempt after the first has what is left of the call's deadline, and its invocation tells the
+ * host so. A cancel by the caller sticks to the request, so an attempt sent after it is refused as cancelled; one
+ * that races an attempt's send is sent on to it.
  *
  * <pre>{@code
- * new DirectAttempts(cluster, members, request, idempotent, options, deadline, caller).next(NOT_SENT);
+ * new DirectAttempts(cluster, members, request, idempotent, options, deadline, caller).start(null);
  * }</pre>
  *
  * <p>Threading: the first attempt is sent on the calling thread; each completion runs where the send's options
- * say (the channel's completion executor) and sends the next attempt, or ends the call, there.
+ * say (the channel's completion executor) and sends the next attempt, or ends the call, there. A call that ends
+ * before any attempt was taken (no endpoint, all refused) ends on the completion executor too, when the options
+ * name one.
  */
 final class DirectAttempts extends ClusterAttempts {
   private final SendOptions first;
   private final long deadlineNanos;             // on the cluster's clock, or Invocation.NO_DEADLINE
   private final ClusterConnection.Caller caller;
   private boolean sent;                          // an attempt went out: the next one has less time
+  private Thread starting;                       // the calling thread, while it sends the first attempt (plain:
+                                                 // only that thread can find itself here)
 
   DirectAttempts(ClusterConnection cluster, ClusterMember[] members, IoRequest request, boolean idempotent,
       SendOptions first, long deadlineNanos, ClusterConnection.Caller caller) {
@@ -31,6 +39,20 @@ final class DirectAttempts extends ClusterAttempts {
     this.first = first;
     this.deadlineNanos = deadlineNanos;
     this.caller = caller;
+  }
+
+  /** Sends the first attempt, or, with a {@code refusal}, ends the call with it at once. */
+  void start(IoStatus refusal) {
+    starting = Thread.currentThread();
+    try {
+      if (refusal != null) {
+        end(refusal, 0);
+      } else {
+        next(IoStatus.DEVICE_REMOVED_NOT_SENT);
+      }
+    } finally {
+      starting = null;
+    }
   }
 
   @Override
@@ -43,17 +65,46 @@ final class DirectAttempts extends ClusterAttempts {
 
   @Override
   boolean sendTo(IoTarget to) {
-    SendOptions options = first;
-    if (sent && deadlineNanos != Invocation.NO_DEADLINE) {
-      options = caller.options(Math.max(1, deadlineNanos - cluster.clock().nanoTime()));
+    if (!sent) {
+      sent = true;
+      return request.send(to, first);
     }
-    sent = true;
-    return request.send(to, options);
+    long left = deadlineNanos == Invocation.NO_DEADLINE ? Invocation.NO_DEADLINE
+        : Math.max(1, deadlineNanos - cluster.clock().nanoTime());
+    if (!request.send(to, caller.retry(left))) {
+      return false;
+    }
+    // A cancel that came while the request was between attempts, and found it in flight nowhere, is sent on
+    // here: the caller's flag is written before its cancel looks for the send, and read after this send is seen.
+    VarHandle.fullFence();
+    if (caller.cancelled()) {
+      request.cancelSentRequest();
+    }
+    return true;
   }
 
   @Override
   void end(IoStatus status, long information) {
+    if (starting != Thread.currentThread()) {
+      try {
+        caller.ended(status);                   // a completion: the channel's close returns after the caller heard
+      } finally {
+        cluster.directCallEnded();
+      }
+      return;
+    }
+    // Ended while the caller sends: counted out first, so that a listener that closes the channel does not
+    // wait for itself, and handed to the completion executor, as a completion would be.
     cluster.directCallEnded();
-    caller.ended(status);
+    Executor executor = first.completionExecutor();
+    if (executor == null) {
+      caller.ended(status);
+      return;
+    }
+    try {
+      executor.execute(() -> caller.ended(status));
+    } catch (RejectedExecutionException e) {
+      caller.ended(status);
+    }
   }
 }

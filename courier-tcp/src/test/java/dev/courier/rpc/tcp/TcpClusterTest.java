@@ -96,6 +96,7 @@ class TcpClusterTest {
     final Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
     final java.util.Set<String> cancelled = ConcurrentHashMap.newKeySet();
     final CompletableFuture<String> stalled = new CompletableFuture<>();   // the answer of every stall here
+    final Map<String, Duration> timeLeft = new ConcurrentHashMap<>();      // of each stall's deadline, on entry
     volatile ServiceHost host;
 
     Named(String name, boolean crashes) {
@@ -136,7 +137,11 @@ class TcpClusterTest {
     @Override
     public CompletionStage<String> stallAsync(String tag) {
       ran(tag);
-      dev.courier.rpc.OperationContext.current().onCancel(() -> cancelled.add(tag));
+      dev.courier.rpc.OperationContext context = dev.courier.rpc.OperationContext.current();
+      context.onCancel(() -> cancelled.add(tag));
+      if (context.deadline().isPresent()) {
+        timeLeft.put(tag, context.timeRemaining());
+      }
       return crashes ? stalled : CompletableFuture.completedFuture(name);
     }
 
@@ -503,6 +508,10 @@ class TcpClusterTest {
     hosts.get(first).abort();                 // its connection is lost: the idempotent call goes on
     Eventually.until(() -> services.get(1 - first).runs("deadline") == 1, "the second attempt reached the other host");
     assertThat(call).isNotDone();
+    assertThat(services.get(first).timeLeft.get("deadline")).as("the first host's deadline")
+        .isGreaterThan(Duration.ofSeconds(9));
+    assertThat(services.get(1 - first).timeLeft.get("deadline")).as("the second host is told what is left")
+        .isLessThanOrEqualTo(Duration.ofSeconds(4));
 
     clock.advance(Duration.ofSeconds(4));     // 10 s in all: the second attempt has had what was left
 
@@ -520,9 +529,10 @@ class TcpClusterTest {
     Eventually.until(() -> closing.getState() == Thread.State.WAITING, "the close waits for the call in flight");
     services.forEach(s -> s.stalled.complete(s.name));
 
-    assertThat(call.get(TcpTestSupport.LIMIT.toSeconds(), TimeUnit.SECONDS)).as("the call is answered, not cancelled").isIn("a", "b");
     closing.join(TcpTestSupport.LIMIT);
     assertThat(closing.isAlive()).as("the close returned once the call ended").isFalse();
+    assertThat(call).as("answered by the time the close returned").isDone();
+    assertThat(call.join()).as("the call is answered, not cancelled").isIn("a", "b");
     assertThat(ClientChannel.of(stall).state()).isEqualTo(dev.courier.rpc.CommunicationState.CLOSED);
   }
 }
