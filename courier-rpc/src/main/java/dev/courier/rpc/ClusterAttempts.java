@@ -17,7 +17,7 @@ import dev.courier.rpc.spi.RpcStatus;
  * <p>Threading: the first attempt is sent on the calling thread; each completion decides, on the thread that
  * completes it, whether the request goes on.
  */
-class ClusterAttempts implements CompletionRoutine<ClusterMember.Link> {
+abstract class ClusterAttempts implements CompletionRoutine<ClusterMember.Link> {
   final ClusterConnection cluster;
   final ClusterMember[] members;                // the endpoints when the call started
   final IoRequest request;

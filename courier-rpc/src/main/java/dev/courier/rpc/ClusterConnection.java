@@ -263,7 +263,7 @@ final class ClusterConnection implements Connection {
       new HedgedCall(this, now, request, inv, policy.hedging()).start();
       return;
     }
-    new ClusterAttempts(this, now, request, idempotent).next(IoStatus.DEVICE_REMOVED_NOT_SENT);
+    new ForwardedAttempts(this, now, request, idempotent, inv).next(IoStatus.DEVICE_REMOVED_NOT_SENT);
   }
 
   /** How a call its channel sends straight to the endpoints ({@link #sendDirectly}) goes on and ends. */
