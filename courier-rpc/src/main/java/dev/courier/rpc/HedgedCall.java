@@ -4,6 +4,7 @@ import dev.courier.io.CancelRoutine;
 import dev.courier.io.IoClock;
 import dev.courier.io.IoRequest;
 import dev.courier.io.IoStatus;
+import dev.courier.io.IoTarget;
 import dev.courier.rpc.spi.Invocation;
 import dev.courier.rpc.spi.RpcStatus;
 import java.util.ArrayList;
@@ -34,13 +35,28 @@ final class HedgedCall implements CancelRoutine {
   private boolean done;                         // guarded by this
   private IoClock.Scheduled nextCopy;           // guarded by this
 
-  /** One copy of the call: a request of its own, sent to one endpoint after another. */
+  /**
+   * One copy of the call: a request of its own, sent to one endpoint after another; an attempt after its first
+   * carries an invocation of its own with what is left of the call's deadline.
+   */
   private final class Copy extends ClusterAttempts {
-    final Invocation invocation;
+    Invocation invocation;                      // the latest attempt's, whose answer is the copy's
+    private boolean sent;
 
     Copy(IoRequest request, Invocation invocation) {
       super(HedgedCall.this.cluster, HedgedCall.this.members, request, true);
       this.invocation = invocation;
+    }
+
+    @Override
+    boolean sendTo(IoTarget to) {
+      if (sent && deadlineNanos != Long.MAX_VALUE) {
+        long left = Math.max(1, deadlineNanos - cluster.clock().nanoTime());
+        invocation = new Invocation(invocation.operation(), invocation.arguments(), invocation.headers(), left);
+        request.context(Invocation.KEY, invocation);
+      }
+      sent = true;
+      return request.send(to);
     }
 
     @Override

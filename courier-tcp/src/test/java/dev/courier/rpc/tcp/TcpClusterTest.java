@@ -136,12 +136,12 @@ class TcpClusterTest {
 
     @Override
     public CompletionStage<String> stallAsync(String tag) {
-      ran(tag);
       dev.courier.rpc.OperationContext context = dev.courier.rpc.OperationContext.current();
-      context.onCancel(() -> cancelled.add(tag));
       if (context.deadline().isPresent()) {
-        timeLeft.put(tag, context.timeRemaining());
+        timeLeft.put(tag, context.timeRemaining());     // before the run is counted, which tests wait for
       }
+      ran(tag);
+      context.onCancel(() -> cancelled.add(tag));
       return crashes ? stalled : CompletableFuture.completedFuture(name);
     }
 
@@ -507,17 +507,51 @@ class TcpClusterTest {
   void aSynchronousCallThatGoesOnToAnotherEndpointHasOnlyWhatIsLeftOfItsDeadlineThere() throws Exception {
     dev.courier.io.ManualClock clock = new dev.courier.io.ManualClock();
     Where where = twoStallingHosts(Where.class, clock);
-    CompletableFuture<String> call = new CompletableFuture<>();
-    Thread.ofVirtual().start(() -> {
-      try {
-        call.complete(where.stall("deadline"));
-      } catch (RuntimeException e) {
-        call.completeExceptionally(e);
-      }
-    });
-
-    secondAttemptHasWhatIsLeftOfTheDeadline(clock, call);
+    secondAttemptHasWhatIsLeftOfTheDeadline(clock, onAVirtualThread(() -> where.stall("deadline")));
     ClientChannel.of(where).abort();
+  }
+
+  @Test
+  void aHedgedCopyThatGoesOnToAThirdEndpointTellsItWhatIsLeftOfTheCallsDeadline() throws Exception {
+    dev.courier.io.ManualClock clock = new dev.courier.io.ManualClock();
+    Where where = ChannelFactory.builder(Where.class).binding(client)
+        .addresses(host("a", true, 0), host("b", true, 0), host("c", true, 0)).clock(clock)
+        .operationTimeout(Duration.ofSeconds(10)).hedging(Duration.ofSeconds(1), 2).build().createChannel();
+    CompletableFuture<String> call = onAVirtualThread(() -> where.stall("hedge"));
+    Eventually.until(() -> hostsThatRan("hedge").size() == 1, "the first copy reached a host");
+    int first = hostsThatRan("hedge").getFirst();
+
+    clock.advance(Duration.ofSeconds(6));     // the second copy goes out at 1 s, to another host
+    Eventually.until(() -> hostsThatRan("hedge").size() == 2, "the second copy reached another host");
+    List<Integer> copies = hostsThatRan("hedge");
+    hosts.get(first).abort();                 // the first copy's connection is lost: on to the host left
+    Eventually.until(() -> hostsThatRan("hedge").size() == 3, "the first copy reached the third host");
+    int second = copies.get(0) == first ? copies.get(1) : copies.get(0);
+    int third = 3 - first - second;
+
+    assertThat(services.get(second).timeLeft.get("hedge")).as("the second copy's host")
+        .isLessThanOrEqualTo(Duration.ofSeconds(9)).isGreaterThan(Duration.ofSeconds(8));
+    assertThat(services.get(third).timeLeft.get("hedge")).as("the first copy's next host is told what is left")
+        .isLessThanOrEqualTo(Duration.ofSeconds(4));
+    clock.advance(Duration.ofSeconds(4));
+    assertThat(Eventually.failureOf(call)).isInstanceOf(dev.courier.rpc.CallTimeoutException.class);
+    ClientChannel.of(where).abort();
+  }
+
+  /** The places, in {@link #services}, of the hosts that ran {@code tag}. */
+  private List<Integer> hostsThatRan(String tag) {
+    List<Integer> ran = new ArrayList<>();
+    for (int i = 0; i < services.size(); i++) {
+      if (services.get(i).runs(tag) > 0) {
+        ran.add(i);
+      }
+    }
+    return ran;
+  }
+
+  /** A synchronous call made on a virtual thread of its own. */
+  private static CompletableFuture<String> onAVirtualThread(java.util.function.Supplier<String> call) {
+    return CompletableFuture.supplyAsync(call, task -> Thread.ofVirtual().start(task));
   }
 
   /** A channel on {@code clock}, with a 10 s timeout, over two hosts whose stalls never answer. */
