@@ -35,7 +35,7 @@ class ClientCall implements CompletionRoutine<Object>, ClusterConnection.Caller 
   private final OperationDescription op;
   private final IoRequest request = IoRequest.create();
   private Invocation invocation;
-  private volatile boolean cancelRequested;     // the caller cancelled the call
+  private volatile boolean cancelRequested;     // the caller cancelled the call (perhaps before it was sent)
   private Listener listener;
   private long timeoutNanos;
   private InstanceGate releasedGate;
@@ -211,7 +211,6 @@ class ClientCall implements CompletionRoutine<Object>, ClusterConnection.Caller 
    */
   private static final class Filtered extends ClientCall {
     private final FilterChain filters;
-    private volatile boolean cancelled;              // a call may be cancelled before the filters forward it
     private long startedNanos;                       // when the call started, on the channel's clock
 
     Filtered(RealChannel channel, OperationDescription op, FilterChain filters) {
@@ -233,12 +232,6 @@ class ClientCall implements CompletionRoutine<Object>, ClusterConnection.Caller 
         throw (RuntimeException) outcome[1];
       }
       return outcome[0];
-    }
-
-    @Override
-    boolean cancel() {
-      cancelled = true;
-      return super.cancel();
     }
 
     /** Runs the call through its filters, then sends what the last one forwards; {@code caller} hears the outcome. */
@@ -271,7 +264,7 @@ class ClientCall implements CompletionRoutine<Object>, ClusterConnection.Caller 
       };
       long left = timeout == Invocation.NO_DEADLINE ? timeout : timeout - (channel().clock().nanoTime() - startedNanos);
       RuntimeException refused;
-      if (cancelled) {
+      if (cancelled()) {                         // before the filters forwarded it
         refused = new CancellationException("call to " + operation().name() + " was cancelled");
       } else if (left <= 0) {
         refused = timeout == 0 ? callerDeadlinePassed()
@@ -282,8 +275,8 @@ class ClientCall implements CompletionRoutine<Object>, ClusterConnection.Caller 
       }
       if (refused != null) {
         settle.completed(null, refused);
-      } else if (cancelled) {
-        super.cancel();                            // cancelled while it was being sent
+      } else if (cancelled()) {
+        cancel();                                  // cancelled while it was being sent
       }
       return outcome;
     }
@@ -301,7 +294,7 @@ class ClientCall implements CompletionRoutine<Object>, ClusterConnection.Caller 
   @Override
   public SendOptions retry(long timeoutNanos) {
     if (timeoutNanos != Invocation.NO_DEADLINE) {
-      invocation = new Invocation(op, invocation.arguments(), invocation.headers(), timeoutNanos);
+      invocation = ClusterAttempts.withTimeLeft(invocation, timeoutNanos);
       request.context(Invocation.KEY, invocation);
     }
     return channel.sendOptions(timeoutNanos, false);

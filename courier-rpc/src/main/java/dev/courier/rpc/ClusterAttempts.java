@@ -1,10 +1,12 @@
 package dev.courier.rpc;
 
 import dev.courier.io.CompletionRoutine;
+import dev.courier.io.IoClock;
 import dev.courier.io.IoCompletionParams;
 import dev.courier.io.IoRequest;
 import dev.courier.io.IoStatus;
 import dev.courier.io.IoTarget;
+import dev.courier.rpc.spi.Invocation;
 import dev.courier.rpc.spi.RpcStatus;
 
 /**
@@ -12,7 +14,8 @@ import dev.courier.rpc.spi.RpcStatus;
  * sends one request to several targets, until one takes it. A call that provably reached no service (refused,
  * not connected, not sent) goes on to the next endpoint it has not tried; one that may have reached a service
  * (the connection was lost before the answer) goes on only when its operation is idempotent; a fault, a cancel
- * and a timeout end it.
+ * and a timeout end it. An attempt after the first goes only while the call's deadline has not passed, and
+ * carries an invocation of its own that tells the host what is left of it.
  *
  * <p>Threading: the first attempt is sent on the calling thread; each completion decides, on the thread that
  * completes it, whether the request goes on.
@@ -21,15 +24,44 @@ abstract class ClusterAttempts implements CompletionRoutine<ClusterMember.Link> 
   final ClusterConnection cluster;
   final ClusterMember[] members;                // the endpoints when the call started
   final IoRequest request;
+  final long deadlineNanos;                     // on the cluster's clock, or Invocation.NO_DEADLINE
+  Invocation invocation;                        // the one the latest attempt carries; null when the call has none
   private final boolean idempotent;
   private long tried;                           // a bit per member
   private ClusterMember member;                 // the endpoint that has the call now
+  private boolean sent;                         // an attempt went out: a later one has what is left of the deadline
 
-  ClusterAttempts(ClusterConnection cluster, ClusterMember[] members, IoRequest request, boolean idempotent) {
+  ClusterAttempts(ClusterConnection cluster, ClusterMember[] members, IoRequest request, boolean idempotent,
+      long deadlineNanos, Invocation invocation) {
     this.cluster = cluster;
     this.members = members;
     this.request = request;
     this.idempotent = idempotent;
+    this.deadlineNanos = deadlineNanos;
+    this.invocation = invocation;
+  }
+
+  /** The deadline, on {@code clock}, of a call with {@code timeoutNanos} left now, or {@link Invocation#NO_DEADLINE}. */
+  static long deadline(IoClock clock, long timeoutNanos) {
+    return timeoutNanos == Invocation.NO_DEADLINE ? Invocation.NO_DEADLINE : clock.nanoTime() + timeoutNanos;
+  }
+
+  /** A copy of {@code invocation}, without its answer, for an attempt with {@code timeoutNanos} left. */
+  static Invocation withTimeLeft(Invocation invocation, long timeoutNanos) {
+    return invocation.operation() != null
+        ? new Invocation(invocation.operation(), invocation.arguments(), invocation.headers(), timeoutNanos)
+        : new Invocation(invocation.action(), invocation.arguments(), invocation.headers(), timeoutNanos);
+  }
+
+  /** Gives {@code to} the answer an attempt's invocation {@code from} got: its reply, fault and why it failed. */
+  static void copyAnswer(Invocation from, Invocation to) {
+    to.reply(from.reply());
+    if (from.fault() != null) {
+      to.fault(from.fault());
+    }
+    if (from.failureReason() != null) {
+      to.failureReason(from.failureReason());
+    }
   }
 
   /** Takes the next endpoint the policy picks among those not tried, or returns null when none is left. */
@@ -53,22 +85,42 @@ abstract class ClusterAttempts implements CompletionRoutine<ClusterMember.Link> 
     request.complete(status, information);
   }
 
-  /** Sends the request to an endpoint's target; false when the target refused it ({@link IoRequest#status()} says why). */
-  boolean sendTo(IoTarget to) {
+  /** Sends the first attempt; false when the target refused it ({@link IoRequest#status()} says why). */
+  boolean sendFirst(IoTarget to) {
     return request.send(to);
   }
 
-  /** Why the attempts must end before the next one (its deadline passed), or null when it may go. */
-  IoStatus overBeforeNext() {
-    return null;
+  /**
+   * Sends an attempt after the first, {@code leftNanos} before the deadline (or {@link Invocation#NO_DEADLINE}),
+   * with an invocation of its own that says so.
+   */
+  boolean sendLater(IoTarget to, long leftNanos) {
+    if (invocation != null && leftNanos != Invocation.NO_DEADLINE) {
+      invocation = withTimeLeft(invocation, leftNanos);
+      request.context(Invocation.KEY, invocation);
+    }
+    return request.send(to);
+  }
+
+  private boolean sendTo(IoTarget to) {
+    if (!sent) {
+      sent = true;
+      return sendFirst(to);
+    }
+    return sendLater(to, deadlineNanos == Invocation.NO_DEADLINE ? Invocation.NO_DEADLINE
+        : Math.max(1, deadlineNanos - cluster.clock().nanoTime()));
+  }
+
+  /** Whether an attempt went out and the deadline has passed since: no other attempt may go. */
+  private boolean deadlinePassed() {
+    return sent && deadlineNanos != Invocation.NO_DEADLINE && deadlineNanos - cluster.clock().nanoTime() <= 0;
   }
 
   /** Sends the call to the next endpoint not tried, or ends it with {@code last} when none is left. */
   final void next(IoStatus last) {
     for (;;) {
-      IoStatus over = overBeforeNext();
-      if (over != null) {
-        end(over, 0);
+      if (deadlinePassed()) {
+        end(IoStatus.IO_TIMEOUT, 0);
         return;
       }
       ClusterMember m = take();

@@ -263,7 +263,8 @@ final class ClusterConnection implements Connection {
       new HedgedCall(this, now, request, inv, policy.hedging()).start();
       return;
     }
-    new ForwardedAttempts(this, now, request, idempotent, inv).next(IoStatus.DEVICE_REMOVED_NOT_SENT);
+    long deadline = ClusterAttempts.deadline(clock, inv == null ? Invocation.NO_DEADLINE : inv.timeoutNanos());
+    new ForwardedAttempts(this, now, request, idempotent, deadline, inv).next(IoStatus.DEVICE_REMOVED_NOT_SENT);
   }
 
   /** How a call its channel sends straight to the endpoints ({@link #sendDirectly}) goes on and ends. */
@@ -297,7 +298,7 @@ final class ClusterConnection implements Connection {
    */
   void sendDirectly(IoRequest request, OperationDescription op, SendOptions options, long timeoutNanos,
       Caller caller) {
-    long deadline = timeoutNanos == Invocation.NO_DEADLINE ? Invocation.NO_DEADLINE : clock.nanoTime() + timeoutNanos;
+    long deadline = ClusterAttempts.deadline(clock, timeoutNanos);
     directCalls.incrementAndGet();
     // Counted before the check: a close that began meanwhile either sees this call and waits, or is seen here.
     new DirectAttempts(this, members, request, op.isIdempotent(), options, deadline, caller)
@@ -344,8 +345,7 @@ final class ClusterConnection implements Connection {
     if (!copy.formatDeviceControl(target, call.ioControlCode(), null, null).isSuccess()) {
       return null;
     }
-    copy.context(Invocation.KEY, new Invocation(invocation.operation(), invocation.arguments(), invocation.headers(),
-        timeoutNanos));
+    copy.context(Invocation.KEY, ClusterAttempts.withTimeLeft(invocation, timeoutNanos));
     return copy;
   }
 

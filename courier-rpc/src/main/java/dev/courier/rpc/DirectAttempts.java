@@ -4,7 +4,6 @@ import dev.courier.io.IoRequest;
 import dev.courier.io.IoStatus;
 import dev.courier.io.IoTarget;
 import dev.courier.io.SendOptions;
-import dev.courier.rpc.spi.Invocation;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -27,17 +26,14 @@ import java.util.concurrent.RejectedExecutionException;
  */
 final class DirectAttempts extends ClusterAttempts {
   private final SendOptions first;
-  private final long deadlineNanos;             // on the cluster's clock, or Invocation.NO_DEADLINE
   private final ClusterConnection.Caller caller;
-  private boolean sent;                          // an attempt went out: the next one has less time
   private Thread starting;                       // the calling thread, while it sends the first attempt (plain:
                                                  // only that thread can find itself here)
 
   DirectAttempts(ClusterConnection cluster, ClusterMember[] members, IoRequest request, boolean idempotent,
       SendOptions first, long deadlineNanos, ClusterConnection.Caller caller) {
-    super(cluster, members, request, idempotent);
+    super(cluster, members, request, idempotent, deadlineNanos, null);
     this.first = first;
-    this.deadlineNanos = deadlineNanos;
     this.caller = caller;
   }
 
@@ -56,22 +52,14 @@ final class DirectAttempts extends ClusterAttempts {
   }
 
   @Override
-  IoStatus overBeforeNext() {
-    if (!sent || deadlineNanos == Invocation.NO_DEADLINE) {
-      return null;
-    }
-    return deadlineNanos - cluster.clock().nanoTime() > 0 ? null : IoStatus.IO_TIMEOUT;
+  boolean sendFirst(IoTarget to) {
+    return request.send(to, first);
   }
 
+  /** The caller swaps its own invocation, whose answer it reads: see {@link ClusterConnection.Caller#retry}. */
   @Override
-  boolean sendTo(IoTarget to) {
-    if (!sent) {
-      sent = true;
-      return request.send(to, first);
-    }
-    long left = deadlineNanos == Invocation.NO_DEADLINE ? Invocation.NO_DEADLINE
-        : Math.max(1, deadlineNanos - cluster.clock().nanoTime());
-    if (!request.send(to, caller.retry(left))) {
+  boolean sendLater(IoTarget to, long leftNanos) {
+    if (!request.send(to, caller.retry(leftNanos))) {
       return false;
     }
     // A cancel that came while the request was between attempts, and found it in flight nowhere, is sent on

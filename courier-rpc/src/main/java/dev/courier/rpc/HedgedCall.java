@@ -4,7 +4,6 @@ import dev.courier.io.CancelRoutine;
 import dev.courier.io.IoClock;
 import dev.courier.io.IoRequest;
 import dev.courier.io.IoStatus;
-import dev.courier.io.IoTarget;
 import dev.courier.rpc.spi.Invocation;
 import dev.courier.rpc.spi.RpcStatus;
 import java.util.ArrayList;
@@ -27,7 +26,7 @@ final class HedgedCall implements CancelRoutine {
   private final ClusterMember[] members;
   private final IoRequest call;
   private final Invocation invocation;
-  private final long deadlineNanos;             // on the cluster's clock; Long.MAX_VALUE for none
+  private final long deadlineNanos;             // on the cluster's clock, or Invocation.NO_DEADLINE
   private final int copies;
   private final long delayNanos;
   private final List<Copy> started = new ArrayList<>(2);   // guarded by this
@@ -36,27 +35,13 @@ final class HedgedCall implements CancelRoutine {
   private IoClock.Scheduled nextCopy;           // guarded by this
 
   /**
-   * One copy of the call: a request of its own, sent to one endpoint after another; an attempt after its first
-   * carries an invocation of its own with what is left of the call's deadline.
+   * One copy of the call: a request of its own, sent to one endpoint after another; its latest attempt's
+   * invocation holds the copy's answer.
    */
   private final class Copy extends ClusterAttempts {
-    Invocation invocation;                      // the latest attempt's, whose answer is the copy's
-    private boolean sent;
-
-    Copy(IoRequest request, Invocation invocation) {
-      super(HedgedCall.this.cluster, HedgedCall.this.members, request, true);
-      this.invocation = invocation;
-    }
-
-    @Override
-    boolean sendTo(IoTarget to) {
-      if (sent && deadlineNanos != Long.MAX_VALUE) {
-        long left = Math.max(1, deadlineNanos - cluster.clock().nanoTime());
-        invocation = new Invocation(invocation.operation(), invocation.arguments(), invocation.headers(), left);
-        request.context(Invocation.KEY, invocation);
-      }
-      sent = true;
-      return request.send(to);
+    Copy(IoRequest request) {
+      super(HedgedCall.this.cluster, HedgedCall.this.members, request, true, HedgedCall.this.deadlineNanos,
+          request.context(Invocation.KEY));
     }
 
     @Override
@@ -80,9 +65,7 @@ final class HedgedCall implements CancelRoutine {
     this.invocation = invocation;
     this.copies = Math.min(hedging.copies(), members.length);
     this.delayNanos = hedging.delay().toNanos();
-    IoClock clock = cluster.clock();
-    this.deadlineNanos = invocation.timeoutNanos() == Invocation.NO_DEADLINE ? Long.MAX_VALUE
-        : clock.nanoTime() + invocation.timeoutNanos();
+    this.deadlineNanos = ClusterAttempts.deadline(cluster.clock(), invocation.timeoutNanos());
   }
 
   /** Sends the first copy; the call is cancelable from here on. */
@@ -101,7 +84,8 @@ final class HedgedCall implements CancelRoutine {
       if (done || started.size() == copies) {
         return;
       }
-      long left = deadlineNanos == Long.MAX_VALUE ? Invocation.NO_DEADLINE : deadlineNanos - cluster.clock().nanoTime();
+      long left = deadlineNanos == Invocation.NO_DEADLINE ? Invocation.NO_DEADLINE
+          : deadlineNanos - cluster.clock().nanoTime();
       if (left <= 0) {
         return;                                 // the call's own timeout ends it
       }
@@ -109,7 +93,7 @@ final class HedgedCall implements CancelRoutine {
       if (request == null) {
         return;                                 // the cluster's target has closed: the call is cancelled with it
       }
-      copy = new Copy(request, request.context(Invocation.KEY));
+      copy = new Copy(request);
       started.add(copy);
       running++;
       if (started.size() < copies) {
@@ -139,9 +123,7 @@ final class HedgedCall implements CancelRoutine {
         other.request.cancelSentRequest();
       }
     }
-    invocation.reply(copy.invocation.reply());
-    invocation.fault(copy.invocation.fault());
-    invocation.failureReason(copy.invocation.failureReason());
+    ClusterAttempts.copyAnswer(copy.invocation, invocation);
     if (!call.unmarkCancelable().equals(IoStatus.CANCELLED)) {
       call.complete(status, information);
     }

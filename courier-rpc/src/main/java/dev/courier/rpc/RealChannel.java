@@ -238,7 +238,8 @@ final class RealChannel implements InvocationHandler, ClientChannel {
     }
     try {
       connection.target().stop(StopAction.WAIT_FOR_SENT_IO);   // calls in flight finish
-      if (connection instanceof ClusterConnection cluster) {
+      ClusterConnection cluster = cluster();
+      if (cluster != null) {
         cluster.awaitDirectCalls();                              // and those sent straight to its endpoints
       }
     } finally {
