@@ -159,6 +159,10 @@ abstract class ClusterAttempts implements CompletionRoutine<ClusterMember.Link> 
     ClusterMember m = member;
     c.callEnded();
     IoStatus status = params.status();
+    if (status.isSuccess()) {
+      end(status, params.information());       // answered: nothing to decide
+      return;
+    }
     if (notSent(status)) {
       if (!status.equals(RpcStatus.SERVER_TOO_BUSY)) {
         m.eject(c, "a call was not sent: " + status);

@@ -30,11 +30,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>The endpoints are the resolver's: asked when the channel is created, every resolve interval, and when a call
  * finds no endpoint left (at most once a second). A new endpoint is connected in the background; one no longer
  * named is retired: it takes no new call and closes after its last. A call keeps the endpoints it started with.
- * With a health interval, each endpoint's host is asked for its health that often, and one that says DRAINING or
+ * With a health interval, each endpoint's host is asked for its health once connected and then that often, over
+ * the connection to it where the binding can ({@link Connection#health}), and one that says DRAINING or
  * NOT_SERVING gets new calls only when no other can take them.
  *
  * <p>Threading: calls are sent from any thread and never block on a connect; connects, health requests and
- * resolutions run on virtual threads.
+ * resolutions run on virtual threads; a health answer over a connection is taken where it arrives (an I/O thread),
+ * where it only sets the endpoint's flag.
  */
 final class ClusterConnection implements Connection {
   private static final System.Logger LOG = System.getLogger(ChannelFactory.class.getName());
@@ -100,6 +102,10 @@ final class ClusterConnection implements Connection {
     if (connected.get() == 0) {
       cluster.close();
       throw new CommunicationException("no endpoint of " + resolver + " could be reached", false);
+    }
+    if (policy.healthInterval() != null) {
+      // Asked right away, so that a host already draining does not get calls for a whole interval; then every interval.
+      Thread.ofVirtual().name("courier-cluster-health").start(cluster::lookAtHealth);
     }
     cluster.every(policy.healthInterval(), "courier-cluster-health", cluster::lookAtHealth);
     cluster.every(policy.resolveInterval(), "courier-cluster-resolve", cluster::resolveAgain);
@@ -168,19 +174,33 @@ final class ClusterConnection implements Connection {
     }
   }
 
-  /** Asks every connected endpoint's host for its health. */
+  /**
+   * Asks every connected endpoint's host for its health: over the connection to it where the binding can (no
+   * connection opened and closed every few seconds, and no thread waits), on one of the binding's own otherwise.
+   * No answer leaves the endpoint as it was: the calls themselves find out whether it is there.
+   */
   private void lookAtHealth() {
     for (ClusterMember m : members) {
       if (closed) {
         return;
       }
-      if (!m.available()) {
+      ClusterMember.Link link = m.link();
+      if (link == null) {
         continue;
       }
       try {
-        m.unhealthy = binding.fetchHealth(m.address, policy.healthInterval()) != HealthState.SERVING;
+        java.util.concurrent.CompletionStage<HealthState> asked = link.connection.health(policy.healthInterval());
+        if (asked != null) {
+          asked.whenComplete((state, failure) -> {
+            if (failure == null) {
+              m.unhealthy = state != HealthState.SERVING;
+            }
+          });
+        } else {
+          m.unhealthy = binding.fetchHealth(m.address, policy.healthInterval()) != HealthState.SERVING;
+        }
       } catch (RuntimeException e) {
-        // no answer: the calls themselves find out whether the endpoint is there
+        // no answer
       }
     }
   }
@@ -362,8 +382,7 @@ final class ClusterConnection implements Connection {
     int n = members.length;
     int start = Math.floorMod(turn.getAndIncrement(), n);
     int best = -1;
-    for (int k = 0; k < n; k++) {
-      int i = (start + k) % n;
+    for (int k = 0, i = start; k < n; k++, i = i + 1 == n ? 0 : i + 1) {
       ClusterMember m = members[i];
       if ((tried & (1L << i)) != 0 || !m.available() || (m.unhealthy && !unhealthyToo)) {
         continue;

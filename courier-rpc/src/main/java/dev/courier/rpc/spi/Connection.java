@@ -33,6 +33,22 @@ public interface Connection {
     return new java.util.concurrent.CompletableFuture<>();
   }
 
+  /**
+   * Asks the host at the other end for its health ({@link dev.courier.rpc.ServiceHost#health()}) over this
+   * connection, beside the calls on it; the stage fails when no answer comes within {@code timeout}. Returns
+   * {@code null} when this connection cannot carry the question, as this default does: the caller then asks the
+   * binding ({@link Binding#fetchHealth}), which may open a connection for it.
+   *
+   * <pre>{@code
+   * return peer.requestHealth(path).orTimeout(timeout.toMillis(), MILLISECONDS).thenApply(HealthState::valueOf);
+   * }</pre>
+   *
+   * <p>The stage may complete on an I/O thread: what is chained to it must be quick and must not block.
+   */
+  default java.util.concurrent.CompletionStage<dev.courier.rpc.HealthState> health(java.time.Duration timeout) {
+    return null;
+  }
+
   /** Closes the connection; requests still in flight are cancelled. */
   void close();
 }

@@ -245,6 +245,13 @@ public final class TcpBinding implements Binding, AutoCloseable {
     }
   }
 
+  /** How many connections this binding's hosts have accepted, open or closed since (for tests of who connects). */
+  int connectionsAccepted() {
+    synchronized (PORTS) {
+      return PORTS.values().stream().filter(p -> p.owner == this).mapToInt(p -> p.acceptedEver.get()).sum();
+    }
+  }
+
   /** Whether this binding's connections use the native epoll transport. */
   public boolean usesNativeTransport() {
     return useEpoll();
@@ -388,6 +395,14 @@ public final class TcpBinding implements Binding, AutoCloseable {
         return lost;
       }
 
+      /** HEALTH_GET on this connection: no connection of its own for a balancer that asks every few seconds. */
+      @Override
+      public java.util.concurrent.CompletionStage<dev.courier.rpc.HealthState> health(java.time.Duration timeout) {
+        return sharedConnection.peer.requestHealth(path(address.uri()))
+            .orTimeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)   // also forgets the request
+            .thenApply(dev.courier.rpc.HealthState::valueOf);
+      }
+
       @Override
       public void close() {
         if (closed) {
@@ -412,8 +427,9 @@ public final class TcpBinding implements Binding, AutoCloseable {
   }
 
   /**
-   * Asks the endpoint's host for its health on a connection of its own, as {@link #fetchMetadata} does (a balancer
-   * asks now and then; its answer must not wait behind calls on a pooled connection).
+   * Asks the endpoint's host for its health on a connection of its own, as {@link #fetchMetadata} does: for a
+   * caller with no connection to it (a channel over several endpoints asks over the connection it has, {@link
+   * Connection#health}).
    */
   @Override
   public dev.courier.rpc.HealthState fetchHealth(EndpointAddress address, java.time.Duration timeout) {
@@ -537,6 +553,7 @@ public final class TcpBinding implements Binding, AutoCloseable {
     final TcpBinding owner;
     final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
     final java.util.Set<TcpPeer> accepted = ConcurrentHashMap.newKeySet();
+    final java.util.concurrent.atomic.AtomicInteger acceptedEver = new java.util.concurrent.atomic.AtomicInteger();
     String key;                     // set once bound (with the port bound), before the port is registered
     Channel server;                 // likewise
 
@@ -681,6 +698,7 @@ public final class TcpBinding implements Binding, AutoCloseable {
           protected void initChannel(SocketChannel ch) {
             TcpPeer peer = new TcpPeer(settings, true, port, IoClock.system(), virtualThreads);
             port.accepted.add(peer);
+            port.acceptedEver.incrementAndGet();
             ch.closeFuture().addListener(f -> port.accepted.remove(peer));
             pipeline(ch, peer, true, null);
           }

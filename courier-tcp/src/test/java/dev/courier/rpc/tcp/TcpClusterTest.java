@@ -192,6 +192,33 @@ class TcpClusterTest {
     ClientChannel.of(where).close();
   }
 
+  @Test
+  void aHostAlreadyDrainingWhenTheChannelIsCreatedIsLeftOutWithoutWaitingAnInterval() {
+    String a = host("a", false, 0);
+    hosts.get(0).health(dev.courier.rpc.HealthState.DRAINING);
+    Where where = ChannelFactory.builder(Where.class).binding(client).healthInterval(Duration.ofHours(1))
+        .addresses(a, host("b", false, 0)).build().createChannel();
+
+    Eventually.until(() -> !answers(where, 4).contains("a"), "the first health answer, long before the interval, "
+        + "left the draining host out");
+    ClientChannel.of(where).close();
+  }
+
+  @Test
+  void healthChecksAskOverTheChannelsOwnConnectionsAndOpenNoneOfTheirOwn() {
+    Where where = ChannelFactory.builder(Where.class).binding(client).healthInterval(Duration.ofMillis(20))
+        .addresses(host("a", false, 0), host("b", false, 0)).build().createChannel();
+    int connected = server.connectionsAccepted();
+    hosts.get(0).health(dev.courier.rpc.HealthState.DRAINING);
+
+    Eventually.until(() -> !answers(where, 4).contains("a"), "a health check's answer left the draining host out");
+    hosts.get(0).health(dev.courier.rpc.HealthState.SERVING);
+    Eventually.until(() -> answers(where, 4).contains("a"), "a later check's answer let it back in");
+    assertThat(server.connectionsAccepted()).as("connections the hosts accepted after the channel's own two")
+        .isEqualTo(connected).isEqualTo(2);
+    ClientChannel.of(where).close();
+  }
+
   private static List<String> answers(Where where, int calls) {
     List<String> answers = new ArrayList<>();
     for (int i = 0; i < calls; i++) {
