@@ -1,5 +1,6 @@
 package dev.courier.bench;
 
+import dev.courier.bench.EchoTarget.Kind;
 import dev.courier.rpc.ChannelFactory;
 import dev.courier.rpc.ClientChannel;
 import dev.courier.rpc.Operation;
@@ -34,7 +35,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Over more than one connection, the client's binding opens a connection per channel
  * ({@code connectionPerChannel()}: by default channels to one address share one) and the calls take the
- * channels in turn.
+ * channels in turn. With several hosts (all on the server's binding, each at its own port), either one channel
+ * spans them all ({@code addresses(...)}: several endpoints) or each channel goes to one of them.
  */
 final class CourierTcpEchoTarget implements EchoTarget {
 
@@ -114,7 +116,7 @@ final class CourierTcpEchoTarget implements EchoTarget {
   private final AtomicInteger next = new AtomicInteger();
   private final String description;
 
-  private CourierTcpEchoTarget(Options options, boolean tuned, int hostCount, boolean cluster) {
+  private CourierTcpEchoTarget(Options options, boolean tuned, int hostCount, boolean cluster, String label) {
     if (tuned) {
       serverBinding = TcpBinding.builder().eventLoopThreads(options.eventLoopThreads())
           .nativeTransport(options.nativeTransport()).directDispatch().build();
@@ -138,12 +140,15 @@ final class CourierTcpEchoTarget implements EchoTarget {
         hosts.add(h);
         addresses.add(h.listenAddresses().getFirst());
       }
-      ChannelFactory.Builder<Echo> factory = ChannelFactory.builder(Echo.class).binding(clientBinding);
-      factory = cluster ? factory.addresses(addresses.toArray(String[]::new)) : factory.address(addresses.getFirst());
-      ChannelFactory<Echo> channels = (tuned ? factory.operationTimeout(null) : factory).build();
+      List<ChannelFactory<Echo>> factories = new ArrayList<>();
+      for (List<String> to : cluster ? List.of(addresses) : addresses.stream().map(List::of).toList()) {
+        ChannelFactory.Builder<Echo> factory = ChannelFactory.builder(Echo.class).binding(clientBinding);
+        factory = to.size() > 1 ? factory.addresses(to.toArray(String[]::new)) : factory.address(to.getFirst());
+        factories.add((tuned ? factory.operationTimeout(null) : factory).build());
+      }
       echoes = new Echo[options.connections()];
       for (int i = 0; i < echoes.length; i++) {
-        echoes[i] = channels.createChannel();
+        echoes[i] = factories.get(i % factories.size()).createChannel();
       }
     } catch (RuntimeException e) {
       hosts.forEach(ServiceHost::abort);
@@ -153,10 +158,12 @@ final class CourierTcpEchoTarget implements EchoTarget {
     }
     String connections = options.connections() == 1 ? "" : ", " + options.connections()
         + " connections (connectionPerChannel() on the client's binding), the calls taking them in turn";
-    String endpoints = !cluster ? "" : ", " + hostCount + " host(s) (ServiceHosts on the server's binding, each at its "
-        + "own port) and one channel over them (addresses(...), round robin, health every 5 s)";
+    String endpoints = cluster ? ", " + hostCount + " host(s) (ServiceHosts on the server's binding, each at its "
+        + "own port) and one channel over them (addresses(...), round robin, health asked on connecting and every 5 s)"
+        : label.equals(Kind.COURIER_HOSTS.label()) ? ", " + hostCount + " host(s) (ServiceHosts on the server's "
+        + "binding, each at its own port), one channel to each" : "";
     description = (tuned
-        ? "Courier TCP" + (cluster ? ", several endpoints" : "") + " (" + version() + ", " + (serverBinding.usesNativeTransport() ? "epoll" : "NIO")
+        ? label + " (" + version() + ", " + (serverBinding.usesNativeTransport() ? "epoll" : "NIO")
             + "): ServiceHost with a TASK service, directDispatch() on the server's binding, directCompletions() "
             + "on the client's, no operation timeout, " + options.eventLoopThreads()
             + " event-loop thread(s) per side; one-way = `@Operation(oneWay = true) void post(byte[])` "
@@ -173,7 +180,7 @@ final class CourierTcpEchoTarget implements EchoTarget {
 
   /** Opens the tuned configuration, or the defaults, with one host. */
   static EchoTarget open(Options options, boolean tuned) {
-    return new CourierTcpEchoTarget(options, tuned, 1, false);
+    return new CourierTcpEchoTarget(options, tuned, 1, false, Kind.COURIER.label());
   }
 
   /**
@@ -182,7 +189,15 @@ final class CourierTcpEchoTarget implements EchoTarget {
    */
   static EchoTarget openCluster(Options options) {
     return new CourierTcpEchoTarget(new Options(options.eventLoopThreads(), options.nativeTransport(),
-        options.onDelivery(), 1), true, options.connections(), true);
+        options.onDelivery(), 1), true, options.connections(), true, Kind.COURIER_CLUSTER.label());
+  }
+
+  /**
+   * Opens the tuned configuration with a host per connection the options ask for and a plain channel to each, the
+   * calls taking them in turn: the cluster's hosts and connections without its policy.
+   */
+  static EchoTarget openHosts(Options options) {
+    return new CourierTcpEchoTarget(options, true, options.connections(), false, Kind.COURIER_HOSTS.label());
   }
 
   private static String version() {

@@ -84,7 +84,12 @@ public interface EchoTarget extends AutoCloseable {
      * Courier's TCP binding, tuned, with one channel over several hosts (several endpoints): as many hosts as the
      * spec asks for connections.
      */
-    COURIER_CLUSTER("courier-cluster", "Courier TCP, several endpoints");
+    COURIER_CLUSTER("courier-cluster", "Courier TCP, several endpoints"),
+    /**
+     * Courier's TCP binding, tuned, with as many hosts as the spec asks for connections and a plain channel to each,
+     * the calls taking them in turn: {@link #COURIER_CLUSTER}'s hosts and connections without its policy.
+     */
+    COURIER_HOSTS("courier-hosts", "Courier TCP, a channel per host");
 
     private final String id;
     private final String label;
@@ -109,7 +114,7 @@ public interface EchoTarget extends AutoCloseable {
     /** Whether this build can open the target (Courier TCP needs the courier-tcp module). */
     @Override
     public boolean available() {
-      return (this != COURIER && this != COURIER_DEFAULTS && this != COURIER_CLUSTER)
+      return (this != COURIER && this != COURIER_DEFAULTS && this != COURIER_CLUSTER && this != COURIER_HOSTS)
           || CourierTcpEchoTarget.available();
     }
 
@@ -175,6 +180,7 @@ public interface EchoTarget extends AutoCloseable {
         case COURIER -> CourierTcpEchoTarget.open(options, true);
         case COURIER_DEFAULTS -> CourierTcpEchoTarget.open(options, false);
         case COURIER_CLUSTER -> CourierTcpEchoTarget.openCluster(options);
+        case COURIER_HOSTS -> CourierTcpEchoTarget.openHosts(options);
         case GRPC -> GrpcEchoTarget.open(options, true);
         case GRPC_DEFAULTS -> GrpcEchoTarget.open(options, false);
         case RAW -> RawNettyEchoTarget.open(options);
@@ -189,7 +195,7 @@ public interface EchoTarget extends AutoCloseable {
         }
       }
       throw new IllegalArgumentException("target: " + id
-          + " (expected: courier, grpc, raw, courier-defaults, grpc-defaults or courier-cluster)");
+          + " (expected: courier, grpc, raw, courier-defaults, grpc-defaults, courier-cluster or courier-hosts)");
     }
   }
 

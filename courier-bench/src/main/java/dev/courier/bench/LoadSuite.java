@@ -55,6 +55,8 @@ abstract class LoadSuite {
   private final Map<String, Map<LoadTarget, List<LoadResult>>> results = new LinkedHashMap<>();
   private final Map<LoadTarget, String> descriptions = new LinkedHashMap<>();
   private final Map<String, String> titles = new LinkedHashMap<>();
+  /** Whether an open-loop cell ran. */
+  private boolean openLoop;
 
   LoadSuite(String name, int rounds, boolean quick, List<? extends LoadTarget> kinds) {
     this.name = name;
@@ -76,6 +78,7 @@ abstract class LoadSuite {
 
   /** Every round of one open-loop cell: in each round, each target in turn. */
   final void runOpenRounds(String key, String title, Function<LoadTarget, LoadSpec> spec) {
+    openLoop = true;
     for (int round = 1; round <= rounds; round++) {
       for (LoadTarget kind : kinds) {
         measure(round, key, title, timed(spec.apply(kind), true), List.of());
@@ -90,8 +93,13 @@ abstract class LoadSuite {
         .filter(v -> !Double.isNaN(v)).max().orElse(Double.NaN);
   }
 
+  /** The warm-up of a closed-loop run: {@link #WARMUP} unless a suite's targets need longer to settle. */
+  Duration warmup() {
+    return WARMUP;
+  }
+
   final LoadSpec timed(LoadSpec spec, boolean open) {
-    return quick ? spec.withTiming(QUICK_WARMUP, QUICK_MEASURED) : spec.withTiming(open ? OPEN_WARMUP : WARMUP, MEASURED);
+    return quick ? spec.withTiming(QUICK_WARMUP, QUICK_MEASURED) : spec.withTiming(open ? OPEN_WARMUP : warmup(), MEASURED);
   }
 
   private void measure(int round, String key, String title, LoadSpec spec, List<String> jvmArgs) {
@@ -276,18 +284,22 @@ abstract class LoadSuite {
   /** The facts' row of how the rounds ran. */
   final String roundsFact() {
     String order = String.join(", ", kinds.stream().map(LoadTarget::label).toList());
-    return rounds + " interleaved pairs (" + order + " in turn, each cell); "
+    return rounds + " interleaved " + (kinds.size() == 2 ? "pairs" : "rounds") + " (" + order
+        + " in turn, each cell" + (kinds.size() == 2 ? "" : " those it runs") + "); "
         + (quick ? "each run in the runner's JVM, " + QUICK_WARMUP.toMillis() + " ms warm-up, "
             + QUICK_MEASURED.toMillis() + " ms measured"
-            : "each run a JVM of its own, " + WARMUP.toSeconds() + " s warm-up, " + MEASURED.toSeconds()
+            : "each run a JVM of its own, " + warmup().toSeconds() + " s warm-up, " + MEASURED.toSeconds()
                 + " s measured, -Xmx1g");
   }
 
-  /** The section "What ran": each target's description, then how the open-loop cell drives them. */
+  /** The section "What ran": each target's description, then how the open-loop cell, if one ran, drives them. */
   final void whatRan(StringBuilder s) {
     s.append("## What ran\n\n");
     for (String description : descriptions.values()) {
       s.append("- ").append(description).append(".\n");
+    }
+    if (!openLoop) {
+      return;
     }
     s.append("- The open-loop cell: a pacing thread issues the calls due every 200 µs (bursts of rate / 5,000 ")
         .append("calls), at most ").append(LoadDriver.OPEN_LOOP_MAX_OUTSTANDING)

@@ -47,7 +47,7 @@ class LoadDriverSmokeTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = Kind.class, names = {"COURIER", "COURIER_DEFAULTS", "GRPC_DEFAULTS"})
+  @EnumSource(value = Kind.class, names = {"COURIER", "COURIER_DEFAULTS", "GRPC_DEFAULTS", "COURIER_HOSTS"})
   void aClosedLoopOverSeveralConnectionsSpreadsItsCallsAndMeasuresThem(Kind kind) throws Exception {
     LoadResult r = LoadDriver.run(LoadSpec.unary(kind, 16, 16).withConnections(3).withTiming(WARMUP, MEASURED));
 
