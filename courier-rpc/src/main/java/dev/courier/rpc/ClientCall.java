@@ -292,11 +292,7 @@ class ClientCall implements CompletionRoutine<Object>, ClusterConnection.Caller 
   }
 
   @Override
-  public SendOptions retry(long timeoutNanos) {
-    if (timeoutNanos != Invocation.NO_DEADLINE) {
-      invocation = ClusterAttempts.withTimeLeft(invocation, timeoutNanos);
-      request.context(Invocation.KEY, invocation);
-    }
+  public SendOptions options(long timeoutNanos) {
     return channel.sendOptions(timeoutNanos, false);
   }
 

@@ -26,6 +26,7 @@ abstract class ClusterAttempts implements CompletionRoutine<ClusterMember.Link> 
   final IoRequest request;
   final long deadlineNanos;                     // on the cluster's clock, or Invocation.NO_DEADLINE
   Invocation invocation;                        // the one the latest attempt carries; null when the call has none
+  private final Invocation first;               // the one the call was sent with, whose answer its caller reads
   private final boolean idempotent;
   private long tried;                           // a bit per member
   private ClusterMember member;                 // the endpoint that has the call now
@@ -39,6 +40,7 @@ abstract class ClusterAttempts implements CompletionRoutine<ClusterMember.Link> 
     this.idempotent = idempotent;
     this.deadlineNanos = deadlineNanos;
     this.invocation = invocation;
+    this.first = invocation;
   }
 
   /** The deadline, on {@code clock}, of a call with {@code timeoutNanos} left now, or {@link Invocation#NO_DEADLINE}. */
@@ -94,12 +96,24 @@ abstract class ClusterAttempts implements CompletionRoutine<ClusterMember.Link> 
    * Sends an attempt after the first, {@code leftNanos} before the deadline (or {@link Invocation#NO_DEADLINE}),
    * with an invocation of its own that says so.
    */
-  boolean sendLater(IoTarget to, long leftNanos) {
+  private boolean sendLater(IoTarget to, long leftNanos) {
     if (invocation != null && leftNanos != Invocation.NO_DEADLINE) {
       invocation = withTimeLeft(invocation, leftNanos);
       request.context(Invocation.KEY, invocation);
     }
+    return resend(to, leftNanos);
+  }
+
+  /** Sends the request, its invocation readied, to {@code to} again, {@code leftNanos} before the deadline. */
+  boolean resend(IoTarget to, long leftNanos) {
     return request.send(to);
+  }
+
+  /** Gives the invocation the call was sent with the answer of the latest attempt's, when that is another. */
+  final void answerFirst() {
+    if (invocation != first) {
+      copyAnswer(invocation, first);
+    }
   }
 
   private boolean sendTo(IoTarget to) {

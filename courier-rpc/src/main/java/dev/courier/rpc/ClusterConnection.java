@@ -289,11 +289,8 @@ final class ClusterConnection implements Connection {
 
   /** How a call its channel sends straight to the endpoints ({@link #sendDirectly}) goes on and ends. */
   interface Caller {
-    /**
-     * Readies the request for an attempt after the first, with {@code timeoutNanos} left of the call's deadline
-     * (or {@link Invocation#NO_DEADLINE}): its invocation tells the host so. Returns the attempt's options.
-     */
-    SendOptions retry(long timeoutNanos);
+    /** The options of an attempt after the first, with {@code timeoutNanos} left (or {@link Invocation#NO_DEADLINE}). */
+    SendOptions options(long timeoutNanos);
 
     /** Whether the caller has cancelled the call (set before its cancel reaches the request). */
     boolean cancelled();

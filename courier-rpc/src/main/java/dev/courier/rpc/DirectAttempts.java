@@ -4,6 +4,7 @@ import dev.courier.io.IoRequest;
 import dev.courier.io.IoStatus;
 import dev.courier.io.IoTarget;
 import dev.courier.io.SendOptions;
+import dev.courier.rpc.spi.Invocation;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -32,7 +33,7 @@ final class DirectAttempts extends ClusterAttempts {
 
   DirectAttempts(ClusterConnection cluster, ClusterMember[] members, IoRequest request, boolean idempotent,
       SendOptions first, long deadlineNanos, ClusterConnection.Caller caller) {
-    super(cluster, members, request, idempotent, deadlineNanos, null);
+    super(cluster, members, request, idempotent, deadlineNanos, request.context(Invocation.KEY));
     this.first = first;
     this.caller = caller;
   }
@@ -56,10 +57,10 @@ final class DirectAttempts extends ClusterAttempts {
     return request.send(to, first);
   }
 
-  /** The caller swaps its own invocation, whose answer it reads: see {@link ClusterConnection.Caller#retry}. */
+  /** With the caller's options for what is left of the deadline. */
   @Override
-  boolean sendLater(IoTarget to, long leftNanos) {
-    if (!request.send(to, caller.retry(leftNanos))) {
+  boolean resend(IoTarget to, long leftNanos) {
+    if (!request.send(to, caller.options(leftNanos))) {
       return false;
     }
     // A cancel that came while the request was between attempts, and found it in flight nowhere, is sent on
@@ -73,6 +74,7 @@ final class DirectAttempts extends ClusterAttempts {
 
   @Override
   void end(IoStatus status, long information) {
+    answerFirst();                              // the caller reads the invocation it sent the call with
     if (starting != Thread.currentThread()) {
       try {
         caller.ended(status);                   // a completion: the channel's close returns after the caller heard

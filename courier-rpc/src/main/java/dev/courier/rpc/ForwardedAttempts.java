@@ -16,19 +16,14 @@ import dev.courier.rpc.spi.Invocation;
  * <p>Threading: as {@link ClusterAttempts}; the caller reads its invocation after the completion.
  */
 final class ForwardedAttempts extends ClusterAttempts {
-  private final Invocation caller;               // null: the call carries none
-
   ForwardedAttempts(ClusterConnection cluster, ClusterMember[] members, IoRequest request, boolean idempotent,
       long deadlineNanos, Invocation caller) {
     super(cluster, members, request, idempotent, deadlineNanos, caller);
-    this.caller = caller;
   }
 
   @Override
   void end(IoStatus status, long information) {
-    if (invocation != caller) {
-      copyAnswer(invocation, caller);
-    }
+    answerFirst();
     request.complete(status, information);
   }
 }
